@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct SwiftMeshCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftmesh",
+        abstract: "SwiftMesh: an Istio-compatible service mesh written in Swift.",
+        discussion: """
+        SwiftMesh reads Istio's configuration API unchanged (VirtualService, DestinationRule,
+        Gateway, ServiceEntry, Sidecar, AuthorizationPolicy, ...) plus the Kubernetes objects
+        that describe services and workloads.
+
+        Start with:
+          swiftmesh validate -f examples/        check config the way istiod's webhook does
+          swiftmesh analyze -f examples/         cross-object checks with Istio's IST codes
+        """,
+        subcommands: [ValidateCommand.self, AnalyzeCommand.self]
+    )
+}
