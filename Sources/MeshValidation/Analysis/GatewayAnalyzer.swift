@@ -23,7 +23,7 @@ enum GatewayAnalyzer {
         conflicts(context, into: &messages)
     }
 
-    /// Target ports of the Services (same namespace) that select these workloads.
+    /// Target ports of the Services and ServiceEntries (same namespace) that select these workloads.
     static func servicePorts(for workloads: [WorkloadIndex.Workload], _ context: AnalysisContext) -> Set<Int> {
         var ports = Set<Int>()
         for (object, service) in context.kubeServices {
@@ -35,6 +35,17 @@ enum GatewayAnalyzer {
             guard selects else { continue }
             for port in service.spec?.ports ?? [] {
                 if case .int(let target)? = port.targetPort { ports.insert(target) } else if let number = port.port { ports.insert(number) }
+            }
+        }
+        // Workloads outside Kubernetes are exposed by ServiceEntries that select them.
+        for object in context.objects(of: .serviceEntry) {
+            guard case .serviceEntry(let entry) = object.spec, let selector = entry.workloadSelector?.labels, !selector.isEmpty else { continue }
+            let selects = workloads.contains { workload in
+                workload.namespace == object.namespace && selector.allSatisfy { workload.labels[$0.key] == $0.value }
+            }
+            guard selects else { continue }
+            for port in entry.ports ?? [] {
+                if let target = port.targetPort, target > 0 { ports.insert(target) } else if let number = port.number { ports.insert(number) }
             }
         }
         return ports
