@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (ARCHITECTURE.md §3), lowest first:
-//   base    MeshCore, CRE2 (RE2 through a small C++ shim)
+//   base    MeshCore, CRE2 (RE2 through a small C++ shim), CLibYAML (libyaml)
 //   inputs  MeshConfig (Istio + Kubernetes models, decoding), MeshValidation
 //   tools   MeshCLI (the `swiftmesh` executable), MeshBench (`swiftmesh-bench`)
 let package = Package(
@@ -13,7 +13,6 @@ let package = Package(
         .executable(name: "swiftmesh-bench", targets: ["MeshBench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
     ],
     targets: [
@@ -23,7 +22,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("re2"), .linkedLibrary("stdc++")]
         ),
         .target(name: "MeshCore", dependencies: ["CRE2"]),
-        .target(name: "MeshConfig", dependencies: ["MeshCore", .product(name: "Yams", package: "Yams")]),
+        .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "MeshConfig", dependencies: ["MeshCore", "CLibYAML"]),
         .target(name: "MeshValidation", dependencies: ["MeshCore", "MeshConfig"]),
         .executableTarget(
             name: "MeshCLI",

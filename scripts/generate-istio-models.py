@@ -224,11 +224,28 @@ def render_type(g, name):
     lines.append('    public init() {}')
     for ename, values in e['enums']:
         lines.append('')
-        lines.append(f'    public enum {ename}: String, Codable, Sendable, CaseIterable, RawStringEnum {{')
+        lines.append(f'    public enum {ename}: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {{')
         for v in values:
             c = enum_case(v)
             lines.append(f'        case {c} = "{v}"' if c.strip('`') != v else f'        case {c}')
         lines.append('    }')
+    lines.append('}')
+    # Fast path: decode straight from the node tree (no Codable boxes, no paths). Used
+    # after the schema check passed; on failure the Codable decoder reports the path.
+    lines.append('')
+    lines.append(f'extension {name}: FastNodeDecodable {{')
+    lines.append('    init(fast node: ConfigNode) throws(FastDecodeFailure) {')
+    lines.append('        self.init()')
+    lines.append('        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }')
+    if e['fields']:
+        lines.append('        for entry in entries where !entry.value.isNull {')
+        lines.append('            switch entry.key {')
+        for fname, ftype in e['fields']:
+            lines.append(f'            case "{fname}": {swift_prop(fname)} = try .init(fast: entry.value)')
+        lines.append('            default: break')
+        lines.append('            }')
+        lines.append('        }')
+    lines.append('    }')
     lines.append('}')
     return '\n'.join(lines)
 

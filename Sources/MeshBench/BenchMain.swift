@@ -1,4 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `swiftmesh-bench`: benchmark commands that print numbers (never timed tests).
+///   swift run -c release swiftmesh-bench validate [--objects N] [--rounds R]
 @main
 enum BenchMain {
-    static func main() {}
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard let command = arguments.first else { usage() }
+        arguments.removeFirst()
+        switch command {
+        case "validate":
+            ValidateBenchmark(objects: option("--objects", in: arguments) ?? 10_000, rounds: option("--rounds", in: arguments) ?? 5).run()
+        default:
+            usage()
+        }
+    }
+
+    static func option(_ name: String, in arguments: [String]) -> Int? {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+        return Int(arguments[index + 1])
+    }
+
+    static func usage() -> Never {
+        print("usage: swiftmesh-bench validate [--objects N] [--rounds R]")
+        exit(2)
+    }
 }

@@ -52,6 +52,10 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible {
 
     public var isEmpty: Bool { segments.isEmpty }
 
+    /// In-place push/pop for walkers that keep one path while descending.
+    public mutating func push(_ segment: Segment) { segments.append(segment) }
+    public mutating func pop() { segments.removeLast() }
+
     public var description: String {
         var out = ""
         for segment in segments {

@@ -62,3 +62,43 @@ import Testing
         #expect(path.segments.count == 7)
     }
 }
+
+@Suite struct FastDecoderAgreementTests {
+    /// The generated fast decoder and the Codable decoder must build identical models.
+    @Test func fastAndCodableDecodersAgreeOnTheExamples() throws {
+        let file = String(#filePath)
+        let root = String(file.split(separator: "/Tests/")[0]) + "/examples"
+        var compared = 0
+        for file in ConfigInputReader.listFiles(in: root) {
+            let parsed = DocumentParser.parse(try #require(ConfigInputReader.readFile(file)), source: file)
+            for document in parsed.documents {
+                guard case .object(let header) = ObjectReader.header(of: document), let spec = header.root["spec"] else { continue }
+                switch header.kind {
+                case .virtualService: try compare(VirtualService.self, spec)
+                case .destinationRule: try compare(DestinationRule.self, spec)
+                case .gateway: try compare(Gateway.self, spec)
+                case .serviceEntry: try compare(ServiceEntry.self, spec)
+                case .workloadEntry: try compare(WorkloadEntry.self, spec)
+                case .sidecar: try compare(Sidecar.self, spec)
+                case .authorizationPolicy: try compare(AuthorizationPolicy.self, spec)
+                case .peerAuthentication: try compare(PeerAuthentication.self, spec)
+                case .telemetry: try compare(Telemetry.self, spec)
+                default: continue
+                }
+                compared += 1
+            }
+        }
+        #expect(compared >= 20)
+    }
+
+    func compare<T: Decodable & FastNodeDecodable & Equatable>(_ type: T.Type, _ node: ConfigNode) throws {
+        let fast = try T(fast: node)
+        let slow = try ConfigNodeDecoder().decode(T.self, from: node)
+        #expect(fast == slow)
+    }
+
+    @Test func fastDecoderRefusesWrongTypes() {
+        let node = DocumentParser.parse(Array("hosts: reviews\n".utf8), source: "t").documents[0].root
+        #expect(throws: FastDecodeFailure.self) { try VirtualService(fast: node) }
+    }
+}

@@ -29,7 +29,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .bigInteger(let text): self = .number(Double(text) ?? .infinity)
         case .float(let value): self = .number(value)
         case .string(let value): self = .string(value)
-        case .sequence(let items): self = .array(items.map(JSONValue.init))
+        case .sequence(let items): self = .array(items.map { JSONValue($0) })
         case .mapping(let entries):
             var object: [String: JSONValue] = [:]
             for entry in entries { object[entry.key] = JSONValue(entry.value) }

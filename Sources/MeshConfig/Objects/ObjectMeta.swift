@@ -16,3 +16,24 @@ public struct ObjectMeta: Codable, Sendable, Equatable {
         self.labels = labels
     }
 }
+
+extension ObjectMeta: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "generateName": generateName = try .init(fast: entry.value)
+            case "namespace": namespace = try .init(fast: entry.value)
+            case "labels": labels = try .init(fast: entry.value)
+            case "annotations": annotations = try .init(fast: entry.value)
+            case "resourceVersion": resourceVersion = try .init(fast: entry.value)
+            case "generation": generation = try .init(fast: entry.value)
+            case "uid": uid = try .init(fast: entry.value)
+            case "creationTimestamp": creationTimestamp = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}

@@ -47,7 +47,11 @@ public enum ObjectReader {
         var metadata = ObjectMeta()
         if let metaNode = root["metadata"] {
             do {
-                metadata = try ConfigNodeDecoder().decode(ObjectMeta.self, from: metaNode, at: FieldPath([.key("metadata")]))
+                if let fast = try? ObjectMeta(fast: metaNode) {
+                    metadata = fast
+                } else {
+                    metadata = try ConfigNodeDecoder().decode(ObjectMeta.self, from: metaNode, at: FieldPath([.key("metadata")]))
+                }
             } catch {
                 problems.append(Diagnostic(.error, error.path, error.message, location: error.location))
             }
@@ -76,8 +80,10 @@ public enum ObjectReader {
         let root = header.root
         let specPath = FieldPath([.key("spec")])
         let spec = root["spec"] ?? ConfigNode(.mapping([]), at: root.location)
-        func istio<T: Decodable>(_ type: T.Type) throws(NodeDecodingError) -> T {
-            try decoder.decode(type, from: spec.isNull ? ConfigNode(.mapping([]), at: spec.location) : spec, at: specPath)
+        func istio<T: Decodable & FastNodeDecodable>(_ type: T.Type) throws(NodeDecodingError) -> T {
+            let body = spec.isNull ? ConfigNode(.mapping([]), at: spec.location) : spec
+            if let value = try? T(fast: body) { return value }
+            return try decoder.decode(type, from: body, at: specPath)
         }
         func kube<T: Decodable>(_ type: T.Type) throws(NodeDecodingError) -> T {
             try decoder.decode(type, from: root, at: .root)

@@ -9,8 +9,9 @@ enum AuthorizationPolicyRules {
         PolicyTargetChecks.validate(selector: policy.selector, targetRef: policy.targetRef, targetRefs: policy.targetRefs, spec, &sink)
         let action = policy.action ?? .allow
         if action == .custom {
+            // Istio checks the provider only once rules are present.
             if policy.rules == nil { sink.error(spec / "rules", "a CUSTOM policy without rules matches nothing: add rules (use [{}] to match all)") }
-            if (policy.provider?.name ?? "").isEmpty { sink.error(spec / "provider" / "name", "a CUSTOM policy needs a provider name") }
+            else if (policy.provider?.name ?? "").isEmpty { sink.error(spec / "provider" / "name", "a CUSTOM policy needs a provider name") }
         } else if policy.provider != nil {
             sink.error(spec / "provider", "provider is only allowed with action CUSTOM")
         }
@@ -37,7 +38,7 @@ enum AuthorizationPolicyRules {
         for (index, from) in (rule.from ?? []).enumerated() {
             let fromPath = path / "from" / index
             guard let source = from.source else { sink.error(fromPath / "source", "source is required"); continue }
-            if source == Source() { sink.error(fromPath / "source", "source must set at least one field") }
+            if Self.isEmpty(source) { sink.error(fromPath / "source", "source must set at least one field") }
             tcpCapableSource = tcpCapableSource || [source.principals, source.notPrincipals, source.ipBlocks, source.notIpBlocks, source.remoteIpBlocks, source.notRemoteIpBlocks, source.namespaces, source.notNamespaces, source.serviceAccounts, source.notServiceAccounts].contains { $0 != nil }
             checkSource(source, fromPath / "source", action: action, &sink)
         }
@@ -45,7 +46,7 @@ enum AuthorizationPolicyRules {
         for (index, to) in (rule.to ?? []).enumerated() {
             let toPath = path / "to" / index
             guard let operation = to.operation else { sink.error(toPath / "operation", "operation is required"); continue }
-            if operation == Operation() { sink.error(toPath / "operation", "operation must set at least one field") }
+            if Self.isEmpty(operation) { sink.error(toPath / "operation", "operation must set at least one field") }
             hasPorts = hasPorts || operation.ports != nil || operation.notPorts != nil
             checkOperation(operation, toPath / "operation", &sink)
         }
@@ -59,6 +60,18 @@ enum AuthorizationPolicyRules {
                 sink.warning(path, "this DENY rule uses HTTP-only attributes: it denies all traffic to TCP ports; specify ports to limit it")
             }
         }
+    }
+
+    /// Istio counts a field as set only when its list is non-empty (`principals: []` is unset).
+    static func isEmpty(_ source: Source) -> Bool {
+        [source.principals, source.notPrincipals, source.requestPrincipals, source.notRequestPrincipals, source.namespaces,
+         source.notNamespaces, source.ipBlocks, source.notIpBlocks, source.remoteIpBlocks, source.notRemoteIpBlocks,
+         source.serviceAccounts, source.notServiceAccounts, source.trustDomains, source.notTrustDomains].allSatisfy { ($0 ?? []).isEmpty }
+    }
+
+    static func isEmpty(_ operation: Operation) -> Bool {
+        [operation.hosts, operation.notHosts, operation.methods, operation.notMethods, operation.paths, operation.notPaths,
+         operation.ports, operation.notPorts].allSatisfy { ($0 ?? []).isEmpty }
     }
 
     static func checkSource(_ source: Source, _ path: FieldPath, action: AuthorizationPolicy.Action, _ sink: inout DiagnosticSink) {

@@ -10,7 +10,7 @@ enum ConditionRules {
     static func validate(_ condition: Condition, _ path: FieldPath, action: AuthorizationPolicy.Action, _ sink: inout DiagnosticSink) {
         let key = condition.key ?? ""
         if key.isEmpty { sink.error(path / "key", "key is required"); return }
-        if condition.values == nil && condition.notValues == nil {
+        if (condition.values ?? []).isEmpty && (condition.notValues ?? []).isEmpty {
             sink.error(path, "condition needs values or notValues")
         }
         CommonChecks.nonEmptyStrings(condition.values, path / "values", &sink)
@@ -18,24 +18,25 @@ enum ConditionRules {
         if action == .custom, ["source.namespace", "source.serviceAccount", "source.principal"].contains(key) || key.hasPrefix("request.auth.") {
             sink.error(path / "key", "\(key) is not supported with action CUSTOM")
         }
-        let values = (condition.values ?? []) + (condition.notValues ?? [])
+        // Each value is reported where it sits: `values[i]` or `notValues[i]`.
+        let values = [("values", condition.values ?? []), ("notValues", condition.notValues ?? [])].flatMap { field, list in
+            list.enumerated().filter { !$0.element.isEmpty }.map { (path / field / $0.offset, $0.element) }
+        }
         if let prefix = mapKeyPrefixes.first(where: { key.hasPrefix($0) }) {
-            let rest = key.dropFirst(prefix.count)
-            let bracket = key.firstIndex(of: "[")
-            if bracket == nil || bracket == key.startIndex || !key.hasSuffix("]") || rest.count < 3 && !prefix.hasSuffix(".") {
+            if !isMapKey(key) {
                 sink.error(path / "key", "\"\(key)\" should have the form \(prefix.hasSuffix(".") ? prefix + "NAME" : prefix)[NAME]")
             }
         } else if ipKeys.contains(key) {
-            for value in values where !value.isEmpty {
-                if let problem = IPAddress.cidrProblem(value) { sink.error(path / "values", problem) }
+            for (valuePath, value) in values {
+                if let problem = IPAddress.cidrProblem(value) { sink.error(valuePath, problem) }
             }
         } else if key == "destination.port" {
-            for value in values where !value.isEmpty {
-                if Int(value).map({ (0...65535).contains($0) }) != true { sink.error(path / "values", "bad port \"\(value)\"") }
+            for (valuePath, value) in values where Int(value).map({ (0...65535).contains($0) }) != true {
+                sink.error(valuePath, "bad port \"\(value)\": must be a number in the range 0..65535")
             }
         } else if key == "source.serviceAccount" {
-            for value in values {
-                if let problem = serviceAccountProblem(value) { sink.error(path / "values", problem) }
+            for (valuePath, value) in values {
+                if let problem = serviceAccountProblem(value) { sink.error(valuePath, problem) }
             }
         } else if anyValueKeys.contains(key) {
             return
@@ -48,6 +49,14 @@ enum ConditionRules {
         } else {
             sink.error(path / "key", "unknown attribute \"\(key)\" (e.g. source.ip, request.headers[NAME], request.auth.claims[NAME], destination.port, connection.sni)")
         }
+    }
+
+    /// Istio's `validateMapKey`: `a[b]` — a `[` after the first character, a closing `]`
+    /// at the end and at least one character between them.
+    static func isMapKey(_ key: String) -> Bool {
+        let bytes = Array(key.utf8)
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "[")), bytes.last == UInt8(ascii: "]") else { return false }
+        return open > 0 && open < bytes.count - 2
     }
 
     /// `sa` or `namespace/sa`, no wildcards.

@@ -7,6 +7,8 @@ enum DestinationChecks {
         let host = destination.host ?? ""
         if host == "*" {
             sink.error(path / "host", "destination host cannot be the wildcard *")
+        } else if IPAddress.family(of: host) == .v4 || CommonChecks.topLevelIsNumeric(host) {
+            sink.error(path / "host", "destination host \"\(host)\" must be a service name, not an IP address")
         } else if !host.isEmpty {
             CommonChecks.wildcardHost(host, path / "host", &sink)
         }

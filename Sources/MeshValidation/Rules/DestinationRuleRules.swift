@@ -8,7 +8,10 @@ enum DestinationRuleRules {
         let namespace = meta.namespace ?? ConfigObject.defaultNamespace
         if let host = rule.host {
             if host.isEmpty { sink.error(spec / "host", "host is required") }
-            else { CommonChecks.wildcardHost(host, spec / "host", &sink) }
+            else if IPAddress.isAddress(host) {
+                // Istio's ValidateWildcardDomain: an IPv4 address fails (all-numeric top-level domain).
+                sink.error(spec / "host", "host \"\(host)\" is invalid: the top-level domain cannot be all-numeric (IP addresses are not host names)")
+            } else { CommonChecks.wildcardHost(host, spec / "host", &sink) }
         }
         var names = Set<String>()
         for (index, subset) in (rule.subsets ?? []).enumerated() {

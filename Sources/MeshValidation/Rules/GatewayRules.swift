@@ -42,6 +42,7 @@ enum GatewayRules {
         }
         let bind = server.bind ?? ""
         if bind.hasPrefix("unix://") {
+            if let problem = UnixAddress.problem(bind) { sink.error(path / "bind", problem) }
             if (port.number ?? 0) != 0 { sink.error(path / "port" / "number", "a server bound to a unix socket must use port number 0") }
         } else {
             if let number = port.number { CommonChecks.port(number, path / "port" / "number", &sink) } else {
@@ -114,11 +115,16 @@ enum NamespacedHost {
         hostPart(host, path, forGateway: forGateway, &sink)
     }
 
+    /// Istio's `validateSidecarOrGatewayHostnamePart`: no short names (checked first, so
+    /// dot-less IPv6 addresses fail too); Gateways accept IP addresses, Sidecars do not.
     static func hostPart(_ host: String, _ path: FieldPath, forGateway: Bool, _ sink: inout DiagnosticSink) {
         if host == "*" { return }
-        if forGateway && IPAddress.isAddress(host) { return }
         if !host.contains(".") {
             sink.error(path, "short name \"\(host)\" is not allowed here: use a fully qualified name")
+            return
+        }
+        if IPAddress.isAddress(host) {
+            if !forGateway { sink.error(path, "IP address \"\(host)\" is not allowed in Sidecar egress hosts: use a host name") }
             return
         }
         if host.contains("*") && !host.hasPrefix("*.") {
@@ -128,3 +134,4 @@ enum NamespacedHost {
         CommonChecks.wildcardHost(host, path, &sink)
     }
 }
+

@@ -17,6 +17,9 @@ enum KubernetesRules {
             }
         case .deployment(let deployment):
             let selector = deployment.spec?.selector?.matchLabels ?? [:]
+            if selector.isEmpty {
+                sink.error(FieldPath(parsing: "spec.selector"), "a Deployment needs a non-empty selector (apps/v1)")
+            }
             let labels = deployment.spec?.template?.metadata?.labels ?? [:]
             CommonChecks.labels(labels, FieldPath(parsing: "spec.template.metadata.labels"), &sink)
             for (key, value) in selector.sorted(by: { $0.key < $1.key }) where labels[key] != value {
@@ -36,7 +39,17 @@ enum KubernetesRules {
             let portPath = path / index
             if port.port == nil { sink.error(portPath / "port", "port is required") }
             CommonChecks.port(port.port, portPath / "port", &sink)
-            if case .int(let target)? = port.targetPort { CommonChecks.port(target, portPath / "targetPort", &sink) }
+            switch port.targetPort {
+            case .int(let target)?:
+                // 0 (like an omitted targetPort) defaults to the port.
+                if target != 0 { CommonChecks.port(target, portPath / "targetPort", &sink) }
+            case .string(let target)?:
+                if !target.isEmpty && !isIANAServiceName(target) {
+                    sink.error(portPath / "targetPort", "targetPort \"\(target)\" must be a port number or an IANA service name (at most 15 lower case letters, digits and '-', with at least one letter)")
+                }
+            case nil:
+                break
+            }
             if let name = port.name, !name.isEmpty {
                 if !HostName.isDNS1123LowercaseLabel(name) { sink.error(portPath / "name", "port name \"\(name)\" must be a DNS-1123 label") }
                 if !names.insert(name).inserted { sink.error(portPath / "name", "duplicate port name \"\(name)\"") }
@@ -51,6 +64,15 @@ enum KubernetesRules {
         if let ip = service.spec?.clusterIP, !ip.isEmpty, ip != "None", !IPAddress.isAddress(ip) {
             sink.error(FieldPath(parsing: "spec.clusterIP"), "clusterIP \"\(ip)\" must be an IP address or None")
         }
+    }
+
+    /// Kubernetes `IsValidPortName` (IANA_SVC_NAME): 1-15 of [-a-z0-9], at least one
+    /// letter, no leading, trailing or doubled '-'.
+    static func isIANAServiceName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard !bytes.isEmpty, bytes.count <= 15, bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-"), !name.contains("--") else { return false }
+        guard bytes.allSatisfy({ HostName.isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }) else { return false }
+        return bytes.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
     }
 
     static func validateEndpoints(_ endpoints: KubeEndpoints, _ sink: inout DiagnosticSink) {
@@ -73,8 +95,16 @@ enum KubernetesRules {
             sink.error(FieldPath(parsing: "addressType"), "addressType must be IPv4, IPv6 or FQDN, got \"\(type)\"")
         }
         for (index, endpoint) in (slice.endpoints ?? []).enumerated() {
-            for (addressIndex, address) in (endpoint.addresses ?? []).enumerated() where type != "FQDN" && !IPAddress.isAddress(address) {
-                sink.error(FieldPath(parsing: "endpoints") / index / "addresses" / addressIndex, "\"\(address)\" is not an IP address")
+            for (addressIndex, address) in (endpoint.addresses ?? []).enumerated() {
+                let path = FieldPath(parsing: "endpoints") / index / "addresses" / addressIndex
+                switch (type, IPAddress.family(of: address)) {
+                case ("IPv4", .v4?), ("IPv6", .v6?): break
+                case ("IPv4", _): sink.error(path, "\"\(address)\" is not an IPv4 address (addressType IPv4)")
+                case ("IPv6", _): sink.error(path, "\"\(address)\" is not an IPv6 address (addressType IPv6)")
+                case ("FQDN", _):
+                    if !HostName.isDNS1123Subdomain(address) { sink.error(path, "\"\(address)\" is not a valid FQDN (addressType FQDN)") }
+                default: break
+                }
             }
         }
         for (index, port) in (slice.ports ?? []).enumerated() {

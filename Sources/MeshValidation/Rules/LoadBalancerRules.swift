@@ -41,8 +41,9 @@ enum LoadBalancerRules {
         if let locality = lb.localityLbSetting { LocalityRules.validate(locality, path / "localityLbSetting", &sink) }
     }
 
+    /// Envoy's (and Istio's) `isPrime`: any of 1, 2, 3 counts as prime.
     static func isPrime(_ value: Int) -> Bool {
-        if value < 2 { return false }
+        if value < 1 { return false }
         if value < 4 { return true }
         if value % 2 == 0 { return false }
         var divisor = 3

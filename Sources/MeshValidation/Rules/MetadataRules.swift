@@ -10,6 +10,16 @@ enum MetadataRules {
         let name = meta.name ?? ""
         if name.isEmpty {
             if (meta.generateName ?? "").isEmpty { sink.error(path / "name", "name is required") }
+        } else if header.kind == .service {
+            // Service names become DNS labels: RFC 1035 (starts with a letter, no dots).
+            let bytes = Array(name.utf8)
+            if !HostName.isDNS1123LowercaseLabel(name) || !(bytes[0] >= UInt8(ascii: "a") && bytes[0] <= UInt8(ascii: "z")) {
+                sink.error(path / "name", "Service name \"\(name)\" must be a DNS-1035 label (lower case letters, digits and '-', starting with a letter, at most 63 characters)")
+            }
+        } else if header.kind == .namespace {
+            if !HostName.isDNS1123LowercaseLabel(name) {
+                sink.error(path / "name", "Namespace name \"\(name)\" must be a DNS-1123 label (lower case letters, digits and '-', at most 63 characters)")
+            }
         } else if !HostName.isDNS1123Subdomain(name) {
             sink.error(path / "name", "name \"\(name)\" must be lower case letters, digits, '-' and '.', starting and ending alphanumeric (at most 253 characters)")
         }

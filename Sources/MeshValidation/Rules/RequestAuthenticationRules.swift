@@ -38,8 +38,9 @@ enum RequestAuthenticationRules {
                     sink.error(outputPath / "header", "\"\(header)\" is not a valid header name (letters, digits and '-')")
                 }
             }
+            // Istio's webhook does not check this field; Envoy rejects a bad name later.
             if let header = rule.outputPayloadToHeader, !CommonChecks.isToken(header) {
-                sink.error(path / "outputPayloadToHeader", "\"\(header)\" is not a valid header name")
+                sink.warning(path / "outputPayloadToHeader", "\"\(header)\" is not a valid header name: the proxy will reject this rule")
             }
         }
     }
@@ -59,10 +60,19 @@ enum RequestAuthenticationRules {
         return nil
     }
 
-    /// A cheap structural check: a JSON object with `keys` or a `kty`.
+    /// What `jwk.Parse` needs at the JSON level: a key set `{"keys": [...]}` whose
+    /// entries are keys, or a single key — each a JSON object with a known `kty`.
     static func looksLikeJWKS(_ text: String) -> Bool {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.hasPrefix("{"), trimmed.hasSuffix("}") else { return false }
-        return trimmed.contains("\"keys\"") || trimmed.contains("\"kty\"")
+        guard let data = text.data(using: .utf8),
+              let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return false }
+        func isKey(_ value: Any) -> Bool {
+            guard let key = value as? [String: Any], let type = key["kty"] as? String else { return false }
+            return ["RSA", "EC", "OKP", "oct"].contains(type)
+        }
+        if let keys = root["keys"] {
+            guard let list = keys as? [Any] else { return false }
+            return list.allSatisfy(isKey)
+        }
+        return isKey(root)
     }
 }

@@ -30,33 +30,41 @@ enum ServerTLSRules {
             ("caCertificates", tls.caCertificates != nil), ("tlsCertificates", tls.tlsCertificates != nil),
             ("credentialName", tls.credentialName != nil), ("credentialNames", tls.credentialNames != nil),
         ]
-        switch mode {
-        case .istioMutual:
+        if mode == .istioMutual {
             for (field, set) in certificateFields where set {
                 sink.error(path / field, "\(field) cannot be set with ISTIO_MUTUAL (the mesh provides certificates)")
             }
             return
-        case .passthrough, .autoPassthrough:
+        }
+        if mode == .passthrough || mode == .autoPassthrough {
+            // Only a warning, and (as in Istio) the source-count and CRL checks below still apply.
             if certificateFields.contains(where: { $0.1 }) || tls.caCrl != nil {
                 sink.warning(path, "certificates are ignored in \(mode.rawValue) mode")
             }
-            return
-        default:
-            break
         }
+        func isSet(_ value: String?) -> Bool { !(value ?? "").isEmpty }
+        let hasCredential = isSet(tls.credentialName) || !(tls.credentialNames ?? []).isEmpty
+        // A lone serverCertificate or privateKey is not a certificate source (Istio counts the pair).
         var sources = 0
-        if tls.credentialName != nil { sources += 1 }
-        if tls.credentialNames != nil { sources += 1 }
-        if tls.serverCertificate != nil || tls.privateKey != nil { sources += 1 }
-        if tls.tlsCertificates != nil { sources += 1 }
+        if isSet(tls.serverCertificate) && isSet(tls.privateKey) { sources += 1 }
+        if isSet(tls.credentialName) { sources += 1 }
+        if !(tls.credentialNames ?? []).isEmpty { sources += 1 }
+        if !(tls.tlsCertificates ?? []).isEmpty { sources += 1 }
         if sources > 1 {
             sink.error(path, "set only one certificate source: credentialName, credentialNames, serverCertificate/privateKey or tlsCertificates")
         }
-        if tls.caCrl != nil {
-            if tls.credentialName != nil { sink.error(path / "caCrl", "caCrl cannot be combined with credentialName") }
+        let terminating = mode == .simple || mode == .mutual || mode == .optionalMutual
+        // Credentials come from the secret: no file or CRL checks (Istio returns here).
+        if terminating && hasCredential { return }
+        if terminating { requireCertificates(tls, mode: mode, path, &sink) }
+        if isSet(tls.caCrl) {
+            if isSet(tls.credentialName) { sink.error(path / "caCrl", "caCrl cannot be combined with credentialName: put the CRL in the credential") }
             if mode == .simple { sink.error(path / "caCrl", "caCrl only applies to MUTUAL modes") }
         }
-        if tls.credentialName != nil || tls.credentialNames != nil { return }
+    }
+
+    /// SIMPLE / MUTUAL / OPTIONAL_MUTUAL without a credential: certificate files are required.
+    static func requireCertificates(_ tls: ServerTLSSettings, mode: ServerTLSSettings.Mode, _ path: FieldPath, _ sink: inout DiagnosticSink) {
         let needsCA = mode == .mutual || mode == .optionalMutual
         if let certificates = tls.tlsCertificates {
             if certificates.count > 2 { sink.warning(path / "tlsCertificates", "more than 2 certificates: only one RSA and one ECDSA certificate are used") }

@@ -8,6 +8,7 @@ enum ServiceEntryRules {
         let hosts = entry.hosts ?? []
         let resolution = entry.resolution ?? .none
         if let selector = entry.workloadSelector {
+            AlphaWorkloadSelector.validate(selector.labels, spec / "workloadSelector" / "labels", &sink)
             CommonChecks.selector(selector.labels, present: true, spec / "workloadSelector", &sink, emptyMeaning: "it selects every workload in the namespace")
         }
         if entry.workloadSelector != nil && entry.endpoints != nil {
@@ -17,6 +18,11 @@ enum ServiceEntryRules {
         for (index, host) in hosts.enumerated() {
             let path = spec / "hosts" / index
             if host == "*" { sink.error(path, "host cannot be the wildcard *"); continue }
+            if IPAddress.isAddress(host) {
+                // Istio's ValidateWildcardDomain: an IPv4 address fails (all-numeric top-level domain).
+                sink.error(path, "host \"\(host)\" is invalid: the top-level domain cannot be all-numeric (put IPs in addresses or endpoints)")
+                continue
+            }
             CommonChecks.wildcardHost(host, path, &sink)
             if host.contains("*") && !host.hasPrefix("*.") { sink.warning(path, "partial wildcard \"\(host)\" matches unexpected hosts") }
         }
@@ -51,6 +57,9 @@ enum ServiceEntryRules {
                     sink.error(path / "address", "resolution STATIC needs IP (or unix://) endpoint addresses, got \"\(address)\"")
                 }
                 WorkloadEntryRules.validateEndpoint(endpoint, path, standalone: false, declaredPorts: portNames, &sink)
+                if address.hasPrefix("unix://") && portNames.count != 1 {
+                    sink.error(path / "address", "a unix endpoint needs exactly 1 ServiceEntry port, found \(portNames.count)")
+                }
             }
         case .dns, .dnsRoundRobin, .dynamicDns:
             if (entry.endpoints ?? []).isEmpty {
@@ -59,6 +68,11 @@ enum ServiceEntryRules {
                 }
             }
             for (index, endpoint) in (entry.endpoints ?? []).enumerated() {
+                let address = endpoint.address ?? ""
+                // Istio requires an IP or FQDN here: no unix sockets, and no network-only endpoints.
+                if address.isEmpty || address.hasPrefix("unix://") {
+                    sink.error(spec / "endpoints" / index / "address", "resolution \(resolution.rawValue) needs an IP address or a host name, got \"\(address)\"")
+                }
                 WorkloadEntryRules.validateEndpoint(endpoint, spec / "endpoints" / index, standalone: true, declaredPorts: portNames, &sink)
             }
         }
@@ -87,7 +101,7 @@ enum WorkloadEntryRules {
         } else if address.hasPrefix("unix://") {
             if entry.ports != nil { sink.error(path / "ports", "a unix socket address cannot have ports") }
         } else if !IPAddress.isAddress(address) {
-            if !standalone || HostName.wildcardDomainProblem(address, allowWildcard: false) != nil {
+            if !standalone || HostName.wildcardDomainProblem(address, allowWildcard: false) != nil || CommonChecks.topLevelIsNumeric(address) {
                 sink.error(path / "address", "address \"\(address)\" must be an IP address\(standalone ? " or a host name" : "")")
             }
         }

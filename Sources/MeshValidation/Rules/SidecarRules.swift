@@ -7,9 +7,11 @@ enum SidecarRules {
         let spec = FieldPath([.key("spec")])
         let namespace = meta.namespace ?? ConfigObject.defaultNamespace
         if let selector = sidecar.workloadSelector {
+            AlphaWorkloadSelector.validate(selector.labels, spec / "workloadSelector" / "labels", &sink)
             CommonChecks.selector(selector.labels, present: true, spec / "workloadSelector", &sink, emptyMeaning: "it applies to every workload in the namespace")
         }
-        if sidecar.egress == nil && sidecar.ingress == nil && sidecar.outboundTrafficPolicy == nil && sidecar.inboundConnectionPool == nil {
+        // Istio tests the lists' lengths: `egress: []` is as empty as no egress at all.
+        if (sidecar.egress ?? []).isEmpty && (sidecar.ingress ?? []).isEmpty && sidecar.outboundTrafficPolicy == nil && sidecar.inboundConnectionPool == nil {
             sink.error(spec, "empty Sidecar: set egress, ingress, outboundTrafficPolicy or inboundConnectionPool")
         }
         var ingressPorts = Set<Int>()
@@ -17,6 +19,7 @@ enum SidecarRules {
             let path = spec / "ingress" / index
             guard let port = listener.port else { sink.error(path / "port", "port is required"); continue }
             checkPort(port, path / "port", &sink)
+            if port.number == nil { sink.error(path / "port" / "number", "port number 0 must be in the range 1..65535") }
             if let number = port.number, !ingressPorts.insert(number).inserted {
                 sink.error(path / "port" / "number", "duplicate ingress port \(number)")
             }
@@ -48,6 +51,11 @@ enum SidecarRules {
         if let policy = sidecar.outboundTrafficPolicy, let proxy = policy.egressProxy {
             let path = spec / "outboundTrafficPolicy" / "egressProxy"
             if policy.mode != .allowAny { sink.error(path, "egressProxy requires mode ALLOW_ANY") }
+            // Istio's ValidateFQDN: no wildcards, no IP addresses.
+            if let host = proxy.host, !host.isEmpty, host != "*",
+               HostName.wildcardDomainProblem(host, allowWildcard: false) != nil || CommonChecks.topLevelIsNumeric(host) {
+                sink.error(path / "host", "egressProxy host \"\(host)\" must be a fully qualified domain name")
+            }
             if proxy.port == nil { sink.error(path / "port", "egressProxy needs a port") }
             DestinationChecks.destination(proxy, path, &sink)
         }
@@ -63,10 +71,7 @@ enum SidecarRules {
     /// `unix:///path`, or `HOST:PORT` with HOST one of 127.0.0.1, 0.0.0.0, ::1, :: or empty.
     static func checkDefaultEndpoint(_ endpoint: String, _ path: FieldPath, _ sink: inout DiagnosticSink) {
         if endpoint.hasPrefix("unix://") {
-            let rest = endpoint.dropFirst(7)
-            if !(rest.hasPrefix("/") || rest.hasPrefix("@")) || rest.hasSuffix("/") {
-                sink.error(path, "unix socket path must be absolute and not a directory")
-            }
+            if let problem = UnixAddress.problem(endpoint) { sink.error(path, problem) }
             return
         }
         guard let colon = endpoint.lastIndex(of: ":") else {
@@ -74,7 +79,13 @@ enum SidecarRules {
             return
         }
         var host = String(endpoint[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            host = String(host.dropFirst().dropLast())
+        } else if host.contains(":") {
+            // Go's net.SplitHostPort: too many colons.
+            sink.error(path, "defaultEndpoint \"\(endpoint)\" has too many colons: put IPv6 addresses in brackets, e.g. [::1]:8080")
+            return
+        }
         let port = Int(endpoint[endpoint.index(after: colon)...])
         if !["", "127.0.0.1", "0.0.0.0", "::1", "::"].contains(host) {
             sink.error(path, "defaultEndpoint host must be 127.0.0.1, 0.0.0.0, ::1 or ::, got \"\(host)\"")
@@ -86,13 +97,25 @@ enum SidecarRules {
 
     static func checkEgress(_ listeners: [IstioEgressListener], _ path: FieldPath, namespace: String, _ sink: inout DiagnosticSink) {
         var ports = Set<Int>()
+        var unixBinds = Set<String>()
         var catchAll = 0
         for (index, listener) in listeners.enumerated() {
             let listenerPath = path / index
             if let port = listener.port {
                 if let target = port.targetPort, target > 0 { sink.error(listenerPath / "port" / "targetPort", "targetPort is not supported on Sidecar listeners") }
                 if (port.number ?? 0) == 0 {
-                    if !(listener.bind ?? "").hasPrefix("unix://") { sink.error(listenerPath / "port" / "number", "port number 0 requires a unix:// bind") }
+                    let bind = listener.bind ?? ""
+                    if let name = port.name, !name.isEmpty, !HostName.isLabel(name) { sink.error(listenerPath / "port" / "name", "port name \"\(name)\" must be a DNS-1123 label") }
+                    Protocols.validate(port.protocol, listenerPath / "port" / "protocol", &sink)
+                    if !bind.hasPrefix("unix://") {
+                        sink.error(listenerPath / "port" / "number", "port number 0 requires a unix:// bind")
+                    } else if let problem = UnixAddress.problem(bind) {
+                        sink.error(listenerPath / "bind", problem)
+                    }
+                    if let mode = listener.captureMode, mode != .default, mode != .none {
+                        sink.error(listenerPath / "captureMode", "captureMode must be DEFAULT or NONE for unix domain socket listeners")
+                    }
+                    if !unixBinds.insert(bind).inserted { sink.error(listenerPath / "bind", "duplicate unix domain socket bind \"\(bind)\"") }
                 } else {
                     checkPort(port, listenerPath / "port", &sink)
                     if !ports.insert(port.number!).inserted { sink.error(listenerPath / "port" / "number", "duplicate egress port \(port.number!)") }

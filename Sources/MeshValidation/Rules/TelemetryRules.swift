@@ -20,6 +20,10 @@ enum TelemetryRules {
                     if value.operation == .remove && value.value != nil {
                         sink.error(overridePath / "tagOverrides" / tag / "value", "value must not be set when operation is REMOVE")
                     }
+                    // UPSERT is the default operation: Istio needs a value unless REMOVE is explicit.
+                    if (value.operation ?? .upsert) == .upsert && (value.value ?? "").isEmpty {
+                        sink.error(overridePath / "tagOverrides" / tag, "value must be set when operation is UPSERT (the default)")
+                    }
                 }
             }
         }
@@ -35,8 +39,9 @@ enum TelemetryRules {
             for (name, tag) in (entry.customTags ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let tagPath = path / "customTags" / name
                 if name.isEmpty { sink.error(path / "customTags", "custom tag name must not be empty") }
+                // Istio admits a tag without a type and the proxies ignore it.
                 if tag.literal == nil && tag.header == nil && tag.environment == nil && tag.formatter == nil {
-                    sink.error(tagPath, "custom tag needs literal, header, environment or formatter")
+                    sink.warning(tagPath, "custom tag has no literal, header, environment or formatter: it is ignored")
                 }
                 if let literal = tag.literal, (literal.value ?? "").isEmpty { sink.error(tagPath / "literal" / "value", "literal value must not be empty") }
                 if let header = tag.header, (header.name ?? "").isEmpty { sink.error(tagPath / "header" / "name", "header name must not be empty") }

@@ -6,6 +6,13 @@ import MeshCore
 /// (`oneOf`) and the CRDs' CEL rules. Reports every problem with its field path.
 struct SchemaValidator {
     func validate(_ node: ConfigNode, schema: SchemaNode, path: FieldPath, into sink: inout [Diagnostic]) {
+        var path = path
+        walk(node, schema: schema, path: &path, into: &sink)
+    }
+
+    /// `path` is one mutable stack of segments (pushed and popped around each child),
+    /// so walking allocates nothing per field unless a problem is reported.
+    private func walk(_ node: ConfigNode, schema: SchemaNode, path: inout FieldPath, into sink: inout [Diagnostic]) {
         if node.isNull { return }
         guard checkType(node, schema: schema, path: path, into: &sink) else { return }
         switch node.value {
@@ -16,7 +23,7 @@ struct SchemaValidator {
         case .float(let value):
             checkRange(value, node: node, schema: schema, path: path, into: &sink)
         case .mapping(let entries):
-            checkObject(entries, node: node, schema: schema, path: path, into: &sink)
+            checkObject(entries, node: node, schema: schema, path: &path, into: &sink)
         case .sequence(let items):
             if let minItems = schema.minItems, items.count < minItems {
                 sink.append(Diagnostic(.error, path, "must have at least \(minItems) item(s)", location: node.location))
@@ -26,7 +33,9 @@ struct SchemaValidator {
             }
             if let itemSchema = schema.items {
                 for (index, item) in items.enumerated() {
-                    validate(item, schema: itemSchema, path: path.appending(index), into: &sink)
+                    path.push(.index(index))
+                    walk(item, schema: itemSchema, path: &path, into: &sink)
+                    path.pop()
                 }
             }
         default:
@@ -113,28 +122,37 @@ struct SchemaValidator {
         value == value.rounded() && abs(value) < 1e18 ? String(Int64(value)) : String(value)
     }
 
-    private func checkObject(_ entries: [ConfigNode.Entry], node: ConfigNode, schema: SchemaNode, path: FieldPath, into sink: inout [Diagnostic]) {
+    private func checkObject(_ entries: [ConfigNode.Entry], node: ConfigNode, schema: SchemaNode, path: inout FieldPath, into sink: inout [Diagnostic]) {
         for entry in entries {
-            let childPath = path.appending(entry.key)
+            path.push(.key(entry.key))
             if let child = schema.properties[entry.key] {
-                validate(entry.value, schema: child, path: childPath, into: &sink)
+                walk(entry.value, schema: child, path: &path, into: &sink)
             } else if let additional = schema.additionalProperties {
-                validate(entry.value, schema: additional, path: childPath, into: &sink)
+                walk(entry.value, schema: additional, path: &path, into: &sink)
             } else if !schema.preserveUnknownFields {
-                sink.append(Diagnostic(.error, childPath, "unknown field \"\(entry.key)\"\(suggestion(for: entry.key, in: schema))", location: entry.keyLocation))
+                sink.append(Diagnostic(.error, path, "unknown field \"\(entry.key)\"\(suggestion(for: entry.key, in: schema))", location: entry.keyLocation))
             }
+            path.pop()
+        }
+        guard !schema.required.isEmpty || !schema.oneOf.isEmpty || !schema.anyOf.isEmpty || !schema.allOf.isEmpty else {
+            checkPropertyCount(entries, node: node, schema: schema, path: path, into: &sink)
+            return
         }
         let present = Set(entries.filter { !$0.value.isNull }.map(\.key))
         for name in schema.required where !present.contains(name) {
             sink.append(Diagnostic(.error, path.appending(name), "required field is missing", location: node.location))
         }
+        checkPropertyCount(entries, node: node, schema: schema, path: path, into: &sink)
+        KeyPresenceRules.check(schema, present: present, node: node, path: path, into: &sink)
+    }
+
+    private func checkPropertyCount(_ entries: [ConfigNode.Entry], node: ConfigNode, schema: SchemaNode, path: FieldPath, into sink: inout [Diagnostic]) {
         if let maxProperties = schema.maxProperties, entries.count > maxProperties {
             sink.append(Diagnostic(.error, path, "must have at most \(maxProperties) entries, has \(entries.count)", location: node.location))
         }
         if let minProperties = schema.minProperties, entries.count < minProperties {
             sink.append(Diagnostic(.error, path, "must have at least \(minProperties) entr\(minProperties == 1 ? "y" : "ies")", location: node.location))
         }
-        KeyPresenceRules.check(schema, present: present, node: node, path: path, into: &sink)
     }
 
     /// "did you mean" for a misspelt field: a known field that differs only in case.

@@ -10,7 +10,7 @@ public struct AuthorizationPolicy: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Action: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Action: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case allow = "ALLOW"
         case deny = "DENY"
         case audit = "AUDIT"
@@ -18,10 +18,41 @@ public struct AuthorizationPolicy: Codable, Sendable, Equatable {
     }
 }
 
+extension AuthorizationPolicy: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "action": action = try .init(fast: entry.value)
+            case "provider": provider = try .init(fast: entry.value)
+            case "rules": rules = try .init(fast: entry.value)
+            case "selector": selector = try .init(fast: entry.value)
+            case "targetRef": targetRef = try .init(fast: entry.value)
+            case "targetRefs": targetRefs = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct ExtensionProvider: Codable, Sendable, Equatable {
     public var name: String?
 
     public init() {}
+}
+
+extension ExtensionProvider: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct Rule: Codable, Sendable, Equatable {
@@ -32,10 +63,38 @@ public struct Rule: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Rule: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "from": from = try .init(fast: entry.value)
+            case "to": to = try .init(fast: entry.value)
+            case "when": when = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct RuleFrom: Codable, Sendable, Equatable {
     public var source: Source?
 
     public init() {}
+}
+
+extension RuleFrom: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "source": source = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct Source: Codable, Sendable, Equatable {
@@ -57,10 +116,49 @@ public struct Source: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Source: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "ipBlocks": ipBlocks = try .init(fast: entry.value)
+            case "namespaces": namespaces = try .init(fast: entry.value)
+            case "notIpBlocks": notIpBlocks = try .init(fast: entry.value)
+            case "notNamespaces": notNamespaces = try .init(fast: entry.value)
+            case "notPrincipals": notPrincipals = try .init(fast: entry.value)
+            case "notRemoteIpBlocks": notRemoteIpBlocks = try .init(fast: entry.value)
+            case "notRequestPrincipals": notRequestPrincipals = try .init(fast: entry.value)
+            case "notServiceAccounts": notServiceAccounts = try .init(fast: entry.value)
+            case "notTrustDomains": notTrustDomains = try .init(fast: entry.value)
+            case "principals": principals = try .init(fast: entry.value)
+            case "remoteIpBlocks": remoteIpBlocks = try .init(fast: entry.value)
+            case "requestPrincipals": requestPrincipals = try .init(fast: entry.value)
+            case "serviceAccounts": serviceAccounts = try .init(fast: entry.value)
+            case "trustDomains": trustDomains = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct RuleTo: Codable, Sendable, Equatable {
     public var operation: Operation?
 
     public init() {}
+}
+
+extension RuleTo: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "operation": operation = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct Operation: Codable, Sendable, Equatable {
@@ -76,10 +174,45 @@ public struct Operation: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Operation: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "hosts": hosts = try .init(fast: entry.value)
+            case "methods": methods = try .init(fast: entry.value)
+            case "notHosts": notHosts = try .init(fast: entry.value)
+            case "notMethods": notMethods = try .init(fast: entry.value)
+            case "notPaths": notPaths = try .init(fast: entry.value)
+            case "notPorts": notPorts = try .init(fast: entry.value)
+            case "paths": paths = try .init(fast: entry.value)
+            case "ports": ports = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct Condition: Codable, Sendable, Equatable {
     public var key: String?
     public var notValues: [String]?
     public var values: [String]?
 
     public init() {}
+}
+
+extension Condition: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "key": key = try .init(fast: entry.value)
+            case "notValues": notValues = try .init(fast: entry.value)
+            case "values": values = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

@@ -10,12 +10,44 @@ public struct DestinationRule: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension DestinationRule: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "exportTo": exportTo = try .init(fast: entry.value)
+            case "host": host = try .init(fast: entry.value)
+            case "subsets": subsets = try .init(fast: entry.value)
+            case "trafficPolicy": trafficPolicy = try .init(fast: entry.value)
+            case "workloadSelector": workloadSelector = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct Subset: Codable, Sendable, Equatable {
     public var labels: [String: String]?
     public var name: String?
     public var trafficPolicy: TrafficPolicy?
 
     public init() {}
+}
+
+extension Subset: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "labels": labels = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            case "trafficPolicy": trafficPolicy = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct TrafficPolicy: Codable, Sendable, Equatable {
@@ -31,6 +63,26 @@ public struct TrafficPolicy: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension TrafficPolicy: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "connectionPool": connectionPool = try .init(fast: entry.value)
+            case "loadBalancer": loadBalancer = try .init(fast: entry.value)
+            case "outlierDetection": outlierDetection = try .init(fast: entry.value)
+            case "portLevelSettings": portLevelSettings = try .init(fast: entry.value)
+            case "proxyProtocol": proxyProtocol = try .init(fast: entry.value)
+            case "retryBudget": retryBudget = try .init(fast: entry.value)
+            case "tls": tls = try .init(fast: entry.value)
+            case "tunnel": tunnel = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPSettings: Codable, Sendable, Equatable {
     public var h2UpgradePolicy: HTTPSettings.H2UpgradePolicy?
     public var http1MaxPendingRequests: Int?
@@ -44,10 +96,31 @@ public struct HTTPSettings: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum H2UpgradePolicy: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum H2UpgradePolicy: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case `default` = "DEFAULT"
         case doNotUpgrade = "DO_NOT_UPGRADE"
         case upgrade = "UPGRADE"
+    }
+}
+
+extension HTTPSettings: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "h2UpgradePolicy": h2UpgradePolicy = try .init(fast: entry.value)
+            case "http1MaxPendingRequests": http1MaxPendingRequests = try .init(fast: entry.value)
+            case "http2KeepAlive": http2KeepAlive = try .init(fast: entry.value)
+            case "http2MaxRequests": http2MaxRequests = try .init(fast: entry.value)
+            case "idleTimeout": idleTimeout = try .init(fast: entry.value)
+            case "maxConcurrentStreams": maxConcurrentStreams = try .init(fast: entry.value)
+            case "maxRequestsPerConnection": maxRequestsPerConnection = try .init(fast: entry.value)
+            case "maxRetries": maxRetries = try .init(fast: entry.value)
+            case "useClientProtocol": useClientProtocol = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -56,6 +129,20 @@ public struct HTTP2KeepAlive: Codable, Sendable, Equatable {
     public var timeout: String?
 
     public init() {}
+}
+
+extension HTTP2KeepAlive: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "interval": interval = try .init(fast: entry.value)
+            case "timeout": timeout = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct TCPSettings: Codable, Sendable, Equatable {
@@ -68,12 +155,44 @@ public struct TCPSettings: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension TCPSettings: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "connectTimeout": connectTimeout = try .init(fast: entry.value)
+            case "idleTimeout": idleTimeout = try .init(fast: entry.value)
+            case "maxConnectionDuration": maxConnectionDuration = try .init(fast: entry.value)
+            case "maxConnections": maxConnections = try .init(fast: entry.value)
+            case "tcpKeepalive": tcpKeepalive = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TCPKeepalive: Codable, Sendable, Equatable {
     public var interval: String?
     public var probes: Int?
     public var time: String?
 
     public init() {}
+}
+
+extension TCPKeepalive: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "interval": interval = try .init(fast: entry.value)
+            case "probes": probes = try .init(fast: entry.value)
+            case "time": time = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct LoadBalancerSettings: Codable, Sendable, Equatable {
@@ -87,13 +206,32 @@ public struct LoadBalancerSettings: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Simple: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Simple: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case unspecified = "UNSPECIFIED"
         case leastConn = "LEAST_CONN"
         case random = "RANDOM"
         case passthrough = "PASSTHROUGH"
         case roundRobin = "ROUND_ROBIN"
         case leastRequest = "LEAST_REQUEST"
+    }
+}
+
+extension LoadBalancerSettings: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "backendUtilization": backendUtilization = try .init(fast: entry.value)
+            case "consistentHash": consistentHash = try .init(fast: entry.value)
+            case "localityLbSetting": localityLbSetting = try .init(fast: entry.value)
+            case "simple": simple = try .init(fast: entry.value)
+            case "warmup": warmup = try .init(fast: entry.value)
+            case "warmupDurationSecs": warmupDurationSecs = try .init(fast: entry.value)
+            case "zoneAwareLbSetting": zoneAwareLbSetting = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -105,6 +243,23 @@ public struct BackendUtilizationLB: Codable, Sendable, Equatable {
     public var weightUpdatePeriod: String?
 
     public init() {}
+}
+
+extension BackendUtilizationLB: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "errorUtilizationPenaltyPercent": errorUtilizationPenaltyPercent = try .init(fast: entry.value)
+            case "metricNamesForComputingUtilization": metricNamesForComputingUtilization = try .init(fast: entry.value)
+            case "weightExpirationPeriod": weightExpirationPeriod = try .init(fast: entry.value)
+            case "weightStabilizationPeriod": weightStabilizationPeriod = try .init(fast: entry.value)
+            case "weightUpdatePeriod": weightUpdatePeriod = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct ConsistentHashLB: Codable, Sendable, Equatable {
@@ -119,6 +274,25 @@ public struct ConsistentHashLB: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension ConsistentHashLB: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "httpCookie": httpCookie = try .init(fast: entry.value)
+            case "httpHeaderName": httpHeaderName = try .init(fast: entry.value)
+            case "httpQueryParameterName": httpQueryParameterName = try .init(fast: entry.value)
+            case "maglev": maglev = try .init(fast: entry.value)
+            case "minimumRingSize": minimumRingSize = try .init(fast: entry.value)
+            case "ringHash": ringHash = try .init(fast: entry.value)
+            case "useSourceIp": useSourceIp = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPCookie: Codable, Sendable, Equatable {
     public var attributes: [HTTPCookieAttribute]?
     public var name: String?
@@ -128,11 +302,41 @@ public struct HTTPCookie: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPCookie: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "attributes": attributes = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            case "path": path = try .init(fast: entry.value)
+            case "ttl": ttl = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPCookieAttribute: Codable, Sendable, Equatable {
     public var name: String?
     public var value: String?
 
     public init() {}
+}
+
+extension HTTPCookieAttribute: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "value": value = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct MagLev: Codable, Sendable, Equatable {
@@ -141,10 +345,36 @@ public struct MagLev: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension MagLev: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "tableSize": tableSize = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct RingHash: Codable, Sendable, Equatable {
     public var minimumRingSize: Int?
 
     public init() {}
+}
+
+extension RingHash: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "minimumRingSize": minimumRingSize = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct LocalityLoadBalancerSetting: Codable, Sendable, Equatable {
@@ -156,6 +386,22 @@ public struct LocalityLoadBalancerSetting: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension LocalityLoadBalancerSetting: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "distribute": distribute = try .init(fast: entry.value)
+            case "enabled": enabled = try .init(fast: entry.value)
+            case "failover": failover = try .init(fast: entry.value)
+            case "failoverPriority": failoverPriority = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct LocalityDistribute: Codable, Sendable, Equatable {
     public var from: String?
     public var to: [String: Int]?
@@ -163,11 +409,39 @@ public struct LocalityDistribute: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension LocalityDistribute: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "from": from = try .init(fast: entry.value)
+            case "to": to = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct LocalityFailover: Codable, Sendable, Equatable {
     public var from: String?
     public var to: String?
 
     public init() {}
+}
+
+extension LocalityFailover: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "from": from = try .init(fast: entry.value)
+            case "to": to = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct WarmupConfiguration: Codable, Sendable, Equatable {
@@ -178,6 +452,21 @@ public struct WarmupConfiguration: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension WarmupConfiguration: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "aggression": aggression = try .init(fast: entry.value)
+            case "duration": duration = try .init(fast: entry.value)
+            case "minimumPercent": minimumPercent = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct ZoneAwareLoadBalancerSetting: Codable, Sendable, Equatable {
     public var enabled: Bool?
     public var failover: [LocalityFailover]?
@@ -185,6 +474,22 @@ public struct ZoneAwareLoadBalancerSetting: Codable, Sendable, Equatable {
     public var minClusterSize: Int?
 
     public init() {}
+}
+
+extension ZoneAwareLoadBalancerSetting: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "enabled": enabled = try .init(fast: entry.value)
+            case "failover": failover = try .init(fast: entry.value)
+            case "failoverPriority": failoverPriority = try .init(fast: entry.value)
+            case "minClusterSize": minClusterSize = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct OutlierDetection: Codable, Sendable, Equatable {
@@ -202,6 +507,28 @@ public struct OutlierDetection: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension OutlierDetection: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "baseEjectionTime": baseEjectionTime = try .init(fast: entry.value)
+            case "consecutive5xxErrors": consecutive5xxErrors = try .init(fast: entry.value)
+            case "consecutiveErrors": consecutiveErrors = try .init(fast: entry.value)
+            case "consecutiveGatewayErrors": consecutiveGatewayErrors = try .init(fast: entry.value)
+            case "consecutiveLocalOriginFailures": consecutiveLocalOriginFailures = try .init(fast: entry.value)
+            case "interval": interval = try .init(fast: entry.value)
+            case "maxEjectionPercent": maxEjectionPercent = try .init(fast: entry.value)
+            case "minHealthPercent": minHealthPercent = try .init(fast: entry.value)
+            case "outlierDetectionHttpErrorCodes": outlierDetectionHttpErrorCodes = try .init(fast: entry.value)
+            case "splitExternalLocalOriginErrors": splitExternalLocalOriginErrors = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct PortTrafficPolicy: Codable, Sendable, Equatable {
     public var connectionPool: ConnectionPoolSettings?
     public var loadBalancer: LoadBalancerSettings?
@@ -210,6 +537,23 @@ public struct PortTrafficPolicy: Codable, Sendable, Equatable {
     public var tls: ClientTLSSettings?
 
     public init() {}
+}
+
+extension PortTrafficPolicy: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "connectionPool": connectionPool = try .init(fast: entry.value)
+            case "loadBalancer": loadBalancer = try .init(fast: entry.value)
+            case "outlierDetection": outlierDetection = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "tls": tls = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct ClientTLSSettings: Codable, Sendable, Equatable {
@@ -225,11 +569,32 @@ public struct ClientTLSSettings: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case disable = "DISABLE"
         case simple = "SIMPLE"
         case mutual = "MUTUAL"
         case istioMutual = "ISTIO_MUTUAL"
+    }
+}
+
+extension ClientTLSSettings: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "caCertificates": caCertificates = try .init(fast: entry.value)
+            case "caCrl": caCrl = try .init(fast: entry.value)
+            case "clientCertificate": clientCertificate = try .init(fast: entry.value)
+            case "credentialName": credentialName = try .init(fast: entry.value)
+            case "insecureSkipVerify": insecureSkipVerify = try .init(fast: entry.value)
+            case "mode": mode = try .init(fast: entry.value)
+            case "privateKey": privateKey = try .init(fast: entry.value)
+            case "sni": sni = try .init(fast: entry.value)
+            case "subjectAltNames": subjectAltNames = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -238,9 +603,22 @@ public struct ProxyProtocol: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Version: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Version: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case v1 = "V1"
         case v2 = "V2"
+    }
+}
+
+extension ProxyProtocol: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "version": version = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -252,10 +630,40 @@ public struct RetryBudget: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension RetryBudget: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "budgetInterval": budgetInterval = try .init(fast: entry.value)
+            case "minRetryConcurrency": minRetryConcurrency = try .init(fast: entry.value)
+            case "percent": percent = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TrafficPolicyTunnelSettings: Codable, Sendable, Equatable {
     public var `protocol`: String?
     public var targetHost: String?
     public var targetPort: Int?
 
     public init() {}
+}
+
+extension TrafficPolicyTunnelSettings: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "protocol": `protocol` = try .init(fast: entry.value)
+            case "targetHost": targetHost = try .init(fast: entry.value)
+            case "targetPort": targetPort = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

@@ -7,6 +7,20 @@ public struct Gateway: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Gateway: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "selector": selector = try .init(fast: entry.value)
+            case "servers": servers = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct Server: Codable, Sendable, Equatable {
     public var bind: String?
     public var defaultEndpoint: String?
@@ -18,6 +32,24 @@ public struct Server: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Server: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "bind": bind = try .init(fast: entry.value)
+            case "defaultEndpoint": defaultEndpoint = try .init(fast: entry.value)
+            case "hosts": hosts = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "tls": tls = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct Port: Codable, Sendable, Equatable {
     public var name: String?
     public var number: Int?
@@ -27,10 +59,41 @@ public struct Port: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Port: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "number": number = try .init(fast: entry.value)
+            case "protocol": `protocol` = try .init(fast: entry.value)
+            case "targetPort": targetPort = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TLSCertificate: Codable, Sendable, Equatable {
     public var caCertificates: String?
     public var privateKey: String?
     public var serverCertificate: String?
 
     public init() {}
+}
+
+extension TLSCertificate: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "caCertificates": caCertificates = try .init(fast: entry.value)
+            case "privateKey": privateKey = try .init(fast: entry.value)
+            case "serverCertificate": serverCertificate = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

@@ -8,10 +8,38 @@ public struct Destination: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Destination: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "host": host = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "subset": subset = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct PortSelector: Codable, Sendable, Equatable {
     public var number: Int?
 
     public init() {}
+}
+
+extension PortSelector: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "number": number = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct ConnectionPoolSettings: Codable, Sendable, Equatable {
@@ -21,10 +49,37 @@ public struct ConnectionPoolSettings: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension ConnectionPoolSettings: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "http": http = try .init(fast: entry.value)
+            case "tcp": tcp = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct WorkloadSelector: Codable, Sendable, Equatable {
     public var matchLabels: [String: String]?
 
     public init() {}
+}
+
+extension WorkloadSelector: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "matchLabels": matchLabels = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct ServerTLSSettings: Codable, Sendable, Equatable {
@@ -49,7 +104,7 @@ public struct ServerTLSSettings: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum MaxProtocolVersion: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum MaxProtocolVersion: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case tlsAuto = "TLS_AUTO"
         case tlsv10 = "TLSV1_0"
         case tlsv11 = "TLSV1_1"
@@ -57,7 +112,7 @@ public struct ServerTLSSettings: Codable, Sendable, Equatable {
         case tlsv13 = "TLSV1_3"
     }
 
-    public enum MinProtocolVersion: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum MinProtocolVersion: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case tlsAuto = "TLS_AUTO"
         case tlsv10 = "TLSV1_0"
         case tlsv11 = "TLSV1_1"
@@ -65,13 +120,43 @@ public struct ServerTLSSettings: Codable, Sendable, Equatable {
         case tlsv13 = "TLSV1_3"
     }
 
-    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case passthrough = "PASSTHROUGH"
         case simple = "SIMPLE"
         case mutual = "MUTUAL"
         case autoPassthrough = "AUTO_PASSTHROUGH"
         case istioMutual = "ISTIO_MUTUAL"
         case optionalMutual = "OPTIONAL_MUTUAL"
+    }
+}
+
+extension ServerTLSSettings: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "caCertCredentialName": caCertCredentialName = try .init(fast: entry.value)
+            case "caCertificates": caCertificates = try .init(fast: entry.value)
+            case "caCrl": caCrl = try .init(fast: entry.value)
+            case "cipherSuites": cipherSuites = try .init(fast: entry.value)
+            case "credentialName": credentialName = try .init(fast: entry.value)
+            case "credentialNames": credentialNames = try .init(fast: entry.value)
+            case "ecdhCurves": ecdhCurves = try .init(fast: entry.value)
+            case "httpsRedirect": httpsRedirect = try .init(fast: entry.value)
+            case "insecureSkipVerify": insecureSkipVerify = try .init(fast: entry.value)
+            case "maxProtocolVersion": maxProtocolVersion = try .init(fast: entry.value)
+            case "minProtocolVersion": minProtocolVersion = try .init(fast: entry.value)
+            case "mode": mode = try .init(fast: entry.value)
+            case "privateKey": privateKey = try .init(fast: entry.value)
+            case "serverCertificate": serverCertificate = try .init(fast: entry.value)
+            case "subjectAltNames": subjectAltNames = try .init(fast: entry.value)
+            case "tlsCertificates": tlsCertificates = try .init(fast: entry.value)
+            case "verifyCertificateHash": verifyCertificateHash = try .init(fast: entry.value)
+            case "verifyCertificateSpki": verifyCertificateSpki = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -87,10 +172,42 @@ public struct WorkloadEntry: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension WorkloadEntry: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "address": address = try .init(fast: entry.value)
+            case "labels": labels = try .init(fast: entry.value)
+            case "locality": locality = try .init(fast: entry.value)
+            case "network": network = try .init(fast: entry.value)
+            case "ports": ports = try .init(fast: entry.value)
+            case "serviceAccount": serviceAccount = try .init(fast: entry.value)
+            case "weight": weight = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct ServiceEntryWorkloadSelector: Codable, Sendable, Equatable {
     public var labels: [String: String]?
 
     public init() {}
+}
+
+extension ServiceEntryWorkloadSelector: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "labels": labels = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct PolicyTargetReference: Codable, Sendable, Equatable {
@@ -100,4 +217,20 @@ public struct PolicyTargetReference: Codable, Sendable, Equatable {
     public var namespace: String?
 
     public init() {}
+}
+
+extension PolicyTargetReference: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "group": group = try .init(fast: entry.value)
+            case "kind": kind = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            case "namespace": namespace = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

@@ -8,15 +8,43 @@ public struct PeerAuthentication: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension PeerAuthentication: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "mtls": mtls = try .init(fast: entry.value)
+            case "portLevelMtls": portLevelMtls = try .init(fast: entry.value)
+            case "selector": selector = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct PeerAuthenticationMutualTLS: Codable, Sendable, Equatable {
     public var mode: PeerAuthenticationMutualTLS.Mode?
 
     public init() {}
 
-    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case unset = "UNSET"
         case disable = "DISABLE"
         case permissive = "PERMISSIVE"
         case strict = "STRICT"
+    }
+}
+
+extension PeerAuthenticationMutualTLS: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "mode": mode = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }

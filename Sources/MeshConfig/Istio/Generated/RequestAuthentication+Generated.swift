@@ -9,6 +9,22 @@ public struct RequestAuthentication: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension RequestAuthentication: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "jwtRules": jwtRules = try .init(fast: entry.value)
+            case "selector": selector = try .init(fast: entry.value)
+            case "targetRef": targetRef = try .init(fast: entry.value)
+            case "targetRefs": targetRefs = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct JWTRule: Codable, Sendable, Equatable {
     public var audiences: [String]?
     public var forwardOriginalToken: Bool?
@@ -27,9 +43,35 @@ public struct JWTRule: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Presence: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Presence: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case optional = "OPTIONAL"
         case required = "REQUIRED"
+    }
+}
+
+extension JWTRule: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "audiences": audiences = try .init(fast: entry.value)
+            case "forwardOriginalToken": forwardOriginalToken = try .init(fast: entry.value)
+            case "fromCookies": fromCookies = try .init(fast: entry.value)
+            case "fromHeaders": fromHeaders = try .init(fast: entry.value)
+            case "fromParams": fromParams = try .init(fast: entry.value)
+            case "issuer": issuer = try .init(fast: entry.value)
+            case "jwks": jwks = try .init(fast: entry.value)
+            case "jwksUri": jwksUri = try .init(fast: entry.value)
+            case "jwks_uri": jwks_uri = try .init(fast: entry.value)
+            case "outputClaimToHeaders": outputClaimToHeaders = try .init(fast: entry.value)
+            case "outputPayloadToHeader": outputPayloadToHeader = try .init(fast: entry.value)
+            case "presence": presence = try .init(fast: entry.value)
+            case "spaceDelimitedClaims": spaceDelimitedClaims = try .init(fast: entry.value)
+            case "timeout": timeout = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -40,9 +82,37 @@ public struct JWTHeader: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension JWTHeader: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "prefix": prefix = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct ClaimToHeader: Codable, Sendable, Equatable {
     public var claim: String?
     public var header: String?
 
     public init() {}
+}
+
+extension ClaimToHeader: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "claim": claim = try .init(fast: entry.value)
+            case "header": header = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

@@ -13,17 +13,38 @@ public struct ServiceEntry: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Location: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Location: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case meshExternal = "MESH_EXTERNAL"
         case meshInternal = "MESH_INTERNAL"
     }
 
-    public enum Resolution: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Resolution: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case none = "NONE"
         case `static` = "STATIC"
         case dns = "DNS"
         case dnsRoundRobin = "DNS_ROUND_ROBIN"
         case dynamicDns = "DYNAMIC_DNS"
+    }
+}
+
+extension ServiceEntry: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "addresses": addresses = try .init(fast: entry.value)
+            case "endpoints": endpoints = try .init(fast: entry.value)
+            case "exportTo": exportTo = try .init(fast: entry.value)
+            case "hosts": hosts = try .init(fast: entry.value)
+            case "location": location = try .init(fast: entry.value)
+            case "ports": ports = try .init(fast: entry.value)
+            case "resolution": resolution = try .init(fast: entry.value)
+            case "subjectAltNames": subjectAltNames = try .init(fast: entry.value)
+            case "workloadSelector": workloadSelector = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -34,4 +55,20 @@ public struct ServicePort: Codable, Sendable, Equatable {
     public var targetPort: Int?
 
     public init() {}
+}
+
+extension ServicePort: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "number": number = try .init(fast: entry.value)
+            case "protocol": `protocol` = try .init(fast: entry.value)
+            case "targetPort": targetPort = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

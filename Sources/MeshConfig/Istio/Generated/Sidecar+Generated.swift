@@ -10,6 +10,23 @@ public struct Sidecar: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Sidecar: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "egress": egress = try .init(fast: entry.value)
+            case "inboundConnectionPool": inboundConnectionPool = try .init(fast: entry.value)
+            case "ingress": ingress = try .init(fast: entry.value)
+            case "outboundTrafficPolicy": outboundTrafficPolicy = try .init(fast: entry.value)
+            case "workloadSelector": workloadSelector = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct IstioEgressListener: Codable, Sendable, Equatable {
     public var bind: String?
     public var captureMode: IstioEgressListener.CaptureMode?
@@ -18,10 +35,26 @@ public struct IstioEgressListener: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum CaptureMode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum CaptureMode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case `default` = "DEFAULT"
         case iptables = "IPTABLES"
         case none = "NONE"
+    }
+}
+
+extension IstioEgressListener: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "bind": bind = try .init(fast: entry.value)
+            case "captureMode": captureMode = try .init(fast: entry.value)
+            case "hosts": hosts = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -34,6 +67,22 @@ public struct SidecarPort: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension SidecarPort: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "number": number = try .init(fast: entry.value)
+            case "protocol": `protocol` = try .init(fast: entry.value)
+            case "targetPort": targetPort = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct IstioIngressListener: Codable, Sendable, Equatable {
     public var bind: String?
     public var captureMode: IstioIngressListener.CaptureMode?
@@ -44,10 +93,28 @@ public struct IstioIngressListener: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum CaptureMode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum CaptureMode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case `default` = "DEFAULT"
         case iptables = "IPTABLES"
         case none = "NONE"
+    }
+}
+
+extension IstioIngressListener: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "bind": bind = try .init(fast: entry.value)
+            case "captureMode": captureMode = try .init(fast: entry.value)
+            case "connectionPool": connectionPool = try .init(fast: entry.value)
+            case "defaultEndpoint": defaultEndpoint = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "tls": tls = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -57,8 +124,22 @@ public struct OutboundTrafficPolicy: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case registryOnly = "REGISTRY_ONLY"
         case allowAny = "ALLOW_ANY"
+    }
+}
+
+extension OutboundTrafficPolicy: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "egressProxy": egressProxy = try .init(fast: entry.value)
+            case "mode": mode = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }

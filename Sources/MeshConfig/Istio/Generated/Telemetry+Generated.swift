@@ -11,6 +11,24 @@ public struct Telemetry: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Telemetry: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "accessLogging": accessLogging = try .init(fast: entry.value)
+            case "metrics": metrics = try .init(fast: entry.value)
+            case "selector": selector = try .init(fast: entry.value)
+            case "targetRef": targetRef = try .init(fast: entry.value)
+            case "targetRefs": targetRefs = try .init(fast: entry.value)
+            case "tracing": tracing = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct AccessLogging: Codable, Sendable, Equatable {
     public var disabled: Bool?
     public var filter: AccessLoggingFilter?
@@ -20,10 +38,39 @@ public struct AccessLogging: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension AccessLogging: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "disabled": disabled = try .init(fast: entry.value)
+            case "filter": filter = try .init(fast: entry.value)
+            case "match": match = try .init(fast: entry.value)
+            case "providers": providers = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct AccessLoggingFilter: Codable, Sendable, Equatable {
     public var expression: String?
 
     public init() {}
+}
+
+extension AccessLoggingFilter: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "expression": expression = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct AccessLoggingLogSelector: Codable, Sendable, Equatable {
@@ -31,10 +78,23 @@ public struct AccessLoggingLogSelector: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case clientAndServer = "CLIENT_AND_SERVER"
         case client = "CLIENT"
         case server = "SERVER"
+    }
+}
+
+extension AccessLoggingLogSelector: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "mode": mode = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -42,6 +102,19 @@ public struct ProviderRef: Codable, Sendable, Equatable {
     public var name: String?
 
     public init() {}
+}
+
+extension ProviderRef: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct Metrics: Codable, Sendable, Equatable {
@@ -52,12 +125,42 @@ public struct Metrics: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Metrics: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "overrides": overrides = try .init(fast: entry.value)
+            case "providers": providers = try .init(fast: entry.value)
+            case "reportingInterval": reportingInterval = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct MetricsOverrides: Codable, Sendable, Equatable {
     public var disabled: Bool?
     public var match: MetricSelector?
     public var tagOverrides: [String: TagOverride]?
 
     public init() {}
+}
+
+extension MetricsOverrides: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "disabled": disabled = try .init(fast: entry.value)
+            case "match": match = try .init(fast: entry.value)
+            case "tagOverrides": tagOverrides = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct MetricSelector: Codable, Sendable, Equatable {
@@ -67,7 +170,7 @@ public struct MetricSelector: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Metric: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Metric: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case allMetrics = "ALL_METRICS"
         case requestCount = "REQUEST_COUNT"
         case requestDuration = "REQUEST_DURATION"
@@ -81,10 +184,25 @@ public struct MetricSelector: Codable, Sendable, Equatable {
         case grpcResponseMessages = "GRPC_RESPONSE_MESSAGES"
     }
 
-    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case clientAndServer = "CLIENT_AND_SERVER"
         case client = "CLIENT"
         case server = "SERVER"
+    }
+}
+
+extension MetricSelector: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "customMetric": customMetric = try .init(fast: entry.value)
+            case "metric": metric = try .init(fast: entry.value)
+            case "mode": mode = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -94,9 +212,23 @@ public struct TagOverride: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum Operation: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum Operation: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case upsert = "UPSERT"
         case remove = "REMOVE"
+    }
+}
+
+extension TagOverride: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "operation": operation = try .init(fast: entry.value)
+            case "value": value = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -113,6 +245,26 @@ public struct Tracing: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension Tracing: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "customTags": customTags = try .init(fast: entry.value)
+            case "disableContextPropagation": disableContextPropagation = try .init(fast: entry.value)
+            case "disableSpanReporting": disableSpanReporting = try .init(fast: entry.value)
+            case "enableIstioTags": enableIstioTags = try .init(fast: entry.value)
+            case "match": match = try .init(fast: entry.value)
+            case "providers": providers = try .init(fast: entry.value)
+            case "randomSamplingPercentage": randomSamplingPercentage = try .init(fast: entry.value)
+            case "useRequestIdForTraceSampling": useRequestIdForTraceSampling = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct CustomTag: Codable, Sendable, Equatable {
     public var environment: TracingEnvironment?
     public var formatter: TracingFormatter?
@@ -122,6 +274,22 @@ public struct CustomTag: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension CustomTag: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "environment": environment = try .init(fast: entry.value)
+            case "formatter": formatter = try .init(fast: entry.value)
+            case "header": header = try .init(fast: entry.value)
+            case "literal": literal = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TracingEnvironment: Codable, Sendable, Equatable {
     public var defaultValue: String?
     public var name: String?
@@ -129,8 +297,35 @@ public struct TracingEnvironment: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension TracingEnvironment: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "defaultValue": defaultValue = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TracingFormatter: Codable, Sendable, Equatable {
     public var value: String?
 
     public init() {}
+}
+
+extension TracingFormatter: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "value": value = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

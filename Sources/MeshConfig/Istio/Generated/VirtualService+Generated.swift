@@ -11,6 +11,24 @@ public struct VirtualService: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension VirtualService: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "exportTo": exportTo = try .init(fast: entry.value)
+            case "gateways": gateways = try .init(fast: entry.value)
+            case "hosts": hosts = try .init(fast: entry.value)
+            case "http": http = try .init(fast: entry.value)
+            case "tcp": tcp = try .init(fast: entry.value)
+            case "tls": tls = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPRoute: Codable, Sendable, Equatable {
     public var corsPolicy: CorsPolicy?
     public var delegate: Delegate?
@@ -33,6 +51,35 @@ public struct HTTPRoute: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPRoute: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "corsPolicy": corsPolicy = try .init(fast: entry.value)
+            case "delegate": delegate = try .init(fast: entry.value)
+            case "directResponse": directResponse = try .init(fast: entry.value)
+            case "fault": fault = try .init(fast: entry.value)
+            case "headers": headers = try .init(fast: entry.value)
+            case "match": match = try .init(fast: entry.value)
+            case "mirror": mirror = try .init(fast: entry.value)
+            case "mirrorPercent": mirrorPercent = try .init(fast: entry.value)
+            case "mirrorPercentage": mirrorPercentage = try .init(fast: entry.value)
+            case "mirror_percent": mirror_percent = try .init(fast: entry.value)
+            case "mirrors": mirrors = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            case "redirect": redirect = try .init(fast: entry.value)
+            case "retries": retries = try .init(fast: entry.value)
+            case "rewrite": rewrite = try .init(fast: entry.value)
+            case "route": route = try .init(fast: entry.value)
+            case "timeout": timeout = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct CorsPolicy: Codable, Sendable, Equatable {
     public var allowCredentials: Bool?
     public var allowHeaders: [String]?
@@ -45,10 +92,30 @@ public struct CorsPolicy: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum UnmatchedPreflights: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum UnmatchedPreflights: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case unspecified = "UNSPECIFIED"
         case forward = "FORWARD"
         case ignore = "IGNORE"
+    }
+}
+
+extension CorsPolicy: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "allowCredentials": allowCredentials = try .init(fast: entry.value)
+            case "allowHeaders": allowHeaders = try .init(fast: entry.value)
+            case "allowMethods": allowMethods = try .init(fast: entry.value)
+            case "allowOrigin": allowOrigin = try .init(fast: entry.value)
+            case "allowOrigins": allowOrigins = try .init(fast: entry.value)
+            case "exposeHeaders": exposeHeaders = try .init(fast: entry.value)
+            case "maxAge": maxAge = try .init(fast: entry.value)
+            case "unmatchedPreflights": unmatchedPreflights = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -60,11 +127,40 @@ public struct StringMatch: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension StringMatch: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "exact": exact = try .init(fast: entry.value)
+            case "prefix": prefix = try .init(fast: entry.value)
+            case "regex": regex = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct Delegate: Codable, Sendable, Equatable {
     public var name: String?
     public var namespace: String?
 
     public init() {}
+}
+
+extension Delegate: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "namespace": namespace = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HTTPDirectResponse: Codable, Sendable, Equatable {
@@ -74,6 +170,20 @@ public struct HTTPDirectResponse: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPDirectResponse: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "body": body = try .init(fast: entry.value)
+            case "status": status = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPBody: Codable, Sendable, Equatable {
     public var bytes: String?
     public var string: String?
@@ -81,11 +191,39 @@ public struct HTTPBody: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPBody: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "bytes": bytes = try .init(fast: entry.value)
+            case "string": string = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPFaultInjection: Codable, Sendable, Equatable {
     public var abort: HTTPFaultInjectionAbort?
     public var delay: HTTPFaultInjectionDelay?
 
     public init() {}
+}
+
+extension HTTPFaultInjection: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "abort": abort = try .init(fast: entry.value)
+            case "delay": delay = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HTTPFaultInjectionAbort: Codable, Sendable, Equatable {
@@ -97,10 +235,39 @@ public struct HTTPFaultInjectionAbort: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPFaultInjectionAbort: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "grpcStatus": grpcStatus = try .init(fast: entry.value)
+            case "http2Error": http2Error = try .init(fast: entry.value)
+            case "httpStatus": httpStatus = try .init(fast: entry.value)
+            case "percentage": percentage = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct Percent: Codable, Sendable, Equatable {
     public var value: Double?
 
     public init() {}
+}
+
+extension Percent: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "value": value = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HTTPFaultInjectionDelay: Codable, Sendable, Equatable {
@@ -112,11 +279,41 @@ public struct HTTPFaultInjectionDelay: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPFaultInjectionDelay: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "exponentialDelay": exponentialDelay = try .init(fast: entry.value)
+            case "fixedDelay": fixedDelay = try .init(fast: entry.value)
+            case "percent": percent = try .init(fast: entry.value)
+            case "percentage": percentage = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct Headers: Codable, Sendable, Equatable {
     public var request: HeaderOperations?
     public var response: HeaderOperations?
 
     public init() {}
+}
+
+extension Headers: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "request": request = try .init(fast: entry.value)
+            case "response": response = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HeaderOperations: Codable, Sendable, Equatable {
@@ -125,6 +322,21 @@ public struct HeaderOperations: Codable, Sendable, Equatable {
     public var set: [String: String]?
 
     public init() {}
+}
+
+extension HeaderOperations: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "add": add = try .init(fast: entry.value)
+            case "remove": remove = try .init(fast: entry.value)
+            case "set": set = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HTTPMatchRequest: Codable, Sendable, Equatable {
@@ -146,11 +358,51 @@ public struct HTTPMatchRequest: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPMatchRequest: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "authority": authority = try .init(fast: entry.value)
+            case "gateways": gateways = try .init(fast: entry.value)
+            case "headers": headers = try .init(fast: entry.value)
+            case "ignoreUriCase": ignoreUriCase = try .init(fast: entry.value)
+            case "method": method = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "queryParams": queryParams = try .init(fast: entry.value)
+            case "scheme": scheme = try .init(fast: entry.value)
+            case "sourceLabels": sourceLabels = try .init(fast: entry.value)
+            case "sourceNamespace": sourceNamespace = try .init(fast: entry.value)
+            case "statPrefix": statPrefix = try .init(fast: entry.value)
+            case "uri": uri = try .init(fast: entry.value)
+            case "withoutHeaders": withoutHeaders = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPMirrorPolicy: Codable, Sendable, Equatable {
     public var destination: Destination?
     public var percentage: Percent?
 
     public init() {}
+}
+
+extension HTTPMirrorPolicy: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "destination": destination = try .init(fast: entry.value)
+            case "percentage": percentage = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HTTPRedirect: Codable, Sendable, Equatable {
@@ -164,9 +416,28 @@ public struct HTTPRedirect: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public enum DerivePort: String, Codable, Sendable, CaseIterable, RawStringEnum {
+    public enum DerivePort: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
         case fromProtocolDefault = "FROM_PROTOCOL_DEFAULT"
         case fromRequestPort = "FROM_REQUEST_PORT"
+    }
+}
+
+extension HTTPRedirect: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "authority": authority = try .init(fast: entry.value)
+            case "derivePort": derivePort = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "prefixRewrite": prefixRewrite = try .init(fast: entry.value)
+            case "redirectCode": redirectCode = try .init(fast: entry.value)
+            case "scheme": scheme = try .init(fast: entry.value)
+            case "uri": uri = try .init(fast: entry.value)
+            default: break
+            }
+        }
     }
 }
 
@@ -181,6 +452,24 @@ public struct HTTPRetry: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPRetry: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "attempts": attempts = try .init(fast: entry.value)
+            case "backoff": backoff = try .init(fast: entry.value)
+            case "perTryTimeout": perTryTimeout = try .init(fast: entry.value)
+            case "retryIgnorePreviousHosts": retryIgnorePreviousHosts = try .init(fast: entry.value)
+            case "retryOn": retryOn = try .init(fast: entry.value)
+            case "retryRemoteLocalities": retryRemoteLocalities = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPRewrite: Codable, Sendable, Equatable {
     public var authority: String?
     public var uri: String?
@@ -189,11 +478,40 @@ public struct HTTPRewrite: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPRewrite: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "authority": authority = try .init(fast: entry.value)
+            case "uri": uri = try .init(fast: entry.value)
+            case "uriRegexRewrite": uriRegexRewrite = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct RegexRewrite: Codable, Sendable, Equatable {
     public var match: String?
     public var rewrite: String?
 
     public init() {}
+}
+
+extension RegexRewrite: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "match": match = try .init(fast: entry.value)
+            case "rewrite": rewrite = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HTTPRouteDestination: Codable, Sendable, Equatable {
@@ -204,11 +522,40 @@ public struct HTTPRouteDestination: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPRouteDestination: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "destination": destination = try .init(fast: entry.value)
+            case "headers": headers = try .init(fast: entry.value)
+            case "weight": weight = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TCPRoute: Codable, Sendable, Equatable {
     public var match: [L4MatchAttributes]?
     public var route: [RouteDestination]?
 
     public init() {}
+}
+
+extension TCPRoute: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "match": match = try .init(fast: entry.value)
+            case "route": route = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct L4MatchAttributes: Codable, Sendable, Equatable {
@@ -222,6 +569,24 @@ public struct L4MatchAttributes: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension L4MatchAttributes: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "destinationSubnets": destinationSubnets = try .init(fast: entry.value)
+            case "gateways": gateways = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "sourceLabels": sourceLabels = try .init(fast: entry.value)
+            case "sourceNamespace": sourceNamespace = try .init(fast: entry.value)
+            case "sourceSubnet": sourceSubnet = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct RouteDestination: Codable, Sendable, Equatable {
     public var destination: Destination?
     public var weight: Int?
@@ -229,11 +594,39 @@ public struct RouteDestination: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension RouteDestination: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "destination": destination = try .init(fast: entry.value)
+            case "weight": weight = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TLSRoute: Codable, Sendable, Equatable {
     public var match: [TLSMatchAttributes]?
     public var route: [RouteDestination]?
 
     public init() {}
+}
+
+extension TLSRoute: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "match": match = try .init(fast: entry.value)
+            case "route": route = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct TLSMatchAttributes: Codable, Sendable, Equatable {
@@ -245,4 +638,22 @@ public struct TLSMatchAttributes: Codable, Sendable, Equatable {
     public var sourceNamespace: String?
 
     public init() {}
+}
+
+extension TLSMatchAttributes: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "destinationSubnets": destinationSubnets = try .init(fast: entry.value)
+            case "gateways": gateways = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "sniHosts": sniHosts = try .init(fast: entry.value)
+            case "sourceLabels": sourceLabels = try .init(fast: entry.value)
+            case "sourceNamespace": sourceNamespace = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }

@@ -8,11 +8,40 @@ public struct WorkloadGroup: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension WorkloadGroup: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "metadata": metadata = try .init(fast: entry.value)
+            case "probe": probe = try .init(fast: entry.value)
+            case "template": template = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct ObjectMetaTemplate: Codable, Sendable, Equatable {
     public var annotations: [String: String]?
     public var labels: [String: String]?
 
     public init() {}
+}
+
+extension ObjectMetaTemplate: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "annotations": annotations = try .init(fast: entry.value)
+            case "labels": labels = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct ReadinessProbe: Codable, Sendable, Equatable {
@@ -29,10 +58,44 @@ public struct ReadinessProbe: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension ReadinessProbe: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "exec": exec = try .init(fast: entry.value)
+            case "failureThreshold": failureThreshold = try .init(fast: entry.value)
+            case "grpc": grpc = try .init(fast: entry.value)
+            case "httpGet": httpGet = try .init(fast: entry.value)
+            case "initialDelaySeconds": initialDelaySeconds = try .init(fast: entry.value)
+            case "periodSeconds": periodSeconds = try .init(fast: entry.value)
+            case "successThreshold": successThreshold = try .init(fast: entry.value)
+            case "tcpSocket": tcpSocket = try .init(fast: entry.value)
+            case "timeoutSeconds": timeoutSeconds = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct ExecHealthCheckConfig: Codable, Sendable, Equatable {
     public var command: [String]?
 
     public init() {}
+}
+
+extension ExecHealthCheckConfig: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "command": command = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct GrpcHealthCheckConfig: Codable, Sendable, Equatable {
@@ -40,6 +103,20 @@ public struct GrpcHealthCheckConfig: Codable, Sendable, Equatable {
     public var service: String?
 
     public init() {}
+}
+
+extension GrpcHealthCheckConfig: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "port": port = try .init(fast: entry.value)
+            case "service": service = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct HTTPHealthCheckConfig: Codable, Sendable, Equatable {
@@ -52,6 +129,23 @@ public struct HTTPHealthCheckConfig: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPHealthCheckConfig: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "host": host = try .init(fast: entry.value)
+            case "httpHeaders": httpHeaders = try .init(fast: entry.value)
+            case "path": path = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            case "scheme": scheme = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct HTTPHeader: Codable, Sendable, Equatable {
     public var name: String?
     public var value: String?
@@ -59,11 +153,39 @@ public struct HTTPHeader: Codable, Sendable, Equatable {
     public init() {}
 }
 
+extension HTTPHeader: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "name": name = try .init(fast: entry.value)
+            case "value": value = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
 public struct TCPHealthCheckConfig: Codable, Sendable, Equatable {
     public var host: String?
     public var port: Int?
 
     public init() {}
+}
+
+extension TCPHealthCheckConfig: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "host": host = try .init(fast: entry.value)
+            case "port": port = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
 
 public struct WorkloadEntryTemplate: Codable, Sendable, Equatable {
@@ -76,4 +198,23 @@ public struct WorkloadEntryTemplate: Codable, Sendable, Equatable {
     public var weight: Int?
 
     public init() {}
+}
+
+extension WorkloadEntryTemplate: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "address": address = try .init(fast: entry.value)
+            case "labels": labels = try .init(fast: entry.value)
+            case "locality": locality = try .init(fast: entry.value)
+            case "network": network = try .init(fast: entry.value)
+            case "ports": ports = try .init(fast: entry.value)
+            case "serviceAccount": serviceAccount = try .init(fast: entry.value)
+            case "weight": weight = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
 }
