@@ -48,19 +48,22 @@ public struct ConfigValidator: Sendable {
         if header.kind.isOpaque {
             sink.warning(.root, "\(header.kind.rawValue) is accepted but not applied by SwiftMesh")
         }
-        // Semantic rules need a well-typed object: run them only when the structure is sound.
-        if !structural.contains(where: \.isError) {
-            do {
-                let spec = try ObjectReader.decodeSpec(header)
-                SemanticRules.validate(spec, header: header, into: &sink)
-                if !sink.hasErrors {
-                    report.object = ConfigObject(kind: header.kind, apiVersion: header.apiVersion, metadata: header.metadata, spec: spec, source: header.source)
-                }
-            } catch {
+        // Semantic rules need a well-typed object. When the structure has errors but the
+        // types are sound (a bad duration, an unknown enum...), they still run, so that
+        // every problem is listed at once; when the types are wrong, they cannot.
+        do {
+            let spec = try ObjectReader.decodeSpec(header)
+            SemanticRules.validate(spec, header: header, into: &sink)
+            if !sink.hasErrors {
+                report.object = ConfigObject(kind: header.kind, apiVersion: header.apiVersion, metadata: header.metadata, spec: spec, source: header.source)
+            }
+        } catch {
+            if !structural.contains(where: \.isError) {
                 sink.append(Diagnostic(.error, error.path, error.message, location: error.location))
             }
         }
-        report.diagnostics = sink.diagnostics.map { diagnostic in
+        var seen = Set<String>()
+        report.diagnostics = sink.diagnostics.filter { seen.insert("\($0.severity)|\($0.path)|\($0.message)").inserted }.map { diagnostic in
             var located = diagnostic
             if located.location == nil { located.location = header.root.location(of: diagnostic.path) }
             return located

@@ -41,7 +41,8 @@ struct SchemaValidator {
         default:
             break
         }
-        for rule in schema.rules where !rule.check.holds(for: node) {
+        // Durations are checked in checkString, with a precise message per problem.
+        for rule in schema.rules where rule.check != .durationAtLeastOneMillisecond && !rule.check.holds(for: node) {
             sink.append(Diagnostic(.error, path, rule.message, location: node.location))
         }
     }
@@ -92,16 +93,18 @@ struct SchemaValidator {
         if let pattern = schema.pattern, !pattern.fullMatch(text) {
             sink.append(Diagnostic(.error, path, "\"\(text)\" does not match \(pattern.pattern)", location: node.location))
         }
-        if schema.rules.contains(where: { $0.check == .durationAtLeastOneMillisecond }) {
-            checkDuration(text, node: node, path: path, into: &sink)
+        if let rule = schema.rules.first(where: { $0.check == .durationAtLeastOneMillisecond }) {
+            checkDuration(text, rule: rule, node: node, path: path, into: &sink)
         }
     }
 
-    /// Syntax and millisecond precision; the ≥ 1ms minimum is the CEL rule's job.
-    private func checkDuration(_ text: String, node: ConfigNode, path: FieldPath, into sink: inout [Diagnostic]) {
+    /// Syntax, the CRD's ≥ 1ms minimum, and Istio's millisecond precision.
+    private func checkDuration(_ text: String, rule: CELRule, node: ConfigNode, path: FieldPath, into sink: inout [Diagnostic]) {
         do {
             let value = try GoDuration.parse(text)
-            if value >= GoDuration.millisecond, value % GoDuration.millisecond != 0 {
+            if value < GoDuration.millisecond {
+                sink.append(Diagnostic(.error, path, rule.message, location: node.location))
+            } else if value % GoDuration.millisecond != 0 {
                 sink.append(Diagnostic(.error, path, "only durations to ms precision are supported", location: node.location))
             }
         } catch {
