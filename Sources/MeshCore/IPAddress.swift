@@ -10,6 +10,13 @@ public enum IPAddress {
 
     /// The family of `text` when it is a literal IP address, else nil.
     public static func family(of text: String) -> Family? {
+        // IPv6 zones (`fe80::1%eth0`) are valid addresses; inet_pton does not take them.
+        if let percent = text.firstIndex(of: "%") {
+            let zone = text[text.index(after: percent)...]
+            guard !zone.isEmpty, !zone.contains("/") else { return nil }
+            var v6 = in6_addr()
+            return inet_pton(AF_INET6, String(text[..<percent]), &v6) == 1 ? .v6 : nil
+        }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 { return .v4 }
         var v6 = in6_addr()

@@ -38,10 +38,10 @@ public struct ConfigValidator: Sendable {
         MetadataRules.validate(header, into: &sink)
         var structural: [Diagnostic] = []
         if header.kind.isIstio, let schema = schemas.specSchema(kind: header.kind, apiVersion: header.apiVersion) {
+            // Istio's CRDs do not require `spec`: a missing one is an empty one, and
+            // each kind's rules say what that means (e.g. an allow-nothing policy).
             if let spec = header.root["spec"] {
                 SchemaValidator().validate(spec, schema: schema, path: FieldPath([.key("spec")]), into: &structural)
-            } else if !header.kind.isOpaque {
-                sink.error(FieldPath([.key("spec")]), "spec is required")
             }
         }
         sink.append(contentsOf: structural)
