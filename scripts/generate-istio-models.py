@@ -42,6 +42,9 @@ FIELD_TYPE_NAMES = {
     'HTTPRoute.directResponse': 'HTTPDirectResponse', 'HTTPDirectResponse.body': 'HTTPBody',
     'HTTPRoute.headers': 'Headers', 'Headers.request': 'HeaderOperations', 'Headers.response': 'HeaderOperations',
     'HTTPRoute.mirror': 'Destination', 'HTTPRoute.mirrors': 'HTTPMirrorPolicy',
+    'HTTPFaultInjectionDelay.percentage': 'Percent', 'HTTPMirrorPolicy.destination': 'Destination',
+    'HTTPMirrorPolicy.percentage': 'Percent', 'HTTPRouteDestination.headers': 'Headers',
+    'RouteDestination.destination': 'Destination',
     'VirtualService.tcp': 'TCPRoute', 'TCPRoute.match': 'L4MatchAttributes', 'TCPRoute.route': 'RouteDestination',
     'VirtualService.tls': 'TLSRoute', 'TLSRoute.match': 'TLSMatchAttributes', 'TLSRoute.route': 'RouteDestination',
     'DestinationRule.trafficPolicy': 'TrafficPolicy', 'Subset.trafficPolicy': 'TrafficPolicy',
@@ -75,7 +78,7 @@ FIELD_TYPE_NAMES = {
     'WorkloadGroup.metadata': 'ObjectMetaTemplate', 'WorkloadGroup.probe': 'ReadinessProbe',
     'ReadinessProbe.exec': 'ExecHealthCheckConfig', 'ReadinessProbe.grpc': 'GrpcHealthCheckConfig',
     'ReadinessProbe.httpGet': 'HTTPHealthCheckConfig', 'HTTPHealthCheckConfig.httpHeaders': 'HTTPHeader',
-    'ReadinessProbe.tcpSocket': 'TCPHealthCheckConfig', 'WorkloadGroup.template': 'WorkloadEntryTemplate',
+    'ReadinessProbe.tcpSocket': 'TCPHealthCheckConfig', 'WorkloadGroup.template': 'WorkloadEntry',
     'AuthorizationPolicy.provider': 'ExtensionProvider', 'AuthorizationPolicy.rules': 'Rule',
     'Rule.from': 'RuleFrom', 'RuleFrom.source': 'Source', 'Rule.to': 'RuleTo', 'RuleTo.operation': 'Operation',
     'Rule.when': 'Condition', 'AuthorizationPolicy.selector': 'WorkloadSelector',
@@ -125,6 +128,25 @@ def prune(s):
     return s
 
 
+SHAPE_KEEP = {'type', 'properties', 'items', 'additionalProperties', 'enum', 'x-kubernetes-int-or-string'}
+
+
+def shape(s):
+    if isinstance(s, dict):
+        out = {}
+        for k, v in s.items():
+            if k not in SHAPE_KEEP:
+                continue
+            if k == 'properties':
+                out[k] = {pk: shape(pv) for pk, pv in v.items()}
+            else:
+                out[k] = shape(v)
+        return out
+    if isinstance(s, list):
+        return [shape(x) for x in s]
+    return s
+
+
 def upper_first(s):
     return s[:1].upper() + s[1:]
 
@@ -151,15 +173,18 @@ class Gen:
         self.owner = {}         # name -> first kind
 
     def canon(self, s):
-        return json.dumps(prune(s), sort_keys=True)
+        # Types are shared by shape (fields, types, enum values); validation details
+        # live in the embedded schemas, not in the Swift types.
+        return json.dumps(shape(s), sort_keys=True)
 
     def object_type(self, s, path, parent, field, kind, root=False):
-        c = self.canon(s)
+        name = kind if root else (FIELD_TYPE_NAMES.get(f'{parent}.{field}') or (parent + upper_first(field)))
+        # One Swift type per Istio message: same intended name and same shape.
+        c = name + ':' + self.canon(s)
         if c in self.by_canon:
             name = self.by_canon[c]
             self.types[name]['kinds'].add(kind)
             return name
-        name = kind if root else (FIELD_TYPE_NAMES.get(f'{parent}.{field}') or (parent + upper_first(field)))
         base = name
         n = 2
         while name in self.types and self.types[name]['canon'] != c:

@@ -469,7 +469,7 @@ extension WarmupConfiguration: FastNodeDecodable {
 
 public struct ZoneAwareLoadBalancerSetting: Codable, Sendable, Equatable {
     public var enabled: Bool?
-    public var failover: [LocalityFailover]?
+    public var failover: [ZoneAwareFailover]?
     public var failoverPriority: [String]?
     public var minClusterSize: Int?
 
@@ -486,6 +486,27 @@ extension ZoneAwareLoadBalancerSetting: FastNodeDecodable {
             case "failover": failover = try .init(fast: entry.value)
             case "failoverPriority": failoverPriority = try .init(fast: entry.value)
             case "minClusterSize": minClusterSize = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
+public struct ZoneAwareFailover: Codable, Sendable, Equatable {
+    public var from: String?
+    public var to: String?
+
+    public init() {}
+}
+
+extension ZoneAwareFailover: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "from": from = try .init(fast: entry.value)
+            case "to": to = try .init(fast: entry.value)
             default: break
             }
         }

@@ -237,7 +237,7 @@ public struct Tracing: Codable, Sendable, Equatable {
     public var disableContextPropagation: Bool?
     public var disableSpanReporting: Bool?
     public var enableIstioTags: Bool?
-    public var match: AccessLoggingLogSelector?
+    public var match: TracingSelector?
     public var providers: [ProviderRef]?
     public var randomSamplingPercentage: Double?
     public var useRequestIdForTraceSampling: Bool?
@@ -268,8 +268,8 @@ extension Tracing: FastNodeDecodable {
 public struct CustomTag: Codable, Sendable, Equatable {
     public var environment: TracingEnvironment?
     public var formatter: TracingFormatter?
-    public var header: TracingEnvironment?
-    public var literal: TracingFormatter?
+    public var header: TracingRequestHeader?
+    public var literal: TracingLiteral?
 
     public init() {}
 }
@@ -324,6 +324,71 @@ extension TracingFormatter: FastNodeDecodable {
         for entry in entries where !entry.value.isNull {
             switch entry.key {
             case "value": value = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
+public struct TracingRequestHeader: Codable, Sendable, Equatable {
+    public var defaultValue: String?
+    public var name: String?
+
+    public init() {}
+}
+
+extension TracingRequestHeader: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "defaultValue": defaultValue = try .init(fast: entry.value)
+            case "name": name = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
+public struct TracingLiteral: Codable, Sendable, Equatable {
+    public var value: String?
+
+    public init() {}
+}
+
+extension TracingLiteral: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "value": value = try .init(fast: entry.value)
+            default: break
+            }
+        }
+    }
+}
+
+public struct TracingSelector: Codable, Sendable, Equatable {
+    public var mode: TracingSelector.Mode?
+
+    public init() {}
+
+    public enum Mode: String, Codable, Sendable, CaseIterable, RawStringEnum, FastNodeDecodable {
+        case clientAndServer = "CLIENT_AND_SERVER"
+        case client = "CLIENT"
+        case server = "SERVER"
+    }
+}
+
+extension TracingSelector: FastNodeDecodable {
+    init(fast node: ConfigNode) throws(FastDecodeFailure) {
+        self.init()
+        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
+        for entry in entries where !entry.value.isNull {
+            switch entry.key {
+            case "mode": mode = try .init(fast: entry.value)
             default: break
             }
         }

@@ -3,7 +3,7 @@
 public struct WorkloadGroup: Codable, Sendable, Equatable {
     public var metadata: ObjectMetaTemplate?
     public var probe: ReadinessProbe?
-    public var template: WorkloadEntryTemplate?
+    public var template: WorkloadEntry?
 
     public init() {}
 }
@@ -182,37 +182,6 @@ extension TCPHealthCheckConfig: FastNodeDecodable {
             switch entry.key {
             case "host": host = try .init(fast: entry.value)
             case "port": port = try .init(fast: entry.value)
-            default: break
-            }
-        }
-    }
-}
-
-public struct WorkloadEntryTemplate: Codable, Sendable, Equatable {
-    public var address: String?
-    public var labels: [String: String]?
-    public var locality: String?
-    public var network: String?
-    public var ports: [String: Int]?
-    public var serviceAccount: String?
-    public var weight: Int?
-
-    public init() {}
-}
-
-extension WorkloadEntryTemplate: FastNodeDecodable {
-    init(fast node: ConfigNode) throws(FastDecodeFailure) {
-        self.init()
-        guard case .mapping(let entries) = node.value else { throw FastDecodeFailure() }
-        for entry in entries where !entry.value.isNull {
-            switch entry.key {
-            case "address": address = try .init(fast: entry.value)
-            case "labels": labels = try .init(fast: entry.value)
-            case "locality": locality = try .init(fast: entry.value)
-            case "network": network = try .init(fast: entry.value)
-            case "ports": ports = try .init(fast: entry.value)
-            case "serviceAccount": serviceAccount = try .init(fast: entry.value)
-            case "weight": weight = try .init(fast: entry.value)
             default: break
             }
         }
