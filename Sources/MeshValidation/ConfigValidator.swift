@@ -12,7 +12,7 @@ public struct ConfigValidator: Sendable {
     /// Parses and validates one input (file contents).
     public func validate(source: String, bytes: [UInt8]) -> (reports: [ObjectReport], failure: ParseFailure?) {
         let parsed = DocumentParser.parse(bytes, source: source)
-        return (parsed.documents.map(validate), parsed.failure)
+        return (parsed.documents.flatMap { $0.expandingLists() }.map(validate), parsed.failure)
     }
 
     public func validate(_ document: ParsedDocument) -> ObjectReport {

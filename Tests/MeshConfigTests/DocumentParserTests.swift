@@ -147,3 +147,13 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct ListExpansionTests {
+    @Test func kubectlListsStandForTheirItems() {
+        let text = #"{"apiVersion": "v1", "kind": "List", "items": [{"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "a"}}, {"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": "b"}}]}"#
+        let documents = DocumentParser.parse(Array(text.utf8), source: "list.json").documents.flatMap { $0.expandingLists() }
+        #expect(documents.count == 2)
+        #expect(documents.map { $0.root["metadata"]?["name"]?.string } == ["a", "b"])
+        #expect(documents.allSatisfy { $0.index == 1 })
+    }
+}
