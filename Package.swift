@@ -14,6 +14,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
     ],
     targets: [
         .target(
@@ -25,15 +32,30 @@ let package = Package(
         .systemLibrary(name: "CLibYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .target(name: "MeshConfig", dependencies: ["MeshCore", "CLibYAML"]),
         .target(name: "MeshValidation", dependencies: ["MeshCore", "MeshConfig"]),
+        .target(name: "MeshRegistry", dependencies: ["MeshConfig", "MeshValidation"]),
+        .target(name: "MeshSnapshot", dependencies: ["MeshConfig", "MeshRegistry"]),
+        // -- xDS API (generated protobuf subset) --
+        .target(name: "XDSAPI", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")], exclude: ["Protos"]),
+        .target(name: "XDSTranslator", dependencies: ["MeshSnapshot", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "XDSServer", dependencies: ["XDSAPI", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "MeshControlPlane", dependencies: ["MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // -- demo workload --
+        .target(name: "MeshDemoApp", dependencies: ["MeshCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]),
         .executableTarget(
             name: "MeshCLI",
-            dependencies: ["MeshConfig", "MeshValidation", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MeshConfig", "MeshValidation", "MeshDemoApp", "MeshControlPlane", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "MeshBench", dependencies: ["MeshConfig", "MeshValidation"]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"]),
         .testTarget(name: "MeshValidationTests", dependencies: ["MeshValidation", "MeshConfig"]),
+        .testTarget(name: "MeshRegistryTests", dependencies: ["MeshRegistry"]),
+        .testTarget(name: "MeshSnapshotTests", dependencies: ["MeshSnapshot"]),
+        .testTarget(name: "XDSTranslatorTests", dependencies: ["XDSTranslator"]),
+        .testTarget(name: "XDSServerTests", dependencies: ["XDSServer"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
+        .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
+        .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),
     ],
     swiftLanguageModes: [.v6]
 )

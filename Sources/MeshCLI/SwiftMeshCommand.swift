@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct SwiftMeshCommand: ParsableCommand {
+struct SwiftMeshCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftmesh",
         abstract: "SwiftMesh: an Istio-compatible service mesh written in Swift.",
@@ -13,7 +13,9 @@ struct SwiftMeshCommand: ParsableCommand {
         Start with:
           swiftmesh validate -f examples/        check config the way istiod's webhook does
           swiftmesh analyze -f examples/         cross-object checks with Istio's IST codes
+          swiftmesh control-plane --config examples/   serve xDS to Envoy (istiod's role)
+          swiftmesh generate --config examples/ --node ID   what one proxy is sent
         """,
-        subcommands: [ValidateCommand.self, AnalyzeCommand.self]
+        subcommands: [ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, DemoAppCommand.self]
     )
 }

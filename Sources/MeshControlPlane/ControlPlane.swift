@@ -1,0 +1,105 @@
+import Logging
+import MeshConfig
+import MeshRegistry
+import MeshSnapshot
+import XDSAPI
+import XDSServer
+import XDSTranslator
+
+/// istiod's role: watches a config directory, keeps the last good config, builds
+/// snapshots (debounced) and serves each proxy its translation over ADS.
+public actor ControlPlane: XDSResourceProvider {
+    public struct Options: Sendable {
+        public var configDirectory: String
+        public var xdsHost: String = "127.0.0.1"
+        public var xdsPort: Int = 15010
+        public var debounce: Duration = .milliseconds(100)
+        public var pollInterval: Duration = .milliseconds(100)
+        public var translator = TranslatorOptions()
+
+        public init(configDirectory: String) {
+            self.configDirectory = configDirectory
+        }
+    }
+
+    public let options: Options
+    private var store = ConfigStore()
+    private var scan = DirectoryScan()
+    public private(set) var snapshot: MeshSnapshot
+    private let translator: XDSTranslator
+    private let cache = TranslationCache()
+    private let logger: Logger
+    public private(set) var configErrors: [String: [String]] = [:]
+    private var server: XDSServer?
+
+    public init(options: Options, logger: Logger = Logger(label: "swiftmesh.control-plane")) {
+        self.options = options
+        self.logger = logger
+        translator = XDSTranslator(options: options.translator)
+        snapshot = MeshSnapshot(version: 0, objects: [])
+    }
+
+    public nonisolated func resources(for node: Envoy_Config_Core_V3_Node) async throws -> NodeResources {
+        let proxy = try NodeIdentity.proxy(from: node)
+        let current = await snapshot
+        return await cache.resources(for: proxy, snapshot: current, translator: translator)
+    }
+
+    /// Reads the directory; returns true when the objects in force changed.
+    @discardableResult
+    public func reload() -> Bool {
+        let next = DirectoryScan.scan(options.configDirectory)
+        let (changed, removed) = next.changes(since: scan)
+        scan = next
+        let before = store.version
+        for file in removed {
+            logger.info("config file removed", metadata: ["file": "\(file)"])
+            _ = store.remove(file: file)
+        }
+        for file in changed {
+            guard let bytes = ConfigInputReader.readFile(file) else { continue }
+            switch store.apply(file: file, bytes: bytes) {
+            case .accepted(_, let count):
+                logger.info("config applied", metadata: ["file": "\(file)", "objects": "\(count)"])
+            case .rejected(_, let errors):
+                logger.error("config rejected; the last good version stays in force", metadata: ["file": "\(file)", "errors": "\(errors.joined(separator: "; "))"])
+            default:
+                break
+            }
+        }
+        configErrors = store.rejected
+        guard store.version != before else { return false }
+        snapshot = MeshSnapshot(version: store.version, objects: store.objects)
+        return true
+    }
+
+    /// Loads the directory, starts ADS, then watches for changes until cancelled.
+    public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
+        reload()
+        let server = XDSServer(host: options.xdsHost, port: options.xdsPort, provider: self)
+        self.server = server
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.serve() }
+            let port = try await server.boundPort()
+            logger.info("xDS (ADS) listening", metadata: ["address": "\(options.xdsHost):\(port)"])
+            onListening(port)
+            group.addTask { try await self.watch(server) }
+            defer { server.shutdown() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func watch(_ server: XDSServer) async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: options.pollInterval)
+            if reload() {
+                try await Task.sleep(for: options.debounce)
+                reload()
+                await server.push()
+            }
+        }
+    }
+
+    public var xdsServer: XDSServer? { server }
+}

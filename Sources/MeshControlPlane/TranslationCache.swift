@@ -1,0 +1,42 @@
+import MeshSnapshot
+import SwiftProtobuf
+import XDSAPI
+import XDSServer
+import XDSTranslator
+
+/// Translated resources per (snapshot version, proxy): the translator is pure, so its
+/// inputs are the key. Old versions are dropped when a new snapshot arrives.
+actor TranslationCache {
+    private var version = -1
+    private var entries: [ProxyNode: NodeResources] = [:]
+    private(set) var translations = 0
+    private(set) var translationNanoseconds: UInt64 = 0
+
+    func resources(for proxy: ProxyNode, snapshot: MeshSnapshot, translator: XDSTranslator) -> NodeResources {
+        if snapshot.version != version {
+            version = snapshot.version
+            entries.removeAll()
+        }
+        if let cached = entries[proxy] { return cached }
+        let start = ContinuousClock.now
+        let resources = Self.pack(translator.resources(for: proxy, in: snapshot))
+        let elapsed = ContinuousClock.now - start
+        translations += 1
+        translationNanoseconds += UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
+        entries[proxy] = resources
+        return resources
+    }
+
+    static func pack(_ resources: ProxyResources) -> NodeResources {
+        func packed<M: SwiftProtobuf.Message>(_ items: [M], _ name: (M) -> String) -> [(name: String, resource: Google_Protobuf_Any)] {
+            items.map { (name($0), try! Google_Protobuf_Any(message: $0)) }
+        }
+        return NodeResources([
+            TypeURL.listener: packed(resources.listeners) { $0.name },
+            TypeURL.route: packed(resources.routes) { $0.name },
+            TypeURL.cluster: packed(resources.clusters) { $0.name },
+            TypeURL.endpoint: packed(resources.endpoints) { $0.clusterName },
+            TypeURL.secret: packed(resources.secrets) { $0.name },
+        ])
+    }
+}

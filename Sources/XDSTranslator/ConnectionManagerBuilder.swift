@@ -1,0 +1,76 @@
+import SwiftProtobuf
+import XDSAPI
+
+/// The HTTP connection manager every HTTP listener carries: RDS (or an inline route),
+/// fault and CORS filters before the router, an access log to stdout, request ids.
+enum ConnectionManagerBuilder {
+    static let name = "envoy.filters.network.http_connection_manager"
+
+    static func filter(statPrefix: String, routeName: String? = nil, inlineRoute: Envoy_Config_Route_V3_RouteConfiguration? = nil,
+                       accessLog: Bool, inbound: Bool) -> Envoy_Config_Listener_V3_Filter {
+        var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
+        manager.statPrefix = statPrefix
+        manager.codecType = .auto
+        if let inlineRoute {
+            manager.routeConfig = inlineRoute
+        } else {
+            var rds = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_Rds()
+            rds.configSource = Proto.ads
+            rds.routeConfigName = routeName ?? statPrefix
+            manager.rds = rds
+        }
+        manager.httpFilters = [
+            httpFilter(RouteFilters.fault, Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault()),
+            httpFilter(RouteFilters.cors, Envoy_Extensions_Filters_Http_Cors_V3_Cors()),
+            httpFilter("envoy.filters.http.router", Envoy_Extensions_Filters_Http_Router_V3_Router()),
+        ]
+        manager.useRemoteAddress = Proto.bool(!inbound)
+        manager.generateRequestID = Proto.bool(true)
+        manager.normalizePath = Proto.bool(true)
+        manager.mergeSlashes = true
+        var websocket = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.UpgradeConfig()
+        websocket.upgradeType = "websocket"
+        manager.upgradeConfigs = [websocket]
+        if accessLog { manager.accessLog = [AccessLogBuilder.stdout()] }
+        var filter = Envoy_Config_Listener_V3_Filter()
+        filter.name = name
+        filter.typedConfig = Proto.any(manager)
+        return filter
+    }
+
+    static func httpFilter<M: SwiftProtobuf.Message>(_ name: String, _ config: M) -> Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter {
+        var filter = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter()
+        filter.name = name
+        filter.typedConfig = Proto.any(config)
+        return filter
+    }
+
+    static func tcpProxy(statPrefix: String, cluster: String) -> Envoy_Config_Listener_V3_Filter {
+        var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+        proxy.statPrefix = statPrefix
+        proxy.cluster = cluster
+        var filter = Envoy_Config_Listener_V3_Filter()
+        filter.name = "envoy.filters.network.tcp_proxy"
+        filter.typedConfig = Proto.any(proxy)
+        return filter
+    }
+}
+
+/// Envoy's default access-log format, as Istio configures it, written to stdout.
+enum AccessLogBuilder {
+    static let format = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% \"%UPSTREAM_TRANSPORT_FAILURE_REASON%\" %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" \"%REQ(USER-AGENT)%\" \"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%UPSTREAM_HOST%\" %UPSTREAM_CLUSTER_RAW% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME%\n"
+
+    static func stdout() -> Envoy_Config_Accesslog_V3_AccessLog {
+        var file = Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog()
+        file.path = "/dev/stdout"
+        var text = Envoy_Config_Core_V3_SubstitutionFormatString()
+        var source = Envoy_Config_Core_V3_DataSource()
+        source.inlineString = format
+        text.textFormatSource = source
+        file.logFormat = text
+        var log = Envoy_Config_Accesslog_V3_AccessLog()
+        log.name = "envoy.access_loggers.file"
+        log.typedConfig = Proto.any(file)
+        return log
+    }
+}

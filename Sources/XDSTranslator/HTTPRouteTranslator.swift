@@ -1,0 +1,60 @@
+import MeshConfig
+import MeshCore
+import XDSAPI
+
+/// One VirtualService `http` rule -> Envoy routes (one per match, as Istio does).
+struct HTTPRouteTranslator {
+    let context: RouteContext
+    let vsNamespace: String
+    let vsName: String
+
+    func routes(for rule: HTTPRoute, index: Int) -> [Envoy_Config_Route_V3_Route] {
+        let matches = (rule.match ?? []).filter { match in
+            (match.port == nil || match.port == context.listenerPort)
+                && context.selects(sourceLabels: match.sourceLabels, sourceNamespace: match.sourceNamespace, gateways: match.gateways, vsNamespace: vsNamespace)
+        }
+        if let declared = rule.match, !declared.isEmpty, matches.isEmpty { return [] }
+        let envoyMatches = matches.isEmpty ? [catchAll()] : matches.map(RouteMatchTranslator.match)
+        return envoyMatches.map { match in
+            var route = Envoy_Config_Route_V3_Route()
+            route.name = rule.name ?? "\(vsNamespace)/\(vsName).\(index)"
+            route.match = match
+            applyAction(rule, to: &route, match: matches.first)
+            HeaderOperations.apply(rule.headers, to: &route)
+            RouteFilters.apply(rule, to: &route)
+            var decorator = Envoy_Config_Route_V3_Decorator()
+            decorator.operation = "\(vsName).\(vsNamespace):\(context.listenerPort)/*"
+            route.decorator = decorator
+            return route
+        }
+    }
+
+    func catchAll() -> Envoy_Config_Route_V3_RouteMatch {
+        var match = Envoy_Config_Route_V3_RouteMatch()
+        match.prefix = "/"
+        return match
+    }
+
+    func applyAction(_ rule: HTTPRoute, to route: inout Envoy_Config_Route_V3_Route, match: HTTPMatchRequest?) {
+        if let redirect = rule.redirect {
+            route.redirect = RedirectTranslator.redirect(redirect)
+            return
+        }
+        if let response = rule.directResponse {
+            var direct = Envoy_Config_Route_V3_DirectResponseAction()
+            direct.status = UInt32(response.status ?? 200)
+            if let body = response.body?.string {
+                var source = Envoy_Config_Core_V3_DataSource()
+                source.inlineString = body
+                direct.body = source
+            } else if let bytes = response.body?.bytes {
+                var source = Envoy_Config_Core_V3_DataSource()
+                source.inlineString = Base64.decodeToString(bytes) ?? ""
+                direct.body = source
+            }
+            route.directResponse = direct
+            return
+        }
+        route.route = RouteActionTranslator(context: context, vsNamespace: vsNamespace).action(rule, match: match)
+    }
+}

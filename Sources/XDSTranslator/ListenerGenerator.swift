@@ -1,0 +1,103 @@
+import MeshConfig
+import MeshRegistry
+import MeshSnapshot
+import XDSAPI
+
+/// LDS for sidecars: outbound listeners (bound per Sidecar egress listener in
+/// captureMode NONE, or Istio's `0.0.0.0_PORT` behind `virtualOutbound`), inbound
+/// listeners to the application (`inbound|PORT||`).
+struct ListenerGenerator {
+    let scope: SidecarScope
+    let routes: RouteGenerator
+    let options: TranslatorOptions
+
+    func outbound() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration]) {
+        var listeners: [Envoy_Config_Listener_V3_Listener] = []
+        var routeConfigs: [String: Envoy_Config_Route_V3_RouteConfiguration] = [:]
+        let transparent = scope.egress.contains { $0.bind == nil }
+        for egress in scope.egress {
+            let address = egress.bind ?? "0.0.0.0"
+            var listener = Envoy_Config_Listener_V3_Listener()
+            listener.name = "\(address)_\(egress.port)"
+            listener.address = Proto.address(address, egress.port)
+            listener.trafficDirection = .outbound
+            if egress.bind == nil { listener.bindToPort = Proto.bool(false) }
+            let http = egress.proto.isHTTP || (egress.proto == .unsupported && egress.services.contains { $0.port(number: egress.port)?.proto.isHTTP == true })
+            var chain = Envoy_Config_Listener_V3_FilterChain()
+            if http {
+                let routeName = String(egress.port)
+                chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(address)_\(egress.port)", routeName: routeName,
+                                                                 accessLog: options.accessLog, inbound: false)]
+                if routeConfigs[routeName] == nil {
+                    routeConfigs[routeName] = routes.sidecarRoute(name: routeName, port: egress.port, services: scope.services, registryOnly: scope.registryOnly)
+                }
+            } else {
+                let target = egress.services.first.map { ClusterName.outbound(port: egress.port, host: $0.hostname) }
+                    ?? (scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough)
+                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target)]
+            }
+            listener.filterChains = [chain]
+            listeners.append(listener)
+        }
+        if transparent { listeners.append(virtualOutbound()) }
+        return (listeners, Array(routeConfigs.values))
+    }
+
+    /// Istio's catch-all on 15001: original destination hands connections to the
+    /// per-port listeners; the rest goes to the passthrough (or black hole) cluster.
+    func virtualOutbound() -> Envoy_Config_Listener_V3_Listener {
+        var listener = Envoy_Config_Listener_V3_Listener()
+        listener.name = "virtualOutbound"
+        listener.address = Proto.address("0.0.0.0", options.outboundCapturePort)
+        listener.useOriginalDst = Proto.bool(true)
+        listener.trafficDirection = .outbound
+        var chain = Envoy_Config_Listener_V3_FilterChain()
+        chain.name = scope.registryOnly ? "virtualOutbound-blackhole" : "virtualOutbound-catchall-tcp"
+        let cluster = scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough
+        chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+        listener.filterChains = [chain]
+        return listener
+    }
+
+    func inbound() -> [Envoy_Config_Listener_V3_Listener] {
+        scope.ingress.map { ingress in
+            var listener = Envoy_Config_Listener_V3_Listener()
+            listener.name = "\(ingress.bind)_\(ingress.port)"
+            listener.address = Proto.address(ingress.bind, ingress.port)
+            listener.trafficDirection = .inbound
+            let cluster = ClusterName.inbound(port: ingress.port)
+            var chain = Envoy_Config_Listener_V3_FilterChain()
+            chain.name = cluster
+            if ingress.proto.isHTTP {
+                chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "inbound_\(ingress.bind)_\(ingress.port)",
+                                                                 inlineRoute: inboundRoute(cluster: cluster, port: ingress.port),
+                                                                 accessLog: options.accessLog, inbound: true)]
+            } else {
+                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+            }
+            listener.filterChains = [chain]
+            return listener
+        }
+    }
+
+    func inboundRoute(cluster: String, port: Int) -> Envoy_Config_Route_V3_RouteConfiguration {
+        var config = Envoy_Config_Route_V3_RouteConfiguration()
+        config.name = cluster
+        config.validateClusters = Proto.bool(false)
+        var host = Envoy_Config_Route_V3_VirtualHost()
+        host.name = "inbound|http|\(port)"
+        host.domains = ["*"]
+        var route = Envoy_Config_Route_V3_Route()
+        route.name = "default"
+        var match = Envoy_Config_Route_V3_RouteMatch()
+        match.prefix = "/"
+        route.match = match
+        var action = Envoy_Config_Route_V3_RouteAction()
+        action.cluster = cluster
+        action.timeout = Proto.duration(nanoseconds: 0)
+        route.route = action
+        host.routes = [route]
+        config.virtualHosts = [host]
+        return config
+    }
+}

@@ -1,0 +1,98 @@
+import MeshConfig
+import MeshCore
+import SwiftProtobuf
+import XDSAPI
+
+/// Writes a DestinationRule policy onto an Envoy cluster: load balancer, circuit
+/// breakers, outlier detection and upstream TLS.
+enum TrafficPolicyApplier {
+    /// Istio's defaults: effectively unlimited, so only what the user sets limits.
+    static let unlimited = Int(UInt32.max)
+
+    static func apply(_ policy: TrafficPolicyMerge.Policy, to cluster: inout Envoy_Config_Cluster_V3_Cluster, sni: String) {
+        applyLoadBalancer(policy.loadBalancer, to: &cluster)
+        applyConnectionPool(policy.connectionPool, to: &cluster)
+        if let outliers = policy.outlierDetection { cluster.outlierDetection = outlierDetection(outliers) }
+        if let tls = policy.tls, let socket = UpstreamTLS.transportSocket(tls, defaultSNI: sni) { cluster.transportSocket = socket }
+    }
+
+    static func applyLoadBalancer(_ settings: LoadBalancerSettings?, to cluster: inout Envoy_Config_Cluster_V3_Cluster) {
+        guard let settings else { return }
+        if let hash = settings.consistentHash {
+            if let maglev = hash.maglev {
+                cluster.lbPolicy = .maglev
+                var config = Envoy_Config_Cluster_V3_Cluster.MaglevLbConfig()
+                if let size = maglev.tableSize { config.tableSize = Google_Protobuf_UInt64Value(UInt64(size)) }
+                cluster.maglevLbConfig = config
+            } else {
+                cluster.lbPolicy = .ringHash
+                var config = Envoy_Config_Cluster_V3_Cluster.RingHashLbConfig()
+                if let size = hash.ringHash?.minimumRingSize ?? hash.minimumRingSize { config.minimumRingSize = Google_Protobuf_UInt64Value(UInt64(size)) }
+                cluster.ringHashLbConfig = config
+            }
+        } else {
+            switch settings.simple {
+            case .leastConn?, .leastRequest?: cluster.lbPolicy = .leastRequest
+            case .random?: cluster.lbPolicy = .random
+            case .passthrough?:
+                cluster.type = .originalDst
+                cluster.lbPolicy = .clusterProvided
+                cluster.clearEdsClusterConfig()
+            default: cluster.lbPolicy = .roundRobin
+            }
+        }
+        if let locality = settings.localityLbSetting, locality.enabled != false {
+            var common = Envoy_Config_Cluster_V3_Cluster.CommonLbConfig()
+            common.localityWeightedLbConfig = Envoy_Config_Cluster_V3_Cluster.CommonLbConfig.LocalityWeightedLbConfig()
+            cluster.commonLbConfig = common
+        }
+    }
+
+    static func applyConnectionPool(_ pool: ConnectionPoolSettings?, to cluster: inout Envoy_Config_Cluster_V3_Cluster) {
+        var thresholds = Envoy_Config_Cluster_V3_CircuitBreakers.Thresholds()
+        thresholds.maxConnections = Proto.uint32(pool?.tcp?.maxConnections ?? unlimited)
+        thresholds.maxPendingRequests = Proto.uint32(pool?.http?.http1MaxPendingRequests ?? unlimited)
+        thresholds.maxRequests = Proto.uint32(pool?.http?.http2MaxRequests ?? unlimited)
+        thresholds.maxRetries = Proto.uint32(pool?.http?.maxRetries ?? unlimited)
+        thresholds.trackRemaining = true
+        var breakers = Envoy_Config_Cluster_V3_CircuitBreakers()
+        breakers.thresholds = [thresholds]
+        cluster.circuitBreakers = breakers
+        if let timeout = pool?.tcp?.connectTimeout, let value = try? GoDuration.parse(timeout) {
+            cluster.connectTimeout = Proto.duration(nanoseconds: value)
+        }
+        if let perConnection = pool?.http?.maxRequestsPerConnection, perConnection > 0 {
+            UpstreamProtocol.setMaxRequestsPerConnection(perConnection, on: &cluster)
+        }
+        if let idle = pool?.http?.idleTimeout, let value = try? GoDuration.parse(idle) {
+            UpstreamProtocol.setIdleTimeout(Proto.duration(nanoseconds: value), on: &cluster)
+        }
+    }
+
+    static func outlierDetection(_ settings: OutlierDetection) -> Envoy_Config_Cluster_V3_OutlierDetection {
+        var outliers = Envoy_Config_Cluster_V3_OutlierDetection()
+        // Istio: consecutive5xxErrors (or the deprecated consecutiveErrors) counts 5xx;
+        // 0 disables that detector.
+        if let errors = settings.consecutive5xxErrors ?? settings.consecutiveErrors {
+            outliers.consecutive5Xx = Proto.uint32(errors)
+            outliers.enforcingConsecutive5Xx = Proto.uint32(errors > 0 ? 100 : 0)
+        } else {
+            outliers.enforcingConsecutive5Xx = Proto.uint32(0)
+        }
+        if let gateway = settings.consecutiveGatewayErrors {
+            outliers.consecutiveGatewayFailure = Proto.uint32(gateway)
+            outliers.enforcingConsecutiveGatewayFailure = Proto.uint32(gateway > 0 ? 100 : 0)
+        }
+        if settings.splitExternalLocalOriginErrors == true {
+            outliers.splitExternalLocalOriginErrors = true
+            if let local = settings.consecutiveLocalOriginFailures {
+                outliers.consecutiveLocalOriginFailure = Proto.uint32(local)
+                outliers.enforcingConsecutiveLocalOriginFailure = Proto.uint32(100)
+            }
+        }
+        if let interval = settings.interval, let value = try? GoDuration.parse(interval) { outliers.interval = Proto.duration(nanoseconds: value) }
+        if let base = settings.baseEjectionTime, let value = try? GoDuration.parse(base) { outliers.baseEjectionTime = Proto.duration(nanoseconds: value) }
+        if let percent = settings.maxEjectionPercent { outliers.maxEjectionPercent = Proto.uint32(percent) }
+        return outliers
+    }
+}

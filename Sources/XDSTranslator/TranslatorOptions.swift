@@ -1,0 +1,13 @@
+/// Settings of the translation that are not in the config (mesh-wide defaults).
+/// Part of the translator's input: nothing is read from the environment.
+public struct TranslatorOptions: Sendable, Hashable {
+    public var accessLog: Bool
+    public var outboundCapturePort: Int
+    public var inboundCapturePort: Int
+
+    public init(accessLog: Bool = true, outboundCapturePort: Int = 15001, inboundCapturePort: Int = 15006) {
+        self.accessLog = accessLog
+        self.outboundCapturePort = outboundCapturePort
+        self.inboundCapturePort = inboundCapturePort
+    }
+}

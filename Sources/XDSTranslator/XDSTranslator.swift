@@ -1,0 +1,36 @@
+import MeshSnapshot
+import XDSAPI
+
+/// Istio config + registry -> the Envoy resources one proxy is sent. Pure: a function
+/// of the snapshot, the proxy and the options (no clock, no environment, no I/O), so
+/// its output can be cached per input and golden-tested.
+public struct XDSTranslator: Sendable {
+    public let options: TranslatorOptions
+
+    public init(options: TranslatorOptions = TranslatorOptions()) {
+        self.options = options
+    }
+
+    public func resources(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyResources {
+        let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
+        let routes = RouteGenerator(snapshot: snapshot, proxy: proxy)
+        let clusters = ClusterGenerator(snapshot: snapshot, scope: scope, options: options)
+        var result = ProxyResources()
+        switch proxy.kind {
+        case .sidecar:
+            let listeners = ListenerGenerator(scope: scope, routes: routes, options: options)
+            let outbound = listeners.outbound()
+            result.listeners = outbound.listeners + listeners.inbound()
+            result.routes = outbound.routes
+            result.clusters = clusters.outboundClusters() + clusters.inboundClusters()
+        case .router:
+            let gateway = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options).generate()
+            result.listeners = gateway.listeners
+            result.routes = gateway.routes
+            result.clusters = clusters.outboundClusters()
+        }
+        result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope).assignments(for: result.clusters)
+        result.sort()
+        return result
+    }
+}

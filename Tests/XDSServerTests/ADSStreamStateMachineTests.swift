@@ -1,0 +1,77 @@
+import SwiftProtobuf
+import Testing
+import XDSAPI
+@testable import XDSServer
+
+@Suite struct ADSStreamStateMachineTests {
+    func cluster(_ name: String, timeout: Int64 = 1) -> (name: String, resource: Google_Protobuf_Any) {
+        var cluster = Envoy_Config_Cluster_V3_Cluster()
+        cluster.name = name
+        cluster.connectTimeout = Google_Protobuf_Duration(seconds: timeout)
+        return (name, try! Google_Protobuf_Any(message: cluster))
+    }
+
+    func request(_ type: String, names: [String] = [], version: String = "", nonce: String = "", error: String? = nil) -> Envoy_Service_Discovery_V3_DiscoveryRequest {
+        var request = Envoy_Service_Discovery_V3_DiscoveryRequest()
+        request.typeURL = type
+        request.resourceNames = names
+        request.versionInfo = version
+        request.responseNonce = nonce
+        if let error {
+            var status = Google_Rpc_Status()
+            status.code = 3
+            status.message = error
+            request.errorDetail = status
+        }
+        return request
+    }
+
+    func sent(_ actions: [ADSStreamStateMachine.Action]) -> [Envoy_Service_Discovery_V3_DiscoveryResponse] {
+        actions.compactMap { if case .send(let response) = $0 { response } else { nil } }
+    }
+
+    @Test func subscribeAckAndPushOnlyChanges() throws {
+        var machine = ADSStreamStateMachine()
+        let v1 = NodeResources([TypeURL.cluster: [cluster("a"), cluster("b")]])
+        let first = try #require(sent(machine.received(request(TypeURL.cluster), resources: v1)).first)
+        #expect(first.resources.count == 2)
+        #expect(first.nonce == "1")
+        let ack = machine.received(request(TypeURL.cluster, version: first.versionInfo, nonce: first.nonce), resources: v1)
+        #expect(ack == [.ack(typeURL: TypeURL.cluster, version: first.versionInfo)])
+        #expect(sent(machine.resourcesChanged(v1)).isEmpty, "unchanged content is not re-sent")
+        let v2 = NodeResources([TypeURL.cluster: [cluster("a", timeout: 2), cluster("b")]])
+        let push = try #require(sent(machine.resourcesChanged(v2)).first)
+        #expect(push.versionInfo != first.versionInfo)
+        #expect(push.nonce == "2")
+    }
+
+    @Test func nackIsRecordedAndNotRetriedUntilContentChanges() throws {
+        var machine = ADSStreamStateMachine()
+        let resources = NodeResources([TypeURL.cluster: [cluster("a")]])
+        let first = try #require(sent(machine.received(request(TypeURL.cluster), resources: resources)).first)
+        let actions = machine.received(request(TypeURL.cluster, nonce: first.nonce, error: "bad cluster"), resources: resources)
+        #expect(actions == [.nack(typeURL: TypeURL.cluster, version: first.versionInfo, error: "bad cluster")])
+        #expect(machine.subscriptions[TypeURL.cluster]?.nack == "bad cluster")
+        #expect(sent(machine.resourcesChanged(resources)).isEmpty)
+    }
+
+    @Test func namedSubscriptionsGetOnlyWhatTheyAskFor() throws {
+        var machine = ADSStreamStateMachine()
+        var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
+        assignment.clusterName = "a"
+        var other = assignment
+        other.clusterName = "b"
+        let resources = NodeResources([TypeURL.endpoint: [("a", try Google_Protobuf_Any(message: assignment)), ("b", try Google_Protobuf_Any(message: other))]])
+        let first = try #require(sent(machine.received(request(TypeURL.endpoint, names: ["a"]), resources: resources)).first)
+        #expect(first.resources.count == 1)
+        let wider = sent(machine.received(request(TypeURL.endpoint, names: ["a", "b"], version: first.versionInfo, nonce: first.nonce), resources: resources))
+        #expect(wider.first?.resources.count == 2)
+    }
+
+    @Test func staleNoncesAreIgnored() throws {
+        var machine = ADSStreamStateMachine()
+        let resources = NodeResources([TypeURL.cluster: [cluster("a")]])
+        _ = machine.received(request(TypeURL.cluster), resources: resources)
+        #expect(machine.received(request(TypeURL.cluster, nonce: "99"), resources: resources).isEmpty)
+    }
+}
