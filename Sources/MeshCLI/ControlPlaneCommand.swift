@@ -47,7 +47,8 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {
             try await controlPlane.run { port in
-                print("control plane: xDS on \(host):\(port), config \(config)")
+                // Unbuffered: scripts and tests wait for this line.
+                FileHandle.standardOutput.write(Data("control plane: xDS on \(host):\(port), config \(config)\n".utf8))
             }
         }
     }

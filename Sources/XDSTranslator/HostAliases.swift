@@ -7,10 +7,17 @@ import MeshRegistry
 enum HostAliases {
     static func domains(for service: MeshService, port: Int, proxyNamespace: String) -> [String] {
         var names = [service.hostname]
-        if let name = service.kubernetesName {
-            if service.namespace == proxyNamespace { names.append(name) }
-            names.append("\(name).\(service.namespace)")
-            names.append("\(name).\(service.namespace).svc")
+        // Any host of the form name.ns.svc.cluster.local (Kubernetes Service or
+        // ServiceEntry) answers to the short forms DNS search paths produce.
+        let suffix = ".svc.\(ServiceRegistry.clusterDomain)"
+        if service.hostname.hasSuffix(suffix) {
+            let parts = service.hostname.dropLast(suffix.count).split(separator: ".")
+            if parts.count == 2 {
+                let (name, namespace) = (String(parts[0]), String(parts[1]))
+                if namespace == proxyNamespace { names.append(name) }
+                names.append("\(name).\(namespace)")
+                names.append("\(name).\(namespace).svc")
+            }
         }
         names += service.addresses.filter { !$0.contains("/") }
         return names.flatMap { [$0, "\($0):\(port)"] }

@@ -1,0 +1,103 @@
+import Foundation
+
+/// A small mesh for routing tests: a `client` workload (stock Envoy sidecar, its egress
+/// bound on the client's own address, captureMode NONE) and `reviews` versions as demo
+/// apps registered with ServiceEntry + WorkloadEntry.
+final class ReviewsMesh: @unchecked Sendable {
+    let harness: MeshHarness
+    let clientHost = 1
+
+    struct App {
+        var version: String
+        var host: Int
+        var extra: [String] = []
+    }
+
+    init(apps: [App], routing: String?) throws {
+        harness = try MeshHarness()
+        var entries = ""
+        for app in apps {
+            entries += """
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: WorkloadEntry
+            metadata: {name: reviews-\(app.version), namespace: default}
+            spec:
+              address: \(harness.address(app.host))
+              labels: {app: reviews, version: \(app.version)}
+              serviceAccount: reviews
+
+            """
+        }
+        try harness.write("services.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: ServiceEntry
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews.default.svc.cluster.local]
+          location: MESH_INTERNAL
+          resolution: STATIC
+          ports: [{name: http, number: 9080, protocol: HTTP, targetPort: 18080}]
+          workloadSelector: {labels: {app: reviews}}
+        \(entries)---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews, namespace: default}
+        spec:
+          host: reviews.default.svc.cluster.local
+          subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}, {name: v3, labels: {version: v3}}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata: {name: client, namespace: default}
+        spec:
+          workloadSelector: {labels: {app: client}}
+          egress:
+          - port: {number: 9080, protocol: HTTP, name: http}
+            bind: \(harness.address(clientHost))
+            captureMode: NONE
+            hosts: ["./*"]
+          outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+        """)
+        if let routing { try harness.write("routing.yaml", routing) }
+        for app in apps {
+            try harness.startApp("reviews", version: app.version, host: app.host, extra: app.extra)
+        }
+        try harness.startControlPlane()
+        try harness.startEnvoy("client", nodeID: "sidecar~\(harness.address(clientHost))~client.default~default.svc.cluster.local",
+                               labels: ["app": "client"], waitFor: ["\(harness.address(clientHost))_9080"])
+        try harness.waitUntil("routes in force", timeout: 20) {
+            (self.get()?.status ?? 0) != 0 && self.get()?.status != 404
+        }
+    }
+
+    func stop() { harness.stopAll() }
+
+    func get(_ path: String = "/", host: String = "reviews", headers: [String: String] = [:]) -> HTTPProbe.Response? {
+        var all = headers
+        all["Host"] = host
+        return HTTPProbe.get(harness.address(clientHost), 9080, path: path, headers: all)
+    }
+
+    /// `x-served-by` counts over `count` requests.
+    func servedBy(_ count: Int, headers: [String: String] = [:]) -> [String: Int] {
+        var tally: [String: Int] = [:]
+        for _ in 0..<count {
+            let response = get(headers: headers)
+            tally[response?.headers["x-served-by"] ?? "status-\(response?.status ?? 0)", default: 0] += 1
+        }
+        return tally
+    }
+
+    static func virtualService(_ http: String) -> String {
+        """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews, namespace: default}
+        spec:
+          hosts: [reviews]
+          http:
+        \(http)
+        """
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+/// Control plane + stock Envoy + demo apps on loopback: what a client sees.
+@Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
+struct RoutingIntegrationTests {
+    typealias App = ReviewsMesh.App
+
+    @Test func weightedSplitEightyTwenty() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
+          - route:
+            - destination: {host: reviews, subset: v1}
+              weight: 80
+            - destination: {host: reviews, subset: v2}
+              weight: 20
+        """))
+        defer { mesh.stop() }
+        let tally = mesh.servedBy(1_000)
+        print("weighted 80/20 over 1000 requests: \(tally)")
+        #expect((760...840).contains(tally["reviews-v1"] ?? 0), "\(tally)")
+        #expect((160...240).contains(tally["reviews-v2"] ?? 0), "\(tally)")
+    }
+
+    @Test func headerMatchRoutesJasonToV2() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
+          - match: [{headers: {end-user: {exact: jason}}}]
+            route: [{destination: {host: reviews, subset: v2}}]
+          - route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        #expect(mesh.servedBy(20, headers: ["end-user": "jason"]) == ["reviews-v2": 20])
+        #expect(mesh.servedBy(20, headers: ["end-user": "alice"]) == ["reviews-v1": 20])
+        #expect(mesh.servedBy(20) == ["reviews-v1": 20])
+    }
+
+    @Test func uriPrefixExactRegexAndQueryMatches() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3), App(version: "v3", host: 4)], routing: ReviewsMesh.virtualService("""
+          - match: [{uri: {exact: /exact}}]
+            route: [{destination: {host: reviews, subset: v2}}]
+          - match: [{uri: {regex: "/items/[0-9]+"}}]
+            route: [{destination: {host: reviews, subset: v3}}]
+          - match: [{uri: {prefix: /api}, queryParams: {beta: {exact: "1"}}}]
+            route: [{destination: {host: reviews, subset: v3}}]
+          - match: [{uri: {prefix: /api}}]
+            route: [{destination: {host: reviews, subset: v2}}]
+          - route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        func version(_ path: String) -> String? { mesh.get(path)?.headers["x-served-by"] }
+        #expect(version("/exact") == "reviews-v2")
+        #expect(version("/exact/more") == "reviews-v1")
+        #expect(version("/items/42") == "reviews-v3")
+        #expect(version("/items/abc") == "reviews-v1")
+        #expect(version("/api/list?beta=1") == "reviews-v3")
+        #expect(version("/api/list") == "reviews-v2")
+        #expect(version("/other") == "reviews-v1")
+    }
+
+    @Test func faultAbortHalfAndDelayOneSecond() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
+          - match: [{uri: {prefix: /slow}}]
+            fault: {delay: {fixedDelay: 1s, percentage: {value: 100}}}
+            route: [{destination: {host: reviews, subset: v1}}]
+          - fault: {abort: {httpStatus: 503, percentage: {value: 50}}}
+            retries: {attempts: 0}
+            route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        var aborted = 0
+        for _ in 0..<1_000 where mesh.get()?.status == 503 { aborted += 1 }
+        print("fault abort 50%: \(aborted) of 1000 aborted")
+        #expect((450...550).contains(aborted))
+        let start = Date()
+        let slow = mesh.get("/slow")
+        let elapsed = Date().timeIntervalSince(start)
+        print("fault delay 1s: answered \(slow?.status ?? 0) after \(Int(elapsed * 1000)) ms")
+        #expect(slow?.status == 200)
+        #expect(elapsed >= 0.95 && elapsed < 3, "delay took \(elapsed)s")
+    }
+
+    @Test func timeoutGives504() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2, extra: ["--delay", "1s"])], routing: ReviewsMesh.virtualService("""
+          - timeout: 500ms
+            route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        let start = Date()
+        let response = mesh.get()
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(response?.status == 504)
+        #expect(elapsed >= 0.45 && elapsed < 0.95, "timed out after \(elapsed)s")
+    }
+
+    @Test func retriesMaskAThirtyPercentFailingUpstream() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2, extra: ["--fail-ratio", "0.3", "--fail-status", "503"])],
+                                   routing: ReviewsMesh.virtualService("""
+          - match: [{headers: {x-no-retry: {exact: "1"}}}]
+            retries: {attempts: 0}
+            route: [{destination: {host: reviews, subset: v1}}]
+          - retries: {attempts: 3, retryOn: 5xx}
+            route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        var failedWithout = 0
+        for _ in 0..<300 where mesh.get(headers: ["x-no-retry": "1"])?.status != 200 { failedWithout += 1 }
+        var succeeded = 0
+        for _ in 0..<1_000 where mesh.get()?.status == 200 { succeeded += 1 }
+        print("30% failing upstream: without retries \(failedWithout)/300 failed; with 3 retries \(succeeded)/1000 succeeded")
+        #expect(failedWithout > 45)
+        // Four tries all failing: 0.3^4 = 0.8 % expected, so about 99.2 % succeed.
+        #expect(succeeded >= 985)
+    }
+
+    @Test func redirectRewriteDirectResponseAndHeaders() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
+          - match: [{uri: {exact: /old}}]
+            redirect: {uri: /new, redirectCode: 301}
+          - match: [{uri: {prefix: /v1/}}]
+            rewrite: {uri: /internal/}
+            route: [{destination: {host: reviews, subset: v1}}]
+          - match: [{uri: {exact: /ping}}]
+            directResponse: {status: 418, body: {string: teapot}}
+          - headers:
+              request: {set: {x-mesh: swift}, remove: [x-secret]}
+              response: {set: {x-route: default}, remove: [x-served-by]}
+            route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        let redirect = mesh.get("/old")
+        #expect(redirect?.status == 301)
+        #expect(redirect?.headers["location"]?.hasSuffix("/new") == true)
+        #expect(mesh.get("/v1/items")?.body.contains("\"path\":\"/internal/items\"") == true)
+        let teapot = mesh.get("/ping")
+        #expect(teapot?.status == 418)
+        #expect(teapot?.body == "teapot")
+        let plain = mesh.get("/x", headers: ["x-secret": "hide"])
+        #expect(plain?.body.contains("\"x-mesh\":\"swift\"") == true)
+        #expect(plain?.body.contains("x-secret") == false)
+        #expect(plain?.headers["x-route"] == "default")
+        #expect(plain?.headers["x-served-by"] == nil)
+    }
+
+    @Test func registryOnlyBlocksUnknownHosts() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2)], routing: nil)
+        defer { mesh.stop() }
+        #expect(mesh.get()?.status == 200)
+        #expect(mesh.get(host: "unknown.example.com")?.status == 502)
+    }
+
+    @Test func liveChangeTakesEffectAndInvalidConfigKeepsTheLastGood() throws {
+        let toV1 = ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v1}}]")
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: toV1)
+        defer { mesh.stop() }
+        #expect(mesh.servedBy(10) == ["reviews-v1": 10])
+        let start = Date()
+        try mesh.harness.write("routing.yaml", ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v2}}]"))
+        try mesh.harness.waitUntil("v2 serving", timeout: 10) { mesh.get()?.headers["x-served-by"] == "reviews-v2" }
+        let elapsed = Date().timeIntervalSince(start)
+        print("live change: VirtualService edit to effect in \(Int(elapsed * 1000)) ms (target < 1000 ms, debounce 100 ms)")
+        #expect(elapsed < 3)
+        try mesh.harness.write("routing.yaml", ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v1}}]\n    timeout: forever"))
+        try mesh.harness.waitUntil("rejection logged", timeout: 10) { mesh.harness.log("control-plane").contains("config rejected") }
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(mesh.servedBy(10) == ["reviews-v2": 10], "the last good config stays in force")
+        #expect(mesh.harness.log("control-plane").contains("spec.http[0].timeout"))
+    }
+}
