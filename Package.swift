@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "MeshValidationTests", dependencies: ["MeshValidation", "MeshConfig"]),
         .testTarget(name: "MeshRegistryTests", dependencies: ["MeshRegistry"]),
         .testTarget(name: "MeshSnapshotTests", dependencies: ["MeshSnapshot"]),
-        .testTarget(name: "XDSTranslatorTests", dependencies: ["XDSTranslator"]),
+        .testTarget(name: "XDSTranslatorTests", dependencies: ["XDSTranslator", "MeshValidation"], exclude: ["Golden"]),
         .testTarget(name: "XDSServerTests", dependencies: ["XDSServer"]),
         // Starts real processes (control plane, stock Envoy, demo apps); needs the swiftmesh binary built.
         .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI"]),

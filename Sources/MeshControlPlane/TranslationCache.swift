@@ -29,7 +29,7 @@ actor TranslationCache {
 
     static func pack(_ resources: ProxyResources) -> NodeResources {
         func packed<M: SwiftProtobuf.Message>(_ items: [M], _ name: (M) -> String) -> [(name: String, resource: Google_Protobuf_Any)] {
-            items.map { (name($0), try! Google_Protobuf_Any(message: $0)) }
+            items.map { (name($0), try! Google_Protobuf_Any(deterministicallyPacking: $0)) }
         }
         return NodeResources([
             TypeURL.listener: packed(resources.listeners) { $0.name },

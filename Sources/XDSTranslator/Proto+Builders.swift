@@ -37,8 +37,9 @@ enum Proto {
     static func bool(_ value: Bool) -> Google_Protobuf_BoolValue { Google_Protobuf_BoolValue(value) }
 
     static func any<M: SwiftProtobuf.Message>(_ message: M) -> Google_Protobuf_Any {
-        // Packing our own well-formed messages cannot fail.
-        try! Google_Protobuf_Any(message: message)
+        // Deterministic map order: the same config packs to the same bytes, so content
+        // versions only change when content does. Our own messages cannot fail to pack.
+        try! Google_Protobuf_Any(deterministicallyPacking: message)
     }
 
     static func header(_ name: String, _ value: String, append: Bool) -> Envoy_Config_Core_V3_HeaderValueOption {
