@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "XDSAPI", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")], exclude: ["Protos"]),
         .target(name: "XDSTranslator", dependencies: ["MeshSnapshot", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "XDSServer", dependencies: ["XDSAPI", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "MeshControlPlane", dependencies: ["MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "MeshControlPlane", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // -- demo workload --
         .target(name: "MeshDemoApp", dependencies: ["MeshCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]),
         .executableTarget(

@@ -26,6 +26,9 @@ struct ControlPlaneCommand: AsyncParsableCommand {
     @Option(name: .customLong("xds-port"), help: "xDS (ADS, plaintext gRPC) port; 0 picks a free one.")
     var xdsPort = 15010
 
+    @Option(name: .customLong("http-port"), help: "HTTP port for /metrics, /ready and /debug/*; 0 picks a free one.")
+    var httpPort = 15014
+
     @Option(name: .long, help: ArgumentHelp("Quiet time before pushing a change (Go duration).", valueName: "duration"))
     var debounce = "100ms"
 
@@ -43,12 +46,13 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         var options = ControlPlane.Options(configDirectory: config)
         options.xdsHost = host
         options.xdsPort = xdsPort
+        options.httpPort = httpPort
         options.debounce = .nanoseconds(nanos)
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {
-            try await controlPlane.run { port in
+            try await controlPlane.run { port, http in
                 // Unbuffered: scripts and tests wait for this line.
-                FileHandle.standardOutput.write(Data("control plane: xDS on \(host):\(port), config \(config)\n".utf8))
+                FileHandle.standardOutput.write(Data("control plane: xDS on \(host):\(port), HTTP on \(host):\(http ?? 0), config \(config)\n".utf8))
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshConfig
+import MeshControlPlane
 import MeshRegistry
 import MeshSnapshot
 import SwiftProtobuf
@@ -58,7 +59,7 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let resources = XDSTranslator().resources(for: proxy, in: MeshSnapshot(version: 1, objects: objects))
-        let json = try ResourceJSON.render(resources, type: type.rawValue)
+        let json = try ResourceRendering.json(resources, type: type.rawValue)
         print(output == .json ? json : try JSONToYAML.convert(json))
     }
 }
@@ -95,30 +96,6 @@ enum NodeMetadataOption {
             }
         }
         return (labels, values)
-    }
-}
-
-/// Resources as Envoy's JSON: one object keyed by resource kind.
-enum ResourceJSON {
-    static func render(_ resources: ProxyResources, type: String) throws -> String {
-        XDSAnyTypes.registerAll()
-        var options = JSONEncodingOptions()
-        options.preserveProtoFieldNames = true
-        func array<M: SwiftProtobuf.Message>(_ items: [M]) throws -> String {
-            "[" + (try items.map { try $0.jsonString(options: options) }.joined(separator: ",")) + "]"
-        }
-        let parts: [(String, String)] = [
-            ("listeners", try array(resources.listeners)),
-            ("routes", try array(resources.routes)),
-            ("clusters", try array(resources.clusters)),
-            ("endpoints", try array(resources.endpoints)),
-            ("secrets", try array(resources.secrets)),
-        ]
-        let chosen = type == "all" ? parts : parts.filter { $0.0 == type }
-        let raw = "{" + chosen.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
-        let object = try JSONSerialization.jsonObject(with: Data(raw.utf8))
-        let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: pretty, as: UTF8.self)
     }
 }
 

@@ -13,6 +13,8 @@ public actor ControlPlane: XDSResourceProvider {
         public var configDirectory: String
         public var xdsHost: String = "127.0.0.1"
         public var xdsPort: Int = 15010
+        /// Istio's 15014: metrics, readiness, debug; nil disables it.
+        public var httpPort: Int? = 15014
         public var debounce: Duration = .milliseconds(100)
         public var pollInterval: Duration = .milliseconds(100)
         public var translator = TranslatorOptions()
@@ -74,7 +76,7 @@ public actor ControlPlane: XDSResourceProvider {
     }
 
     /// Loads the directory, starts ADS, then watches for changes until cancelled.
-    public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
+    public func run(onListening: @Sendable (_ xdsPort: Int, _ httpPort: Int?) -> Void = { _, _ in }) async throws {
         reload()
         let server = XDSServer(host: options.xdsHost, port: options.xdsPort, provider: self)
         self.server = server
@@ -82,7 +84,14 @@ public actor ControlPlane: XDSResourceProvider {
             group.addTask { try await server.serve() }
             let port = try await server.boundPort()
             logger.info("xDS (ADS) listening", metadata: ["address": "\(options.xdsHost):\(port)"])
-            onListening(port)
+            var debug: DebugHTTPServer?
+            if let httpPort = options.httpPort {
+                debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { method, path, query in
+                    await self.http(method, path, query)
+                }
+                logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
+            }
+            onListening(port, debug?.port)
             group.addTask { try await self.watch(server) }
             defer { server.shutdown() }
             try await group.next()
@@ -102,4 +111,8 @@ public actor ControlPlane: XDSResourceProvider {
     }
 
     public var xdsServer: XDSServer? { server }
+
+    func translationStats() async -> (Int, UInt64) {
+        (await cache.translations, await cache.translationNanoseconds)
+    }
 }

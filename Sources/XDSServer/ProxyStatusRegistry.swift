@@ -19,6 +19,7 @@ public actor ProxyStatusRegistry {
     public struct ProxyStatus: Sendable, Equatable {
         public var nodeID: String
         public var cluster: String
+        public var node: Envoy_Config_Core_V3_Node
         public var connectedAtNanoseconds: UInt64
         public var types: [String: TypeStatus]
     }
@@ -30,7 +31,7 @@ public actor ProxyStatusRegistry {
     public init() {}
 
     func connected(_ stream: Int, node: Envoy_Config_Core_V3_Node, at time: UInt64) {
-        proxies[stream] = ProxyStatus(nodeID: node.id, cluster: node.cluster, connectedAtNanoseconds: time, types: [:])
+        proxies[stream] = ProxyStatus(nodeID: node.id, cluster: node.cluster, node: node, connectedAtNanoseconds: time, types: [:])
     }
 
     func disconnected(_ stream: Int) { proxies.removeValue(forKey: stream) }

@@ -25,6 +25,7 @@ final class MeshHarness: @unchecked Sendable {
     let network: String
     private var processes: [(name: String, process: Process, kill: Int32)] = []
     private(set) var xdsPort = 0
+    private(set) var httpPort = 0
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-it-\(UUID().uuidString.prefix(8))")
@@ -68,12 +69,15 @@ final class MeshHarness: @unchecked Sendable {
     }
 
     func startControlPlane(debounce: String = "100ms") throws {
-        try launch("control-plane", Self.swiftmesh, ["control-plane", "--config", configDirectory.path, "--xds-port", "0", "--debounce", debounce])
+        try launch("control-plane", Self.swiftmesh, ["control-plane", "--config", configDirectory.path, "--xds-port", "0", "--http-port", "0", "--debounce", debounce])
         try waitUntil("control plane listening", timeout: 20) {
             let text = self.log("control-plane")
             guard let range = text.range(of: "xDS on 127.0.0.1:") else { return false }
             let digits = text[range.upperBound...].prefix { $0.isNumber }
             self.xdsPort = Int(digits) ?? 0
+            if let http = text.range(of: "HTTP on 127.0.0.1:") {
+                self.httpPort = Int(text[http.upperBound...].prefix { $0.isNumber }) ?? 0
+            }
             return self.xdsPort > 0
         }
     }

@@ -165,3 +165,34 @@ struct RoutingIntegrationTests {
         #expect(mesh.harness.log("control-plane").contains("spec.http[0].timeout"))
     }
 }
+
+@Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
+struct ControlPlaneHTTPTests {
+    @Test func proxyStatusMetricsAndDebugEndpoints() throws {
+        let mesh = try ReviewsMesh(apps: [ReviewsMesh.App(version: "v1", host: 2)], routing: nil)
+        defer { mesh.stop() }
+        let port = mesh.harness.httpPort
+        #expect(port > 0)
+        #expect(HTTPProbe.get("127.0.0.1", port, path: "/ready")?.status == 200)
+        let metrics = HTTPProbe.get("127.0.0.1", port, path: "/metrics")?.body ?? ""
+        #expect(metrics.contains("pilot_xds{version=\"swiftmesh\"} 1"))
+        #expect(metrics.contains("pilot_xds_pushes{type=\"cds\"}"))
+        #expect(metrics.contains("pilot_total_xds_rejects 0"))
+        let registry = HTTPProbe.get("127.0.0.1", port, path: "/debug/registryz")?.body ?? ""
+        #expect(registry.contains("reviews.default.svc.cluster.local"))
+        let dump = HTTPProbe.get("127.0.0.1", port, path: "/debug/config_dump?proxyID=client.default")
+        #expect(dump?.status == 200)
+        #expect(dump?.body.contains("outbound|9080|v1|reviews.default.svc.cluster.local") == true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: MeshHarness.swiftmesh)
+        process.arguments = ["proxy-status", "--control-plane", "127.0.0.1:\(port)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output.contains("NAME"))
+        #expect(output.contains("client.default"))
+        #expect(output.contains("SYNCED"), "\(output)")
+    }
+}
