@@ -6,6 +6,7 @@ import Foundation
 final class ReviewsMesh: @unchecked Sendable {
     let harness: MeshHarness
     let clientHost = 1
+    private(set) var clientAdmin = 0
 
     struct App {
         var version: String
@@ -13,7 +14,7 @@ final class ReviewsMesh: @unchecked Sendable {
         var extra: [String] = []
     }
 
-    init(apps: [App], routing: String?) throws {
+    init(apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil) throws {
         harness = try MeshHarness()
         var entries = ""
         for app in apps {
@@ -45,6 +46,7 @@ final class ReviewsMesh: @unchecked Sendable {
         metadata: {name: reviews, namespace: default}
         spec:
           host: reviews.default.svc.cluster.local
+          \(trafficPolicy.map { "trafficPolicy: " + $0 } ?? "")
           subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}, {name: v3, labels: {version: v3}}]
         ---
         apiVersion: networking.istio.io/v1
@@ -60,11 +62,12 @@ final class ReviewsMesh: @unchecked Sendable {
           outboundTrafficPolicy: {mode: REGISTRY_ONLY}
         """)
         if let routing { try harness.write("routing.yaml", routing) }
+        if let extraConfig { try harness.write("extra.yaml", extraConfig) }
         for app in apps {
             try harness.startApp("reviews", version: app.version, host: app.host, extra: app.extra)
         }
         try harness.startControlPlane()
-        try harness.startEnvoy("client", nodeID: "sidecar~\(harness.address(clientHost))~client.default~default.svc.cluster.local",
+        clientAdmin = try harness.startEnvoy("client", nodeID: "sidecar~\(harness.address(clientHost))~client.default~default.svc.cluster.local",
                                labels: ["app": "client"], waitFor: ["\(harness.address(clientHost))_9080"])
         try harness.waitUntil("routes in force", timeout: 20) {
             (self.get()?.status ?? 0) != 0 && self.get()?.status != 404
@@ -72,6 +75,15 @@ final class ReviewsMesh: @unchecked Sendable {
     }
 
     func stop() { harness.stopAll() }
+
+    /// A counter from the client sidecar's admin `/stats`.
+    func stat(_ name: String) -> Int {
+        let body = HTTPProbe.get("127.0.0.1", clientAdmin, path: "/stats?filter=" + name)?.body ?? ""
+        for line in body.split(separator: "\n") where line.hasPrefix(name + ": ") {
+            return Int(line.dropFirst(name.count + 2)) ?? 0
+        }
+        return 0
+    }
 
     func get(_ path: String = "/", host: String = "reviews", headers: [String: String] = [:]) -> HTTPProbe.Response? {
         var all = headers

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
+struct ResilienceIntegrationTests {
+    typealias App = ReviewsMesh.App
+
+    @Test func mirrorSendsCopiesToTheShadowOnly() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
+          - route: [{destination: {host: reviews, subset: v1}}]
+            mirror: {host: reviews, subset: v2}
+            mirrorPercentage: {value: 100}
+        """))
+        defer { mesh.stop() }
+        #expect(mesh.servedBy(50) == ["reviews-v1": 50], "the client sees only the primary")
+        let shadow = "cluster.outbound|9080|v2|reviews.default.svc.cluster.local.upstream_rq_200"
+        try mesh.harness.waitUntil("shadow copies", timeout: 5) { mesh.stat(shadow) >= 50 }
+        print("mirror: shadow received \(mesh.stat(shadow)) copies of 50 requests")
+    }
+
+    @Test func consistentHashKeepsAUserOnOneInstance() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3), App(version: "v3", host: 4)],
+                                   routing: ReviewsMesh.virtualService("  - route: [{destination: {host: reviews}}]"),
+                                   trafficPolicy: "{loadBalancer: {consistentHash: {httpHeaderName: x-user}}}")
+        defer { mesh.stop() }
+        var seen: Set<String> = []
+        for user in 0..<12 {
+            let tally = mesh.servedBy(10, headers: ["x-user": "user-\(user)"])
+            #expect(tally.count == 1, "user-\(user) spread over \(tally)")
+            seen.formUnion(tally.keys)
+        }
+        #expect(seen.count >= 2, "users should spread over instances: \(seen)")
+    }
+
+    @Test func outlierDetectionEjectsAFailingEndpoint() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3, extra: ["--fail-ratio", "1.0"])],
+                                   routing: ReviewsMesh.virtualService("""
+          - retries: {attempts: 0}
+            route: [{destination: {host: reviews}}]
+        """), trafficPolicy: "{outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 60s, maxEjectionPercent: 100}}")
+        defer { mesh.stop() }
+        var failures = 0
+        for _ in 0..<20 where mesh.get()?.status != 200 { failures += 1 }
+        let ejected = mesh.stat("cluster.outbound|9080||reviews.default.svc.cluster.local.outlier_detection.ejections_enforced_total")
+        #expect(ejected >= 1)
+        #expect(mesh.servedBy(50) == ["reviews-v1": 50], "after ejection only the healthy endpoint answers")
+        print("outlier detection: \(failures) failures before ejection, \(ejected) ejection(s)")
+    }
+
+    @Test func gatewayRoutesHTTPToTheMesh() throws {
+        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2)], routing: nil)
+        defer { mesh.stop() }
+        let harness = mesh.harness
+        let port = try MeshHarness.freePort()
+        try harness.write("gateway.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: public, namespace: default}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: \(port), name: http, protocol: HTTP}
+            bind: \(harness.address(50))
+            hosts: ["shop.example.com"]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: public, namespace: default}
+        spec:
+          hosts: [shop.example.com]
+          gateways: [public]
+          http:
+          - match: [{uri: {prefix: /reviews}}]
+            rewrite: {uri: /}
+            route: [{destination: {host: reviews, subset: v1, port: {number: 9080}}}]
+        """)
+        try harness.startEnvoy("gateway", nodeID: "router~\(harness.address(50))~gateway.default~default.svc.cluster.local",
+                               labels: ["istio": "ingressgateway"], waitFor: ["\(harness.address(50))_\(port)"])
+        var response: HTTPProbe.Response?
+        try harness.waitUntil("gateway route", timeout: 10) {
+            response = HTTPProbe.get(harness.address(50), port, path: "/reviews", headers: ["Host": "shop.example.com"])
+            return response?.status == 200
+        }
+        #expect(response?.headers["x-served-by"] == "reviews-v1")
+        #expect(HTTPProbe.get(harness.address(50), port, path: "/reviews", headers: ["Host": "other.example.com"])?.status == 404)
+    }
+}
