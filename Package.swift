@@ -45,7 +45,7 @@ let package = Package(
             name: "MeshCLI",
             dependencies: ["MeshConfig", "MeshValidation", "MeshDemoApp", "MeshControlPlane", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "MeshBench", dependencies: ["MeshConfig", "MeshValidation"]),
+        .executableTarget(name: "MeshBench", dependencies: ["MeshConfig", "MeshValidation", "MeshControlPlane", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
         .testTarget(name: "MeshConfigTests", dependencies: ["MeshConfig"]),
         .testTarget(name: "MeshValidationTests", dependencies: ["MeshValidation", "MeshConfig"]),

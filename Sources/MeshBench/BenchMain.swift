@@ -6,15 +6,18 @@ import Darwin
 
 /// `swiftmesh-bench`: benchmark commands that print numbers (never timed tests).
 ///   swift run -c release swiftmesh-bench validate [--objects N] [--rounds R]
+///   swift run -c release swiftmesh-bench xds [--services 1000] [--clients 2000]
 @main
 enum BenchMain {
-    static func main() {
+    static func main() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else { usage() }
         arguments.removeFirst()
         switch command {
         case "validate":
             ValidateBenchmark(objects: option("--objects", in: arguments) ?? 10_000, rounds: option("--rounds", in: arguments) ?? 5).run()
+        case "xds":
+            try await XDSBenchmark(services: option("--services", in: arguments) ?? 1_000, clients: option("--clients", in: arguments) ?? 2_000).run()
         default:
             usage()
         }
@@ -27,6 +30,7 @@ enum BenchMain {
 
     static func usage() -> Never {
         print("usage: swiftmesh-bench validate [--objects N] [--rounds R]")
+        print("       swiftmesh-bench xds [--services M] [--clients N]")
         exit(2)
     }
 }

@@ -112,6 +112,8 @@ public actor ControlPlane: XDSResourceProvider {
 
     public var xdsServer: XDSServer? { server }
 
+    public func translationStatsPublic() async -> (Int, UInt64) { await translationStats() }
+
     func translationStats() async -> (Int, UInt64) {
         (await cache.translations, await cache.translationNanoseconds)
     }
