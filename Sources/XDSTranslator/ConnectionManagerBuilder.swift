@@ -45,10 +45,22 @@ enum ConnectionManagerBuilder {
         return filter
     }
 
-    static func tcpProxy(statPrefix: String, cluster: String) -> Envoy_Config_Listener_V3_Filter {
+    /// A TCP proxy to one cluster, or split by weight when `weighted` has several.
+    static func tcpProxy(statPrefix: String, cluster: String, weighted: [(String, Int)] = []) -> Envoy_Config_Listener_V3_Filter {
         var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
         proxy.statPrefix = statPrefix
-        proxy.cluster = cluster
+        if weighted.count > 1 {
+            var split = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.WeightedCluster()
+            split.clusters = weighted.map { name, weight in
+                var entry = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.WeightedCluster.ClusterWeight()
+                entry.name = name
+                entry.weight = UInt32(weight)
+                return entry
+            }
+            proxy.weightedClusters = split
+        } else {
+            proxy.cluster = weighted.first?.0 ?? cluster
+        }
         var filter = Envoy_Config_Listener_V3_Filter()
         filter.name = "envoy.filters.network.tcp_proxy"
         filter.typedConfig = Proto.any(proxy)

@@ -34,13 +34,38 @@ struct ListenerGenerator {
             } else {
                 let target = egress.services.first.map { ClusterName.outbound(port: egress.port, host: $0.hostname) }
                     ?? (scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough)
-                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target)]
+                let routed = egress.services.first.map { tcpRoute(for: $0, port: egress.port) } ?? []
+                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed)]
             }
             listener.filterChains = [chain]
             listeners.append(listener)
         }
         if transparent { listeners.append(virtualOutbound()) }
         return (listeners, Array(routeConfigs.values))
+    }
+
+    /// A mesh VirtualService's `tcp` route for the service on this port: its
+    /// destinations and weights (empty when none applies).
+    func tcpRoute(for service: MeshService, port: Int) -> [(String, Int)] {
+        let snapshot = routes.snapshot
+        let context = RouteContext(snapshot: snapshot, proxy: scope.proxy, gatewayNames: ["mesh"], listenerPort: port)
+        for vs in snapshot.virtualServices(boundTo: "mesh", visibleFrom: scope.proxy.namespace)
+        where (vs.spec.hosts ?? []).contains(where: { routes.matches($0, service.hostname, vs.namespace) }) {
+            for route in vs.spec.tcp ?? [] {
+                let applies = (route.match ?? []).isEmpty || (route.match ?? []).contains { match in
+                    (match.port == nil || match.port == port)
+                        && context.selects(sourceLabels: match.sourceLabels, sourceNamespace: match.sourceNamespace, gateways: match.gateways, vsNamespace: vs.namespace)
+                }
+                guard applies else { continue }
+                let destinations = route.route ?? []
+                return destinations.compactMap { target in
+                    guard let destination = target.destination else { return nil }
+                    let weight = destinations.count == 1 ? 100 : (target.weight ?? 0)
+                    return weight > 0 ? (context.clusterName(for: destination, from: vs.namespace), weight) : nil
+                }
+            }
+        }
+        return []
     }
 
     /// Istio's catch-all on 15001: original destination hands connections to the

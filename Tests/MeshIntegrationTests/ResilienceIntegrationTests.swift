@@ -137,3 +137,37 @@ struct GatewayTLSIntegrationTests {
         #expect(output.lowercased().contains("x-served-by: reviews-v1"))
     }
 }
+
+@Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
+struct TCPRouteIntegrationTests {
+    static let database = """
+    apiVersion: networking.istio.io/v1
+    kind: ServiceEntry
+    metadata: {name: db, namespace: default}
+    spec:
+      hosts: [db.default.svc.cluster.local]
+      location: MESH_INTERNAL
+      resolution: STATIC
+      ports: [{name: tcp, number: 9090, protocol: TCP, targetPort: 18080}]
+      workloadSelector: {labels: {app: reviews, version: v1}}
+    """
+
+    @Test func tcpTrafficFollowsTheServiceThenTheTCPRoute() throws {
+        let mesh = try ReviewsMesh(apps: [ReviewsMesh.App(version: "v1", host: 2), ReviewsMesh.App(version: "v2", host: 3)], routing: nil, extraConfig: Self.database)
+        defer { mesh.stop() }
+        let client = mesh.harness.address(mesh.clientHost)
+        try mesh.harness.waitUntil("tcp listener", timeout: 10) { HTTPProbe.get(client, 9090)?.headers["x-served-by"] == "reviews-v1" }
+        try mesh.harness.write("routing.yaml", """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: db, namespace: default}
+        spec:
+          hosts: [db.default.svc.cluster.local]
+          tcp:
+          - match: [{port: 9090}]
+            route: [{destination: {host: reviews, subset: v2, port: {number: 9080}}}]
+        """)
+        try mesh.harness.waitUntil("tcp route to v2", timeout: 10) { HTTPProbe.get(client, 9090)?.headers["x-served-by"] == "reviews-v2" }
+        #expect((0..<10).allSatisfy { _ in HTTPProbe.get(client, 9090)?.headers["x-served-by"] == "reviews-v2" })
+    }
+}

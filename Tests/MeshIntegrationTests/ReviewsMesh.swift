@@ -59,6 +59,10 @@ final class ReviewsMesh: @unchecked Sendable {
             bind: \(harness.address(clientHost))
             captureMode: NONE
             hosts: ["./*"]
+          - port: {number: 9090, protocol: TCP, name: tcp}
+            bind: \(harness.address(clientHost))
+            captureMode: NONE
+            hosts: ["./*"]
           outboundTrafficPolicy: {mode: REGISTRY_ONLY}
         """)
         if let routing { try harness.write("routing.yaml", routing) }
