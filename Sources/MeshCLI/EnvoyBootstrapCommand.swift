@@ -30,6 +30,9 @@ struct EnvoyBootstrapCommand: ParsableCommand {
     @Option(name: .long, help: "The node's cluster (Istio: the service name).")
     var cluster: String?
 
+    @Flag(name: .long, help: "Use incremental (delta) xDS instead of state of the world.")
+    var delta = false
+
     func run() throws {
         let parts = controlPlane.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--control-plane must be HOST:PORT") }
@@ -41,7 +44,7 @@ struct EnvoyBootstrapCommand: ParsableCommand {
             meta = object
         }
         let bootstrap = EnvoyBootstrap.make(nodeID: node, cluster: cluster ?? Self.defaultCluster(node), metadata: meta,
-                                            controlPlaneHost: String(parts[0]), controlPlanePort: port, adminPort: adminPort)
+                                            controlPlaneHost: String(parts[0]), controlPlanePort: port, adminPort: adminPort, delta: delta)
         let data = try JSONSerialization.data(withJSONObject: bootstrap, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
@@ -57,14 +60,14 @@ struct EnvoyBootstrapCommand: ParsableCommand {
 /// Envoy's bootstrap for a mesh proxy: node, admin, ADS over gRPC to the control plane.
 enum EnvoyBootstrap {
     static func make(nodeID: String, cluster: String, metadata: [String: Any], controlPlaneHost: String,
-                     controlPlanePort: Int, adminPort: Int) -> [String: Any] {
+                     controlPlanePort: Int, adminPort: Int, delta: Bool = false) -> [String: Any] {
         let ads: [String: Any] = ["ads": [String: Any](), "resource_api_version": "V3"]
         return [
             "node": ["id": nodeID, "cluster": cluster, "metadata": metadata],
             "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": adminPort]]],
             "dynamic_resources": [
                 "ads_config": [
-                    "api_type": "GRPC",
+                    "api_type": delta ? "DELTA_GRPC" : "GRPC",
                     "transport_api_version": "V3",
                     "set_node_on_first_message_only": true,
                     "grpc_services": [["envoy_grpc": ["cluster_name": "xds-grpc"]]],

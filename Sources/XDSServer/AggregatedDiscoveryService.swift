@@ -89,7 +89,57 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
         response: RPCWriter<Envoy_Service_Discovery_V3_DeltaDiscoveryResponse>,
         context: ServerContext
     ) async throws {
-        throw RPCError(code: .unimplemented, message: "delta xDS is not implemented yet; use state-of-the-world ADS")
+        let id = await streamIDs.next()
+        let pushes = await hub.subscribe(id)
+        let (events, continuation) = AsyncStream<DeltaEvent>.makeStream()
+        defer { continuation.finish() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { continuation.finish() }
+                for try await message in request { continuation.yield(.request(message)) }
+            }
+            group.addTask {
+                for await _ in pushes { continuation.yield(.push) }
+            }
+            defer { group.cancelAll() }
+            var machine = DeltaStreamStateMachine()
+            var node: Envoy_Config_Core_V3_Node?
+            for await event in events {
+                let actions: [DeltaStreamStateMachine.Action]
+                switch event {
+                case .request(let message):
+                    if node == nil {
+                        guard message.hasNode else {
+                            throw RPCError(code: .invalidArgument, message: "the first DeltaDiscoveryRequest on a stream must carry the node")
+                        }
+                        node = message.node
+                        await status.connected(id, node: message.node, at: MonotonicClock.nanoseconds())
+                    }
+                    actions = machine.received(message, resources: try await resources(for: node!))
+                case .push:
+                    guard let node else { continue }
+                    actions = machine.resourcesChanged(try await resources(for: node))
+                }
+                for action in actions {
+                    switch action {
+                    case .send(let message):
+                        try await response.write(message)
+                        await status.sent(id, type: message.typeURL, version: message.nonce)
+                    case .ack(let type, let nonce):
+                        await status.acked(id, type: type, version: nonce)
+                    case .nack(let type, _, let error):
+                        await status.nacked(id, type: type, error: error)
+                    }
+                }
+            }
+        }
+        await hub.unsubscribe(id)
+        await status.disconnected(id)
+    }
+
+    enum DeltaEvent: Sendable {
+        case request(Envoy_Service_Discovery_V3_DeltaDiscoveryRequest)
+        case push
     }
 }
 

@@ -90,13 +90,13 @@ final class MeshHarness: @unchecked Sendable {
 
     /// Starts stock Envoy as the sidecar (or gateway) `nodeID`; returns its admin port.
     @discardableResult
-    func startEnvoy(_ name: String, nodeID: String, namespace: String = "default", labels: [String: String], waitFor listeners: [String]) throws -> Int {
+    func startEnvoy(_ name: String, nodeID: String, namespace: String = "default", labels: [String: String], waitFor listeners: [String], delta: Bool = false) throws -> Int {
         guard let envoy = Self.envoyBinary else { throw HarnessError.noEnvoy }
         let admin = try Self.freePort()
         let metadata = try String(decoding: JSONSerialization.data(withJSONObject: ["NAMESPACE": namespace, "LABELS": labels]), as: UTF8.self)
         let bootstrap = Process()
         bootstrap.executableURL = URL(fileURLWithPath: Self.swiftmesh)
-        bootstrap.arguments = ["envoy-bootstrap", "--node", nodeID, "--control-plane", "127.0.0.1:\(xdsPort)", "--admin-port", "\(admin)", "--metadata", metadata]
+        bootstrap.arguments = ["envoy-bootstrap", "--node", nodeID, "--control-plane", "127.0.0.1:\(xdsPort)", "--admin-port", "\(admin)", "--metadata", metadata] + (delta ? ["--delta"] : [])
         let pipe = Pipe()
         bootstrap.standardOutput = pipe
         try bootstrap.run()

@@ -14,7 +14,7 @@ final class ReviewsMesh: @unchecked Sendable {
         var extra: [String] = []
     }
 
-    init(apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil) throws {
+    init(apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil, delta: Bool = false) throws {
         harness = try MeshHarness()
         var entries = ""
         for app in apps {
@@ -72,7 +72,7 @@ final class ReviewsMesh: @unchecked Sendable {
         }
         try harness.startControlPlane()
         clientAdmin = try harness.startEnvoy("client", nodeID: "sidecar~\(harness.address(clientHost))~client.default~default.svc.cluster.local",
-                               labels: ["app": "client"], waitFor: ["\(harness.address(clientHost))_9080"])
+                               labels: ["app": "client"], waitFor: ["\(harness.address(clientHost))_9080"], delta: delta)
         try harness.waitUntil("routes in force", timeout: 20) {
             (self.get()?.status ?? 0) != 0 && self.get()?.status != 404
         }
