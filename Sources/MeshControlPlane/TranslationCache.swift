@@ -4,8 +4,9 @@ import XDSAPI
 import XDSServer
 import XDSTranslator
 
-/// Translated resources per (snapshot version, proxy): the translator is pure, so its
-/// inputs are the key. Old versions are dropped when a new snapshot arrives.
+/// Translated resources per (snapshot version, proxy scope): the translator is pure, so
+/// its inputs are the key, and proxies that only differ in what translation does not
+/// read share one entry. Old versions are dropped when a new snapshot arrives.
 actor TranslationCache {
     private var version = -1
     private var entries: [ProxyNode: NodeResources] = [:]
@@ -17,13 +18,14 @@ actor TranslationCache {
             version = snapshot.version
             entries.removeAll()
         }
-        if let cached = entries[proxy] { return cached }
+        let key = translator.cacheKey(for: proxy, in: snapshot)
+        if let cached = entries[key] { return cached }
         let start = ContinuousClock.now
-        let resources = Self.pack(translator.resources(for: proxy, in: snapshot))
+        let resources = Self.pack(translator.resources(for: key, in: snapshot))
         let elapsed = ContinuousClock.now - start
         translations += 1
         translationNanoseconds += UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
-        entries[proxy] = resources
+        entries[key] = resources
         return resources
     }
 

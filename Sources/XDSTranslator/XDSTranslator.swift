@@ -11,6 +11,17 @@ public struct XDSTranslator: Sendable {
         self.options = options
     }
 
+    /// Proxies with equal keys get identical resources, so one translation can serve
+    /// them all (what Istio's per-scope caches achieve): the key keeps what translation
+    /// reads — kind, namespace, labels — and the address only when a listener or
+    /// endpoint is built from it (captureMode NONE binds, inbound listeners).
+    public func cacheKey(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyNode {
+        let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
+        let usesAddress = proxy.kind == .sidecar && (!scope.ingress.isEmpty || scope.egress.contains { $0.bind == proxy.primaryIP })
+        return ProxyNode(kind: proxy.kind, ipAddresses: usesAddress ? proxy.ipAddresses : ["0.0.0.0"], id: "", domain: "",
+                         namespace: proxy.namespace, labels: proxy.labels)
+    }
+
     public func resources(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyResources {
         let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
         let routes = RouteGenerator(snapshot: snapshot, proxy: proxy)

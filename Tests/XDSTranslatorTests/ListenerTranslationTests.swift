@@ -99,3 +99,18 @@ import XDSAPI
         #expect(first.routes == second.routes)
     }
 }
+
+@Suite struct CacheKeyTests {
+    @Test func equivalentProxiesShareAKeyAndTheSameResources() throws {
+        let snapshot = TranslatorFixture.snapshot("")
+        let translator = XDSTranslator()
+        let a = try ProxyNode(nodeID: "sidecar~10.9.0.1~a.default~default.svc.cluster.local", labels: ["app": "client"])
+        let b = try ProxyNode(nodeID: "sidecar~10.9.0.2~b.default~default.svc.cluster.local", labels: ["app": "client"])
+        #expect(translator.cacheKey(for: a, in: snapshot) == translator.cacheKey(for: b, in: snapshot))
+        #expect(translator.resources(for: a, in: snapshot).clusters == translator.resources(for: b, in: snapshot).clusters)
+        #expect(translator.resources(for: a, in: snapshot).listeners == translator.resources(for: b, in: snapshot).listeners)
+        // A workload that services select has inbound listeners on its own address.
+        let reviews = try ProxyNode(nodeID: "sidecar~10.0.0.11~reviews-v1.default~default.svc.cluster.local", labels: ["app": "reviews"])
+        #expect(translator.cacheKey(for: reviews, in: snapshot).primaryIP == "10.0.0.11")
+    }
+}
