@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MeshControlPlane
+import MeshCore
 
 struct ControlPlaneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,7 +62,7 @@ struct ControlPlaneCommand: AsyncParsableCommand {
 enum DurationOption {
     static func parse(_ text: String, name: String) throws -> Int64 {
         do {
-            return try GoDurationBridge.parse(text)
+            return try GoDuration.parse(text)
         } catch {
             throw ValidationError("\(name): \(error)")
         }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MeshConfig
-import MeshControlPlane
 import MeshRegistry
 import MeshSnapshot
 import SwiftProtobuf
@@ -59,7 +58,7 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let resources = XDSTranslator().resources(for: proxy, in: MeshSnapshot(version: 1, objects: objects))
-        let json = try ResourceRendering.json(resources, type: type.rawValue)
+        let json = try resources.json(type: type.rawValue)
         print(output == .json ? json : try JSONToYAML.convert(json))
     }
 }

@@ -29,7 +29,7 @@ extension ControlPlane {
             }
             do {
                 let proxy = try NodeIdentity.proxy(from: status.node)
-                return (200, "application/json", try ResourceRendering.json(XDSTranslator(options: options.translator).resources(for: proxy, in: snapshot)))
+                return (200, "application/json", try XDSTranslator(options: options.translator).resources(for: proxy, in: snapshot).json())
             } catch {
                 return (500, "text/plain", "\(error)\n")
             }
@@ -96,27 +96,6 @@ extension ControlPlane {
 
     func json(_ value: Any) -> String {
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]) else { return "null" }
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-}
-
-/// Resources as Envoy's JSON: `{"listeners": [...], "routes": [...], ...}` with
-/// nested Any values expanded (`@type`), keys sorted.
-public enum ResourceRendering {
-    public static func json(_ resources: ProxyResources, type: String = "all") throws -> String {
-        XDSAnyTypes.registerAll()
-        var options = JSONEncodingOptions()
-        options.preserveProtoFieldNames = true
-        func array<M: SwiftProtobuf.Message>(_ items: [M]) throws -> [Any] {
-            try items.map { try JSONSerialization.jsonObject(with: Data($0.jsonString(options: options).utf8)) }
-        }
-        var object: [String: Any] = [:]
-        for (key, items) in [("listeners", try array(resources.listeners)), ("routes", try array(resources.routes)),
-                             ("clusters", try array(resources.clusters)), ("endpoints", try array(resources.endpoints)),
-                             ("secrets", try array(resources.secrets))] where type == "all" || type == key {
-            object[key] = items
-        }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

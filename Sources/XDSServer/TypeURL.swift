@@ -1,10 +1,12 @@
+import XDSAPI
+
 /// xDS resource type URLs (Envoy v3).
 public enum TypeURL {
-    public static let listener = "type.googleapis.com/envoy.config.listener.v3.Listener"
-    public static let route = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration"
-    public static let cluster = "type.googleapis.com/envoy.config.cluster.v3.Cluster"
-    public static let endpoint = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment"
-    public static let secret = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret"
+    public static let listener = XDSTypeURL.listener
+    public static let route = XDSTypeURL.routeConfiguration
+    public static let cluster = XDSTypeURL.cluster
+    public static let endpoint = XDSTypeURL.clusterLoadAssignment
+    public static let secret = XDSTypeURL.secret
 
     /// The order Envoy needs them in (clusters before listeners, endpoints before routes).
     public static let all = [cluster, endpoint, listener, route, secret]

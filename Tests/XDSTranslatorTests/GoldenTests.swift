@@ -29,25 +29,10 @@ import XDSAPI
         return MeshSnapshot(version: 1, objects: objects)
     }
 
-    static func render(_ resources: ProxyResources) throws -> String {
-        XDSAnyTypes.registerAll()
-        var options = JSONEncodingOptions()
-        options.preserveProtoFieldNames = true
-        func array<M: SwiftProtobuf.Message>(_ items: [M]) throws -> [Any] {
-            try items.map { try JSONSerialization.jsonObject(with: Data($0.jsonString(options: options).utf8)) }
-        }
-        let object: [String: Any] = [
-            "listeners": try array(resources.listeners), "routes": try array(resources.routes),
-            "clusters": try array(resources.clusters), "endpoints": try array(resources.endpoints), "secrets": try array(resources.secrets),
-        ]
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
     @Test(arguments: proxies.map(\.0))
     func exampleProxyMatchesGolden(name: String) throws {
         let proxy = try #require(Self.proxies.first { $0.0 == name }?.1)
-        let actual = try Self.render(XDSTranslator().resources(for: proxy, in: try Self.exampleSnapshot()))
+        let actual = try XDSTranslator().resources(for: proxy, in: try Self.exampleSnapshot()).json()
         let path = "\(Self.goldenDirectory)/\(name).json"
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] != nil {
             try FileManager.default.createDirectory(atPath: Self.goldenDirectory, withIntermediateDirectories: true)
