@@ -1,0 +1,6 @@
+import Testing
+@testable import MeshProxy
+
+@Suite struct MeshProxyModuleTests {
+    @Test func moduleLinks() { _ = MeshProxyModule.self }
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import ProxyCore
+
+@Suite struct ProxyCoreModuleTests {
+    @Test func moduleLinks() { _ = ProxyCoreModule.self }
+}
