@@ -18,7 +18,12 @@ enum NodeIdentity {
             default: continue
             }
         }
-        return try ProxyNode(nodeID: node.id, metadata: metadata, labels: labels)
+        var locality: String?
+        if node.hasLocality, !node.locality.region.isEmpty {
+            let parts = [node.locality.region, node.locality.zone, node.locality.subZone]
+            locality = parts.reversed().drop { $0.isEmpty }.reversed().joined(separator: "/")
+        }
+        return try ProxyNode(nodeID: node.id, metadata: metadata, labels: labels, locality: locality)
     }
 
     /// The metadata struct a bootstrap or test client sends for these values.

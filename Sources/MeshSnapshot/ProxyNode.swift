@@ -24,9 +24,12 @@ public struct ProxyNode: Sendable, Hashable {
     public var meshID: String?
     /// Other metadata, as given (string values only).
     public var metadata: [String: String]
+    /// `region/zone/subzone` from the node's locality (or its workload's), for
+    /// locality-aware load balancing.
+    public var locality: String?
 
     public init(kind: Kind, ipAddresses: [String], id: String, domain: String, namespace: String, labels: [String: String] = [:],
-                workloadName: String? = nil, serviceAccount: String? = nil, clusterID: String? = nil, meshID: String? = nil, metadata: [String: String] = [:]) {
+                workloadName: String? = nil, serviceAccount: String? = nil, clusterID: String? = nil, meshID: String? = nil, metadata: [String: String] = [:], locality: String? = nil) {
         self.kind = kind
         self.ipAddresses = ipAddresses
         self.id = id
@@ -38,11 +41,12 @@ public struct ProxyNode: Sendable, Hashable {
         self.clusterID = clusterID
         self.meshID = meshID
         self.metadata = metadata
+        self.locality = locality
     }
 
     /// Parses `sidecar~10.1.0.5~reviews-v1-abc.default~default.svc.cluster.local`.
     /// Metadata `NAMESPACE` wins over the id's namespace part; `LABELS` gives labels.
-    public init(nodeID: String, metadata: [String: String] = [:], labels: [String: String] = [:]) throws(ParseError) {
+    public init(nodeID: String, metadata: [String: String] = [:], labels: [String: String] = [:], locality: String? = nil) throws(ParseError) {
         let parts = nodeID.split(separator: "~", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 4 else { throw ParseError(description: "node id \"\(nodeID)\" is not TYPE~IP~ID~DOMAIN") }
         guard let kind = Kind(rawValue: parts[0]) else {
@@ -54,7 +58,7 @@ public struct ProxyNode: Sendable, Hashable {
         let namespace = metadata["NAMESPACE"] ?? idNamespace ?? "default"
         self.init(kind: kind, ipAddresses: ips, id: parts[2], domain: parts[3], namespace: namespace, labels: labels,
                   workloadName: metadata["WORKLOAD_NAME"], serviceAccount: metadata["SERVICE_ACCOUNT"],
-                  clusterID: metadata["CLUSTER_ID"], meshID: metadata["MESH_ID"], metadata: metadata)
+                  clusterID: metadata["CLUSTER_ID"], meshID: metadata["MESH_ID"], metadata: metadata, locality: locality)
     }
 
     public var nodeID: String { "\(kind.rawValue)~\(ipAddresses.joined(separator: ","))~\(id)~\(domain)" }

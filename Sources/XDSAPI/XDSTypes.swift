@@ -39,6 +39,7 @@ public enum XDSAnyTypes {
         Envoy_Extensions_Upstreams_Http_V3_HttpProtocolOptions.self,
         Envoy_Config_Route_V3_FilterConfig.self,
         Envoy_Extensions_Retry_Host_PreviousHosts_V3_PreviousHostsPredicate.self,
+        Envoy_Extensions_Retry_Priority_PreviousPriorities_V3_PreviousPrioritiesConfig.self,
         Envoy_Extensions_TransportSockets_RawBuffer_V3_RawBuffer.self,
     ]
 

@@ -13,16 +13,24 @@ struct EndpointGenerator {
         clusters.filter { $0.type == .eds }.compactMap { cluster in
             guard let parsed = ClusterName.parseOutbound(cluster.name) else { return nil }
             var endpoints = snapshot.registry.endpoints(of: parsed.host, port: parsed.port)
-            if !parsed.subset.isEmpty {
-                let rule = snapshot.destinationRule(for: parsed.host, from: scope.proxy.namespace)
-                let labels = rule?.spec.subsets?.first { $0.name == parsed.subset }?.labels ?? [:]
-                endpoints = endpoints.filter { $0.matches(labels) }
-            }
+            let rule = snapshot.destinationRule(for: parsed.host, from: scope.proxy.namespace)
+            let subset = parsed.subset.isEmpty ? nil : rule?.spec.subsets?.first { $0.name == parsed.subset }
+            if !parsed.subset.isEmpty { endpoints = endpoints.filter { $0.matches(subset?.labels ?? [:]) } }
+            let policy = TrafficPolicyMerge.effective(rule?.spec.trafficPolicy, subset: subset?.trafficPolicy, port: parsed.port)
             var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
             assignment.clusterName = cluster.name
-            assignment.endpoints = Self.localities(endpoints)
+            assignment.endpoints = balancer(for: policy)?.localities(endpoints) ?? Self.localities(endpoints)
             return assignment
         }
+    }
+
+    /// Istio's mesh default is locality LB enabled: it takes effect with outlier
+    /// detection (failover by proximity) or an explicit distribute rule.
+    func balancer(for policy: TrafficPolicyMerge.Policy) -> LocalityLoadBalancer? {
+        let setting = policy.loadBalancer?.localityLbSetting ?? LocalityLoadBalancerSetting()
+        guard setting.enabled != false, scope.proxy.locality != nil || !scope.proxy.labels.isEmpty else { return nil }
+        return LocalityLoadBalancer(setting: setting, proxyLocality: .init(scope.proxy.locality), proxyLabels: scope.proxy.labels,
+                                    outlierDetection: policy.outlierDetection != nil)
     }
 
     static func localities(_ endpoints: [MeshEndpoint]) -> [Envoy_Config_Endpoint_V3_LocalityLbEndpoints] {

@@ -61,6 +61,15 @@ struct RouteActionTranslator {
         predicate.typedConfig = Proto.any(Envoy_Extensions_Retry_Host_PreviousHosts_V3_PreviousHostsPredicate())
         policy.retryHostPredicate = [predicate]
         policy.hostSelectionRetryMaxAttempts = 5
+        if retries?.retryRemoteLocalities == true {
+            // Istio: after two attempts in a priority (locality), move to the next one.
+            var config = Envoy_Extensions_Retry_Priority_PreviousPriorities_V3_PreviousPrioritiesConfig()
+            config.updateFrequency = 2
+            var priority = Envoy_Config_Route_V3_RetryPolicy.RetryPriority()
+            priority.name = "envoy.retry_priorities.previous_priorities"
+            priority.typedConfig = Proto.any(config)
+            policy.retryPriority = priority
+        }
         return policy
     }
 

@@ -11,6 +11,7 @@ enum TrafficPolicyApplier {
 
     static func apply(_ policy: TrafficPolicyMerge.Policy, to cluster: inout Envoy_Config_Cluster_V3_Cluster, sni: String) {
         applyLoadBalancer(policy.loadBalancer, to: &cluster)
+        applyLocalityWeighting(policy, to: &cluster)
         applyConnectionPool(policy.connectionPool, to: &cluster)
         if let outliers = policy.outlierDetection { cluster.outlierDetection = outlierDetection(outliers) }
         if let tls = policy.tls, let socket = UpstreamTLS.transportSocket(tls, defaultSNI: sni) { cluster.transportSocket = socket }
@@ -41,11 +42,18 @@ enum TrafficPolicyApplier {
             default: cluster.lbPolicy = .roundRobin
             }
         }
-        if let locality = settings.localityLbSetting, locality.enabled != false {
-            var common = Envoy_Config_Cluster_V3_Cluster.CommonLbConfig()
-            common.localityWeightedLbConfig = Envoy_Config_Cluster_V3_Cluster.CommonLbConfig.LocalityWeightedLbConfig()
-            cluster.commonLbConfig = common
-        }
+    }
+
+    /// Istio sets Envoy's locality-weighted balancing only where weights matter:
+    /// `distribute`, or explicit failover rules (with outlier detection, without
+    /// which Envoy never fails over). Otherwise it would change e.g. least-request.
+    static func applyLocalityWeighting(_ policy: TrafficPolicyMerge.Policy, to cluster: inout Envoy_Config_Cluster_V3_Cluster) {
+        guard let locality = policy.loadBalancer?.localityLbSetting, locality.enabled != false else { return }
+        let failover = policy.outlierDetection != nil && (!(locality.failover ?? []).isEmpty || !(locality.failoverPriority ?? []).isEmpty)
+        guard failover || !(locality.distribute ?? []).isEmpty else { return }
+        var common = Envoy_Config_Cluster_V3_Cluster.CommonLbConfig()
+        common.localityWeightedLbConfig = Envoy_Config_Cluster_V3_Cluster.CommonLbConfig.LocalityWeightedLbConfig()
+        cluster.commonLbConfig = common
     }
 
     static func applyConnectionPool(_ pool: ConnectionPoolSettings?, to cluster: inout Envoy_Config_Cluster_V3_Cluster) {
@@ -66,6 +74,11 @@ enum TrafficPolicyApplier {
         }
         if let idle = pool?.http?.idleTimeout, let value = try? GoDuration.parse(idle) {
             UpstreamProtocol.setIdleTimeout(Proto.duration(nanoseconds: value), on: &cluster)
+        }
+        if pool?.http?.useClientProtocol == true {
+            UpstreamProtocol.setUseDownstreamProtocol(on: &cluster)
+        } else if pool?.http?.h2UpgradePolicy == .upgrade {
+            UpstreamProtocol.setHTTP2(on: &cluster)
         }
     }
 

@@ -15,6 +15,27 @@ enum UpstreamProtocol {
         return Proto.any(options)
     }
 
+    /// DestinationRule `h2UpgradePolicy: UPGRADE`: HTTP/1.1 ports are spoken as
+    /// HTTP/2 upstream (Istio's mesh default is DO_NOT_UPGRADE, so only an explicit
+    /// UPGRADE changes anything).
+    static func setHTTP2(on cluster: inout Envoy_Config_Cluster_V3_Cluster) {
+        update(&cluster) { options in
+            var explicit = Options.ExplicitHttpConfig()
+            explicit.http2ProtocolOptions = Envoy_Config_Core_V3_Http2ProtocolOptions()
+            options.explicitHTTPConfig = explicit
+        }
+    }
+
+    /// `useClientProtocol: true`: the upstream speaks whatever the downstream spoke.
+    static func setUseDownstreamProtocol(on cluster: inout Envoy_Config_Cluster_V3_Cluster) {
+        update(&cluster) { options in
+            var downstream = Options.UseDownstreamHttpConfig()
+            downstream.httpProtocolOptions = Envoy_Config_Core_V3_Http1ProtocolOptions()
+            downstream.http2ProtocolOptions = Envoy_Config_Core_V3_Http2ProtocolOptions()
+            options.useDownstreamProtocolConfig = downstream
+        }
+    }
+
     static func setMaxRequestsPerConnection(_ limit: Int, on cluster: inout Envoy_Config_Cluster_V3_Cluster) {
         update(&cluster) { $0.commonHTTPProtocolOptions.maxRequestsPerConnection = Proto.uint32(limit) }
     }

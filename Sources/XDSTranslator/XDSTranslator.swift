@@ -16,13 +16,26 @@ public struct XDSTranslator: Sendable {
     /// reads — kind, namespace, labels — and the address only when a listener or
     /// endpoint is built from it (captureMode NONE binds, inbound listeners).
     public func cacheKey(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyNode {
+        let proxy = Self.withLocality(proxy, in: snapshot)
         let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
         let usesAddress = proxy.kind == .sidecar && (!scope.ingress.isEmpty || scope.egress.contains { $0.bind == proxy.primaryIP })
         return ProxyNode(kind: proxy.kind, ipAddresses: usesAddress ? proxy.ipAddresses : ["0.0.0.0"], id: "", domain: "",
-                         namespace: proxy.namespace, labels: proxy.labels)
+                         namespace: proxy.namespace, labels: proxy.labels, locality: proxy.locality)
+    }
+
+    /// A proxy that does not say where it runs is where its workload is
+    /// (WorkloadEntry `locality`), as Istio derives it.
+    static func withLocality(_ proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyNode {
+        guard proxy.locality == nil,
+              let workload = snapshot.registry.workloads.first(where: { proxy.ipAddresses.contains($0.address) && $0.namespace == proxy.namespace }),
+              let locality = workload.locality, !locality.isEmpty else { return proxy }
+        var result = proxy
+        result.locality = locality
+        return result
     }
 
     public func resources(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyResources {
+        let proxy = Self.withLocality(proxy, in: snapshot)
         let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
         let routes = RouteGenerator(snapshot: snapshot, proxy: proxy)
         let clusters = ClusterGenerator(snapshot: snapshot, scope: scope, options: options)
