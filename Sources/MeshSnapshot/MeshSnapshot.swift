@@ -16,6 +16,8 @@ public struct MeshSnapshot: Sendable {
     public let authorizationPolicies: [Scoped<AuthorizationPolicy>]
     public let requestAuthentications: [Scoped<RequestAuthentication>]
     public let telemetries: [Scoped<Telemetry>]
+    /// Kubernetes Secrets, for gateways' `credentialName`.
+    public let secrets: [Scoped<KubeSecret>]
     /// Kubernetes Secrets are not modelled yet; gateway credentials resolve to files.
     public let objects: [ConfigObject]
 
@@ -36,5 +38,6 @@ public struct MeshSnapshot: Sendable {
         authorizationPolicies = collect { if case .authorizationPolicy(let value) = $0 { value } else { nil } }
         requestAuthentications = collect { if case .requestAuthentication(let value) = $0 { value } else { nil } }
         telemetries = collect { if case .telemetry(let value) = $0 { value } else { nil } }
+        secrets = collect { if case .secret(let value) = $0 { value } else { nil } }
     }
 }

@@ -12,7 +12,9 @@ struct GatewayGenerator {
     let routes: RouteGenerator
     let options: TranslatorOptions
 
-    func generate() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration]) {
+    func generate() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration], secrets: [Envoy_Extensions_TransportSockets_Tls_V3_Secret]) {
+        let credentials = GatewayCredentials(snapshot: snapshot, namespace: proxy.namespace)
+        var secrets: [String: Envoy_Extensions_TransportSockets_Tls_V3_Secret] = [:]
         var groups: [String: [(gateway: Scoped<Gateway>, server: Server)]] = [:]
         for gateway in snapshot.gateways(for: proxy) {
             for server in gateway.spec.servers ?? [] {
@@ -38,6 +40,11 @@ struct GatewayGenerator {
                 case "HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTP_PROXY":
                     plainHTTP.append((gateway, server))
                 case "HTTPS" where mode != .passthrough && mode != .autoPassthrough:
+                    if let credential = server.tls?.credentialName ?? server.tls?.credentialNames?.first {
+                        let mutual = mode == .mutual || mode == .optionalMutual
+                        guard let found = credentials.resources(for: credential, mutual: mutual) else { continue }
+                        for secret in found { secrets[secret.name] = secret }
+                    }
                     let routeName = "https.\(port).\(server.port?.name ?? "").\(gateway.name).\(gateway.namespace)"
                     routeConfigs.append(routes.gatewayRoute(name: routeName, port: port, servers: [(gateway, server)]))
                     var chain = Envoy_Config_Listener_V3_FilterChain()
@@ -62,7 +69,7 @@ struct GatewayGenerator {
             }
             if !listener.filterChains.isEmpty { listeners.append(listener) }
         }
-        return (listeners, routeConfigs)
+        return (listeners, routeConfigs, secrets.keys.sorted().map { secrets[$0]! })
     }
 
     func sniMatch(_ hosts: [String]) -> Envoy_Config_Listener_V3_FilterChainMatch {

@@ -34,7 +34,7 @@ enum UpstreamTLS {
     }
 }
 
-/// Gateway TLS termination with certificate files (credentialName / SDS comes later).
+/// Gateway TLS termination: certificate files, or a `credentialName` fetched over SDS.
 enum DownstreamTLS {
     static func transportSocket(_ tls: ServerTLSSettings) -> Envoy_Config_Core_V3_TransportSocket {
         var context = Envoy_Extensions_TransportSockets_Tls_V3_DownstreamTlsContext()
@@ -54,7 +54,18 @@ enum DownstreamTLS {
             pairs.append(pair)
         }
         common.tlsCertificates = pairs
-        if tls.mode == .mutual || tls.mode == .optionalMutual, let ca = tls.caCertificates {
+        let mutual = tls.mode == .mutual || tls.mode == .optionalMutual
+        if let credential = tls.credentialName ?? tls.credentialNames?.first {
+            let name = GatewayCredentials.prefix + GatewayCredentials.stripped(credential)
+            common.tlsCertificateSdsSecretConfigs = [GatewayCredentials.sdsReference(name)]
+            if mutual {
+                var combined = Envoy_Extensions_TransportSockets_Tls_V3_CommonTlsContext.CombinedCertificateValidationContext()
+                combined.defaultValidationContext = Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext()
+                combined.validationContextSdsSecretConfig = GatewayCredentials.sdsReference(name + GatewayCredentials.caSuffix)
+                common.combinedValidationContext = combined
+                context.requireClientCertificate = Proto.bool(tls.mode == .mutual)
+            }
+        } else if mutual, let ca = tls.caCertificates {
             var validation = Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext()
             validation.trustedCa = UpstreamTLS.file(ca)
             common.validationContext = validation

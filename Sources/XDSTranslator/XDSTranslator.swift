@@ -51,6 +51,7 @@ public struct XDSTranslator: Sendable {
             let gateway = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options).generate()
             result.listeners = gateway.listeners
             result.routes = gateway.routes
+            result.secrets = gateway.secrets
             result.clusters = clusters.outboundClusters()
         }
         result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope).assignments(for: result.clusters)

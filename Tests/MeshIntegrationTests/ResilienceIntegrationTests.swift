@@ -86,58 +86,6 @@ struct ResilienceIntegrationTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
-        && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs stock Envoy, openssl and curl"))
-struct GatewayTLSIntegrationTests {
-    @Test func httpsTerminationWithCertificateFiles() throws {
-        let mesh = try ReviewsMesh(apps: [ReviewsMesh.App(version: "v1", host: 2)], routing: nil)
-        defer { mesh.stop() }
-        let harness = mesh.harness
-        let certificate = harness.directory.appendingPathComponent("cert.pem").path
-        let key = harness.directory.appendingPathComponent("key.pem").path
-        let openssl = try harness.launch("openssl", "/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                                                       "-subj", "/CN=shop.example.com", "-keyout", key, "-out", certificate])
-        openssl.waitUntilExit()
-        let port = try MeshHarness.freePort()
-        try harness.write("gateway.yaml", """
-        apiVersion: networking.istio.io/v1
-        kind: Gateway
-        metadata: {name: secure, namespace: default}
-        spec:
-          selector: {istio: ingressgateway}
-          servers:
-          - port: {number: \(port), name: https, protocol: HTTPS}
-            bind: \(harness.address(51))
-            hosts: ["shop.example.com"]
-            tls: {mode: SIMPLE, serverCertificate: \(certificate), privateKey: \(key)}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: secure, namespace: default}
-        spec:
-          hosts: [shop.example.com]
-          gateways: [secure]
-          http:
-          - route: [{destination: {host: reviews, subset: v1, port: {number: 9080}}}]
-        """)
-        try harness.startEnvoy("gateway", nodeID: "router~\(harness.address(51))~gateway.default~default.svc.cluster.local",
-                               labels: ["istio": "ingressgateway"], waitFor: ["\(harness.address(51))_\(port)"])
-        var output = ""
-        try harness.waitUntil("HTTPS through the gateway", timeout: 15) {
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-sk", "-D", "-", "--resolve", "shop.example.com:\(port):\(harness.address(51))", "https://shop.example.com:\(port)/"]
-            let pipe = Pipe()
-            curl.standardOutput = pipe
-            try curl.run()
-            output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            curl.waitUntilExit()
-            return output.contains(" 200")
-        }
-        #expect(output.lowercased().contains("x-served-by: reviews-v1"))
-    }
-}
-
 @Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
 struct TCPRouteIntegrationTests {
     static let database = """

@@ -122,6 +122,19 @@ import Testing
         endpoints: [{addresses: [10.1.0.7]}]
         ports: [{name: http, port: 90800}]
         """, path: "ports[0].port", message: "1..65535"),
+        .raw("Secret data not base64", """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: shop-cert, namespace: default}
+        data: {tls.crt: "not*base64", tls.key: a2V5}
+        """, path: "data.tls.crt", message: "not valid base64"),
+        .raw("TLS Secret without a key", """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: shop-cert, namespace: default}
+        type: kubernetes.io/tls
+        data: {tls.crt: Y2VydA==}
+        """, path: "data", message: "tls.crt and tls.key"),
         .raw("Deployment selector does not match template", """
         apiVersion: apps/v1
         kind: Deployment

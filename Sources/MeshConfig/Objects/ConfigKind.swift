@@ -25,6 +25,7 @@ public enum ConfigKind: String, CaseIterable, Sendable, Hashable, Codable {
     case endpointSlice = "EndpointSlice"
     case pod = "Pod"
     case serviceAccount = "ServiceAccount"
+    case secret = "Secret"
     case deployment = "Deployment"
 
     public var group: String {
@@ -38,7 +39,7 @@ public enum ConfigKind: String, CaseIterable, Sendable, Hashable, Codable {
             "telemetry.istio.io"
         case .wasmPlugin:
             "extensions.istio.io"
-        case .namespace, .service, .endpoints, .pod, .serviceAccount:
+        case .namespace, .service, .endpoints, .pod, .serviceAccount, .secret:
             ""
         case .endpointSlice:
             "discovery.k8s.io"
@@ -57,7 +58,7 @@ public enum ConfigKind: String, CaseIterable, Sendable, Hashable, Codable {
         case .peerAuthentication, .authorizationPolicy, .requestAuthentication: ["v1", "v1beta1"]
         case .telemetry: ["v1", "v1alpha1"]
         case .wasmPlugin: ["v1alpha1"]
-        case .namespace, .service, .endpoints, .pod, .serviceAccount, .deployment: ["v1"]
+        case .namespace, .service, .endpoints, .pod, .serviceAccount, .secret, .deployment: ["v1"]
         case .endpointSlice: ["v1", "v1beta1"]
         }
     }

@@ -17,6 +17,7 @@ public enum ConfigSpec: Sendable, Equatable {
     case endpointSlice(KubeEndpointSlice)
     case pod(KubePod)
     case serviceAccount(KubeServiceAccount)
+    case secret(KubeSecret)
     case deployment(KubeDeployment)
     /// EnvoyFilter, ProxyConfig, WasmPlugin: kept, not applied.
     case opaque(JSONValue)

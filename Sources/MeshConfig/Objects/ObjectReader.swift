@@ -108,6 +108,7 @@ public enum ObjectReader {
         case .pod: return .pod(try kube(KubePod.self))
         case .serviceAccount: return .serviceAccount(try kube(KubeServiceAccount.self))
         case .deployment: return .deployment(try kube(KubeDeployment.self))
+        case .secret: return .secret(try kube(KubeSecret.self))
         }
     }
 }

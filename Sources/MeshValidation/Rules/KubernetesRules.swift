@@ -25,8 +25,19 @@ enum KubernetesRules {
             for (key, value) in selector.sorted(by: { $0.key < $1.key }) where labels[key] != value {
                 sink.error(FieldPath(parsing: "spec.selector.matchLabels").appending(key), "selector does not match the pod template labels")
             }
+        case .secret(let secret): validateSecret(secret, &sink)
         default:
             break
+        }
+    }
+
+    /// Only what a gateway can use is checked, and values are never echoed.
+    static func validateSecret(_ secret: KubeSecret, _ sink: inout DiagnosticSink) {
+        for (key, value) in (secret.data ?? [:]).sorted(by: { $0.key < $1.key }) where KubeSecret.decodeBase64(value) == nil {
+            sink.error(FieldPath(parsing: "data").appending(key), "value is not valid base64")
+        }
+        if secret.type == "kubernetes.io/tls" && (secret.certificateChain == nil || secret.privateKey == nil) {
+            sink.error(FieldPath(parsing: "data"), "a kubernetes.io/tls Secret needs tls.crt and tls.key")
         }
     }
 
