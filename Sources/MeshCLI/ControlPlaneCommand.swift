@@ -33,6 +33,9 @@ struct ControlPlaneCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Quiet time before pushing a change (Go duration).", valueName: "duration"))
     var debounce = "100ms"
 
+    @Option(name: .customLong("auto-registration-grace"), help: ArgumentHelp("How long a WorkloadGroup-registered workload outlives its proxy's connection (Go duration).", valueName: "duration"))
+    var autoRegistrationGrace = "10s"
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -49,6 +52,7 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         options.xdsPort = xdsPort
         options.httpPort = httpPort
         options.debounce = .nanoseconds(nanos)
+        options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {
             try await controlPlane.run { port, http in

@@ -18,6 +18,9 @@ public actor ControlPlane: XDSResourceProvider {
         public var debounce: Duration = .milliseconds(100)
         public var pollInterval: Duration = .milliseconds(100)
         public var translator = TranslatorOptions()
+        /// How long an auto-registered workload outlives its proxy's stream
+        /// (Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD, 10 s), so a reconnect keeps it.
+        public var autoRegistrationGrace: Duration = .seconds(10)
 
         public init(configDirectory: String) {
             self.configDirectory = configDirectory
@@ -33,6 +36,9 @@ public actor ControlPlane: XDSResourceProvider {
     private let logger: Logger
     public private(set) var configErrors: [String: [String]] = [:]
     private var server: XDSServer?
+    /// Auto-registered proxies and how many of their streams are open.
+    private var registrations: [AutoRegistration: Int] = [:]
+    private var snapshotVersion = 0
 
     public init(options: Options, logger: Logger = Logger(label: "swiftmesh.control-plane")) {
         self.options = options
@@ -71,8 +77,13 @@ public actor ControlPlane: XDSResourceProvider {
         }
         configErrors = store.rejected
         guard store.version != before else { return false }
-        snapshot = MeshSnapshot(version: store.version, objects: store.objects)
+        rebuildSnapshot()
         return true
+    }
+
+    private func rebuildSnapshot() {
+        snapshotVersion += 1
+        snapshot = MeshSnapshot(version: snapshotVersion, objects: store.objects, registrations: registrations.keys.sorted { $0.entryName < $1.entryName })
     }
 
     /// Loads the directory, starts ADS, then watches for changes until cancelled.
@@ -111,6 +122,43 @@ public actor ControlPlane: XDSResourceProvider {
     }
 
     public var xdsServer: XDSServer? { server }
+
+    // MARK: WorkloadGroup auto-registration
+
+    public func streamOpened(node: Envoy_Config_Core_V3_Node) async {
+        guard let registration = Self.registration(of: node) else { return }
+        registrations[registration, default: 0] += 1
+        guard registrations[registration] == 1 else { return }
+        logger.info("workload auto-registered", metadata: ["group": "\(registration.namespace)/\(registration.group)", "entry": "\(registration.entryName)"])
+        rebuildSnapshot()
+        await server?.push()
+    }
+
+    public func streamClosed(node: Envoy_Config_Core_V3_Node) async {
+        guard let registration = Self.registration(of: node), let count = registrations[registration] else { return }
+        registrations[registration] = count - 1
+        guard count == 1 else { return }
+        let grace = options.autoRegistrationGrace
+        Task {
+            try? await Task.sleep(for: grace)
+            await self.expire(registration)
+        }
+    }
+
+    private func expire(_ registration: AutoRegistration) async {
+        guard registrations[registration] == 0 else { return }
+        registrations.removeValue(forKey: registration)
+        logger.info("auto-registered workload removed", metadata: ["entry": "\(registration.entryName)"])
+        rebuildSnapshot()
+        await server?.push()
+    }
+
+    /// Istio's VM bootstrap sets `AUTO_REGISTER_GROUP` in the node metadata.
+    static func registration(of node: Envoy_Config_Core_V3_Node) -> AutoRegistration? {
+        guard let proxy = try? NodeIdentity.proxy(from: node), let group = proxy.metadata["AUTO_REGISTER_GROUP"], !group.isEmpty else { return nil }
+        return AutoRegistration(group: group, namespace: proxy.namespace, address: proxy.primaryIP, labels: proxy.labels,
+                                network: proxy.metadata["NETWORK"], locality: proxy.locality)
+    }
 
     public func translationStatsPublic() async -> (Int, UInt64) { await translationStats() }
 

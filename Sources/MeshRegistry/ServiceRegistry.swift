@@ -12,8 +12,8 @@ public struct ServiceRegistry: Sendable {
     public private(set) var workloads: [Workload] = []
     private var byHostname: [String: Int] = [:]
 
-    public init(_ objects: [ConfigObject]) {
-        workloads = Self.workloads(from: objects)
+    public init(_ objects: [ConfigObject], registrations: [AutoRegistration] = []) {
+        workloads = Self.workloads(from: objects) + Self.workloads(from: objects, registrations: registrations)
         addKubernetesServices(objects)
         addServiceEntries(objects)
         for key in endpoints.keys {
@@ -89,5 +89,26 @@ public struct ServiceRegistry: Sendable {
             }
         }
         return result
+    }
+
+    /// WorkloadEntries Istio would create for auto-registered proxies: the group's
+    /// template, its metadata labels over the template's, the proxy's labels over
+    /// both; address, network and locality from the proxy. A proxy naming a group
+    /// that does not exist registers nothing.
+    static func workloads(from objects: [ConfigObject], registrations: [AutoRegistration]) -> [Workload] {
+        registrations.sorted { ($0.namespace, $0.entryName) < ($1.namespace, $1.entryName) }.compactMap { registration in
+            guard let group = objects.lazy.compactMap({ object -> WorkloadGroup? in
+                guard object.namespace == registration.namespace, object.name == registration.group,
+                      case .workloadGroup(let group) = object.spec else { return nil }
+                return group
+            }).first else { return nil }
+            let template = group.template ?? WorkloadEntry()
+            var labels = template.labels ?? [:]
+            labels.merge(group.metadata?.labels ?? [:]) { $1 }
+            labels.merge(registration.labels) { $1 }
+            return Workload(kind: .workloadEntry, name: registration.entryName, namespace: registration.namespace, address: registration.address,
+                            labels: labels, serviceAccount: template.serviceAccount, locality: registration.locality ?? template.locality,
+                            network: registration.network ?? template.network, weight: template.weight, ports: template.ports ?? [:])
+        }
     }
 }

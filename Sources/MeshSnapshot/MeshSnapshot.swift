@@ -21,11 +21,11 @@ public struct MeshSnapshot: Sendable {
     /// Kubernetes Secrets are not modelled yet; gateway credentials resolve to files.
     public let objects: [ConfigObject]
 
-    public init(version: Int, objects: [ConfigObject], rootNamespace: String = "istio-system") {
+    public init(version: Int, objects: [ConfigObject], rootNamespace: String = "istio-system", registrations: [AutoRegistration] = []) {
         self.version = version
         self.objects = objects
         self.rootNamespace = rootNamespace
-        registry = ServiceRegistry(objects)
+        registry = ServiceRegistry(objects, registrations: registrations)
         func collect<T>(_ extract: (ConfigSpec) -> T?) -> [Scoped<T>] {
             objects.compactMap { object in extract(object.spec).map { Scoped(name: object.name, namespace: object.namespace, spec: $0) } }
                 .sorted { $0.key < $1.key }

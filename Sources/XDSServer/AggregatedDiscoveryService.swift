@@ -74,37 +74,47 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
         let pushes = await hub.subscribe(id)
         let (events, continuation) = AsyncStream<Event<Request>>.makeStream()
         defer { continuation.finish() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { continuation.finish() }
-                for try await message in requests { continuation.yield(.request(message)) }
-            }
-            group.addTask {
-                for await _ in pushes { continuation.yield(.push) }
-            }
-            defer { group.cancelAll() }
-            var node: Envoy_Config_Core_V3_Node?
-            for await event in events {
-                if node == nil {
-                    guard case .request(let message) = event else { continue }
-                    guard let first = nodeOf(message) else {
-                        throw RPCError(code: .invalidArgument, message: "the first discovery request on a stream must carry the node")
-                    }
-                    node = first
-                    await status.connected(id, node: first, at: MonotonicClock.nanoseconds())
+        let opened = OpenedNode()
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    defer { continuation.finish() }
+                    for try await message in requests { continuation.yield(.request(message)) }
                 }
-                try await handle(event, try await resources(for: node!), id)
+                group.addTask {
+                    for await _ in pushes { continuation.yield(.push) }
+                }
+                defer { group.cancelAll() }
+                var node: Envoy_Config_Core_V3_Node?
+                for await event in events {
+                    if node == nil {
+                        guard case .request(let message) = event else { continue }
+                        guard let first = nodeOf(message) else {
+                            throw RPCError(code: .invalidArgument, message: "the first discovery request on a stream must carry the node")
+                        }
+                        node = first
+                        await status.connected(id, node: first, at: MonotonicClock.nanoseconds())
+                        opened.node = first
+                        await provider.streamOpened(node: first)
+                    }
+                    try await handle(event, try await resources(for: node!), id)
+                }
             }
+        } catch {
+            failure = error
         }
         await hub.unsubscribe(id)
         await status.disconnected(id)
+        if let node = opened.node { await provider.streamClosed(node: node) }
+        if let failure { throw failure }
     }
 
     private func resources(for node: Envoy_Config_Core_V3_Node) async throws -> NodeResources {
         do {
-            return try await provider.resources(for: node)
-        } catch let error as RPCError {
-            throw error
+                return try await provider.resources(for: node)
+            } catch let error as RPCError {
+                throw error
         } catch {
             throw RPCError(code: .invalidArgument, message: "cannot serve node \(node.id): \(error)")
         }
@@ -125,4 +135,10 @@ enum MonotonicClock {
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
+}
+
+/// The node a stream identified itself with, kept for the close hook (the stream
+/// loop runs inside a task group closure, which cannot assign to outer variables).
+private final class OpenedNode: @unchecked Sendable {
+    var node: Envoy_Config_Core_V3_Node?
 }

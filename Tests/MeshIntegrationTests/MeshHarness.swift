@@ -68,8 +68,8 @@ final class MeshHarness: @unchecked Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("\(name).log"), encoding: .utf8)) ?? ""
     }
 
-    func startControlPlane(debounce: String = "100ms") throws {
-        try launch("control-plane", Self.swiftmesh, ["control-plane", "--config", configDirectory.path, "--xds-port", "0", "--http-port", "0", "--debounce", debounce])
+    func startControlPlane(debounce: String = "100ms", extra: [String] = []) throws {
+        try launch("control-plane", Self.swiftmesh, ["control-plane", "--config", configDirectory.path, "--xds-port", "0", "--http-port", "0", "--debounce", debounce] + extra)
         try waitUntil("control plane listening", timeout: 20) {
             let text = self.log("control-plane")
             guard let range = text.range(of: "xDS on 127.0.0.1:") else { return false }
@@ -90,10 +90,13 @@ final class MeshHarness: @unchecked Sendable {
 
     /// Starts stock Envoy as the sidecar (or gateway) `nodeID`; returns its admin port.
     @discardableResult
-    func startEnvoy(_ name: String, nodeID: String, namespace: String = "default", labels: [String: String], waitFor listeners: [String], delta: Bool = false) throws -> Int {
+    func startEnvoy(_ name: String, nodeID: String, namespace: String = "default", labels: [String: String], metadata extra: [String: String] = [:], waitFor listeners: [String], delta: Bool = false) throws -> Int {
         guard let envoy = Self.envoyBinary else { throw HarnessError.noEnvoy }
         let admin = try Self.freePort()
-        let metadata = try String(decoding: JSONSerialization.data(withJSONObject: ["NAMESPACE": namespace, "LABELS": labels]), as: UTF8.self)
+        var fields: [String: Any] = extra
+        fields["NAMESPACE"] = namespace
+        fields["LABELS"] = labels
+        let metadata = try String(decoding: JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
         let bootstrap = Process()
         bootstrap.executableURL = URL(fileURLWithPath: Self.swiftmesh)
         bootstrap.arguments = ["envoy-bootstrap", "--node", nodeID, "--control-plane", "127.0.0.1:\(xdsPort)", "--admin-port", "\(admin)", "--metadata", metadata] + (delta ? ["--delta"] : [])
@@ -120,6 +123,14 @@ final class MeshHarness: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw HarnessError.timeout(what, logs: processes.map { "--- \($0.name)\n\(log($0.name).suffix(2000))" }.joined(separator: "\n"))
+    }
+
+    /// Stops one process started as `name` (by its PID).
+    func stop(_ name: String) {
+        for (label, process, signal) in processes where label == name && process.isRunning {
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+        }
     }
 
     func stopAll() {

@@ -14,7 +14,7 @@ final class ReviewsMesh: @unchecked Sendable {
         var extra: [String] = []
     }
 
-    init(apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil, delta: Bool = false) throws {
+    init(apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil, delta: Bool = false, controlPlaneArguments: [String] = []) throws {
         harness = try MeshHarness()
         var entries = ""
         for app in apps {
@@ -70,7 +70,7 @@ final class ReviewsMesh: @unchecked Sendable {
         for app in apps {
             try harness.startApp("reviews", version: app.version, host: app.host, extra: app.extra)
         }
-        try harness.startControlPlane()
+        try harness.startControlPlane(extra: controlPlaneArguments)
         clientAdmin = try harness.startEnvoy("client", nodeID: "sidecar~\(harness.address(clientHost))~client.default~default.svc.cluster.local",
                                labels: ["app": "client"], waitFor: ["\(harness.address(clientHost))_9080"], delta: delta)
         try harness.waitUntil("routes in force", timeout: 20) {
