@@ -6,9 +6,11 @@ import MeshControlPlane
 import XDSAPI
 import XDSServer
 
-/// M services x N simulated ADS clients against the real control plane (in process):
-/// time until every client has ACKed everything, then the same after a change, plus
-/// translation time per proxy and the process's memory. Prints numbers; asserts nothing.
+/// M services x N simulated ADS clients against the real control plane, run as
+/// its own process (`swiftmesh control-plane`, the binary next to this one), so its
+/// memory and CPU are measured apart from the clients': time until every client has
+/// ACKed everything, then the same after a change, translation time per proxy
+/// scope, and the control plane's RSS and CPU. Prints numbers; asserts nothing.
 struct XDSBenchmark {
     let services: Int
     let clients: Int
@@ -17,32 +19,33 @@ struct XDSBenchmark {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-xds-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try MeshGenerator.services(services).write(to: directory.appendingPathComponent("services.yaml"), atomically: true, encoding: .utf8)
-        try MeshGenerator.routes(weightV1: 90).write(to: directory.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
-        var options = ControlPlane.Options(configDirectory: directory.path)
-        options.xdsPort = 0
-        options.httpPort = nil
-        var logger = Logger(label: "swiftmesh.bench")
-        logger.logLevel = .warning
-        let controlPlane = ControlPlane(options: options, logger: logger)
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let server = Task { try await controlPlane.run { port, _ in portContinuation.yield(port) } }
-        defer { server.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { return }
-        print("xds: \(services) services, \(clients) ADS clients (state of the world), control plane in this process")
-        let fleet = ClientFleet(port: port, count: clients)
+        let config = directory.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try MeshGenerator.services(services).write(to: config.appendingPathComponent("services.yaml"), atomically: true, encoding: .utf8)
+        try MeshGenerator.routes(weightV1: 90).write(to: config.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
+        let controlPlane = try ControlPlaneProcess(config: config.path, log: directory.appendingPathComponent("control-plane.log"))
+        defer { controlPlane.stop() }
+        let idle = controlPlane.usage()
+        print("xds: \(services) services, \(clients) ADS clients (state of the world); control plane = `swiftmesh control-plane` (pid \(controlPlane.pid)), clients in this process")
+        print("  control plane after loading the config: RSS \(idle.rssMiB) MiB, CPU \(format(seconds: idle.cpuSeconds))")
+        let fleet = ClientFleet(port: controlPlane.xdsPort, count: clients)
         let start = ContinuousClock.now
         let firstSync = try await fleet.connectAndSync()
         let initial = ContinuousClock.now - start
+        let synced = controlPlane.usage()
         print("  initial sync: all \(clients) clients ACKed CDS/EDS/LDS/RDS in \(format(initial)); per client p50 \(format(firstSync.p50)), p99 \(format(firstSync.p99))")
+        print("    control plane CPU for it: \(format(seconds: synced.cpuSeconds - idle.cpuSeconds)); RSS \(synced.rssMiB) MiB")
         let changeStart = ContinuousClock.now
-        try MeshGenerator.routes(weightV1: 50).write(to: directory.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
+        try MeshGenerator.routes(weightV1: 50).write(to: config.appendingPathComponent("routes.yaml"), atomically: true, encoding: .utf8)
         let push = try await fleet.awaitChange(since: changeStart)
-        print("  change (VirtualService weights) -> ACK: p50 \(format(push.p50)), p99 \(format(push.p99)) (includes 100 ms poll + 100 ms debounce)")
-        let stats = await controlPlane.translationStatsPublic()
-        print("  translation: \(stats.0) proxies translated, \(String(format: "%.2f", Double(stats.1) / 1e6 / Double(max(1, stats.0)))) ms per proxy")
-        print("  control plane process RSS: \(ResidentMemory.megabytes()) MiB (Istio publishes 1 vCPU + 1.5 GB for 1,000 services / 2,000 sidecars)")
+        let changed = controlPlane.usage()
+        print("  change (VirtualService weights) -> ACK by all: p50 \(format(push.p50)), p99 \(format(push.p99)) (includes up to 100 ms poll + 100 ms debounce)")
+        print("    control plane CPU for it: \(format(seconds: changed.cpuSeconds - synced.cpuSeconds)); RSS \(changed.rssMiB) MiB, peak \(changed.peakMiB) MiB")
+        let metrics = controlPlane.metrics()
+        let translations = metrics["swiftmesh_translations_total"] ?? 0
+        let seconds = metrics["swiftmesh_translation_seconds_total"] ?? 0
+        print("  translation: \(Int(translations)) proxy scopes translated, \(String(format: "%.1f", seconds * 1000 / max(1, translations))) ms each")
+        print("  Istio's published reference for 1,000 services / 2,000 sidecars: 1 vCPU, 1.5 GB")
         await fleet.close()
     }
 
@@ -50,14 +53,8 @@ struct XDSBenchmark {
         let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         return ms >= 1000 ? String(format: "%.2f s", ms / 1000) : String(format: "%.0f ms", ms)
     }
-}
 
-enum ResidentMemory {
-    static func megabytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
-        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
-    }
+    func format(seconds: Double) -> String { String(format: "%.2f s", seconds) }
 }
 
 /// Generated services: ServiceEntry + WorkloadEntry per service, and one VirtualService.

@@ -10,6 +10,9 @@ import XDSTranslator
 actor TranslationCache {
     private var version = -1
     private var entries: [ProxyNode: NodeResources] = [:]
+    /// Each proxy's cache key for this version: working it out builds the proxy's
+    /// sidecar scope, too costly to repeat on every push to every stream.
+    private var keys: [ProxyNode: ProxyNode] = [:]
     private(set) var translations = 0
     private(set) var translationNanoseconds: UInt64 = 0
 
@@ -17,8 +20,15 @@ actor TranslationCache {
         if snapshot.version != version {
             version = snapshot.version
             entries.removeAll()
+            keys.removeAll()
         }
-        let key = translator.cacheKey(for: proxy, in: snapshot)
+        let key: ProxyNode
+        if let known = keys[proxy] {
+            key = known
+        } else {
+            key = translator.cacheKey(for: proxy, in: snapshot)
+            keys[proxy] = key
+        }
         if let cached = entries[key] { return cached }
         let start = ContinuousClock.now
         let resources = Self.pack(translator.resources(for: key, in: snapshot))

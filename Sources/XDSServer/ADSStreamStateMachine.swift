@@ -6,7 +6,11 @@ import XDSAPI
 /// actions out; the gRPC handler carries the actions out.
 public struct ADSStreamStateMachine: Sendable {
     public struct Subscription: Sendable, Equatable {
-        public var names: Set<String>
+        public var names: Set<String> {
+            didSet { sortedNames = names.sorted() }
+        }
+        /// The names in order, kept so a push does not sort them again per stream.
+        public private(set) var sortedNames: [String] = []
         public var sentVersion: String?
         public var sentNonce: String?
         public var ackedVersion: String?
@@ -29,7 +33,9 @@ public struct ADSStreamStateMachine: Sendable {
         let type = request.typeURL
         let names = Set(request.resourceNames)
         guard var subscription = subscriptions[type] else {
-            subscriptions[type] = Subscription(names: names)
+            var subscription = Subscription(names: [])
+            subscription.names = names
+            subscriptions[type] = subscription
             return respond(type, resources: resources)
         }
         var actions: [Action] = []
@@ -59,22 +65,26 @@ public struct ADSStreamStateMachine: Sendable {
         var actions: [Action] = []
         for type in TypeURL.all + subscriptions.keys.filter({ !TypeURL.all.contains($0) }).sorted() {
             guard let subscription = subscriptions[type] else { continue }
-            if subscription.sentVersion != versionFor(type, subscription.names, resources) {
+            if subscription.sentVersion != versionFor(type, subscription, resources) {
                 actions += respond(type, resources: resources)
             }
         }
         return actions
     }
 
-    func selected(_ type: String, _ names: Set<String>, _ resources: NodeResources) -> [(String, Google_Protobuf_Any)] {
-        let all = resources.resources(type)
-        let wanted = (names.isEmpty || names.contains("*")) && TypeURL.isWildcardType(type) ? Set(all.keys) : names
-        return all.filter { wanted.contains($0.key) }.sorted { $0.key < $1.key }
+    static func isWildcard(_ type: String, _ subscription: Subscription) -> Bool {
+        (subscription.names.isEmpty || subscription.names.contains("*")) && TypeURL.isWildcardType(type)
     }
 
-    func versionFor(_ type: String, _ names: Set<String>, _ resources: NodeResources) -> String {
-        let chosen = selected(type, names, resources)
-        return NodeResources.version(of: Dictionary(uniqueKeysWithValues: chosen.map { ($0.0, $0.1) }))
+    func selected(_ type: String, _ subscription: Subscription, _ resources: NodeResources) -> [Google_Protobuf_Any] {
+        let all = resources.resources(type)
+        let names = Self.isWildcard(type, subscription) ? resources.names(type) : subscription.sortedNames
+        return names.compactMap { all[$0] }
+    }
+
+    /// From the hashes computed once per translation: no bytes are read here.
+    func versionFor(_ type: String, _ subscription: Subscription, _ resources: NodeResources) -> String {
+        Self.isWildcard(type, subscription) ? resources.version(type) : resources.version(type, sortedNames: subscription.sortedNames)
     }
 
     private mutating func respond(_ type: String, resources: NodeResources) -> [Action] {
@@ -82,9 +92,8 @@ public struct ADSStreamStateMachine: Sendable {
         nonce += 1
         var response = Envoy_Service_Discovery_V3_DiscoveryResponse()
         response.typeURL = type
-        let chosen = selected(type, subscription.names, resources)
-        response.resources = chosen.map(\.1)
-        response.versionInfo = versionFor(type, subscription.names, resources)
+        response.resources = selected(type, subscription, resources)
+        response.versionInfo = versionFor(type, subscription, resources)
         response.nonce = String(nonce)
         subscription.sentVersion = response.versionInfo
         subscription.sentNonce = response.nonce

@@ -62,11 +62,15 @@ public struct DeltaStreamStateMachine: Sendable {
     private mutating func diff(_ type: String, resources: NodeResources) -> Envoy_Service_Discovery_V3_DeltaDiscoveryResponse? {
         guard var subscription = subscriptions[type] else { return nil }
         let all = resources.resources(type)
-        let wanted = subscription.wildcard ? Set(all.keys).union(subscription.names) : subscription.names
+        let wanted: [String]
+        if subscription.wildcard {
+            wanted = subscription.names.isEmpty ? resources.names(type) : Set(all.keys).union(subscription.names).sorted()
+        } else {
+            wanted = subscription.names.sorted()
+        }
         var changed: [Envoy_Service_Discovery_V3_Resource] = []
-        for name in wanted.sorted() {
-            guard let resource = all[name] else { continue }
-            let version = NodeResources.version(of: [name: resource])
+        for name in wanted {
+            guard let resource = all[name], let version = resources.version(type, name: name) else { continue }
             if subscription.known[name] != version {
                 var entry = Envoy_Service_Discovery_V3_Resource()
                 entry.name = name

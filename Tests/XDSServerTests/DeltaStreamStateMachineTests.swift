@@ -38,7 +38,7 @@ import XDSAPI
         let resources = clusters(["a"])
         var request = Envoy_Service_Discovery_V3_DeltaDiscoveryRequest()
         request.typeURL = TypeURL.cluster
-        request.initialResourceVersions = ["a": NodeResources.version(of: ["a": resources.resources(TypeURL.cluster)["a"]!])]
+        request.initialResourceVersions = ["a": resources.version(TypeURL.cluster, name: "a")!]
         #expect(sent(machine.received(request, resources: resources)).isEmpty)
     }
 
