@@ -39,14 +39,14 @@ public struct HashingBalancer: Sendable {
     }
 
     /// The chosen endpoint's `index`. Without `context.hash` a random value stands in (Envoy
-    /// then behaves like the random balancer).
+    /// then behaves like the random balancer). As in Envoy's thread-aware balancers the
+    /// priority comes from the set's own load: `context.priorityLoad` is not consulted.
     public func choose(
         context: HostSelectionContext = .init(), random: inout some RandomSource,
         rejecting shouldSelectAnother: (LBEndpoint) -> Bool = { _ in false }
     ) -> Int? {
         let hash = context.hash ?? random.next()
-        let load = context.priorityLoad ?? prioritySet.load
-        let priority = load.choosePriority(hash: hash).priority
+        let priority = prioritySet.load.choosePriority(hash: hash).priority
         guard priority < tables.count else { return nil }
         let hosts = prioritySet.hostSets[priority].hosts
         var chosen: Int?

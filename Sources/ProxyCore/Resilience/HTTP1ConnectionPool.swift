@@ -71,7 +71,14 @@ public struct HTTP1ConnectionPool: Sendable {
 
     public var pendingCount: Int { pending.count - pendingHead }
     public var connectionCount: Int { connections.count }
-    public var connectingCount: Int { connections.filter { $0.state == .connecting }.count }
-    public var idleCount: Int { connections.filter { if case .idle = $0.state { true } else { false } }.count }
-    public var busyCount: Int { connections.filter { if case .busy = $0.state { true } else { false } }.count }
+    // Counted by loops, not `filter`, so the request path does not allocate.
+    public var connectingCount: Int { count { $0.state == .connecting } }
+    public var idleCount: Int { count { if case .idle = $0.state { true } else { false } } }
+    public var busyCount: Int { count { if case .busy = $0.state { true } else { false } } }
+
+    func count(where predicate: (Connection) -> Bool) -> Int {
+        var total = 0
+        for connection in connections where predicate(connection) { total += 1 }
+        return total
+    }
 }

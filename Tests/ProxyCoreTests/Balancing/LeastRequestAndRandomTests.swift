@@ -60,3 +60,26 @@ import Testing
         #expect(hashing.choose(random: &random) == nil)
     }
 }
+
+@Suite struct EndpointBalancerTests {
+    @Test func everyPolicyPicksAHealthyEndpoint() {
+        let hosts = endpoints(3) + [LBEndpoint(index: 3, health: .failedOutlierCheck, hashKey: "x:1")]
+        let set = PrioritySet(endpoints: hosts)
+        var random = SplitMix64(seed: 2)
+        let policies: [EndpointBalancer.Policy] = [.roundRobin, .leastRequest(), .random, .ringHash(), .maglev(tableSize: 101)]
+        for policy in policies {
+            var balancer = EndpointBalancer(policy: policy, prioritySet: set)
+            for _ in 0..<20 {
+                let pick = balancer.choose(context: .init(hash: random.next()), random: &random)
+                #expect(pick != nil && pick != 3, "\(policy)")
+            }
+            #expect(balancer.usesHash == (policy == .ringHash() || policy == .maglev(tableSize: 101)))
+        }
+    }
+
+    @Test func roundRobinStateSurvivesThroughTheWrapper() {
+        var balancer = EndpointBalancer(policy: .roundRobin, prioritySet: PrioritySet(endpoints: endpoints(3)))
+        var random = SplitMix64(seed: 1)
+        #expect((0..<4).map { _ in balancer.choose(random: &random)! } == [0, 1, 2, 0])
+    }
+}

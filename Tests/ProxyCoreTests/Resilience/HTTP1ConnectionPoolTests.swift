@@ -152,3 +152,44 @@ import Testing
         #expect(breaker.count(.pendingRequests) == 0)
     }
 }
+
+@Suite struct HTTP1ConnectionPoolDrainTests {
+    @Test func closeIdleConnectionsKeepsBusyOnes() {
+        var pool = HTTP1ConnectionPool()
+        var breaker = CircuitBreaker()
+        var actions: [HTTP1ConnectionPool.Action] = []
+        let c1 = HTTP1ConnectionPool.ConnectionID(1), c2 = HTTP1ConnectionPool.ConnectionID(2)
+        pool.requestArrived(1, breaker: &breaker, actions: &actions)
+        pool.requestArrived(2, breaker: &breaker, actions: &actions)
+        pool.connected(c1, breaker: &breaker, actions: &actions)
+        pool.connected(c2, breaker: &breaker, actions: &actions)
+        pool.responseCompleted(on: c1, reusable: true, breaker: &breaker, actions: &actions)
+        actions.removeAll()
+        pool.closeIdleConnections(breaker: &breaker, actions: &actions)
+        #expect(actions == [.closeConnection(c1)])
+        #expect(pool.busyCount == 1 && pool.idleCount == 0)
+        #expect(breaker.count(.connections) == 1)
+    }
+
+    @Test func closeWhileConnectingIsAConnectFailure() {
+        var pool = HTTP1ConnectionPool()
+        var breaker = CircuitBreaker()
+        var actions: [HTTP1ConnectionPool.Action] = []
+        pool.requestArrived(7, breaker: &breaker, actions: &actions)
+        actions.removeAll()
+        pool.connectionClosed(HTTP1ConnectionPool.ConnectionID(1), breaker: &breaker, actions: &actions)
+        #expect(actions == [.failRequest(7, .connectionFailure)])
+    }
+
+    @Test func notReusableResponseClosesAndReconnectsForPending() {
+        var pool = HTTP1ConnectionPool()
+        var breaker = CircuitBreaker(defaultPriority: .init(maxConnections: 1))
+        var actions: [HTTP1ConnectionPool.Action] = []
+        pool.requestArrived(1, breaker: &breaker, actions: &actions)
+        pool.requestArrived(2, breaker: &breaker, actions: &actions)
+        pool.connected(HTTP1ConnectionPool.ConnectionID(1), breaker: &breaker, actions: &actions)
+        actions.removeAll()
+        pool.responseCompleted(on: HTTP1ConnectionPool.ConnectionID(1), reusable: false, breaker: &breaker, actions: &actions)
+        #expect(actions == [.closeConnection(HTTP1ConnectionPool.ConnectionID(1)), .connect(HTTP1ConnectionPool.ConnectionID(2))])
+    }
+}
