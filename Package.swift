@@ -66,8 +66,10 @@ let package = Package(
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"]),
-        .testTarget(name: "ProxyXDSClientTests", dependencies: ["ProxyXDSClient"]),
-        .testTarget(name: "ProxyNIOTests", dependencies: ["ProxyNIO", .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "ProxyXDSClientTests", dependencies: ["ProxyXDSClient", "XDSAPI"]),
+        // Counts mallocs of the calling thread; only the allocation-guard tests link it.
+        .target(name: "CProxyMallocCounter"),
+        .testTarget(name: "ProxyNIOTests", dependencies: ["ProxyNIO", "ProxyCore", "CProxyMallocCounter", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "MeshProxyTests", dependencies: ["MeshProxy"]),
     ],
     swiftLanguageModes: [.v6]

@@ -16,6 +16,6 @@ struct SwiftMeshCommand: AsyncParsableCommand {
           swiftmesh control-plane --config examples/   serve xDS to Envoy (istiod's role)
           swiftmesh generate --config examples/ --node ID   what one proxy is sent
         """,
-        subcommands: [ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, DemoAppCommand.self]
+        subcommands: [ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, DemoAppCommand.self, ProxyCommand.self]
     )
 }

@@ -1,0 +1,27 @@
+import SwiftProtobuf
+import XDSAPI
+
+/// The parts of an Envoy v3 bootstrap the proxy starts from: static listeners and
+/// clusters, and the admin address. The same file starts stock Envoy.
+public struct ProxyBootstrap: Sendable {
+    public var listeners: [Envoy_Config_Listener_V3_Listener]
+    public var clusters: [Envoy_Config_Cluster_V3_Cluster]
+    public var adminHost: String?
+    public var adminPort: Int?
+
+    public init(listeners: [Envoy_Config_Listener_V3_Listener] = [], clusters: [Envoy_Config_Cluster_V3_Cluster] = [],
+                adminHost: String? = nil, adminPort: Int? = nil) {
+        self.listeners = listeners
+        self.clusters = clusters
+        self.adminHost = adminHost
+        self.adminPort = adminPort
+    }
+}
+
+/// A bootstrap the proxy cannot start from, naming the field.
+public struct BootstrapError: Error, CustomStringConvertible, Sendable {
+    public let field: String
+    public let reason: String
+
+    public var description: String { "bootstrap: \(field): \(reason)" }
+}

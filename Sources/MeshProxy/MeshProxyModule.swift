@@ -1,2 +1,0 @@
-// MeshProxy: see ARCHITECTURE.md §3 (data layer). Placeholder until the first real type lands.
-enum MeshProxyModule {}

@@ -1,0 +1,52 @@
+/// An upstream cluster: how endpoints are found, balanced, limited and spoken to.
+public struct ClusterConfig: Sendable {
+    public enum Discovery: Sendable, Equatable {
+        case staticEndpoints
+        /// EDS with this service name (empty: the cluster's name).
+        case eds(serviceName: String)
+        case strictDNS
+        case logicalDNS
+        case originalDestination
+    }
+
+    public enum LoadBalancer: Sendable, Equatable {
+        case roundRobin, leastRequest, random, ringHash, maglev, clusterProvided
+    }
+
+    public enum UpstreamProtocol: Sendable, Equatable {
+        case http1, http2
+    }
+
+    /// Envoy's default-priority circuit-breaker thresholds.
+    public struct Thresholds: Sendable, Equatable {
+        public var maxConnections: Int = 1024
+        public var maxPendingRequests: Int = 1024
+        public var maxRequests: Int = 1024
+        public var maxRetries: Int = 3
+
+        public init() {}
+    }
+
+    public var name: String
+    public var discovery: Discovery
+    public var loadBalancer: LoadBalancer
+    public var connectTimeoutNanos: Int64
+    public var upstreamProtocol: UpstreamProtocol
+    public var thresholds: Thresholds
+    /// Upstream TLS: SNI to send (nil: plain TCP).
+    public var tlsServerName: String?
+    public var usesTLS: Bool
+
+    public init(name: String, discovery: Discovery, loadBalancer: LoadBalancer = .roundRobin, connectTimeoutNanos: Int64 = 5_000_000_000,
+                upstreamProtocol: UpstreamProtocol = .http1, thresholds: Thresholds = Thresholds(), tlsServerName: String? = nil,
+                usesTLS: Bool = false) {
+        self.name = name
+        self.discovery = discovery
+        self.loadBalancer = loadBalancer
+        self.connectTimeoutNanos = connectTimeoutNanos
+        self.upstreamProtocol = upstreamProtocol
+        self.thresholds = thresholds
+        self.tlsServerName = tlsServerName
+        self.usesTLS = usesTLS
+    }
+}

@@ -1,0 +1,47 @@
+/// The HTTP connection manager's settings the proxy honours.
+public struct HTTPConnectionConfig: Sendable {
+    public enum Routes: Sendable {
+        case rds(String)
+        case inline(RouteTable)
+    }
+
+    public enum Codec: Sendable, Equatable {
+        case auto, http1, http2
+    }
+
+    public var statPrefix: String
+    public var routes: Routes
+    public var codec: Codec
+    /// Add `x-request-id` when absent (Envoy's default: on).
+    public var generateRequestID: Bool
+    /// Edge mode: trust the peer address, append it to `x-forwarded-for`, set
+    /// `x-forwarded-proto` from the connection.
+    public var useRemoteAddress: Bool
+    /// The router's `suppress_envoy_headers`: no `x-envoy-*` headers added.
+    public var suppressEnvoyHeaders: Bool
+    public var maxRequestHeadersBytes: Int
+    /// 0: none.
+    public var streamIdleTimeoutNanos: Int64
+    public var requestTimeoutNanos: Int64
+    public var proxy100Continue: Bool
+    public var normalizePath: Bool
+    public var mergeSlashes: Bool
+
+    public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
+                useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,
+                streamIdleTimeoutNanos: Int64 = 300_000_000_000, requestTimeoutNanos: Int64 = 0, proxy100Continue: Bool = false,
+                normalizePath: Bool = false, mergeSlashes: Bool = false) {
+        self.statPrefix = statPrefix
+        self.routes = routes
+        self.codec = codec
+        self.generateRequestID = generateRequestID
+        self.useRemoteAddress = useRemoteAddress
+        self.suppressEnvoyHeaders = suppressEnvoyHeaders
+        self.maxRequestHeadersBytes = maxRequestHeadersBytes
+        self.streamIdleTimeoutNanos = streamIdleTimeoutNanos
+        self.requestTimeoutNanos = requestTimeoutNanos
+        self.proxy100Continue = proxy100Continue
+        self.normalizePath = normalizePath
+        self.mergeSlashes = mergeSlashes
+    }
+}

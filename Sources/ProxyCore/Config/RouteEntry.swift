@@ -1,0 +1,18 @@
+/// One route of a virtual host. A class so that a match hands out one reference
+/// rather than copying the route's arrays.
+public final class RouteEntry: Sendable {
+    public let name: String
+    public let match: RouteMatchRule
+    public let action: RouteAction
+    public let requestHeaders: HeaderMutation
+    public let responseHeaders: HeaderMutation
+
+    public init(name: String = "", match: RouteMatchRule, action: RouteAction,
+                requestHeaders: HeaderMutation = .none, responseHeaders: HeaderMutation = .none) {
+        self.name = name
+        self.match = match
+        self.action = action
+        self.requestHeaders = requestHeaders
+        self.responseHeaders = responseHeaders
+    }
+}

@@ -1,0 +1,13 @@
+/// Envoy's tcp_proxy: bytes to one cluster or a weighted choice of clusters.
+public struct TCPProxyConfig: Sendable {
+    public var statPrefix: String
+    public var target: ClusterTarget
+    /// Envoy's default idle timeout is 1 h; 0 disables it.
+    public var idleTimeoutNanos: Int64
+
+    public init(statPrefix: String, target: ClusterTarget, idleTimeoutNanos: Int64 = 3_600_000_000_000) {
+        self.statPrefix = statPrefix
+        self.target = target
+        self.idleTimeoutNanos = idleTimeoutNanos
+    }
+}

@@ -1,0 +1,56 @@
+/// Header names the proxy itself acts on, recognised once while parsing so that
+/// later stages compare one byte instead of a name.
+public enum KnownHeader: UInt8, Sendable {
+    case other
+    case host
+    case contentLength
+    case transferEncoding
+    case connection
+    case keepAlive
+    case proxyConnection
+    case te
+    case upgrade
+    case expect
+    case xRequestID
+    case xForwardedProto
+    case xForwardedFor
+    case server
+
+    /// Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and are not
+    /// forwarded. Transfer-Encoding is kept: bodies are streamed with their framing.
+    public var isHopByHop: Bool {
+        switch self {
+        case .connection, .keepAlive, .proxyConnection, .te, .upgrade: return true
+        default: return false
+        }
+    }
+
+    private static let table: [(name: [UInt8], kind: KnownHeader)] = [
+        (Array("host".utf8), .host),
+        (Array("content-length".utf8), .contentLength),
+        (Array("transfer-encoding".utf8), .transferEncoding),
+        (Array("connection".utf8), .connection),
+        (Array("keep-alive".utf8), .keepAlive),
+        (Array("proxy-connection".utf8), .proxyConnection),
+        (Array("te".utf8), .te),
+        (Array("upgrade".utf8), .upgrade),
+        (Array("expect".utf8), .expect),
+        (Array("x-request-id".utf8), .xRequestID),
+        (Array("x-forwarded-proto".utf8), .xForwardedProto),
+        (Array("x-forwarded-for".utf8), .xForwardedFor),
+        (Array("server".utf8), .server),
+    ]
+
+    /// Classifies a header name (any case).
+    @inline(__always) static func classify(_ name: UnsafeRawBufferPointer) -> KnownHeader {
+        // Most names are long custom ones; the length check rejects them cheaply.
+        switch name.count {
+        case 2, 4, 6, 7, 10, 12, 14, 15, 16, 17: break
+        default: return .other
+        }
+        for entry in table where entry.name.count == name.count && ASCII.equalsLowercased(name, entry.name) {
+            return entry.kind
+        }
+        return .other
+    }
+}

@@ -1,0 +1,38 @@
+/// Envoy's response flags (`%RESPONSE_FLAGS%`): why a response is not simply the
+/// upstream's. Short names are Envoy's, so access logs and Istio's
+/// `response_flags` label read the same.
+public struct ResponseFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let noHealthyUpstream = ResponseFlags(rawValue: 1 << 0)           // UH
+    public static let upstreamConnectionFailure = ResponseFlags(rawValue: 1 << 1)   // UF
+    public static let upstreamOverflow = ResponseFlags(rawValue: 1 << 2)            // UO
+    public static let noRouteFound = ResponseFlags(rawValue: 1 << 3)                // NR
+    public static let upstreamRetryLimitExceeded = ResponseFlags(rawValue: 1 << 4)  // URX
+    public static let upstreamRequestTimeout = ResponseFlags(rawValue: 1 << 5)      // UT
+    public static let downstreamConnectionTermination = ResponseFlags(rawValue: 1 << 6) // DC
+    public static let faultInjected = ResponseFlags(rawValue: 1 << 7)               // FI
+    public static let delayInjected = ResponseFlags(rawValue: 1 << 8)               // DI
+    public static let rateLimited = ResponseFlags(rawValue: 1 << 9)                 // RL
+    public static let upstreamConnectionTermination = ResponseFlags(rawValue: 1 << 10) // UC
+    public static let localReset = ResponseFlags(rawValue: 1 << 11)                 // LR
+    public static let noClusterFound = ResponseFlags(rawValue: 1 << 12)             // NC
+    public static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 13)    // DPE
+    public static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 14)      // UPE
+
+    /// In Envoy's order of `%RESPONSE_FLAGS%`.
+    static let names: [(ResponseFlags, String)] = [
+        (.localReset, "LR"), (.upstreamConnectionFailure, "UF"), (.upstreamConnectionTermination, "UC"),
+        (.upstreamOverflow, "UO"), (.noRouteFound, "NR"), (.delayInjected, "DI"), (.faultInjected, "FI"),
+        (.rateLimited, "RL"), (.upstreamRetryLimitExceeded, "URX"), (.noHealthyUpstream, "UH"),
+        (.upstreamRequestTimeout, "UT"), (.downstreamConnectionTermination, "DC"), (.noClusterFound, "NC"),
+        (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"),
+    ]
+
+    /// `UH,UF` style, or `-` when none (Envoy's rendering).
+    public var envoyString: String {
+        let parts = Self.names.filter { contains($0.0) }.map(\.1)
+        return parts.isEmpty ? "-" : parts.joined(separator: ",")
+    }
+}

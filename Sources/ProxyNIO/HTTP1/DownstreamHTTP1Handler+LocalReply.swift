@@ -1,0 +1,29 @@
+import NIOCore
+import ProxyCore
+
+extension DownstreamHTTP1Handler {
+    /// Answers the current request from the proxy and ends the exchange.
+    func sendLocalReply(_ reply: LocalReply) {
+        responseFlags.formUnion(reply.flags)
+        upstreamReusable = false
+        releaseUpstream()
+        var buffer = responseScratch
+        responseScratch = ByteBuffer()
+        buffer.clear()
+        buffer.writeString("HTTP/1.1 \(reply.status) \(HTTPStatus.reason(reply.status))\r\n")
+        if let location = reply.location {
+            buffer.writeString("location: ")
+            buffer.writeBytes(location)
+            buffer.writeString("\r\n")
+        }
+        buffer.writeString("content-length: \(reply.body.count)\r\n")
+        if !reply.body.isEmpty { buffer.writeString("content-type: text/plain\r\n") }
+        if closeAfterResponse { buffer.writeString("connection: close\r\n") }
+        buffer.writeString("\r\n")
+        if !requestWasHead { buffer.writeBytes(reply.body) }
+        writeDownstream(buffer)
+        responseScratch = buffer
+        responsePhase = .done
+        finishExchange()
+    }
+}

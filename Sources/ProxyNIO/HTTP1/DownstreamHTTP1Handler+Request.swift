@@ -1,0 +1,141 @@
+import NIOCore
+import ProxyCore
+
+extension DownstreamHTTP1Handler {
+    /// Handles buffered downstream bytes: a new request head, or more of the
+    /// current request's body. Re-entered when an exchange ends.
+    func processInbound() {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        while !downstreamClosed, var buffer = inbound, buffer.readableBytes > 0 {
+            inbound = nil
+            switch requestPhase {
+            case .head:
+                guard !inExchange else {
+                    inbound = buffer
+                    return
+                }
+                guard startExchange(&buffer) else {
+                    inbound = buffer.readableBytes > 0 ? buffer : nil
+                    return
+                }
+            case .body(var tracker):
+                let count: Int
+                do {
+                    count = try buffer.withUnsafeReadableBytes { bytes throws(HTTPParseError) in try tracker.consume(bytes) }
+                } catch {
+                    abortExchange(downstreamProtocolError: error)
+                    return
+                }
+                let slice = buffer.readSlice(length: count)!
+                requestPhase = tracker.isDone ? .done : .body(tracker)
+                sendUpstream(slice)
+            case .done:
+                // Pipelined: the next request waits for this response.
+                inbound = buffer
+                if buffer.readableBytes > 1 << 20 { pauseDownstreamReads() }
+                return
+            }
+            if buffer.readableBytes > 0 { inbound = buffer }
+        }
+    }
+
+    /// Parses a head and starts its exchange; false when more bytes are needed or
+    /// the connection is ending.
+    private func startExchange(_ buffer: inout ByteBuffer) -> Bool {
+        let outcome: Result<Bool, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
+            do throws(HTTPParseError) {
+                return .success(try parser.parse(bytes, into: &requestHead))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .failure(let error):
+            inExchange = true
+            closeAfterResponse = true
+            requestWasHead = false
+            sendLocalReply(LocalReply.protocolError(error))
+            return false
+        case .success(false):
+            return false
+        case .success(true):
+            break
+        }
+        exchangeID &+= 1
+        inExchange = true
+        requestWasHead = requestHead.isHead
+        closeAfterResponse = requestHead.wantsClose
+        responseFlags = []
+        responseStarted = false
+        replayedOnFreshConnection = false
+        answeredContinue = false
+        upstreamReusable = true
+        let reply: LocalReply? = buffer.withUnsafeReadableBytes { bytes in route(bytes) }
+        buffer.moveReaderIndex(forwardBy: requestHead.length)
+        let tracker = BodyTracker(requestHead.framing)
+        requestPhase = tracker.isDone ? .done : .body(tracker)
+        if let reply {
+            // The body (if any) is not read: the connection cannot be reused.
+            if !tracker.isDone { closeAfterResponse = true }
+            sendLocalReply(reply)
+            return !downstreamClosed
+        }
+        if requestHead.expectsContinue {
+            answeredContinue = true
+            writeDownstream(LocalReply.continueBuffer)
+        }
+        acquireUpstream()
+        return true
+    }
+
+    /// Routes the parsed request and writes the upstream head into
+    /// `requestScratch`; returns the local reply instead when there is one.
+    private func route(_ bytes: UnsafeRawBufferPointer) -> LocalReply? {
+        guard let table = listener.routeTable else { return LocalReply.noRoute }
+        let random = worker.random.next()
+        let request = RouteRequest(bytes: bytes, head: requestHead, random: random)
+        guard let selection = table.select(request) else { return LocalReply.noRoute }
+        self.selection = selection
+        if selection.virtualHost.requireTLS {
+            return LocalReply.redirect(RedirectAction(scheme: "https"), request: request)
+        }
+        switch selection.route.action {
+        case .directResponse(let direct):
+            return LocalReply(status: direct.status, body: direct.body, flags: [])
+        case .redirect(let redirect):
+            return LocalReply.redirect(redirect, request: request, matchedPrefix: selection.route.match.path.prefixLength)
+        case .forward(let action):
+            let target = action.target.select(random: random)
+            weightedEntry = target.entry
+            guard let cluster = worker.cluster(named: target.name) else { return LocalReply.noCluster }
+            guard let endpoint = cluster.pick() else { return LocalReply.noHealthyUpstream }
+            self.endpoint = endpoint
+            connectTimeoutNanos = cluster.config.connectTimeoutNanos
+            requestScratch.clear()
+            UpstreamRequestWriter(
+                bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
+                weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes
+            ).write(into: &requestScratch, random: &worker.random)
+            return nil
+        }
+    }
+
+    /// Request bytes for the upstream: written now, or kept until it connects.
+    func sendUpstream(_ buffer: ByteBuffer) {
+        if let upstream {
+            upstream.write(buffer)
+            needsUpstreamFlush = true
+            if !upstream.isWritable { pauseDownstreamReads() }
+        } else if waitingForConnection {
+            var buffer = buffer
+            if pendingUpstream == nil {
+                pendingUpstream = buffer
+            } else {
+                pendingUpstream!.writeBuffer(&buffer)
+            }
+            if pendingUpstream!.readableBytes > 1 << 16 { pauseDownstreamReads() }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import NIOCore
+import ProxyCore
+
+extension DownstreamHTTP1Handler {
+    /// Handles buffered upstream bytes: the response head (rewritten for the
+    /// downstream), then the body streamed through as received.
+    func processUpstream() {
+        while var buffer = upstreamInbound, buffer.readableBytes > 0 {
+            upstreamInbound = nil
+            switch responsePhase {
+            case .head:
+                let outcome: Result<Bool, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
+                    do throws(HTTPParseError) {
+                        let complete = try responseParser.parse(bytes, requestWasHead: requestWasHead, into: &responseHead)
+                        if complete && !responseHead.isInformational { writeResponseHead(bytes) }
+                        return .success(complete)
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                switch outcome {
+                case .failure:
+                    upstreamProtocolError()
+                    return
+                case .success(false):
+                    upstreamInbound = buffer
+                    return
+                case .success(true):
+                    buffer.moveReaderIndex(forwardBy: responseHead.length)
+                    // 100 Continue and friends: the proxy answered Expect itself.
+                    if responseHead.isInformational {
+                        if responseHead.status == 101 { upstreamProtocolError(); return }
+                        break
+                    }
+                    if responseHead.willClose { upstreamReusable = false }
+                    let tracker = BodyTracker(responseHead.framing)
+                    responsePhase = tracker.isDone ? .done : .body(tracker)
+                }
+            case .body(var tracker):
+                let count: Int
+                do {
+                    count = try buffer.withUnsafeReadableBytes { bytes throws(HTTPParseError) in try tracker.consume(bytes) }
+                } catch {
+                    upstreamProtocolError()
+                    return
+                }
+                writeDownstream(buffer.readSlice(length: count)!)
+                responsePhase = tracker.isDone ? .done : .body(tracker)
+            case .idle, .done:
+                // Bytes nobody asked for: the connection is out of step.
+                upstreamReusable = false
+                upstream?.close()
+                return
+            }
+            if case .done = responsePhase {
+                if buffer.readableBytes > 0 { upstreamReusable = false }
+                responseComplete()
+                return
+            }
+            if buffer.readableBytes > 0 { upstreamInbound = buffer }
+        }
+    }
+
+    private func writeResponseHead(_ bytes: UnsafeRawBufferPointer) {
+        if case .untilClose = responseHead.framing { closeAfterResponse = true }
+        responseScratch.clear()
+        DownstreamResponseWriter(
+            bytes: bytes, head: responseHead, selection: selection, weighted: weightedEntry,
+            close: closeAfterResponse, downstreamVersion: requestHead.version
+        ).write(into: &responseScratch)
+        writeDownstream(responseScratch)
+    }
+
+    /// The response is through: release the upstream, then continue with the
+    /// next pipelined request or close.
+    func responseComplete() {
+        if case .done = requestPhase {} else {
+            // The upstream answered before the whole request arrived: neither
+            // connection is in a known state for another request.
+            upstreamReusable = false
+            closeAfterResponse = true
+        }
+        finishExchange()
+    }
+
+    func finishExchange() {
+        // Flush now: the upstream's read-complete will not reach a released lease.
+        flushPending()
+        releaseUpstream()
+        upstreamInbound = nil
+        pendingUpstream = nil
+        selection = nil
+        weightedEntry = nil
+        endpoint = nil
+        waitingForConnection = false
+        inExchange = false
+        requestPhase = .head
+        responsePhase = .idle
+        if closeAfterResponse {
+            closeDownstreamAfterFlush()
+            return
+        }
+        resumeDownstreamReads()
+        if inbound != nil { processInbound() }
+    }
+
+    private func upstreamProtocolError() {
+        upstreamReusable = false
+        upstreamInbound = nil
+        if case .head = responsePhase {
+            if case .body = requestPhase { closeAfterResponse = true }
+            releaseUpstream()
+            sendLocalReply(LocalReply.upstreamProtocolError)
+        } else {
+            releaseUpstream()
+            flushPending()
+            closeDownstreamAfterFlush()
+        }
+    }
+
+    /// A broken request body (bad chunk framing): nothing sensible can follow.
+    func abortExchange(downstreamProtocolError error: HTTPParseError) {
+        upstreamReusable = false
+        releaseUpstream()
+        closeAfterResponse = true
+        if case .head = responsePhase, !responseStarted {
+            sendLocalReply(LocalReply.protocolError(error))
+        } else {
+            closeDownstreamAfterFlush()
+        }
+    }
+}

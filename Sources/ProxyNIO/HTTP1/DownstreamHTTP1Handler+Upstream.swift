@@ -1,0 +1,127 @@
+import NIOCore
+import ProxyCore
+
+extension DownstreamHTTP1Handler {
+    /// Leases an idle pooled connection to the chosen endpoint, or opens one.
+    func acquireUpstream(fresh: Bool = false) {
+        guard let endpoint else { return }
+        responsePhase = .head
+        if !fresh, let pooled = endpoint.takeIdle() {
+            attach(pooled)
+            return
+        }
+        waitingForConnection = true
+        endpoint.openConnections += 1
+        let id = exchangeID
+        worker.connect(to: endpoint, timeoutNanos: connectTimeoutNanos).assumeIsolated().whenComplete { result in
+            self.connected(result, exchange: id, endpoint: endpoint)
+        }
+    }
+
+    private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime) {
+        switch result {
+        case .success(let channel):
+            guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
+                endpoint.openConnections -= 1
+                channel.close(promise: nil)
+                return
+            }
+            handler.endpoint = endpoint
+            if id == exchangeID, waitingForConnection, !downstreamClosed {
+                waitingForConnection = false
+                attach(handler)
+                flushPending()
+            } else {
+                // The exchange is gone: the connection is still useful to the pool.
+                endpoint.putIdle(handler)
+            }
+        case .failure:
+            endpoint.openConnections -= 1
+            guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
+            waitingForConnection = false
+            pendingUpstream = nil
+            // Nothing of the request reached the upstream; an unread body makes the
+            // connection unusable for a next request.
+            if case .body = requestPhase { closeAfterResponse = true }
+            sendLocalReply(LocalReply.connectFailure)
+        }
+    }
+
+    /// Makes `connection` this exchange's upstream and sends what is ready.
+    private func attach(_ connection: UpstreamHTTP1Handler) {
+        upstream = connection
+        connection.owner = self
+        connection.write(requestScratch)
+        if let pending = pendingUpstream {
+            pendingUpstream = nil
+            connection.write(pending)
+        }
+        needsUpstreamFlush = true
+        if context?.channel.isWritable == false { connection.pauseReading() }
+        if !connection.isWritable { pauseDownstreamReads() }
+    }
+
+    /// Ends the lease: back to the pool when the exchange left it clean.
+    func releaseUpstream() {
+        guard let connection = upstream else { return }
+        upstream = nil
+        connection.owner = nil
+        connection.resumeReading()
+        connection.exchanges += 1
+        if upstreamReusable, connection.isUsable, let endpoint = connection.endpoint {
+            endpoint.putIdle(connection)
+        } else {
+            connection.close()
+        }
+    }
+
+    // MARK: events from the upstream connection
+
+    func upstreamRead(_ buffer: ByteBuffer) {
+        var buffer = buffer
+        responseStarted = true
+        if upstreamInbound == nil {
+            upstreamInbound = buffer
+        } else {
+            upstreamInbound!.writeBuffer(&buffer)
+        }
+        processUpstream()
+    }
+
+    func upstreamReadComplete() {
+        flushPending()
+    }
+
+    func upstreamWritabilityChanged(writable: Bool) {
+        if writable { resumeDownstreamReads() } else { pauseDownstreamReads() }
+    }
+
+    func upstreamClosed(_ connection: UpstreamHTTP1Handler) {
+        guard connection === upstream else { return }
+        upstream = nil
+        upstreamReusable = false
+        switch responsePhase {
+        case .body(let tracker) where tracker.endsAtClose:
+            responsePhase = .done
+            responseComplete()
+        case .head where !responseStarted:
+            // A pooled connection the upstream had closed: replay a body-less
+            // request once on a fresh connection, as Envoy's pool does.
+            if connection.exchanges > 0, !replayedOnFreshConnection, case .done = requestPhase, requestHead.framing == .none {
+                replayedOnFreshConnection = true
+                acquireUpstream(fresh: true)
+                return
+            }
+            if case .body = requestPhase { closeAfterResponse = true }
+            sendLocalReply(LocalReply.upstreamReset)
+        case .idle, .done:
+            break
+        default:
+            // The response was cut short after it started: the client can only
+            // learn that from the connection closing.
+            responseFlags.insert(.upstreamConnectionTermination)
+            flushPending()
+            closeDownstreamAfterFlush()
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import NIOCore
+import ProxyCore
+
+/// The forwarding path for one downstream HTTP/1.1 connection: parses requests on
+/// the received bytes, routes them, streams them to a pooled upstream connection
+/// on the same event loop and streams the response back. One exchange at a time;
+/// pipelined requests wait in `inbound` until the previous response is done.
+///
+/// Flushes are batched per read: writes made while handling a read are flushed in
+/// `channelReadComplete` of the side that read.
+final class DownstreamHTTP1Handler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    enum RequestPhase {
+        case head
+        case body(BodyTracker)
+        case done
+    }
+
+    enum ResponsePhase {
+        /// No exchange, or a local reply.
+        case idle
+        case head
+        case body(BodyTracker)
+        case done
+    }
+
+    let worker: WorkerRuntime
+    let listener: ListenerRuntime
+    let parser: HTTP1RequestParser
+    let responseParser = HTTP1ResponseParser()
+    var context: ChannelHandlerContext?
+
+    var requestHead = HTTP1RequestHead()
+    var responseHead = HTTP1ResponseHead()
+    /// Downstream bytes not handled yet (a partial head, or pipelined requests).
+    var inbound: ByteBuffer?
+    /// Upstream bytes not handled yet (a partial response head).
+    var upstreamInbound: ByteBuffer?
+    /// Reused for the upstream request head; kept until the exchange ends so a
+    /// request without body can be replayed on a fresh connection.
+    var requestScratch: ByteBuffer
+    var responseScratch: ByteBuffer
+
+    var requestPhase = RequestPhase.head
+    var responsePhase = ResponsePhase.idle
+    /// Incremented per exchange: late connect results for an old exchange go to the pool.
+    var exchangeID: UInt64 = 0
+    var inExchange = false
+    var selection: RouteTable.Selection?
+    var weightedEntry: WeightedClusterEntry?
+    var endpoint: EndpointRuntime?
+    var connectTimeoutNanos: Int64 = 0
+    var upstream: UpstreamHTTP1Handler?
+    var waitingForConnection = false
+    /// Request bytes produced before the upstream connection is ready.
+    var pendingUpstream: ByteBuffer?
+    var upstreamReusable = true
+    var responseStarted = false
+    var replayedOnFreshConnection = false
+    var closeAfterResponse = false
+    var requestWasHead = false
+    var answeredContinue = false
+    var responseFlags: ResponseFlags = []
+
+    var needsDownstreamFlush = false
+    var needsUpstreamFlush = false
+    var processing = false
+    var downstreamClosed = false
+    var readPaused = false
+    var readPending = false
+    /// The peer's address as text, for `x-forwarded-for` in edge mode.
+    var remoteAddressBytes: [UInt8] = []
+
+    init(worker: WorkerRuntime, listener: ListenerRuntime) {
+        self.worker = worker
+        self.listener = listener
+        self.parser = HTTP1RequestParser(maxHeadBytes: listener.http.maxRequestHeadersBytes)
+        let allocator = ByteBufferAllocator()
+        requestScratch = allocator.buffer(capacity: 1024)
+        responseScratch = allocator.buffer(capacity: 512)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if listener.http.useRemoteAddress, let ip = context.channel.remoteAddress?.ipAddress {
+            remoteAddressBytes = Array(ip.utf8)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        if inbound == nil {
+            inbound = buffer
+        } else {
+            inbound!.writeBuffer(&buffer)
+        }
+        processInbound()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushPending()
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        downstreamClosed = true
+        if let upstream {
+            // Mid-exchange: the upstream connection's state is unknown, so it goes.
+            self.upstream = nil
+            upstream.owner = nil
+            upstream.close()
+        }
+        inbound = nil
+        upstreamInbound = nil
+        pendingUpstream = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            upstream?.resumeReading()
+        } else {
+            upstream?.pauseReading()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    // MARK: helpers shared by the extensions
+
+    @inline(__always) func writeDownstream(_ buffer: ByteBuffer) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        needsDownstreamFlush = true
+    }
+
+    func flushPending() {
+        if needsUpstreamFlush {
+            needsUpstreamFlush = false
+            upstream?.flush()
+        }
+        if needsDownstreamFlush {
+            needsDownstreamFlush = false
+            context?.flush()
+        }
+    }
+
+    func pauseDownstreamReads() {
+        readPaused = true
+    }
+
+    func resumeDownstreamReads() {
+        guard readPaused else { return }
+        readPaused = false
+        if readPending {
+            readPending = false
+            context?.read()
+        }
+    }
+
+    /// Flushes what is queued, then closes: local replies that end the connection
+    /// must reach the client first.
+    func closeDownstreamAfterFlush() {
+        guard let context, !downstreamClosed else { return }
+        downstreamClosed = true
+        needsDownstreamFlush = false
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+        promise.futureResult.assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+}

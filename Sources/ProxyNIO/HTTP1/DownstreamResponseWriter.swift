@@ -1,0 +1,85 @@
+import NIOCore
+import ProxyCore
+
+/// Writes the response head sent downstream: the upstream's status line and
+/// fields minus hop-by-hop ones, the route's response header changes, and this
+/// connection's own `connection` header.
+struct DownstreamResponseWriter {
+    let bytes: UnsafeRawBufferPointer
+    let head: HTTP1ResponseHead
+    let selection: RouteTable.Selection?
+    let weighted: WeightedClusterEntry?
+    let close: Bool
+    let downstreamVersion: HTTPVersion1
+
+    func write(into buffer: inout ByteBuffer) {
+        // The proxy speaks HTTP/1.1 whatever the upstream spoke.
+        buffer.writeStaticString("HTTP/1.1")
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[8..<Int(head.statusLine.end)]))
+        buffer.writeStaticString("\r\n")
+        let mutations = selection.map { !$0.route.responseHeaders.isEmpty || !$0.virtualHost.responseHeaders.isEmpty } ?? false
+            || !(weighted?.responseHeaders.isEmpty ?? true)
+        var runStart = -1
+        var runEnd = -1
+        for field in head.fields {
+            var keep = !field.kind.isHopByHop
+            if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
+            let start = Int(field.line.start), end = Int(field.line.end)
+            if keep && end - start >= 2 && bytes[end - 2] == UInt8(ascii: "\r") {
+                if runEnd == start {
+                    runEnd = end
+                } else {
+                    copy(runStart, runEnd, into: &buffer)
+                    runStart = start
+                    runEnd = end
+                }
+                continue
+            }
+            copy(runStart, runEnd, into: &buffer)
+            runStart = -1
+            runEnd = -1
+            if keep {
+                buffer.writeBytes(field.name.bytes(in: bytes))
+                buffer.writeStaticString(": ")
+                buffer.writeBytes(field.value.bytes(in: bytes))
+                buffer.writeStaticString("\r\n")
+            }
+        }
+        copy(runStart, runEnd, into: &buffer)
+        if mutations, let selection {
+            if let weighted { add(weighted.responseHeaders, into: &buffer) }
+            add(selection.route.responseHeaders, into: &buffer)
+            add(selection.virtualHost.responseHeaders, into: &buffer)
+        }
+        if close {
+            buffer.writeStaticString("connection: close\r\n")
+        } else if downstreamVersion == .http10 {
+            buffer.writeStaticString("connection: keep-alive\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+    @inline(__always) private func copy(_ start: Int, _ end: Int, into buffer: inout ByteBuffer) {
+        guard start >= 0, end > start else { return }
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+    }
+
+    private func dropped(_ name: UnsafeRawBufferPointer) -> Bool {
+        guard let selection else { return false }
+        return (weighted?.responseHeaders.drops(name) ?? false) || selection.route.responseHeaders.drops(name)
+            || selection.virtualHost.responseHeaders.drops(name)
+    }
+
+    private func add(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) {
+        for addition in mutation.additions {
+            if addition.action == .addIfAbsent || addition.action == .overwriteIfExists {
+                let present = head.fields.contains { ASCII.equalsLowercased($0.name.bytes(in: bytes), addition.name) }
+                if present == (addition.action == .addIfAbsent) { continue }
+            }
+            buffer.writeBytes(addition.name)
+            buffer.writeStaticString(": ")
+            buffer.writeBytes(addition.value)
+            buffer.writeStaticString("\r\n")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import NIOCore
+import ProxyCore
+
+/// A response the proxy makes itself (no route, no upstream, bad request,
+/// redirects, direct responses), with Envoy's status, body text and flags.
+struct LocalReply {
+    var status: Int
+    var body: [UInt8]
+    var flags: ResponseFlags
+    var location: [UInt8]?
+
+    init(status: Int, body: [UInt8], flags: ResponseFlags, location: [UInt8]? = nil) {
+        self.status = status
+        self.body = body
+        self.flags = flags
+        self.location = location
+    }
+
+    init(status: Int, text: String, flags: ResponseFlags) {
+        self.init(status: status, body: Array(text.utf8), flags: flags)
+    }
+
+    static let noRoute = LocalReply(status: 404, body: [], flags: .noRouteFound)
+    static let noCluster = LocalReply(status: 503, body: [], flags: .noClusterFound)
+    static let noHealthyUpstream = LocalReply(status: 503, text: "no healthy upstream", flags: .noHealthyUpstream)
+    static let connectFailure = LocalReply(
+        status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
+        flags: .upstreamConnectionFailure)
+    static let upstreamReset = LocalReply(
+        status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+        flags: .upstreamConnectionTermination)
+    static let upstreamProtocolError = LocalReply(
+        status: 502, text: "upstream connect error or disconnect/reset before headers. reset reason: protocol error",
+        flags: .upstreamProtocolError)
+
+    static func protocolError(_ error: HTTPParseError) -> LocalReply {
+        LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
+    }
+
+    static let continueBuffer = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
+
+    /// Envoy's redirect: the Location is the request URL with the configured parts
+    /// replaced.
+    static func redirect(_ redirect: RedirectAction, request: RouteRequest, matchedPrefix: Int = 0) -> LocalReply {
+        let authority = Array(request.authorityBytes)
+        var host = authority[...]
+        var port: ArraySlice<UInt8> = []
+        if let colon = authority.lastIndex(of: UInt8(ascii: ":")), !authority.contains(UInt8(ascii: "]")) || authority.last != UInt8(ascii: "]") {
+            host = authority[..<colon]
+            port = authority[(colon + 1)...]
+        }
+        let originalScheme = request.isTLS ? "https" : "http"
+        let scheme = redirect.scheme ?? originalScheme
+        var location = Array(scheme.utf8) + Array("://".utf8)
+        location += redirect.host.map { Array($0.utf8) } ?? Array(host)
+        if let newPort = redirect.port {
+            location += Array(":\(newPort)".utf8)
+        } else if !port.isEmpty && scheme == originalScheme {
+            location += [UInt8(ascii: ":")] + Array(port)
+        }
+        let path = Array(request.pathBytes)
+        let queryStart = path.firstIndex(of: UInt8(ascii: "?")) ?? path.count
+        let query = redirect.stripQuery ? [] : Array(path[queryStart...])
+        switch redirect.path {
+        case .keep:
+            location += Array(path[..<queryStart]) + query
+        case .path(let newPath):
+            location += Array(newPath.utf8) + (newPath.contains("?") ? [] : query)
+        case .prefix(let prefix):
+            location += Array(prefix.utf8) + Array(path[min(matchedPrefix, queryStart)..<queryStart]) + query
+        }
+        return LocalReply(status: redirect.status, body: [], flags: [], location: location)
+    }
+}

@@ -1,0 +1,167 @@
+import NIOCore
+import ProxyCore
+
+/// Writes the request head sent upstream: the downstream head with rewrites
+/// applied, hop-by-hop headers dropped, and the headers Envoy adds
+/// (`x-forwarded-proto`, `x-request-id`, `x-forwarded-for` at the edge, the route's
+/// additions). Unchanged header lines are copied in runs, byte for byte.
+struct UpstreamRequestWriter {
+    let bytes: UnsafeRawBufferPointer
+    let head: HTTP1RequestHead
+    let http: HTTPConnectionConfig
+    let action: ForwardAction
+    let selection: RouteTable.Selection
+    let weighted: WeightedClusterEntry?
+    let skipExpect: Bool
+    let remoteAddress: [UInt8]
+
+    func write(into buffer: inout ByteBuffer, random: inout FastRandom) {
+        buffer.writeBytes(head.method.bytes(in: bytes))
+        buffer.writeInteger(UInt8(ascii: " "))
+        writePath(into: &buffer)
+        buffer.writeStaticString(head.version == .http10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n")
+        let hostRewrite = weighted?.hostRewrite ?? action.hostRewrite
+        let dropsHost = hostRewrite != nil || head.absoluteForm
+        let mutations = !(weighted?.requestHeaders.isEmpty ?? true) || !selection.route.requestHeaders.isEmpty
+            || !selection.virtualHost.requestHeaders.isEmpty
+        var runStart = -1
+        var runEnd = -1
+        for field in head.fields {
+            var keep = !field.kind.isHopByHop
+            switch field.kind {
+            case .expect: keep = !skipExpect
+            case .host: keep = !dropsHost
+            case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
+            default: break
+            }
+            if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
+            let start = Int(field.line.start), end = Int(field.line.end)
+            if keep && end - start >= 2 && bytes[end - 2] == UInt8(ascii: "\r") {
+                if runEnd == start {
+                    runEnd = end
+                } else {
+                    copy(runStart, runEnd, into: &buffer)
+                    runStart = start
+                    runEnd = end
+                }
+                continue
+            }
+            copy(runStart, runEnd, into: &buffer)
+            runStart = -1
+            runEnd = -1
+            // A bare-LF line (tolerated on input) goes out normalised.
+            if keep { writeField(field.name.bytes(in: bytes), field.value.bytes(in: bytes), into: &buffer) }
+        }
+        copy(runStart, runEnd, into: &buffer)
+        if let hostRewrite {
+            buffer.writeStaticString("host: ")
+            buffer.writeBytes(hostRewrite)
+            buffer.writeStaticString("\r\n")
+        } else if head.absoluteForm {
+            buffer.writeStaticString("host: ")
+            buffer.writeBytes(head.authority.bytes(in: bytes))
+            buffer.writeStaticString("\r\n")
+        }
+        if !head.hasForwardedProto || http.useRemoteAddress {
+            buffer.writeStaticString("x-forwarded-proto: http\r\n")
+        }
+        if http.generateRequestID && !head.hasRequestID {
+            buffer.writeStaticString("x-request-id: ")
+            RequestIDWriter.write(into: &buffer, random: &random)
+            buffer.writeStaticString("\r\n")
+        }
+        if http.useRemoteAddress { writeForwardedFor(into: &buffer) }
+        if mutations {
+            if let weighted { add(weighted.requestHeaders, into: &buffer) }
+            add(selection.route.requestHeaders, into: &buffer)
+            add(selection.virtualHost.requestHeaders, into: &buffer)
+        }
+        buffer.writeStaticString("\r\n")
+    }
+
+
+    @inline(__always) private func copy(_ start: Int, _ end: Int, into buffer: inout ByteBuffer) {
+        guard start >= 0, end > start else { return }
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+    }
+
+    @inline(__always) private func writeField(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        buffer.writeBytes(name)
+        buffer.writeStaticString(": ")
+        buffer.writeBytes(value)
+        buffer.writeStaticString("\r\n")
+    }
+
+    private func writePath(into buffer: inout ByteBuffer) {
+        let path = head.path.isEmpty ? UnsafeRawBufferPointer(start: UnsafeRawPointer(StaticString("/").utf8Start), count: 1)
+            : head.path.bytes(in: bytes)
+        if let rewrite = action.prefixRewrite {
+            let matched: Int
+            if case .exact = selection.route.match.path.kind {
+                matched = PathBytes.withoutQueryCount(path)
+            } else {
+                matched = min(selection.route.match.path.prefixLength, path.count)
+            }
+            buffer.writeBytes(rewrite)
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: path[matched...]))
+            return
+        }
+        if let rewrite = action.regexRewrite {
+            // Whole-path patterns with a literal substitution (what the control plane
+            // emits); the converter refuses other forms.
+            let bare = PathBytes.withoutQueryCount(path)
+            if rewrite.pattern.fullMatch(String(decoding: UnsafeRawBufferPointer(rebasing: path[..<bare]), as: UTF8.self)) {
+                buffer.writeString(rewrite.substitution)
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: path[bare...]))
+                return
+            }
+        }
+        buffer.writeBytes(path)
+    }
+
+    private func writeForwardedFor(into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("x-forwarded-for: ")
+        var first = true
+        for field in head.fields where field.kind == .xForwardedFor {
+            if !first { buffer.writeStaticString(",") }
+            buffer.writeBytes(field.value.bytes(in: bytes))
+            first = false
+        }
+        if !first { buffer.writeStaticString(",") }
+        buffer.writeBytes(remoteAddress)
+        buffer.writeStaticString("\r\n")
+    }
+
+    private func dropped(_ name: UnsafeRawBufferPointer) -> Bool {
+        (weighted?.requestHeaders.drops(name) ?? false) || selection.route.requestHeaders.drops(name)
+            || selection.virtualHost.requestHeaders.drops(name)
+    }
+
+    private func add(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) {
+        for addition in mutation.additions {
+            switch addition.action {
+            case .addIfAbsent where present(addition.name): continue
+            case .overwriteIfExists where !present(addition.name): continue
+            default: break
+            }
+            buffer.writeBytes(addition.name)
+            buffer.writeStaticString(": ")
+            buffer.writeBytes(addition.value)
+            buffer.writeStaticString("\r\n")
+        }
+    }
+
+    private func present(_ name: [UInt8]) -> Bool {
+        head.fields.contains { ASCII.equalsLowercased($0.name.bytes(in: bytes), name) }
+    }
+}
+
+/// Path helpers on raw bytes.
+enum PathBytes {
+    /// Length of the path before `?` or `#`.
+    static func withoutQueryCount(_ path: UnsafeRawBufferPointer) -> Int {
+        var index = 0
+        while index < path.count, path[index] != UInt8(ascii: "?"), path[index] != UInt8(ascii: "#") { index += 1 }
+        return index
+    }
+}

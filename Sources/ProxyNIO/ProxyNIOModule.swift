@@ -1,2 +1,0 @@
-// ProxyNIO: see ARCHITECTURE.md §3 (data layer). Placeholder until the first real type lands.
-enum ProxyNIOModule {}

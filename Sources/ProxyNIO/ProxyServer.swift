@@ -1,0 +1,85 @@
+import NIOCore
+import NIOPosix
+import ProxyCore
+import Synchronization
+
+/// Runs a ProxyConfig's listeners on an event-loop group: one WorkerRuntime per
+/// event loop (config, pools), downstream connections served on the loop that
+/// accepted them, upstream connections opened on that same loop.
+public final class ProxyServer: Sendable {
+    public struct BoundListener: Sendable {
+        public let name: String
+        public let address: SocketAddress
+    }
+
+    private let group: any EventLoopGroup
+    private let workers: [ObjectIdentifier: NIOLoopBound<WorkerRuntime>]
+    private let channels = Mutex<[any Channel]>([])
+
+    public init(group: any EventLoopGroup, config: ProxyConfig) async throws {
+        self.group = group
+        var workers: [ObjectIdentifier: NIOLoopBound<WorkerRuntime>] = [:]
+        for loop in group.makeIterator() {
+            workers[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(WorkerRuntime(eventLoop: loop, config: config), eventLoop: loop)
+            }.get()
+        }
+        self.workers = workers
+    }
+
+    /// Binds every HTTP listener that binds to a port. Listeners the proxy cannot
+    /// serve yet (TCP proxy chains) are returned in `skipped`.
+    public func start(config: ProxyConfig) async throws -> (bound: [BoundListener], skipped: [String]) {
+        var bound: [BoundListener] = []
+        var skipped: [String] = []
+        for listener in config.listeners where listener.bindToPort {
+            guard case .http = listener.chain else {
+                skipped.append(listener.name)
+                continue
+            }
+            let channel = try await bind(listener)
+            channels.withLock { $0.append(channel) }
+            if let address = channel.localAddress { bound.append(BoundListener(name: listener.name, address: address)) }
+        }
+        return (bound, skipped)
+    }
+
+    private func bind(_ listener: ListenerConfig) async throws -> any Channel {
+        let workers = self.workers
+        let name = listener.name
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let worker = workers[ObjectIdentifier(channel.eventLoop)]?.value,
+                          let runtime = worker.listener(named: name) else {
+                        throw ProxyServerError.noWorker
+                    }
+                    try channel.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: runtime))
+                }
+            }
+            .bind(host: listener.host, port: listener.port)
+            .get()
+    }
+
+    /// Swaps the config on every worker (each on its own loop).
+    public func apply(_ config: ProxyConfig) async throws {
+        for (_, worker) in workers {
+            try await worker.eventLoop.submit { worker.value.apply(config) }.get()
+        }
+    }
+
+    public func shutdown() async throws {
+        let open = channels.withLock { channels in
+            defer { channels.removeAll() }
+            return channels
+        }
+        for channel in open { try? await channel.close() }
+    }
+}
+
+public enum ProxyServerError: Error {
+    case noWorker
+}

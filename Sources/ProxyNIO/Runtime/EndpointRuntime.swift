@@ -1,0 +1,41 @@
+import NIOCore
+
+/// One upstream endpoint on one worker: its address and idle keep-alive
+/// connections. Event-loop confined.
+final class EndpointRuntime {
+    let address: SocketAddress
+    /// `host:port`, for logs and `x-envoy-upstream-host`-style reporting.
+    let label: String
+    private(set) var idle: [UpstreamHTTP1Handler] = []
+    /// Open connections (idle or leased), for the circuit breaker's max_connections.
+    var openConnections = 0
+
+    init(address: SocketAddress, label: String) {
+        self.address = address
+        self.label = label
+        idle.reserveCapacity(16)
+    }
+
+    /// Most recently used first: its socket is the warmest and least likely to
+    /// have been closed by the upstream's idle timer.
+    func takeIdle() -> UpstreamHTTP1Handler? {
+        while let connection = idle.popLast() {
+            if connection.isUsable { return connection }
+        }
+        return nil
+    }
+
+    func putIdle(_ connection: UpstreamHTTP1Handler) {
+        idle.append(connection)
+    }
+
+    func forget(_ connection: UpstreamHTTP1Handler) {
+        if let index = idle.firstIndex(where: { $0 === connection }) { idle.remove(at: index) }
+    }
+
+    func closeIdle() {
+        let connections = idle
+        idle.removeAll()
+        for connection in connections { connection.close() }
+    }
+}

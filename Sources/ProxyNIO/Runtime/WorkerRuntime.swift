@@ -1,0 +1,79 @@
+import NIOCore
+import NIOPosix
+import ProxyCore
+
+/// Everything one event loop's connections share: the config in force, clusters
+/// with their connection pools, listeners' route tables, a random source.
+/// Confined to its event loop, so nothing here is locked.
+final class WorkerRuntime {
+    let eventLoop: any EventLoop
+    private(set) var config: ProxyConfig
+    private(set) var clusters: [String: ClusterRuntime] = [:]
+    private(set) var listeners: [String: ListenerRuntime] = [:]
+    var random = FastRandom()
+    /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
+    /// The channel it returns must already carry an UpstreamHTTP1Handler.
+    var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
+
+    init(eventLoop: any EventLoop, config: ProxyConfig) {
+        self.eventLoop = eventLoop
+        self.config = .empty
+        apply(config)
+    }
+
+    /// Swaps in a new config. Endpoints that stay keep their idle connections;
+    /// pools of endpoints that left are closed.
+    func apply(_ config: ProxyConfig) {
+        var previous: [String: EndpointRuntime] = [:]
+        for cluster in clusters.values {
+            for endpoint in cluster.endpoints { previous["\(cluster.config.name)|\(endpoint.label)"] = endpoint }
+        }
+        var rebuilt: [String: ClusterRuntime] = [:]
+        for (name, cluster) in config.clusters {
+            let endpoints = (config.endpoints(of: cluster)?.routableEndpoints ?? []).compactMap { endpoint -> EndpointRuntime? in
+                let label = "\(endpoint.host):\(endpoint.port)"
+                if let kept = previous.removeValue(forKey: "\(name)|\(label)") { return kept }
+                guard let address = Self.address(endpoint.host, endpoint.port) else { return nil }
+                return EndpointRuntime(address: address, label: label)
+            }
+            rebuilt[name] = ClusterRuntime(config: cluster, endpoints: endpoints)
+        }
+        for endpoint in previous.values { endpoint.closeIdle() }
+        clusters = rebuilt
+        for listener in config.listeners {
+            guard case .http(let http) = listener.chain else { continue }
+            let table = config.routeTable(for: http)
+            if let live = listeners[listener.name] {
+                live.http = http
+                live.routeTable = table
+            } else {
+                listeners[listener.name] = ListenerRuntime(name: listener.name, http: http, routeTable: table)
+            }
+        }
+        self.config = config
+    }
+
+    func listener(named name: String) -> ListenerRuntime? { listeners[name] }
+
+    @inline(__always) func cluster(named name: String) -> ClusterRuntime? { clusters[name] }
+
+    static func address(_ host: String, _ port: Int) -> SocketAddress? {
+        if let address = try? SocketAddress(ipAddress: host, port: port) { return address }
+        // Hostnames (STRICT_DNS clusters) resolve when the config is applied.
+        return try? SocketAddress.makeAddressResolvingHost(host, port: port)
+    }
+
+    /// Opens a connection to an upstream on this worker's event loop.
+    func connect(to endpoint: EndpointRuntime, timeoutNanos: Int64) -> EventLoopFuture<any Channel> {
+        if let connector { return connector(endpoint, timeoutNanos) }
+        return ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.nanoseconds(timeoutNanos > 0 ? timeoutNanos : 5_000_000_000))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHTTP1Handler())
+                }
+            }
+            .connect(to: endpoint.address)
+    }
+}

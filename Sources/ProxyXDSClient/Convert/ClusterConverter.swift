@@ -1,0 +1,66 @@
+import ProxyCore
+import XDSAPI
+
+/// CDS Cluster -> ClusterConfig (+ its inline endpoints, when it has them).
+public enum ClusterConverter {
+    public static func convert(_ cluster: Envoy_Config_Cluster_V3_Cluster, warnings: inout ConversionWarnings) throws(XDSConversionError) -> (ClusterConfig, EndpointSet?) {
+        let scope = ConversionScope(resource: "Cluster \(cluster.name)", path: "")
+        guard !cluster.name.isEmpty else { throw scope.child("name").error("cluster name is empty") }
+        let discovery: ClusterConfig.Discovery
+        switch cluster.clusterDiscoveryType {
+        case .type(.static): discovery = .staticEndpoints
+        case .type(.eds): discovery = .eds(serviceName: cluster.edsClusterConfig.serviceName)
+        case .type(.strictDns): discovery = .strictDNS
+        case .type(.logicalDns): discovery = .logicalDNS
+        case .type(.originalDst): discovery = .originalDestination
+        case nil: discovery = .staticEndpoints
+        case .type(.UNRECOGNIZED(let value)): throw scope.child("type").error("unknown value \(value)")
+        case .clusterType: throw scope.child("cluster_type").unsupported("custom cluster types")
+        }
+        if discovery == .originalDestination {
+            // Transparent capture needs SO_ORIGINAL_DST, which the data path has not got yet.
+            warnings.add(scope.child("type"), "ORIGINAL_DST clusters answer 503 UH until transparent capture lands")
+        }
+        let balancer: ClusterConfig.LoadBalancer
+        switch cluster.lbPolicy {
+        case .roundRobin: balancer = .roundRobin
+        case .leastRequest: balancer = .leastRequest
+        case .ringHash: balancer = .ringHash
+        case .random: balancer = .random
+        case .maglev: balancer = .maglev
+        case .clusterProvided: balancer = .clusterProvided
+        case .loadBalancingPolicyConfig: throw scope.child("lb_policy").unsupported("LOAD_BALANCING_POLICY_CONFIG")
+        case .UNRECOGNIZED(let value): throw scope.child("lb_policy").error("unknown value \(value)")
+        }
+        var config = ClusterConfig(name: cluster.name, discovery: discovery, loadBalancer: balancer)
+        if cluster.hasConnectTimeout { config.connectTimeoutNanos = ProtoValues.nanos(cluster.connectTimeout) }
+        if cluster.hasCircuitBreakers {
+            for threshold in cluster.circuitBreakers.thresholds where threshold.priority == .default {
+                if threshold.hasMaxConnections { config.thresholds.maxConnections = Int(threshold.maxConnections.value) }
+                if threshold.hasMaxPendingRequests { config.thresholds.maxPendingRequests = Int(threshold.maxPendingRequests.value) }
+                if threshold.hasMaxRequests { config.thresholds.maxRequests = Int(threshold.maxRequests.value) }
+                if threshold.hasMaxRetries { config.thresholds.maxRetries = Int(threshold.maxRetries.value) }
+            }
+        }
+        if cluster.hasTransportSocket, cluster.transportSocket.name != "envoy.transport_sockets.raw_buffer" {
+            throw scope.child("transport_socket").unsupported("upstream TLS")
+        }
+        if !cluster.transportSocketMatches.isEmpty {
+            throw scope.child("transport_socket_matches").unsupported("upstream TLS")
+        }
+        for key in cluster.typedExtensionProtocolOptions.keys.sorted() {
+            throw scope.child("typed_extension_protocol_options[\(key)]").unsupported("upstream HTTP protocol options (HTTP/2 upstreams)")
+        }
+        if cluster.hasOutlierDetection {
+            warnings.add(scope.child("outlier_detection"), "outlier detection is not applied yet")
+        }
+        var endpoints: EndpointSet?
+        if cluster.hasLoadAssignment {
+            var assignment = cluster.loadAssignment
+            if assignment.clusterName.isEmpty { assignment.clusterName = cluster.name }
+            endpoints = try EndpointConverter.convert(assignment, scope.child("load_assignment"))
+            endpoints?.clusterName = cluster.name
+        }
+        return (config, endpoints)
+    }
+}

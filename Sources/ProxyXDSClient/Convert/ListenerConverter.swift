@@ -1,0 +1,142 @@
+import ProxyCore
+import SwiftProtobuf
+import XDSAPI
+
+/// LDS Listener -> ListenerConfig: one filter chain with an HTTP connection
+/// manager or a TCP proxy.
+public enum ListenerConverter {
+    typealias HCM = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager
+    static let httpConnectionManager = "envoy.filters.network.http_connection_manager"
+    static let tcpProxy = "envoy.filters.network.tcp_proxy"
+    static let router = "envoy.filters.http.router"
+
+    public static func convert(_ listener: Envoy_Config_Listener_V3_Listener, warnings: inout ConversionWarnings) throws(XDSConversionError) -> ListenerConfig {
+        let scope = ConversionScope(resource: "Listener \(listener.name)", path: "")
+        guard !listener.name.isEmpty else { throw scope.child("name").error("listener name is empty") }
+        let (host, port) = try socketAddress(listener.address, scope.child("address"))
+        guard listener.filterChains.count == 1 else {
+            throw scope.child("filter_chains").unsupported("\(listener.filterChains.count) filter chains (exactly one is)")
+        }
+        if listener.hasDefaultFilterChain { throw scope.child("default_filter_chain").unsupported("a default filter chain") }
+        for (index, filter) in listener.listenerFilters.enumerated() {
+            warnings.add(scope.index("listener_filters", index), "\(filter.name) is not applied yet")
+        }
+        let chainScope = scope.index("filter_chains", 0)
+        let chain = listener.filterChains[0]
+        if chain.hasFilterChainMatch { throw chainScope.child("filter_chain_match").unsupported("filter chain matching") }
+        if chain.hasTransportSocket { throw chainScope.child("transport_socket").unsupported("downstream TLS") }
+        guard chain.filters.count == 1 else {
+            throw chainScope.child("filters").unsupported("\(chain.filters.count) network filters (exactly one is)")
+        }
+        let filterScope = chainScope.index("filters", 0)
+        let filter = chain.filters[0]
+        let converted: ListenerConfig.Chain
+        switch filter.name {
+        case httpConnectionManager:
+            let manager: HCM = try unpack(filter.typedConfig, filterScope.child("typed_config"))
+            converted = .http(try connectionManager(manager, filterScope.child("typed_config"), warnings: &warnings))
+        case tcpProxy:
+            let proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy = try unpack(filter.typedConfig, filterScope.child("typed_config"))
+            converted = .tcp(try Self.tcpProxy(proxy, filterScope.child("typed_config")))
+        default:
+            throw filterScope.child("name").unsupported("network filter \"\(filter.name)\"")
+        }
+        let direction: ListenerConfig.Direction
+        switch listener.trafficDirection {
+        case .inbound: direction = .inbound
+        case .outbound: direction = .outbound
+        default: direction = .unspecified
+        }
+        return ListenerConfig(name: listener.name, host: host, port: port,
+                              bindToPort: listener.hasBindToPort ? listener.bindToPort.value : true,
+                              useOriginalDestination: listener.hasUseOriginalDst && listener.useOriginalDst.value,
+                              direction: direction, chain: converted)
+    }
+
+    static func unpack<M: SwiftProtobuf.Message>(_ any: Google_Protobuf_Any, _ scope: ConversionScope) throws(XDSConversionError) -> M {
+        do {
+            return try M(unpackingAny: any)
+        } catch {
+            throw scope.error("expected \(M.protoMessageName), got \(any.typeURL)")
+        }
+    }
+
+    static func socketAddress(_ address: Envoy_Config_Core_V3_Address, _ scope: ConversionScope) throws(XDSConversionError) -> (String, Int) {
+        guard case .socketAddress(let socket)? = address.address else { throw scope.unsupported("a non-socket address") }
+        guard case .portValue(let port)? = socket.portSpecifier else { throw scope.child("socket_address").unsupported("a named port") }
+        guard !socket.address.isEmpty else { throw scope.child("socket_address.address").error("address is empty") }
+        return (socket.address, Int(port))
+    }
+
+    static func connectionManager(_ manager: HCM, _ scope: ConversionScope, warnings: inout ConversionWarnings) throws(XDSConversionError) -> HTTPConnectionConfig {
+        let routes: HTTPConnectionConfig.Routes
+        switch manager.routeSpecifier {
+        case .rds(let rds): routes = .rds(rds.routeConfigName)
+        case .routeConfig(let config): routes = .inline(try RouteConfigurationConverter.convert(config, scope.child("route_config"), warnings: &warnings))
+        case nil: throw scope.error("needs rds or route_config")
+        }
+        let codec: HTTPConnectionConfig.Codec
+        switch manager.codecType {
+        case .auto: codec = .auto
+        case .http1: codec = .http1
+        case .http2: throw scope.child("codec_type").unsupported("HTTP/2")
+        case .http3: throw scope.child("codec_type").unsupported("HTTP/3")
+        case .UNRECOGNIZED(let value): throw scope.child("codec_type").error("unknown value \(value)")
+        }
+        var config = HTTPConnectionConfig(statPrefix: manager.statPrefix, routes: routes, codec: codec)
+        if manager.hasGenerateRequestID { config.generateRequestID = manager.generateRequestID.value }
+        if manager.hasUseRemoteAddress { config.useRemoteAddress = manager.useRemoteAddress.value }
+        if manager.hasMaxRequestHeadersKb { config.maxRequestHeadersBytes = Int(manager.maxRequestHeadersKb.value) * 1024 }
+        if manager.hasStreamIdleTimeout { config.streamIdleTimeoutNanos = ProtoValues.nanos(manager.streamIdleTimeout) }
+        if manager.hasRequestTimeout { config.requestTimeoutNanos = ProtoValues.nanos(manager.requestTimeout) }
+        if manager.proxy100Continue { throw scope.child("proxy_100_continue").unsupported("proxying 100-continue") }
+        if manager.xffNumTrustedHops > 0 { throw scope.child("xff_num_trusted_hops").unsupported("trusted XFF hops") }
+        config.normalizePath = manager.hasNormalizePath && manager.normalizePath.value
+        config.mergeSlashes = manager.mergeSlashes
+        if config.normalizePath || config.mergeSlashes {
+            warnings.add(scope.child("normalize_path"), "path normalisation is not applied yet")
+        }
+        if !manager.accessLog.isEmpty { warnings.add(scope.child("access_log"), "access logs are not written yet") }
+        if !manager.upgradeConfigs.isEmpty { warnings.add(scope.child("upgrade_configs"), "protocol upgrades (WebSocket) are not proxied yet") }
+        if manager.hasTracing { warnings.add(scope.child("tracing"), "tracing is not applied yet") }
+        var sawRouter = false
+        for (index, filter) in manager.httpFilters.enumerated() {
+            let filterScope = scope.index("http_filters", index)
+            switch filter.name {
+            case router:
+                let config: Envoy_Extensions_Filters_Http_Router_V3_Router = filter.configType != nil
+                    ? try unpack(filter.typedConfig, filterScope.child("typed_config")) : .init()
+                sawRouter = true
+                // The proxy adds no x-envoy-* headers either way.
+                _ = config.suppressEnvoyHeaders
+            case RouteConfigurationConverter.faultFilter, RouteConfigurationConverter.corsFilter:
+                // Inert without per-route config, which the route converter refuses.
+                if filter.configType != nil, !filter.typedConfig.value.isEmpty {
+                    throw filterScope.child("typed_config").unsupported("\(filter.name) with listener-wide settings")
+                }
+            default:
+                if filter.isOptional || filter.disabled { continue }
+                throw filterScope.child("name").unsupported("HTTP filter \"\(filter.name)\"")
+            }
+        }
+        guard sawRouter else { throw scope.child("http_filters").error("no router filter") }
+        config.suppressEnvoyHeaders = true
+        return config
+    }
+
+    static func tcpProxy(_ proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy, _ scope: ConversionScope) throws(XDSConversionError) -> TCPProxyConfig {
+        let target: ClusterTarget
+        switch proxy.clusterSpecifier {
+        case .cluster(let name): target = .cluster(name)
+        case .weightedClusters(let weighted):
+            let entries = weighted.clusters.map { WeightedClusterEntry(name: $0.name, weight: UInt64($0.weight)) }
+            let total = entries.reduce(0) { $0 + $1.weight }
+            guard total > 0 else { throw scope.child("weighted_clusters").error("total weight is 0") }
+            target = .weighted(entries, totalWeight: total)
+        case nil: throw scope.error("needs cluster or weighted_clusters")
+        }
+        var config = TCPProxyConfig(statPrefix: proxy.statPrefix, target: target)
+        if proxy.hasIdleTimeout { config.idleTimeoutNanos = ProtoValues.nanos(proxy.idleTimeout) }
+        return config
+    }
+}

@@ -1,2 +1,0 @@
-// ProxyXDSClient: see ARCHITECTURE.md §3 (data layer). Placeholder until the first real type lands.
-enum ProxyXDSClientModule {}

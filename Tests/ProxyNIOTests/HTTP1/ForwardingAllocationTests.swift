@@ -1,0 +1,50 @@
+import CProxyMallocCounter
+import NIOCore
+import Testing
+@testable import ProxyNIO
+
+/// Guards the forwarding path against allocation regressions: request in,
+/// request out, response in, response out, through EmbeddedChannels (no sockets,
+/// same thread, so the count is this path's own).
+@Suite struct ForwardingAllocationTests {
+    static let requests = 1000
+    /// Allowed mallocs per forwarded request. Optimised builds measure 0 (see
+    /// docs/proxy.md; `swift test -c release --filter ForwardingAllocation` checks
+    /// that); unoptimised builds pay ~74 for generic and closure thunks, so the
+    /// debug limit only catches gross regressions.
+    #if DEBUG
+    static let limitPerRequest = 90.0
+    #else
+    static let limitPerRequest = 1.0
+    #endif
+
+    @Test func forwardingAllocatesAlmostNothingPerRequest() throws {
+        guard swiftmesh_malloc_counter_available() == 1 else { return }
+        let proxy = try EmbeddedProxy()
+        let request = ByteBuffer(string: "GET /productpage?u=normal HTTP/1.1\r\nHost: svc:9080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n")
+        let response = ByteBuffer(string: "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello")
+        func roundTrip() throws {
+            try proxy.downstream.writeInbound(request)
+            while try proxy.upstreams[0].readOutbound(as: ByteBuffer.self) != nil {}
+            try proxy.upstreams[0].writeInbound(response)
+            while try proxy.downstream.readOutbound(as: ByteBuffer.self) != nil {}
+        }
+        for _ in 0..<100 { try roundTrip() }
+        swiftmesh_malloc_counter_start()
+        for _ in 0..<Self.requests { try roundTrip() }
+        let count = swiftmesh_malloc_counter_stop()
+        let perRequest = Double(count) / Double(Self.requests)
+        print("forwarding path: \(count) mallocs for \(Self.requests) requests (\(perRequest) per request)")
+        #expect(proxy.upstreams.count == 1)
+        #expect(perRequest <= Self.limitPerRequest)
+    }
+
+    @Test func counterSeesAllocations() throws {
+        guard swiftmesh_malloc_counter_available() == 1 else { return }
+        swiftmesh_malloc_counter_start()
+        let array = [Int](repeating: 1, count: 1000 + Int.random(in: 0..<2))
+        let count = swiftmesh_malloc_counter_stop()
+        #expect(array.count >= 1000)
+        #expect(count >= 1)
+    }
+}

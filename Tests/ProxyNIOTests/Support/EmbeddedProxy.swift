@@ -1,0 +1,68 @@
+import NIOCore
+import NIOEmbedded
+import ProxyCore
+@testable import ProxyNIO
+
+/// A downstream connection through the proxy on an EmbeddedEventLoop, with
+/// upstream connections that are EmbeddedChannels the test plays the server of.
+final class EmbeddedProxy {
+    let loop = EmbeddedEventLoop()
+    let worker: WorkerRuntime
+    let downstream: EmbeddedChannel
+    private(set) var upstreams: [EmbeddedChannel] = []
+    /// When false, connecting fails (connection refused).
+    var upstreamReachable = true
+
+    init(config: ProxyConfig = EmbeddedProxy.config(), listener: String = "http") throws {
+        worker = WorkerRuntime(eventLoop: loop, config: config)
+        downstream = EmbeddedChannel(loop: loop)
+        worker.connector = { [unowned self] endpoint, _ in
+            guard self.upstreamReachable else {
+                return self.loop.makeFailedFuture(ChannelError.connectTimeout(.seconds(1)))
+            }
+            let channel = EmbeddedChannel(loop: self.loop)
+            try! channel.pipeline.syncOperations.addHandler(UpstreamHTTP1Handler())
+            _ = channel.connect(to: endpoint.address)
+            self.upstreams.append(channel)
+            return self.loop.makeSucceededFuture(channel)
+        }
+        try downstream.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: worker.listener(named: listener)!))
+        _ = downstream.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 40000))
+    }
+
+    /// One listener `http` routing everything to cluster `backend` (127.0.0.1:8080),
+    /// plus the given routes before the catch-all.
+    static func config(routes: [RouteEntry] = [], domains: [String] = ["*"], generateRequestID: Bool = false,
+                       endpoints: [EndpointSet.Endpoint] = [EndpointSet.Endpoint(host: "127.0.0.1", port: 8080)]) -> ProxyConfig {
+        let catchAll = RouteEntry(name: "default", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
+                                  action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0)))
+        let table = try! RouteTable(name: "r", virtualHosts: [VirtualHostConfig(name: "vh", domains: domains, routes: routes + [catchAll])])
+        let http = HTTPConnectionConfig(statPrefix: "http", routes: .inline(table), generateRequestID: generateRequestID)
+        return ProxyConfig(
+            listeners: [ListenerConfig(name: "http", host: "127.0.0.1", port: 0, chain: .http(http))],
+            clusters: ["backend": ClusterConfig(name: "backend", discovery: .staticEndpoints)],
+            endpoints: ["backend": EndpointSet(clusterName: "backend", groups: [EndpointSet.Group(endpoints: endpoints)])])
+    }
+
+    func send(_ text: String) throws {
+        try downstream.writeInbound(ByteBuffer(string: text))
+    }
+
+    /// Everything the proxy wrote to the client so far.
+    func received() throws -> String {
+        var text = ""
+        while let buffer = try downstream.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
+        return text
+    }
+
+    /// Everything the proxy wrote to upstream `index` so far.
+    func upstreamReceived(_ index: Int = 0) throws -> String {
+        var text = ""
+        while let buffer = try upstreams[index].readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
+        return text
+    }
+
+    func respond(_ text: String, upstream index: Int = 0) throws {
+        try upstreams[index].writeInbound(ByteBuffer(string: text))
+    }
+}

@@ -1,0 +1,40 @@
+import NIOCore
+import NIOPosix
+import ProxyCore
+
+/// A tiny HTTP/1.1 keep-alive server for loopback tests: answers every request
+/// (no bodies) with 200 and the request path and headers echoed as the body.
+final class TestUpstreamHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var buffer: ByteBuffer?
+    private var head = HTTP1RequestHead()
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if buffer == nil { buffer = incoming } else { buffer!.writeBuffer(&incoming) }
+        while var current = buffer, current.readableBytes > 0 {
+            let echo: String? = current.withUnsafeReadableBytes { bytes in
+                guard (try? HTTP1RequestParser().parse(bytes, into: &head)) == true else { return nil }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(head.path.start)..<head.length]), as: UTF8.self)
+            }
+            guard let echo else { return }
+            current.moveReaderIndex(forwardBy: head.length)
+            buffer = current.readableBytes > 0 ? current : nil
+            let body = "echo " + echo
+            context.write(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")), promise: nil)
+        }
+        context.flush()
+    }
+}
+
+enum TestUpstream {
+    static func start(group: any EventLoopGroup) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TestUpstreamHandler()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+}

@@ -1,0 +1,55 @@
+import ProxyCore
+import SwiftProtobuf
+import Testing
+import XDSAPI
+@testable import ProxyXDSClient
+
+@Suite struct ListenerConversionTests {
+    typealias F = XDSFixtures
+
+    @Test func rejectsWhatTheDataPathCannotServe() {
+        var warnings = ConversionWarnings()
+        var tls = F.listener()
+        tls.filterChains[0].transportSocket.name = "envoy.transport_sockets.tls"
+        #expect(throws: XDSConversionError(resource: "Listener 127.0.0.1_9080", field: "filter_chains[0].transport_socket",
+                                           reason: "downstream TLS is not supported by this proxy")) {
+            try ListenerConverter.convert(tls, warnings: &warnings)
+        }
+        var manager = F.connectionManager()
+        manager.httpFilters.insert(F.httpFilter("envoy.filters.http.rbac", Envoy_Extensions_Filters_Http_Rbac_V3_RBAC()), at: 0)
+        #expect(throws: XDSConversionError(resource: "Listener 127.0.0.1_9080", field: "filter_chains[0].filters[0].typed_config.http_filters[0].name",
+                                           reason: "HTTP filter \"envoy.filters.http.rbac\" is not supported by this proxy")) {
+            try ListenerConverter.convert(F.listener(manager: manager), warnings: &warnings)
+        }
+        var two = F.listener()
+        two.filterChains.append(two.filterChains[0])
+        #expect(throws: XDSConversionError.self) { try ListenerConverter.convert(two, warnings: &warnings) }
+    }
+
+    @Test func tcpProxyListenersConvert() throws {
+        var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+        proxy.statPrefix = "PassthroughCluster"
+        proxy.cluster = "PassthroughCluster"
+        var listener = F.listener(name: "virtualOutbound")
+        listener.filterChains[0].filters[0].name = "envoy.filters.network.tcp_proxy"
+        listener.filterChains[0].filters[0].typedConfig = F.any(proxy)
+        listener.useOriginalDst = Google_Protobuf_BoolValue(true)
+        var warnings = ConversionWarnings()
+        let converted = try ListenerConverter.convert(listener, warnings: &warnings)
+        #expect(converted.useOriginalDestination)
+        guard case .tcp(let tcp) = converted.chain, case .cluster(let name) = tcp.target else {
+            Issue.record("expected a TCP proxy chain")
+            return
+        }
+        #expect(name == "PassthroughCluster")
+    }
+
+    @Test func clustersTheDataPathCannotUseAreRefused() {
+        var warnings = ConversionWarnings()
+        var tls = F.edsCluster("c")
+        tls.transportSocket.name = "envoy.transport_sockets.tls"
+        #expect(throws: XDSConversionError(resource: "Cluster c", field: "transport_socket", reason: "upstream TLS is not supported by this proxy")) {
+            try ClusterConverter.convert(tls, warnings: &warnings)
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import ProxyXDSClient
-
-@Suite struct ProxyXDSClientModuleTests {
-    @Test func moduleLinks() { _ = ProxyXDSClientModule.self }
-}
