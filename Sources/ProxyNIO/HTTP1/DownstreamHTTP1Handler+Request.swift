@@ -86,6 +86,7 @@ extension DownstreamHTTP1Handler {
             answeredContinue = true
             writeDownstream(LocalReply.continueBuffer)
         }
+        armRouteTimeout(nanos: routeTimeoutNanos)
         acquireUpstream()
         return true
     }
@@ -113,6 +114,7 @@ extension DownstreamHTTP1Handler {
             guard let endpoint = cluster.pick() else { return LocalReply.noHealthyUpstream }
             self.endpoint = endpoint
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
+            routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()
             UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,

@@ -93,6 +93,7 @@ extension DownstreamHTTP1Handler {
         weightedEntry = nil
         endpoint = nil
         waitingForConnection = false
+        exchangeDeadline = nil
         inExchange = false
         requestPhase = .head
         responsePhase = .idle

@@ -53,6 +53,7 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var weightedEntry: WeightedClusterEntry?
     var endpoint: EndpointRuntime?
     var connectTimeoutNanos: Int64 = 0
+    var routeTimeoutNanos: Int64 = 0
     var upstream: UpstreamHTTP1Handler?
     var waitingForConnection = false
     /// Request bytes produced before the upstream connection is ready.
@@ -64,6 +65,9 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var requestWasHead = false
     var answeredContinue = false
     var responseFlags: ResponseFlags = []
+    /// When the current exchange's route timeout expires (nil: none).
+    var exchangeDeadline: NIODeadline?
+    var timeoutTimerArmed = false
 
     var needsDownstreamFlush = false
     var needsUpstreamFlush = false

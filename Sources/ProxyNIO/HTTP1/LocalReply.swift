@@ -33,6 +33,8 @@ struct LocalReply {
         status: 502, text: "upstream connect error or disconnect/reset before headers. reset reason: protocol error",
         flags: .upstreamProtocolError)
 
+    static let upstreamTimeout = LocalReply(status: 504, text: "upstream request timeout", flags: .upstreamRequestTimeout)
+
     static func protocolError(_ error: HTTPParseError) -> LocalReply {
         LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
     }
