@@ -7,6 +7,7 @@ import Darwin
 /// `swiftmesh-bench`: benchmark commands that print numbers (never timed tests).
 ///   swift run -c release swiftmesh-bench validate [--objects N] [--rounds R]
 ///   swift run -c release swiftmesh-bench xds [--services 1000] [--clients 2000]
+///   swift run -c release swiftmesh-bench proxy [--quick] [--harness PATH] [--targets LIST]
 @main
 enum BenchMain {
     static func main() async throws {
@@ -18,6 +19,10 @@ enum BenchMain {
             ValidateBenchmark(objects: option("--objects", in: arguments) ?? 10_000, rounds: option("--rounds", in: arguments) ?? 5).run()
         case "xds":
             try await XDSBenchmark(services: option("--services", in: arguments) ?? 1_000, clients: option("--clients", in: arguments) ?? 2_000).run()
+        case "proxy":
+            try ProxyBenchmark(harness: string("--harness", in: arguments) ?? "../shared/bench/proxy-bench.sh",
+                               quick: arguments.contains("--quick"),
+                               targets: string("--targets", in: arguments) ?? "direct,envoy,nginx").run()
         default:
             usage()
         }
@@ -28,9 +33,15 @@ enum BenchMain {
         return Int(arguments[index + 1])
     }
 
+    static func string(_ name: String, in arguments: [String]) -> String? {
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+        return arguments[index + 1]
+    }
+
     static func usage() -> Never {
         print("usage: swiftmesh-bench validate [--objects N] [--rounds R]")
         print("       swiftmesh-bench xds [--services M] [--clients N]")
+        print("       swiftmesh-bench proxy [--quick] [--harness PATH] [--targets direct,envoy,nginx]")
         exit(2)
     }
 }
