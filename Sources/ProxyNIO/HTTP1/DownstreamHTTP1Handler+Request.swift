@@ -111,8 +111,9 @@ extension DownstreamHTTP1Handler {
             let target = action.target.select(random: random)
             weightedEntry = target.entry
             guard let cluster = worker.cluster(named: target.name) else { return LocalReply.noCluster }
-            guard let endpoint = cluster.pick() else { return LocalReply.noHealthyUpstream }
+            guard let endpoint = cluster.pick(random: &worker.random) else { return LocalReply.noHealthyUpstream }
             self.endpoint = endpoint
+            endpoint.activeRequests += 1
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
             routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()

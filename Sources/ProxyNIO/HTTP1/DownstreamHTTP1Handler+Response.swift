@@ -91,7 +91,10 @@ extension DownstreamHTTP1Handler {
         pendingUpstream = nil
         selection = nil
         weightedEntry = nil
-        endpoint = nil
+        if let endpoint {
+            endpoint.activeRequests -= 1
+            self.endpoint = nil
+        }
         waitingForConnection = false
         exchangeDeadline = nil
         inExchange = false

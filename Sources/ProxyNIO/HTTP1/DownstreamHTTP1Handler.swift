@@ -121,6 +121,10 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
             upstream.owner = nil
             upstream.close()
         }
+        if let endpoint {
+            endpoint.activeRequests -= 1
+            self.endpoint = nil
+        }
         inbound = nil
         upstreamInbound = nil
         pendingUpstream = nil

@@ -1,25 +1,44 @@
 import NIOCore
 import ProxyCore
 
-/// A cluster as one worker uses it: routable endpoints and a round-robin cursor.
+/// A cluster as one worker uses it: its endpoints (with their pools) and the
+/// cluster's load balancer (ProxyCore's EndpointBalancer, by `lb_policy`).
 /// Rebuilt when its config or endpoints change; pools of endpoints that stay are
 /// carried over. Event-loop confined.
 final class ClusterRuntime {
     let config: ClusterConfig
+    /// Index = `LBEndpoint.index`.
     let endpoints: [EndpointRuntime]
-    private var cursor = 0
+    private var balancer: EndpointBalancer
 
-    init(config: ClusterConfig, endpoints: [EndpointRuntime]) {
+    init(config: ClusterConfig, endpoints: [EndpointRuntime], lbEndpoints: [LBEndpoint], localityWeights: [Int: UInt32], seed: UInt64) {
         self.config = config
         self.endpoints = endpoints
+        let prioritySet = PrioritySet(endpoints: lbEndpoints, localityWeights: localityWeights)
+        balancer = EndpointBalancer(policy: Self.policy(config.loadBalancer), prioritySet: prioritySet, seed: seed)
     }
 
-    /// Round robin over routable endpoints; nil when there are none (503 UH).
-    @inline(__always) func pick() -> EndpointRuntime? {
+    /// Envoy's lb_policy; ORIGINAL_DST's CLUSTER_PROVIDED falls back to round robin
+    /// until original-destination capture exists.
+    static func policy(_ balancer: ClusterConfig.LoadBalancer) -> EndpointBalancer.Policy {
+        switch balancer {
+        case .roundRobin, .clusterProvided: return .roundRobin
+        case .leastRequest: return .leastRequest()
+        case .random: return .random
+        case .ringHash: return .ringHash()
+        case .maglev: return .maglev()
+        }
+    }
+
+    /// The endpoint for the next request, or nil when none is usable (503 UH).
+    /// Consistent-hash policies get no request hash yet and pick at random.
+    @inline(__always) func pick(random: inout FastRandom) -> EndpointRuntime? {
         let count = endpoints.count
         guard count > 0 else { return nil }
-        if count == 1 { return endpoints[0] }
-        cursor = cursor &+ 1
-        return endpoints[cursor % count]
+        let endpoints = self.endpoints
+        guard let index = balancer.choose(random: &random, activeRequests: { endpoints[$0].activeRequests }) else { return nil }
+        return endpoints[index]
     }
 }
+
+extension FastRandom: RandomSource {}

@@ -9,6 +9,8 @@ final class EndpointRuntime {
     private(set) var idle: [UpstreamHTTP1Handler] = []
     /// Open connections (idle or leased), for the circuit breaker's max_connections.
     var openConnections = 0
+    /// Exchanges in flight, for the least-request balancer.
+    var activeRequests: UInt64 = 0
 
     init(address: SocketAddress, label: String) {
         self.address = address

@@ -30,13 +30,32 @@ final class WorkerRuntime {
         }
         var rebuilt: [String: ClusterRuntime] = [:]
         for (name, cluster) in config.clusters {
-            let endpoints = (config.endpoints(of: cluster)?.routableEndpoints ?? []).compactMap { endpoint -> EndpointRuntime? in
-                let label = "\(endpoint.host):\(endpoint.port)"
-                if let kept = previous.removeValue(forKey: "\(name)|\(label)") { return kept }
-                guard let address = Self.address(endpoint.host, endpoint.port) else { return nil }
-                return EndpointRuntime(address: address, label: label)
+            var runtimes: [EndpointRuntime] = []
+            var lbEndpoints: [LBEndpoint] = []
+            var localities: [EndpointSet.Locality] = []
+            var localityWeights: [Int: UInt32] = [:]
+            for group in config.endpoints(of: cluster)?.groups ?? [] {
+                let locality = localities.firstIndex(of: group.locality) ?? {
+                    localities.append(group.locality)
+                    return localities.count - 1
+                }()
+                localityWeights[locality] = UInt32(clamping: max(1, group.weight))
+                for endpoint in group.endpoints {
+                    let label = "\(endpoint.host):\(endpoint.port)"
+                    let runtime: EndpointRuntime
+                    if let kept = previous.removeValue(forKey: "\(name)|\(label)") {
+                        runtime = kept
+                    } else {
+                        guard let address = Self.address(endpoint.host, endpoint.port) else { continue }
+                        runtime = EndpointRuntime(address: address, label: label)
+                    }
+                    lbEndpoints.append(LBEndpoint(index: runtimes.count, weight: UInt32(clamping: endpoint.weight), locality: locality,
+                                                  priority: group.priority, health: Self.health(endpoint.health), hashKey: label))
+                    runtimes.append(runtime)
+                }
             }
-            rebuilt[name] = ClusterRuntime(config: cluster, endpoints: endpoints)
+            rebuilt[name] = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
+                                           localityWeights: localityWeights, seed: random.next())
         }
         for endpoint in previous.values { endpoint.closeIdle() }
         clusters = rebuilt
@@ -56,6 +75,15 @@ final class WorkerRuntime {
     func listener(named name: String) -> ListenerRuntime? { listeners[name] }
 
     @inline(__always) func cluster(named name: String) -> ClusterRuntime? { clusters[name] }
+
+    /// EDS health as the balancers' flags.
+    static func health(_ health: EndpointSet.Health) -> EndpointHealth {
+        switch health {
+        case .unknown, .healthy: return .healthy
+        case .degraded: return .degradedEDSHealth
+        case .unhealthy, .draining, .timeout: return .failedEDSHealth
+        }
+    }
 
     static func address(_ host: String, _ port: Int) -> SocketAddress? {
         if let address = try? SocketAddress(ipAddress: host, port: port) { return address }
