@@ -27,13 +27,13 @@ public final class ProxyServer: Sendable {
         self.workers = workers
     }
 
-    /// Binds every HTTP listener that binds to a port. Listeners the proxy cannot
-    /// serve yet (TCP proxy chains) are returned in `skipped`.
+    /// Binds every listener that binds to a port. Listeners the proxy cannot serve
+    /// yet (original-destination capture) are returned in `skipped`.
     public func start(config: ProxyConfig) async throws -> (bound: [BoundListener], skipped: [String]) {
         var bound: [BoundListener] = []
         var skipped: [String] = []
         for listener in config.listeners where listener.bindToPort {
-            guard case .http = listener.chain else {
+            guard !listener.useOriginalDestination else {
                 skipped.append(listener.name)
                 continue
             }
@@ -53,11 +53,14 @@ public final class ProxyServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let worker = workers[ObjectIdentifier(channel.eventLoop)]?.value,
-                          let runtime = worker.listener(named: name) else {
+                    guard let worker = workers[ObjectIdentifier(channel.eventLoop)]?.value else { throw ProxyServerError.noWorker }
+                    if let tcp = worker.tcpListeners[name] {
+                        try channel.pipeline.syncOperations.addHandler(TCPProxyHandler(worker: worker, config: tcp))
+                    } else if let runtime = worker.listener(named: name) {
+                        try channel.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: runtime))
+                    } else {
                         throw ProxyServerError.noWorker
                     }
-                    try channel.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: runtime))
                 }
             }
             .bind(host: listener.host, port: listener.port)

@@ -10,6 +10,7 @@ final class WorkerRuntime {
     private(set) var config: ProxyConfig
     private(set) var clusters: [String: ClusterRuntime] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
+    private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
     var random = FastRandom()
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
@@ -60,6 +61,7 @@ final class WorkerRuntime {
         for endpoint in previous.values { endpoint.closeIdle() }
         clusters = rebuilt
         for listener in config.listeners {
+            if case .tcp(let tcp) = listener.chain { tcpListeners[listener.name] = tcp }
             guard case .http(let http) = listener.chain else { continue }
             let table = config.routeTable(for: http)
             if let live = listeners[listener.name] {
@@ -91,15 +93,17 @@ final class WorkerRuntime {
         return try? SocketAddress.makeAddressResolvingHost(host, port: port)
     }
 
-    /// Opens a connection to an upstream on this worker's event loop.
-    func connect(to endpoint: EndpointRuntime, timeoutNanos: Int64) -> EventLoopFuture<any Channel> {
-        if let connector { return connector(endpoint, timeoutNanos) }
+    /// Opens a connection to an upstream on this worker's event loop, with the
+    /// handler `handler` makes (an HTTP/1.1 upstream by default).
+    func connect(to endpoint: EndpointRuntime, timeoutNanos: Int64,
+                 handler: (@Sendable () -> any ChannelHandler)? = nil) -> EventLoopFuture<any Channel> {
+        if let connector, handler == nil { return connector(endpoint, timeoutNanos) }
         return ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(timeoutNanos > 0 ? timeoutNanos : 5_000_000_000))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHTTP1Handler())
+                    try channel.pipeline.syncOperations.addHandler(handler?() ?? UpstreamHTTP1Handler())
                 }
             }
             .connect(to: endpoint.address)

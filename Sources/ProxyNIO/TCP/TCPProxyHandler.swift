@@ -1,0 +1,131 @@
+import NIOCore
+import ProxyCore
+
+/// Envoy's tcp_proxy for one downstream connection: picks a cluster (weighted) and
+/// an endpoint, connects on the same event loop, then relays bytes both ways with
+/// backpressure. Either side closing closes the other once its bytes are out.
+final class TCPProxyHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let worker: WorkerRuntime
+    let config: TCPProxyConfig
+    private(set) var context: ChannelHandlerContext?
+    private var peer: TCPRelayHandler?
+    /// Bytes read before the upstream connection is up.
+    private var pending: ByteBuffer?
+    private var readPaused = false
+    private var readPending = false
+    private var closed = false
+
+    init(worker: WorkerRuntime, config: TCPProxyConfig) {
+        self.worker = worker
+        self.config = config
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let target = config.target.select(random: worker.random.next())
+        guard let cluster = worker.cluster(named: target.name), let endpoint = cluster.pick(random: &worker.random) else {
+            // Envoy: no cluster (NC) or no healthy upstream (UH): the connection closes.
+            context.close(promise: nil)
+            return
+        }
+        readPaused = true
+        worker.connect(to: endpoint, timeoutNanos: cluster.config.connectTimeoutNanos, handler: { TCPRelayHandler() })
+            .assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    guard !self.closed, let relay = try? channel.pipeline.syncOperations.handler(type: TCPRelayHandler.self) else {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    self.attach(relay)
+                case .failure:
+                    // UF: connect failure closes the downstream connection.
+                    self.context?.close(promise: nil)
+                }
+            }
+        context.fireChannelActive()
+    }
+
+    private func attach(_ relay: TCPRelayHandler) {
+        peer = relay
+        relay.peer = self
+        if let pending {
+            self.pending = nil
+            relay.write(pending)
+            relay.flush()
+        }
+        resumeReading()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        guard let peer else {
+            if pending == nil { pending = buffer } else { pending!.writeBuffer(&buffer) }
+            return
+        }
+        peer.write(buffer)
+        if !peer.isWritable { pauseReading() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        peer?.flush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        peer?.peerClosed()
+        peer = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { peer?.resumeReading() } else { peer?.pauseReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readPaused { readPending = true } else { context.read() }
+    }
+
+    // MARK: used by the upstream relay
+
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    func write(_ buffer: ByteBuffer) {
+        context?.write(wrapOutboundOut(buffer), promise: nil)
+        if context?.channel.isWritable == false { peer?.pauseReading() }
+    }
+
+    func flush() { context?.flush() }
+
+    func pauseReading() { readPaused = true }
+
+    func resumeReading() {
+        guard readPaused else { return }
+        readPaused = false
+        if readPending {
+            readPending = false
+            context?.read()
+        }
+    }
+
+    /// The upstream closed: close once what it sent is written.
+    func peerClosed() {
+        peer = nil
+        guard let context, !closed else { return }
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+}
