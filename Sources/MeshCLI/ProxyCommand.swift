@@ -25,11 +25,15 @@ struct ProxyCommand: AsyncParsableCommand {
 
         Example:
           swiftmesh proxy -c bootstrap.json --concurrency 1 --admin-address 127.0.0.1:15000
+          swiftmesh generate --config examples/ --node ID > node.json && swiftmesh proxy --resources node.json
         """
     )
 
     @Option(name: [.customShort("c"), .customLong("config-path")], help: ArgumentHelp("Envoy bootstrap (JSON).", valueName: "file"))
-    var configPath: String
+    var configPath: String?
+
+    @Option(help: ArgumentHelp("Also run these resources: the output of `swiftmesh generate --type all -o json` (no xDS stream).", valueName: "file"))
+    var resources: String?
 
     @Option(help: "Event-loop threads (Envoy's --concurrency).")
     var concurrency: Int = 1
@@ -39,7 +43,8 @@ struct ProxyCommand: AsyncParsableCommand {
 
     func run() async throws {
         var streams = StandardStreams()
-        var options = ProxyOptions(bootstrapPath: configPath, concurrency: concurrency)
+        guard configPath != nil || resources != nil else { throw ValidationError("give -c BOOTSTRAP and/or --resources FILE") }
+        var options = ProxyOptions(bootstrapPath: configPath, resourcesPath: resources, concurrency: concurrency)
         if let adminAddress {
             guard let colon = adminAddress.lastIndex(of: ":"), let port = Int(adminAddress[adminAddress.index(after: colon)...]) else {
                 throw ValidationError("--admin-address must be ADDR:PORT")

@@ -1,14 +1,18 @@
 /// How `swiftmesh proxy` was asked to run.
 public struct ProxyOptions: Sendable {
-    public var bootstrapPath: String
+    /// Envoy bootstrap (JSON); nil when only `resourcesPath` is given.
+    public var bootstrapPath: String?
+    /// A `swiftmesh generate --type all` dump to run as static resources.
+    public var resourcesPath: String?
     /// Event-loop threads (Envoy's `--concurrency`).
     public var concurrency: Int
     /// Overrides the bootstrap's admin address; port 0 picks one.
     public var adminHost: String?
     public var adminPort: Int?
 
-    public init(bootstrapPath: String, concurrency: Int = 1, adminHost: String? = nil, adminPort: Int? = nil) {
+    public init(bootstrapPath: String?, resourcesPath: String? = nil, concurrency: Int = 1, adminHost: String? = nil, adminPort: Int? = nil) {
         self.bootstrapPath = bootstrapPath
+        self.resourcesPath = resourcesPath
         self.concurrency = concurrency
         self.adminHost = adminHost
         self.adminPort = adminPort

@@ -16,10 +16,12 @@ public enum ProxyProcess {
 
     /// Starts everything, reports through `started`, then waits for cancellation.
     public static func run(_ options: ProxyOptions, started: @Sendable (Started) -> Void) async throws {
-        let bootstrap = try BootstrapDecoder.decode(json: try FileReader.read(options.bootstrapPath))
+        let bootstrap = try options.bootstrapPath.map { try BootstrapDecoder.decode(json: try FileReader.read($0)) } ?? ProxyBootstrap()
+        let resources = try options.resourcesPath.map { try ResourcesDecoder.decode(json: try FileReader.read($0)) } ?? ResourcesDecoder.Resources()
         var warnings = ConversionWarnings()
-        let config = try ProxyConfigBuilder.build(version: "bootstrap", listeners: bootstrap.listeners,
-                                                  clusters: bootstrap.clusters, warnings: &warnings)
+        let config = try ProxyConfigBuilder.build(version: "bootstrap", listeners: bootstrap.listeners + resources.listeners,
+                                                  routes: resources.routes, clusters: bootstrap.clusters + resources.clusters,
+                                                  assignments: resources.endpoints, warnings: &warnings)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.concurrency))
         let server = try await ProxyServer(group: group, config: config)
         let state = AdminState()

@@ -41,7 +41,7 @@ public enum BootstrapDecoder {
         return bootstrap
     }
 
-    private static func list<M: SwiftProtobuf.Message>(_ value: Google_Protobuf_Value?, field: String) throws -> [M] {
+    static func list<M: SwiftProtobuf.Message>(_ value: Google_Protobuf_Value?, field: String) throws -> [M] {
         guard let value else { return [] }
         guard case .listValue(let list)? = value.kind else { throw BootstrapError(field: field, reason: "expected a list") }
         var options = JSONDecodingOptions()
