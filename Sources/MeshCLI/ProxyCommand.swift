@@ -26,6 +26,8 @@ struct ProxyCommand: AsyncParsableCommand {
         Example:
           swiftmesh proxy -c bootstrap.json --concurrency 1 --admin-address 127.0.0.1:15000
           swiftmesh generate --config examples/ --node ID > node.json && swiftmesh proxy --resources node.json
+          swiftmesh proxy --xds-address 127.0.0.1:15010 --node sidecar~127.0.10.1~shop-v1.shop~shop.svc.cluster.local \\
+            --metadata '{"NAMESPACE": "shop", "LABELS": {"app": "shop", "version": "v1"}}'
         """
     )
 
@@ -35,6 +37,15 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also run these resources: the output of `swiftmesh generate --type all -o json` (no xDS stream).", valueName: "file"))
     var resources: String?
 
+    @Option(help: ArgumentHelp("ADS server to take listeners, routes, clusters and endpoints from (plaintext gRPC).", valueName: "addr:port"))
+    var xdsAddress: String?
+
+    @Option(help: ArgumentHelp("Node id sent on ADS (TYPE~IP~ID~DOMAIN).", valueName: "id"))
+    var node: String = ""
+
+    @Option(help: ArgumentHelp("Node metadata sent on ADS, as a JSON object (NAMESPACE, LABELS, ...).", valueName: "json"))
+    var metadata: String?
+
     @Option(help: "Event-loop threads (Envoy's --concurrency).")
     var concurrency: Int = 1
 
@@ -43,8 +54,19 @@ struct ProxyCommand: AsyncParsableCommand {
 
     func run() async throws {
         var streams = StandardStreams()
-        guard configPath != nil || resources != nil else { throw ValidationError("give -c BOOTSTRAP and/or --resources FILE") }
+        guard configPath != nil || resources != nil || xdsAddress != nil else {
+            throw ValidationError("give -c BOOTSTRAP, --resources FILE and/or --xds-address ADDR:PORT")
+        }
         var options = ProxyOptions(bootstrapPath: configPath, resourcesPath: resources, concurrency: concurrency)
+        if let xdsAddress {
+            guard let colon = xdsAddress.lastIndex(of: ":"), let port = Int(xdsAddress[xdsAddress.index(after: colon)...]) else {
+                throw ValidationError("--xds-address must be ADDR:PORT")
+            }
+            options.xdsHost = String(xdsAddress[..<colon])
+            options.xdsPort = port
+            options.nodeID = node
+            options.nodeMetadataJSON = metadata
+        }
         if let adminAddress {
             guard let colon = adminAddress.lastIndex(of: ":"), let port = Int(adminAddress[adminAddress.index(after: colon)...]) else {
                 throw ValidationError("--admin-address must be ADDR:PORT")

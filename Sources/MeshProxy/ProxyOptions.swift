@@ -9,6 +9,12 @@ public struct ProxyOptions: Sendable {
     /// Overrides the bootstrap's admin address; port 0 picks one.
     public var adminHost: String?
     public var adminPort: Int?
+    /// ADS server (plaintext gRPC); nil: static config only.
+    public var xdsHost: String?
+    public var xdsPort: Int?
+    /// Node id (Istio's TYPE~IP~ID~DOMAIN) and metadata (JSON object) sent on ADS.
+    public var nodeID: String = ""
+    public var nodeMetadataJSON: String?
 
     public init(bootstrapPath: String?, resourcesPath: String? = nil, concurrency: Int = 1, adminHost: String? = nil, adminPort: Int? = nil) {
         self.bootstrapPath = bootstrapPath

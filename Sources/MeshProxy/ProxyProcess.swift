@@ -3,6 +3,8 @@ import NIOPosix
 import ProxyCore
 import ProxyNIO
 import ProxyXDSClient
+import SwiftProtobuf
+import XDSAPI
 
 /// Runs the proxy: bootstrap -> ProxyConfig -> listeners and admin on an
 /// event-loop group, until the task is cancelled.
@@ -40,6 +42,23 @@ public enum ProxyProcess {
             for listener in bound { addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)" }
             state.update(config: config, listenerAddresses: addresses, ready: true)
             started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress, warnings: warnings.messages))
+            if let host = options.xdsHost, let port = options.xdsPort {
+                let client = ADSClient(host: host, port: port, node: try node(options),
+                                       store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters))
+                await client.run(apply: { config in
+                    do {
+                        let added = try await server.reconcile(config)
+                        var addresses: [String: String] = [:]
+                        for listener in added {
+                            addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"
+                            StandardError.write("swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
+                        }
+                        state.update(config: config, listenerAddresses: addresses, ready: true)
+                    } catch {
+                        StandardError.write("xds: applying version \(config.version) failed: \(error)")
+                    }
+                }, log: StandardError.write)
+            }
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(3600))
             }
@@ -48,6 +67,15 @@ public enum ProxyProcess {
             throw error
         }
         try await shutdown(server, adminChannel, group)
+    }
+
+    static func node(_ options: ProxyOptions) throws -> Envoy_Config_Core_V3_Node {
+        var node = Envoy_Config_Core_V3_Node()
+        node.id = options.nodeID
+        node.userAgentName = "swiftmesh"
+        if let json = options.nodeMetadataJSON { node.metadata = try Google_Protobuf_Struct(jsonString: json) }
+        if case .stringValue(let namespace)? = node.metadata.fields["NAMESPACE"]?.kind { node.cluster = namespace }
+        return node
     }
 
     private static func shutdown(_ server: ProxyServer, _ admin: (any Channel)?, _ group: MultiThreadedEventLoopGroup) async throws {

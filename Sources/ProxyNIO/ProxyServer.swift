@@ -14,7 +14,8 @@ public final class ProxyServer: Sendable {
 
     private let group: any EventLoopGroup
     private let workers: [ObjectIdentifier: NIOLoopBound<WorkerRuntime>]
-    private let channels = Mutex<[any Channel]>([])
+    /// Bound listeners by name, with the address they were bound for.
+    private let channels = Mutex<[String: (host: String, port: Int, channel: any Channel)]>([:])
 
     public init(group: any EventLoopGroup, config: ProxyConfig) async throws {
         self.group = group
@@ -38,7 +39,7 @@ public final class ProxyServer: Sendable {
                 continue
             }
             let channel = try await bind(listener)
-            channels.withLock { $0.append(channel) }
+            channels.withLock { $0[listener.name] = (listener.host, listener.port, channel) }
             if let address = channel.localAddress { bound.append(BoundListener(name: listener.name, address: address)) }
         }
         return (bound, skipped)
@@ -74,10 +75,35 @@ public final class ProxyServer: Sendable {
         }
     }
 
+    /// Brings bound listeners in line with `config` (xDS updates): applies the
+    /// config on every worker, binds listeners that are new or moved, closes those
+    /// that went. Returns the newly bound ones.
+    public func reconcile(_ config: ProxyConfig) async throws -> [BoundListener] {
+        try await apply(config)
+        let wanted = Dictionary(config.listeners.filter { $0.bindToPort && !$0.useOriginalDestination }.map { ($0.name, $0) },
+                                uniquingKeysWith: { first, _ in first })
+        let stale = channels.withLock { channels -> [any Channel] in
+            var stale: [any Channel] = []
+            for (name, entry) in channels where wanted[name].map({ $0.host != entry.host || $0.port != entry.port }) ?? true {
+                stale.append(entry.channel)
+                channels[name] = nil
+            }
+            return stale
+        }
+        for channel in stale { try? await channel.close() }
+        var bound: [BoundListener] = []
+        for (name, listener) in wanted.sorted(by: { $0.key < $1.key }) where channels.withLock({ $0[name] == nil }) {
+            let channel = try await bind(listener)
+            channels.withLock { $0[name] = (listener.host, listener.port, channel) }
+            if let address = channel.localAddress { bound.append(BoundListener(name: name, address: address)) }
+        }
+        return bound
+    }
+
     public func shutdown() async throws {
         let open = channels.withLock { channels in
             defer { channels.removeAll() }
-            return channels
+            return channels.values.map(\.channel)
         }
         for channel in open { try? await channel.close() }
     }
