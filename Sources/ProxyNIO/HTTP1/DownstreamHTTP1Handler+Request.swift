@@ -114,6 +114,9 @@ extension DownstreamHTTP1Handler {
             guard let endpoint = cluster.pick(random: &worker.random) else { return LocalReply.noHealthyUpstream }
             self.endpoint = endpoint
             endpoint.activeRequests += 1
+            currentCluster = cluster
+            // Not `??`: its autoclosure costs an allocation in unoptimised builds.
+            if let policy = action.retryPolicy { retryPolicy = policy } else { retryPolicy = selection.virtualHost.retryPolicy }
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
             routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()

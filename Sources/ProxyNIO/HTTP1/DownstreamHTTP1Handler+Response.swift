@@ -11,12 +11,15 @@ extension DownstreamHTTP1Handler {
             case .head:
                 let outcome: Result<Bool, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
                     do throws(HTTPParseError) {
-                        let complete = try responseParser.parse(bytes, requestWasHead: requestWasHead, into: &responseHead)
-                        if complete && !responseHead.isInformational { writeResponseHead(bytes) }
-                        return .success(complete)
+                        return .success(try responseParser.parse(bytes, requestWasHead: requestWasHead, into: &responseHead))
                     } catch {
                         return .failure(error)
                     }
+                }
+                if case .success(true) = outcome, !responseHead.isInformational {
+                    // A retriable status is dropped (with its connection) for another attempt.
+                    if policyMayRetry(status: responseHead.status), retryAfterFailure(.response(status: responseHead.status)) { return }
+                    buffer.withUnsafeReadableBytes { writeResponseHead($0) }
                 }
                 switch outcome {
                 case .failure:
@@ -95,6 +98,12 @@ extension DownstreamHTTP1Handler {
             endpoint.activeRequests -= 1
             self.endpoint = nil
         }
+        if retryState != nil, let cluster = currentCluster {
+            retryState!.finish(breaker: &cluster.breaker)
+            retryState = nil
+        }
+        currentCluster = nil
+        retryPolicy = nil
         waitingForConnection = false
         exchangeDeadline = nil
         inExchange = false

@@ -39,6 +39,7 @@ extension DownstreamHTTP1Handler {
             endpoint.openConnections -= 1
             guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
             waitingForConnection = false
+            if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
             pendingUpstream = nil
             // Nothing of the request reached the upstream; an unread body makes the
             // connection unusable for a next request.
@@ -112,6 +113,7 @@ extension DownstreamHTTP1Handler {
                 acquireUpstream(fresh: true)
                 return
             }
+            if retryAfterFailure(.reset(.connectionTermination, requestStarted: true)) { return }
             if case .body = requestPhase { closeAfterResponse = true }
             sendLocalReply(LocalReply.upstreamReset)
         case .idle, .done:

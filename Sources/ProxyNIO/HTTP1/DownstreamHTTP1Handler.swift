@@ -52,6 +52,10 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var selection: RouteTable.Selection?
     var weightedEntry: WeightedClusterEntry?
     var endpoint: EndpointRuntime?
+    var currentCluster: ClusterRuntime?
+    /// The route's (or virtual host's) retry policy; the state exists only after a failure.
+    var retryPolicy: RetryPolicyConfig?
+    var retryState: RetryStateMachine?
     var connectTimeoutNanos: Int64 = 0
     var routeTimeoutNanos: Int64 = 0
     var upstream: UpstreamHTTP1Handler?

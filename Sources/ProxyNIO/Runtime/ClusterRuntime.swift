@@ -10,12 +10,20 @@ final class ClusterRuntime {
     /// Index = `LBEndpoint.index`.
     let endpoints: [EndpointRuntime]
     private var balancer: EndpointBalancer
+    /// This worker's share of the cluster's circuit breaker (retries only, for now).
+    var breaker: CircuitBreaker
 
     init(config: ClusterConfig, endpoints: [EndpointRuntime], lbEndpoints: [LBEndpoint], localityWeights: [Int: UInt32], seed: UInt64) {
         self.config = config
         self.endpoints = endpoints
         let prioritySet = PrioritySet(endpoints: lbEndpoints, localityWeights: localityWeights)
         balancer = EndpointBalancer(policy: Self.policy(config.loadBalancer), prioritySet: prioritySet, seed: seed)
+        var thresholds = CircuitBreakerThresholds()
+        thresholds.maxConnections = config.thresholds.maxConnections
+        thresholds.maxPendingRequests = config.thresholds.maxPendingRequests
+        thresholds.maxRequests = config.thresholds.maxRequests
+        thresholds.maxRetries = config.thresholds.maxRetries
+        breaker = CircuitBreaker(defaultPriority: thresholds)
     }
 
     /// Envoy's lb_policy; ORIGINAL_DST's CLUSTER_PROVIDED falls back to round robin
@@ -38,6 +46,21 @@ final class ClusterRuntime {
         let endpoints = self.endpoints
         guard let index = balancer.choose(random: &random, activeRequests: { endpoints[$0].activeRequests }) else { return nil }
         return endpoints[index]
+    }
+
+    /// A pick for a retry: endpoints in `avoid` are re-drawn up to `attempts` times
+    /// (Envoy's previous_hosts predicate with host_selection_retry_max_attempts).
+    func pick(random: inout FastRandom, avoiding avoid: [Int], attempts: Int) -> EndpointRuntime? {
+        guard !endpoints.isEmpty else { return nil }
+        let endpoints = self.endpoints
+        let context = HostSelectionContext(hostSelectionRetryCount: avoid.isEmpty ? 0 : attempts)
+        guard let index = balancer.choose(context: context, random: &random, activeRequests: { endpoints[$0].activeRequests },
+                                          rejecting: { avoid.contains($0.index) }) else { return nil }
+        return endpoints[index]
+    }
+
+    func index(of endpoint: EndpointRuntime) -> Int {
+        endpoints.firstIndex { $0 === endpoint } ?? -1
     }
 }
 

@@ -1,5 +1,6 @@
 import CProxyMallocCounter
 import NIOCore
+import ProxyCore
 import Testing
 @testable import ProxyNIO
 
@@ -40,6 +41,32 @@ import Testing
         print("forwarding path (timeout \(timeoutNanos) ns): \(count) mallocs for \(Self.requests) requests (\(perRequest) per request)")
         #expect(proxy.upstreams.count == 1)
         #expect(perRequest <= Self.limitPerRequest)
+    }
+
+    /// Istio puts a retry policy on every route: on the success path it must cost
+    /// nothing (retry state is only created after a failure).
+    @Test func aRetryPolicyCostsNothingUntilSomethingFails() throws {
+        guard swiftmesh_malloc_counter_available() == 1 else { return }
+        func count(retry: RetryPolicyConfig?) throws -> Int {
+            let route = RouteEntry(name: "r", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
+                                   action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0, retryPolicy: retry)))
+            let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route]))
+            let request = ByteBuffer(string: "GET / HTTP/1.1\r\nHost: svc\r\n\r\n")
+            let response = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            func roundTrip() throws {
+                try proxy.downstream.writeInbound(request)
+                while try proxy.upstreams[0].readOutbound(as: ByteBuffer.self) != nil {}
+                try proxy.upstreams[0].writeInbound(response)
+                while try proxy.downstream.readOutbound(as: ByteBuffer.self) != nil {}
+            }
+            for _ in 0..<100 { try roundTrip() }
+            swiftmesh_malloc_counter_start()
+            for _ in 0..<Self.requests { try roundTrip() }
+            return swiftmesh_malloc_counter_stop()
+        }
+        let without = try count(retry: nil)
+        let with = try count(retry: RetryTests.istioDefault)
+        #expect(with <= without + Self.requests / 100)
     }
 
     @Test func counterSeesAllocations() throws {

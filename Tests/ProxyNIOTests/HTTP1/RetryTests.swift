@@ -1,0 +1,62 @@
+import NIOCore
+import NIOEmbedded
+import ProxyCore
+import Testing
+@testable import ProxyNIO
+
+/// Istio's default retry policy on the forwarding path: connect failures and 503s
+/// are retried (after Envoy's backoff) on other endpoints, twice at most.
+@Suite struct RetryTests {
+    static let istioDefault = RetryPolicyConfig(retryOn: [.connectFailure, .refusedStream, .unavailable, .cancelled, .retriableStatusCodes],
+                                                numRetries: 2, retriableStatusCodes: [503], hostSelectionRetryMaxAttempts: 5,
+                                                avoidPreviousHosts: true)
+
+    func proxy(endpoints: Int = 2) throws -> EmbeddedProxy {
+        let route = RouteEntry(name: "retrying", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
+                               action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0, retryPolicy: Self.istioDefault)))
+        let list = (0..<endpoints).map { EndpointSet.Endpoint(host: "127.0.0.1", port: 9001 + $0) }
+        return try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route], endpoints: list))
+    }
+
+    @Test func a503IsRetriedOnAnotherEndpoint() throws {
+        let proxy = try proxy()
+        try proxy.send("GET /r HTTP/1.1\r\nHost: svc\r\n\r\n")
+        try proxy.respond("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy")
+        #expect(try proxy.received() == "")
+        proxy.loop.advanceTime(by: .milliseconds(300))
+        #expect(proxy.upstreams.count == 2)
+        #expect(proxy.upstreams[0].remoteAddress?.port != proxy.upstreams[1].remoteAddress?.port)
+        #expect(try proxy.upstreamReceived(1).hasPrefix("GET /r HTTP/1.1\r\n"))
+        try proxy.respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", upstream: 1)
+        #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    }
+
+    @Test func retriesRunOutAndTheLast503GoesThrough() throws {
+        let proxy = try proxy()
+        try proxy.send("GET /r HTTP/1.1\r\nHost: svc\r\n\r\n")
+        for attempt in 0..<3 {
+            proxy.loop.advanceTime(by: .milliseconds(300))
+            #expect(proxy.upstreams.count == attempt + 1)
+            try proxy.respond("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n", upstream: attempt)
+        }
+        #expect(try proxy.received() == "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+    }
+
+    @Test func connectFailuresAreRetriedThenAnswered503() throws {
+        let proxy = try proxy()
+        proxy.upstreamReachable = false
+        try proxy.send("GET / HTTP/1.1\r\nHost: svc\r\n\r\n")
+        proxy.loop.advanceTime(by: .seconds(1))
+        let response = try proxy.received()
+        #expect(response.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
+        #expect(response.hasSuffix("remote connection failure"))
+    }
+
+    @Test func requestsWithBodiesAreNotRetried() throws {
+        let proxy = try proxy()
+        try proxy.send("POST / HTTP/1.1\r\nHost: svc\r\nContent-Length: 2\r\n\r\nhi")
+        try proxy.respond("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+        #expect(try proxy.received() == "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+        #expect(proxy.upstreams.count == 1)
+    }
+}
