@@ -26,11 +26,15 @@ public struct HTTPConnectionConfig: Sendable {
     public var proxy100Continue: Bool
     public var normalizePath: Bool
     public var mergeSlashes: Bool
+    /// Envoy answers HTTP/1.0 with 426 unless `http_protocol_options.accept_http_10`.
+    public var acceptHTTP10: Bool
+    /// Host for HTTP/1.0 requests without one (`default_host_for_http_10`).
+    public var defaultHostForHTTP10: String
 
     public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
                 useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,
                 streamIdleTimeoutNanos: Int64 = 300_000_000_000, requestTimeoutNanos: Int64 = 0, proxy100Continue: Bool = false,
-                normalizePath: Bool = false, mergeSlashes: Bool = false) {
+                normalizePath: Bool = false, mergeSlashes: Bool = false, acceptHTTP10: Bool = false, defaultHostForHTTP10: String = "") {
         self.statPrefix = statPrefix
         self.routes = routes
         self.codec = codec
@@ -43,5 +47,7 @@ public struct HTTPConnectionConfig: Sendable {
         self.proxy100Continue = proxy100Continue
         self.normalizePath = normalizePath
         self.mergeSlashes = mergeSlashes
+        self.acceptHTTP10 = acceptHTTP10
+        self.defaultHostForHTTP10 = defaultHostForHTTP10
     }
 }

@@ -66,6 +66,11 @@ extension DownstreamHTTP1Handler {
         exchangeID &+= 1
         inExchange = true
         requestWasHead = requestHead.isHead
+        if requestHead.version == .http10 && !listener.http.acceptHTTP10 {
+            closeAfterResponse = true
+            sendLocalReply(LocalReply.upgradeRequired)
+            return false
+        }
         closeAfterResponse = requestHead.wantsClose
         responseFlags = []
         responseStarted = false

@@ -36,8 +36,13 @@ struct LocalReply {
     static let upstreamTimeout = LocalReply(status: 504, text: "upstream request timeout", flags: .upstreamRequestTimeout)
 
     static func protocolError(_ error: HTTPParseError) -> LocalReply {
-        LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
+        // Envoy's connection manager rejects a missing Host with an empty 400; codec
+        // errors carry the reason phrase.
+        if error == .badRequest("missing host header") { return LocalReply(status: 400, body: [], flags: .downstreamProtocolError) }
+        return LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
     }
+
+    static let upgradeRequired = LocalReply(status: 426, text: "Upgrade Required", flags: .downstreamProtocolError)
 
     static let continueBuffer = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
 
@@ -55,9 +60,12 @@ struct LocalReply {
         let scheme = redirect.scheme ?? originalScheme
         var location = Array(scheme.utf8) + Array("://".utf8)
         location += redirect.host.map { Array($0.utf8) } ?? Array(host)
+        // Envoy keeps the request's port unless it is the default one of the scheme
+        // being left (http://h:80 -> https://h).
+        let defaultPort = Array((originalScheme == "https" ? "443" : "80").utf8)
         if let newPort = redirect.port {
             location += Array(":\(newPort)".utf8)
-        } else if !port.isEmpty && scheme == originalScheme {
+        } else if !port.isEmpty && (scheme == originalScheme || Array(port) != defaultPort) {
             location += [UInt8(ascii: ":")] + Array(port)
         }
         let path = Array(request.pathBytes)

@@ -91,6 +91,11 @@ public enum ListenerConverter {
         if manager.hasRequestTimeout { config.requestTimeoutNanos = ProtoValues.nanos(manager.requestTimeout) }
         if manager.proxy100Continue { throw scope.child("proxy_100_continue").unsupported("proxying 100-continue") }
         if manager.xffNumTrustedHops > 0 { throw scope.child("xff_num_trusted_hops").unsupported("trusted XFF hops") }
+        config.acceptHTTP10 = manager.httpProtocolOptions.acceptHTTP10
+        config.defaultHostForHTTP10 = manager.httpProtocolOptions.defaultHostForHTTP10
+        if !config.defaultHostForHTTP10.isEmpty {
+            throw scope.child("http_protocol_options.default_host_for_http_10").unsupported("a default host for HTTP/1.0")
+        }
         config.normalizePath = manager.hasNormalizePath && manager.normalizePath.value
         config.mergeSlashes = manager.mergeSlashes
         if config.normalizePath || config.mergeSlashes {

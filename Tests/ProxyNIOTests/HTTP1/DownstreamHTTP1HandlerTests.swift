@@ -65,8 +65,15 @@ import Testing
         #expect(!proxy.downstream.isActive)
     }
 
-    @Test func http10GetsItsOwnVersionUpstreamAndCloses() throws {
+    @Test func http10IsRefusedWith426LikeEnvoyByDefault() throws {
         let proxy = try EmbeddedProxy()
+        try proxy.send("GET / HTTP/1.0\r\nHost: svc\r\n\r\n")
+        #expect(try proxy.received() == "HTTP/1.1 426 Upgrade Required\r\ncontent-length: 16\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nUpgrade Required")
+        #expect(proxy.upstreams.isEmpty)
+    }
+
+    @Test func http10GetsItsOwnVersionUpstreamAndCloses() throws {
+        let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(acceptHTTP10: true))
         try proxy.send("GET / HTTP/1.0\r\n\r\n")
         #expect(try proxy.upstreamReceived() == "GET / HTTP/1.0\r\nx-forwarded-proto: http\r\n\r\n")
         try proxy.respond("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx")
@@ -170,7 +177,9 @@ import Testing
         try proxy.send("GET /teapot HTTP/1.1\r\nHost: svc:8080\r\n\r\n")
         #expect(try proxy.received() == "HTTP/1.1 418 Unknown\r\ncontent-length: 15\r\ncontent-type: text/plain\r\n\r\nshort and stout")
         try proxy.send("GET /old/page?q=1 HTTP/1.1\r\nHost: svc:8080\r\n\r\n")
-        #expect(try proxy.received() == "HTTP/1.1 308 Permanent Redirect\r\nlocation: https://svc/new/page?q=1\r\ncontent-length: 0\r\n\r\n")
+        #expect(try proxy.received() == "HTTP/1.1 308 Permanent Redirect\r\nlocation: https://svc:8080/new/page?q=1\r\ncontent-length: 0\r\n\r\n")
+        try proxy.send("GET /old HTTP/1.1\r\nHost: svc:80\r\n\r\n")
+        #expect(try proxy.received() == "HTTP/1.1 308 Permanent Redirect\r\nlocation: https://svc/new\r\ncontent-length: 0\r\n\r\n")
         #expect(proxy.upstreams.isEmpty)
     }
 
