@@ -9,7 +9,9 @@ import Testing
 /// config sets, what the upstream received). Skipped when no Envoy binary is
 /// found (ENVOY_BIN, or the repository's .venv from TOOLCHAIN.md).
 @Suite(.serialized) struct DataPlaneDifferentialTests {
-    /// Requests and the response headers compared for each.
+    /// Requests and the response headers compared for each. Known, deliberate
+    /// difference (not listed): a folded header line (obs-fold) is refused with 400
+    /// where Envoy's parser unfolds it; RFC 9112 §5.2 allows both.
     static let scenarios: [(name: String, request: String, headers: [String])] = [
         ("upstream", "GET /plain?x=1 HTTP/1.1\r\nHost: svc\r\n\r\n", ["x-upstream", "x-drop-me"]),
         ("host with port", "GET / HTTP/1.1\r\nHost: svc:8080\r\n\r\n", []),
@@ -33,6 +35,9 @@ import Testing
         ("content-length and chunked", "POST / HTTP/1.1\r\nHost: svc\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", []),
         ("bad header name", "GET / HTTP/1.1\r\nHost: svc\r\nBad Header: x\r\n\r\n", []),
         ("missing host", "GET / HTTP/1.1\r\n\r\n", []),
+        ("absolute-form target", "GET http://svc/abs HTTP/1.1\r\nHost: other\r\n\r\n", []),
+        ("unsupported transfer coding", "POST / HTTP/1.1\r\nHost: svc\r\nTransfer-Encoding: gzip\r\n\r\n", []),
+        ("headers too large", "GET / HTTP/1.1\r\nHost: svc\r\nX-Big: " + String(repeating: "a", count: 70 * 1024) + "\r\n\r\n", []),
     ]
 
     static func envoyBinary() -> String? {
