@@ -13,13 +13,14 @@ enum TrafficPolicyApplier {
         applyLoadBalancer(policy.loadBalancer, to: &cluster)
         applyLocalityWeighting(policy, to: &cluster)
         applyConnectionPool(policy.connectionPool, to: &cluster)
-        if let outliers = policy.outlierDetection { cluster.outlierDetection = outlierDetection(outliers) }
+        if let outliers = policy.outlierDetection { applyOutlierDetection(outliers, to: &cluster) }
         if let tls = policy.tls, let socket = UpstreamTLS.transportSocket(tls, defaultSNI: sni) { cluster.transportSocket = socket }
     }
 
+    /// Istio's `applyLoadBalancer`: consistent hashing, else the simple policy, with
+    /// LEAST_REQUEST (Istio's default since 1.14) when none is given.
     static func applyLoadBalancer(_ settings: LoadBalancerSettings?, to cluster: inout Envoy_Config_Cluster_V3_Cluster) {
-        guard let settings else { return }
-        if let hash = settings.consistentHash {
+        if let hash = settings?.consistentHash {
             if let maglev = hash.maglev {
                 cluster.lbPolicy = .maglev
                 var config = Envoy_Config_Cluster_V3_Cluster.MaglevLbConfig()
@@ -32,14 +33,14 @@ enum TrafficPolicyApplier {
                 cluster.ringHashLbConfig = config
             }
         } else {
-            switch settings.simple {
-            case .leastConn?, .leastRequest?: cluster.lbPolicy = .leastRequest
+            switch settings?.simple {
+            case .roundRobin?: cluster.lbPolicy = .roundRobin
             case .random?: cluster.lbPolicy = .random
             case .passthrough?:
                 cluster.type = .originalDst
                 cluster.lbPolicy = .clusterProvided
                 cluster.clearEdsClusterConfig()
-            default: cluster.lbPolicy = .roundRobin
+            default: cluster.lbPolicy = .leastRequest
             }
         }
     }
@@ -80,32 +81,5 @@ enum TrafficPolicyApplier {
         } else if pool?.http?.h2UpgradePolicy == .upgrade {
             UpstreamProtocol.setHTTP2(on: &cluster)
         }
-    }
-
-    static func outlierDetection(_ settings: OutlierDetection) -> Envoy_Config_Cluster_V3_OutlierDetection {
-        var outliers = Envoy_Config_Cluster_V3_OutlierDetection()
-        // Istio: consecutive5xxErrors (or the deprecated consecutiveErrors) counts 5xx;
-        // 0 disables that detector.
-        if let errors = settings.consecutive5xxErrors ?? settings.consecutiveErrors {
-            outliers.consecutive5Xx = Proto.uint32(errors)
-            outliers.enforcingConsecutive5Xx = Proto.uint32(errors > 0 ? 100 : 0)
-        } else {
-            outliers.enforcingConsecutive5Xx = Proto.uint32(0)
-        }
-        if let gateway = settings.consecutiveGatewayErrors {
-            outliers.consecutiveGatewayFailure = Proto.uint32(gateway)
-            outliers.enforcingConsecutiveGatewayFailure = Proto.uint32(gateway > 0 ? 100 : 0)
-        }
-        if settings.splitExternalLocalOriginErrors == true {
-            outliers.splitExternalLocalOriginErrors = true
-            if let local = settings.consecutiveLocalOriginFailures {
-                outliers.consecutiveLocalOriginFailure = Proto.uint32(local)
-                outliers.enforcingConsecutiveLocalOriginFailure = Proto.uint32(100)
-            }
-        }
-        if let interval = settings.interval, let value = try? GoDuration.parse(interval) { outliers.interval = Proto.duration(nanoseconds: value) }
-        if let base = settings.baseEjectionTime, let value = try? GoDuration.parse(base) { outliers.baseEjectionTime = Proto.duration(nanoseconds: value) }
-        if let percent = settings.maxEjectionPercent { outliers.maxEjectionPercent = Proto.uint32(percent) }
-        return outliers
     }
 }

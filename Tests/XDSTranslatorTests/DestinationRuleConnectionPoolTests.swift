@@ -127,19 +127,15 @@ import XDSAPI
     @Test func outlierDetectionDisablesSuccessRateAndThePanicThreshold() throws {
         // Istio: enforcing_success_rate 0 always; healthy_panic_threshold = minHealthPercent (0 by default).
         let c = try cluster("  trafficPolicy: {outlierDetection: {consecutive5xxErrors: 1, interval: 1s, baseEjectionTime: 30s}}\n")
-        withKnownIssue("outlierDetection: Istio sets enforcing_success_rate 0 and common_lb_config.healthy_panic_threshold 0; we leave Envoy's defaults (100 %, 50 %)") {
-            #expect(c.outlierDetection.hasEnforcingSuccessRate && c.outlierDetection.enforcingSuccessRate.value == 0)
-            #expect(c.commonLbConfig.hasHealthyPanicThreshold && c.commonLbConfig.healthyPanicThreshold.value == 0)
-        }
+        #expect(c.outlierDetection.hasEnforcingSuccessRate && c.outlierDetection.enforcingSuccessRate.value == 0)
+        #expect(c.commonLbConfig.hasHealthyPanicThreshold && c.commonLbConfig.healthyPanicThreshold.value == 0)
     }
 
     @Test func unsetConsecutive5xxKeepsEnvoysDefaultDetector() throws {
         // Istio leaves consecutive_5xx unset (Envoy: 5, enforced 100 %) when the rule does not set it.
         let o = try cluster("  trafficPolicy: {outlierDetection: {interval: 1s, baseEjectionTime: 30s}}\n").outlierDetection
         #expect(seconds(o.interval) == 1)
-        withKnownIssue("outlierDetection without consecutive5xxErrors: Istio keeps Envoy's 5-error detector; we set enforcing_consecutive_5xx 0 and disable it") {
-            #expect(!o.hasEnforcingConsecutive5Xx || o.enforcingConsecutive5Xx.value == 100)
-        }
+        #expect(!o.hasEnforcingConsecutive5Xx || o.enforcingConsecutive5Xx.value == 100)
     }
 
     @Test func subsetInheritsTheTopLevelPoolAndOverridesItsOwn() throws {

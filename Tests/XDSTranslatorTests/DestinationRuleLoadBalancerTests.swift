@@ -33,10 +33,8 @@ import XDSAPI
         let resources = try F.translate("")
         let plain = try resources.cluster(ratings)
         let withRule = try F.translate(F.ratingsDR("  trafficPolicy: {connectionPool: {tcp: {maxConnections: 5}}}\n")).cluster(ratings)
-        withKnownIssue("default lb_policy: Istio emits LEAST_REQUEST; we leave ROUND_ROBIN") {
-            #expect(plain.lbPolicy == .leastRequest)
-            #expect(withRule.lbPolicy == .leastRequest)
-        }
+        #expect(plain.lbPolicy == .leastRequest)
+        #expect(withRule.lbPolicy == .leastRequest)
     }
 
     @Test func consistentHashByHeader() throws {
