@@ -28,7 +28,7 @@ enum RouteMatchTranslator {
         match.queryParameters = (request.queryParams ?? [:]).sorted(by: { $0.key < $1.key }).map { name, value in
             var parameter = Envoy_Config_Route_V3_QueryParameterMatcher()
             parameter.name = name
-            if let exact = value.exact, exact.isEmpty {
+            if isCatchAll(value) || value.exact == "" {
                 parameter.presentMatch = true
             } else {
                 parameter.stringMatch = stringMatcher(value)
@@ -38,15 +38,25 @@ enum RouteMatchTranslator {
         return match
     }
 
-    /// An empty StringMatch (or `regex: "*"` in withoutHeaders) means "present".
+    /// Istio's catch-all StringMatch: empty, `prefix: ""` or `regex: "*"` means
+    /// "present" (Envoy rejects an empty StringMatcher or prefix).
+    static func isCatchAll(_ value: StringMatch) -> Bool {
+        if value.exact != nil { return false }
+        if let prefix = value.prefix { return prefix.isEmpty }
+        return value.regex == nil || value.regex == "*"
+    }
+
+    /// An inverted value matcher (withoutHeaders) also matches requests without the
+    /// header, as Istio's `treat_missing_header_as_empty`.
     static func header(_ name: String, _ value: StringMatch, invert: Bool) -> Envoy_Config_Route_V3_HeaderMatcher {
         var header = Envoy_Config_Route_V3_HeaderMatcher()
         header.name = name
         header.invertMatch = invert
-        if value.exact == nil && value.prefix == nil && (value.regex == nil || value.regex == "*") {
+        if isCatchAll(value) {
             header.presentMatch = true
         } else {
             header.stringMatch = stringMatcher(value)
+            if invert { header.treatMissingHeaderAsEmpty = true }
         }
         return header
     }

@@ -100,9 +100,7 @@ import XDSAPI
         let header = try #require(r[0].match.header("x-canary"))
         #expect(header.invertMatch)
         #expect(header.stringMatch.exact == "true")
-        withKnownIssue("withoutHeaders: Istio sets treat_missing_header_as_empty on inverted value matchers") {
-            #expect(header.treatMissingHeaderAsEmpty)
-        }
+        #expect(header.treatMissingHeaderAsEmpty)
     }
 
     @Test func queryParamsMatchExactAndRegex() throws {
@@ -127,9 +125,7 @@ import XDSAPI
             route: [{destination: {host: reviews, subset: v2}}]
         """)
         let param = try #require(r.first?.match.queryParameters.first)
-        withKnownIssue("queryParams {}: Istio emits present_match; we emit an empty StringMatcher (Envoy rejects it)") {
-            #expect(param.presentMatch)
-        }
+        #expect(param.presentMatch)
     }
 
     @Test func severalMatchesBecomeOneRouteEachWithTheSameAction() throws {
