@@ -19,8 +19,11 @@ struct HTTPRouteTranslator {
             var route = Envoy_Config_Route_V3_Route()
             route.name = rule.name ?? "\(vsNamespace)/\(vsName).\(index)"
             route.match = match
-            applyAction(rule, to: &route, match: matches.first)
+            applyAction(rule, to: &route)
             HeaderOperations.apply(rule.headers, to: &route)
+            if let only = rule.route?.first, rule.route?.count == 1, case .route? = route.action {
+                HeaderOperations.apply(only.headers, to: &route)
+            }
             RouteFilters.apply(rule, to: &route)
             var decorator = Envoy_Config_Route_V3_Decorator()
             decorator.operation = "\(vsName).\(vsNamespace):\(context.listenerPort)/*"
@@ -35,7 +38,7 @@ struct HTTPRouteTranslator {
         return match
     }
 
-    func applyAction(_ rule: HTTPRoute, to route: inout Envoy_Config_Route_V3_Route, match: HTTPMatchRequest?) {
+    func applyAction(_ rule: HTTPRoute, to route: inout Envoy_Config_Route_V3_Route) {
         if let redirect = rule.redirect {
             route.redirect = RedirectTranslator.redirect(redirect)
             return
@@ -55,6 +58,6 @@ struct HTTPRouteTranslator {
             route.directResponse = direct
             return
         }
-        route.route = RouteActionTranslator(context: context, vsNamespace: vsNamespace).action(rule, match: match)
+        route.route = RouteActionTranslator(context: context, vsNamespace: vsNamespace).action(rule)
     }
 }

@@ -8,6 +8,10 @@ enum RedirectTranslator {
         if let authority = redirect.authority { action.hostRedirect = authority }
         if let port = redirect.port { action.portRedirect = UInt32(port) }
         if let scheme = redirect.scheme { action.schemeRedirect = scheme }
+        // As Istio: no explicit :80 for http or :443 for https.
+        if (action.portRedirect == 80 && redirect.scheme == "http") || (action.portRedirect == 443 && redirect.scheme == "https") {
+            action.portRedirect = 0
+        }
         switch redirect.redirectCode ?? 301 {
         case 302: action.responseCode = .found
         case 303: action.responseCode = .seeOther

@@ -11,16 +11,17 @@ struct RouteActionTranslator {
     /// Istio's default when a route sets no retries.
     static let defaultRetryOn = "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes"
 
-    func action(_ rule: HTTPRoute, match: HTTPMatchRequest?) -> Envoy_Config_Route_V3_RouteAction {
+    func action(_ rule: HTTPRoute) -> Envoy_Config_Route_V3_RouteAction {
         var action = Envoy_Config_Route_V3_RouteAction()
         let destinations = rule.route ?? []
-        if destinations.count == 1, let destination = destinations[0].destination, destinations[0].headers == nil {
+        if destinations.count == 1, let destination = destinations[0].destination {
+            // Istio: one destination is a plain `cluster`; its headers go on the route.
             action.cluster = context.clusterName(for: destination, from: vsNamespace)
         } else {
             var weighted = Envoy_Config_Route_V3_WeightedCluster()
             weighted.clusters = destinations.compactMap { target -> Envoy_Config_Route_V3_WeightedCluster.ClusterWeight? in
                 guard let destination = target.destination else { return nil }
-                let weight = destinations.count == 1 ? 100 : (target.weight ?? 0)
+                let weight = target.weight ?? 0
                 guard weight > 0 else { return nil }
                 var cluster = Envoy_Config_Route_V3_WeightedCluster.ClusterWeight()
                 cluster.name = context.clusterName(for: destination, from: vsNamespace)
@@ -32,14 +33,18 @@ struct RouteActionTranslator {
         }
         // Istio disables Envoy's 15 s default: no timeout unless the route sets one.
         action.timeout = Proto.duration(nanoseconds: rule.timeout.flatMap { try? GoDuration.parse($0) } ?? 0)
-        if let policy = retryPolicy(rule.retries) { action.retryPolicy = policy }
-        applyRewrite(rule.rewrite, match: match, to: &action)
+        let hash = hashPolicies(for: destinations.first?.destination)
+        if let hash { action.hashPolicy = hash }
+        if let policy = retryPolicy(rule.retries, consistentHash: hash != nil) { action.retryPolicy = policy }
+        applyRewrite(rule.rewrite, to: &action)
         action.requestMirrorPolicies = mirrors(rule)
-        if let hash = hashPolicies(for: destinations.first?.destination) { action.hashPolicy = hash }
         return action
     }
 
-    func retryPolicy(_ retries: HTTPRetry?) -> Envoy_Config_Route_V3_RetryPolicy? {
+    /// Istio's `retry.ConvertPolicy`: retries elsewhere prefer hosts not yet tried
+    /// (previous_hosts), except under consistent hashing, which must stay on its
+    /// host; `retryIgnorePreviousHosts` decides when set.
+    func retryPolicy(_ retries: HTTPRetry?, consistentHash: Bool) -> Envoy_Config_Route_V3_RetryPolicy? {
         let attempts = retries?.attempts ?? 2
         guard attempts > 0 else { return nil }
         var policy = Envoy_Config_Route_V3_RetryPolicy()
@@ -56,10 +61,12 @@ struct RouteActionTranslator {
         policy.retryOn = retryOn
         policy.retriableStatusCodes = codes
         if let perTry = retries?.perTryTimeout, let value = try? GoDuration.parse(perTry) { policy.perTryTimeout = Proto.duration(nanoseconds: value) }
-        var predicate = Envoy_Config_Route_V3_RetryPolicy.RetryHostPredicate()
-        predicate.name = "envoy.retry_host_predicates.previous_hosts"
-        predicate.typedConfig = Proto.any(Envoy_Extensions_Retry_Host_PreviousHosts_V3_PreviousHostsPredicate())
-        policy.retryHostPredicate = [predicate]
+        if retries?.retryIgnorePreviousHosts ?? !consistentHash {
+            var predicate = Envoy_Config_Route_V3_RetryPolicy.RetryHostPredicate()
+            predicate.name = "envoy.retry_host_predicates.previous_hosts"
+            predicate.typedConfig = Proto.any(Envoy_Extensions_Retry_Host_PreviousHosts_V3_PreviousHostsPredicate())
+            policy.retryHostPredicate = [predicate]
+        }
         policy.hostSelectionRetryMaxAttempts = 5
         if retries?.retryRemoteLocalities == true {
             // Istio: after two attempts in a priority (locality), move to the next one.
@@ -73,18 +80,12 @@ struct RouteActionTranslator {
         return policy
     }
 
-    func applyRewrite(_ rewrite: HTTPRewrite?, match: HTTPMatchRequest?, to action: inout Envoy_Config_Route_V3_RouteAction) {
+    func applyRewrite(_ rewrite: HTTPRewrite?, to action: inout Envoy_Config_Route_V3_RouteAction) {
         guard let rewrite else { return }
         if let authority = rewrite.authority { action.hostRewriteLiteral = authority }
-        if let uri = rewrite.uri {
-            if let exact = match?.uri?.exact {
-                action.regexRewrite = substitution("^" + RegexEscaping.escape(exact) + "$", uri)
-            } else if let regex = match?.uri?.regex {
-                action.regexRewrite = substitution(regex, uri)
-            } else {
-                action.prefixRewrite = uri
-            }
-        }
+        // Istio: always prefix_rewrite. Envoy swaps the matched prefix, or the whole
+        // path for exact and regex matches (honouring case_sensitive).
+        if let uri = rewrite.uri { action.prefixRewrite = uri }
         if let regex = rewrite.uriRegexRewrite, let pattern = regex.match {
             action.regexRewrite = substitution(pattern, regex.rewrite ?? "")
         }
@@ -103,59 +104,17 @@ struct RouteActionTranslator {
         for mirror in rule.mirrors ?? [] {
             if let destination = mirror.destination { result.append((destination, mirror.percentage?.value)) }
         }
-        return result.map { destination, percentage in
+        // Istio: 100 % unless given, none at an explicit 0 %, and mirrored requests
+        // never start sampled traces.
+        return result.compactMap { destination, percentage in
+            guard (percentage ?? 100) > 0 else { return nil }
             var policy = Envoy_Config_Route_V3_RouteAction.RequestMirrorPolicy()
             policy.cluster = context.clusterName(for: destination, from: vsNamespace)
             var fraction = Envoy_Config_Core_V3_RuntimeFractionalPercent()
             fraction.defaultValue = Proto.percent(percentage ?? 100)
             policy.runtimeFraction = fraction
+            policy.traceSampled = Proto.bool(false)
             return policy
         }
-    }
-
-    /// Consistent hashing comes from the destination's DestinationRule.
-    func hashPolicies(for destination: Destination?) -> [Envoy_Config_Route_V3_RouteAction.HashPolicy]? {
-        guard let destination, let host = destination.host else { return nil }
-        let hostname = context.snapshot.registry.resolve(host, from: vsNamespace)?.hostname ?? context.snapshot.fqdn(host, in: vsNamespace)
-        let rule = context.snapshot.destinationRule(for: hostname, from: context.proxy.namespace)
-        var hash = rule?.spec.trafficPolicy?.loadBalancer?.consistentHash
-        if let subset = destination.subset, let subsetHash = rule?.spec.subsets?.first(where: { $0.name == subset })?.trafficPolicy?.loadBalancer?.consistentHash {
-            hash = subsetHash
-        }
-        guard let hash else { return nil }
-        var policy = Envoy_Config_Route_V3_RouteAction.HashPolicy()
-        if let header = hash.httpHeaderName {
-            var value = Envoy_Config_Route_V3_RouteAction.HashPolicy.Header()
-            value.headerName = header
-            policy.header = value
-        } else if let cookie = hash.httpCookie {
-            var value = Envoy_Config_Route_V3_RouteAction.HashPolicy.Cookie()
-            value.name = cookie.name ?? ""
-            if let path = cookie.path { value.path = path }
-            if let ttl = cookie.ttl, let nanos = try? GoDuration.parse(ttl) { value.ttl = Proto.duration(nanoseconds: nanos) }
-            policy.cookie = value
-        } else if hash.useSourceIp == true {
-            var value = Envoy_Config_Route_V3_RouteAction.HashPolicy.ConnectionProperties()
-            value.sourceIp = true
-            policy.connectionProperties = value
-        } else if let parameter = hash.httpQueryParameterName {
-            var value = Envoy_Config_Route_V3_RouteAction.HashPolicy.QueryParameter()
-            value.name = parameter
-            policy.queryParameter = value
-        } else {
-            return nil
-        }
-        return [policy]
-    }
-}
-
-enum RegexEscaping {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            if "\\.+*?()|[]{}^$".contains(character) { out.append("\\") }
-            out.append(character)
-        }
-        return out
     }
 }

@@ -14,12 +14,19 @@ struct RouteContext {
 
     /// `outbound|PORT|SUBSET|FQDN` for a VirtualService destination written in `namespace`.
     func clusterName(for destination: Destination, from namespace: String) -> String {
+        let target = resolve(destination, from: namespace)
+        return ClusterName.outbound(port: target.port, subset: destination.subset ?? "", host: target.hostname)
+    }
+
+    /// The service hostname and port a destination reaches: its own port, the
+    /// service's only port, the listener's port, or the service's first port.
+    func resolve(_ destination: Destination, from namespace: String) -> (hostname: String, port: Int) {
         let host = destination.host ?? ""
         let service = snapshot.registry.resolve(host, from: namespace)
         let hostname = service?.hostname ?? snapshot.fqdn(host, in: namespace)
         let port = destination.port?.number ?? (service?.ports.count == 1 ? service!.ports[0].number : nil)
             ?? (service?.port(number: listenerPort) != nil ? listenerPort : service?.ports.first?.number ?? listenerPort)
-        return ClusterName.outbound(port: port, subset: destination.subset ?? "", host: hostname)
+        return (hostname, port)
     }
 
     /// True when a match's source conditions (labels, namespace, gateways) select this proxy.

@@ -18,14 +18,16 @@ enum RouteFilters {
         if let delay = fault.delay, let fixed = delay.fixedDelay, let nanos = try? GoDuration.parse(fixed) {
             var value = Envoy_Extensions_Filters_Common_Fault_V3_FaultDelay()
             value.fixedDelay = Proto.duration(nanoseconds: nanos)
-            value.percentage = Proto.percent(delay.percentage?.value ?? delay.percent.map(Double.init) ?? 100)
+            // Istio: without `percentage`, the deprecated integer `percent` (0 if unset).
+            value.percentage = Proto.percent(delay.percentage?.value ?? delay.percent.map(Double.init) ?? 0)
             config.delay = value
         }
         if let abort = fault.abort {
             var value = Envoy_Extensions_Filters_Http_Fault_V3_FaultAbort()
             if let status = abort.httpStatus { value.httpStatus = UInt32(status) }
             else if let grpc = abort.grpcStatus, let code = GRPCStatusCode.number(grpc) { value.grpcStatus = code }
-            value.percentage = Proto.percent(abort.percentage?.value ?? 100)
+            // Istio leaves an abort without `percentage` unset, which Envoy reads as 0 %.
+            if let percentage = abort.percentage?.value { value.percentage = Proto.percent(percentage) }
             config.abort = value
         }
         return config

@@ -55,10 +55,11 @@ struct RouteGenerator {
         action.timeout = Proto.duration(nanoseconds: 0)
         let context = RouteContext(snapshot: snapshot, proxy: proxy, gatewayNames: ["mesh"], listenerPort: port)
         let translator = RouteActionTranslator(context: context, vsNamespace: service.namespace)
-        if let retry = translator.retryPolicy(nil) { action.retryPolicy = retry }
         var destination = Destination()
         destination.host = service.hostname
-        if let hash = translator.hashPolicies(for: destination) { action.hashPolicy = hash }
+        let hash = translator.hashPolicies(for: destination)
+        if let hash { action.hashPolicy = hash }
+        if let retry = translator.retryPolicy(nil, consistentHash: hash != nil) { action.retryPolicy = retry }
         route.route = action
         var decorator = Envoy_Config_Route_V3_Decorator()
         decorator.operation = "\(service.hostname):\(port)/*"

@@ -167,8 +167,6 @@ import XDSAPI
         """))
         #expect(try resources.cluster(ratings).lbPolicy == .ringHash)
         let route = try resources.firstRoute("ratings")
-        withKnownIssue("portLevelSettings consistentHash: Istio adds the hash policy to the route; we only set RING_HASH on the cluster") {
-            #expect(route.route.hashPolicy.first?.header.headerName == "x-port-user")
-        }
+        #expect(route.route.hashPolicy.first?.header.headerName == "x-port-user")
     }
 }

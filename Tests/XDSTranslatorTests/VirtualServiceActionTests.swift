@@ -83,9 +83,7 @@ import XDSAPI
         let r = try route("""
           - redirect: {authority: example.com, port: 443, scheme: https}
         """)
-        withKnownIssue("redirect port 443 with scheme https: Istio drops port_redirect, we emit 443") {
-            #expect(r.redirect.portRedirect == 0)
-        }
+        #expect(r.redirect.portRedirect == 0)
     }
 
     @Test func rewriteUriAndAuthority() throws {
@@ -107,9 +105,7 @@ import XDSAPI
             rewrite: {uri: /new}
             route: [{destination: {host: reviews, subset: v2}}]
         """)
-        withKnownIssue("rewrite.uri with an exact match: Istio emits prefix_rewrite; we emit a case-sensitive regex_rewrite ^/Old$ that misses /old") {
-            #expect(r.route.prefixRewrite == "/new")
-        }
+        #expect(r.route.prefixRewrite == "/new")
     }
 
     @Test func uriRegexRewriteBecomesRegexMatchAndSubstitute() throws {
@@ -225,8 +221,6 @@ import XDSAPI
         """)).firstRoute("ratings")
         #expect(r.route.hashPolicy.first?.header.headerName == "x-user")
         #expect(r.route.retryPolicy.numRetries.value == 2)
-        withKnownIssue("retry policy with consistent hashing: Istio drops the previous_hosts predicate; we keep it") {
-            #expect(r.route.retryPolicy.retryHostPredicate.isEmpty)
-        }
+        #expect(r.route.retryPolicy.retryHostPredicate.isEmpty)
     }
 }

@@ -48,10 +48,8 @@ import XDSAPI
             route: [{destination: {host: reviews, subset: v1}}]
         """))
         #expect(fault.abort.httpStatus == 503)
-        withKnownIssue("fault without percentage: Istio injects into 0 % (delay 0/HUNDRED, abort unset); we inject into 100 %") {
-            #expect(percentValue(fault.delay.percentage) == 0)
-            #expect(!fault.abort.hasPercentage || percentValue(fault.abort.percentage) == 0)
-        }
+        #expect(percentValue(fault.delay.percentage) == 0)
+        #expect(!fault.abort.hasPercentage || percentValue(fault.abort.percentage) == 0)
     }
 
     @Test func mirrorWithPercentage() throws {
@@ -87,9 +85,7 @@ import XDSAPI
             route: [{destination: {host: reviews, subset: v1}}]
         """)
         let mirror = try #require(r.route.requestMirrorPolicies.first)
-        withKnownIssue("mirror: Istio sets trace_sampled: false on every mirror policy; we leave it unset") {
-            #expect(mirror.hasTraceSampled && mirror.traceSampled.value == false)
-        }
+        #expect(mirror.hasTraceSampled && mirror.traceSampled.value == false)
     }
 
     @Test func zeroMirrorPercentageMeansNoMirror() throws {
@@ -98,9 +94,7 @@ import XDSAPI
             mirrorPercentage: {value: 0}
             route: [{destination: {host: reviews, subset: v1}}]
         """)
-        withKnownIssue("mirrorPercentage 0: Istio emits no mirror policy; we emit one at 0 % (harmless)") {
-            #expect(r.route.requestMirrorPolicies.isEmpty)
-        }
+        #expect(r.route.requestMirrorPolicies.isEmpty)
     }
 
     @Test func corsPolicyFields() throws {
@@ -175,10 +169,8 @@ import XDSAPI
               headers:
                 request: {set: {x-version: v2}}
         """)
-        withKnownIssue("one destination with headers: Istio emits cluster + route-level headers; we emit a one-entry weighted_clusters (same behaviour)") {
-            #expect(r.route.cluster == v2)
-            #expect(r.requestHeadersToAdd.map(\.header.key) == ["x-version"])
-        }
+        #expect(r.route.cluster == v2)
+        #expect(r.requestHeadersToAdd.map(\.header.key) == ["x-version"])
     }
 
     @Test func settingTheHostHeaderRewritesTheAuthority() throws {
@@ -190,10 +182,8 @@ import XDSAPI
                 set: {host: backend.internal, x-a: "1"}
             route: [{destination: {host: reviews, subset: v1}}]
         """)
-        withKnownIssue("headers.request.set host: Istio rewrites the authority; we emit a `host` header mutation that Envoy NACKs") {
-            #expect(r.route.hostRewriteLiteral == "backend.internal")
-            #expect(r.requestHeadersToAdd.map(\.header.key) == ["x-a"])
-        }
+        #expect(r.route.hostRewriteLiteral == "backend.internal")
+        #expect(r.requestHeadersToAdd.map(\.header.key) == ["x-a"])
     }
 
     @Test func delegateRoutesMergeWithTheRootMatch() throws {
