@@ -7,8 +7,8 @@ import XDSAPI
 /// locality; otherwise, when outlier detection is on (without it Envoy never moves
 /// to a lower priority), endpoints get priorities by how close they are to the
 /// proxy — same subzone 0, zone 1, region 2, elsewhere 3, and 4 for regions a
-/// `failover` rule does not name — optionally ranked first by `failoverPriority`
-/// labels. Priorities are compacted to 0...N as Envoy requires.
+/// `failover` rule does not name — ranked first by `failoverPriority` labels when
+/// given (by those labels alone unless `failover` is given too). Priorities are compacted to 0...N as Envoy requires.
 struct LocalityLoadBalancer {
     let setting: LocalityLoadBalancerSetting
     let proxyLocality: Locality
@@ -48,9 +48,13 @@ struct LocalityLoadBalancer {
             return distributed(EndpointGenerator.localities(endpoints), distribute)
         }
         guard outlierDetection else { return EndpointGenerator.localities(endpoints) }
+        // Istio: failoverPriority alone ranks by labels only; with `failover` too (or
+        // without failoverPriority) proximity ranks within each label rank.
+        let byLabelsOnly = !(setting.failoverPriority ?? []).isEmpty && (setting.failover ?? []).isEmpty
         var groups: [Int: [MeshEndpoint]] = [:]
         for endpoint in endpoints {
-            groups[labelRank(endpoint) * 5 + localityRank(Locality(endpoint.locality)), default: []].append(endpoint)
+            let rank = byLabelsOnly ? labelRank(endpoint) : labelRank(endpoint) * 5 + localityRank(Locality(endpoint.locality))
+            groups[rank, default: []].append(endpoint)
         }
         var result: [Envoy_Config_Endpoint_V3_LocalityLbEndpoints] = []
         for (compacted, raw) in groups.keys.sorted().enumerated() {

@@ -108,9 +108,7 @@ import XDSAPI
         #expect(p["10.1.0.1"] == 0)
         #expect(p["10.1.0.2"]! > 0 && p["10.1.0.5"]! > 0)
         #expect(try resources.cluster(cluster).usesLocalityWeights)
-        withKnownIssue("failoverPriority without failover: Istio ranks only by labels (v1 -> 0, v2 -> 1); we also rank by proximity") {
-            #expect(p == ["10.1.0.1": 0, "10.1.0.3": 0, "10.1.0.4": 0, "10.1.0.2": 1, "10.1.0.5": 1])
-        }
+        #expect(p == ["10.1.0.1": 0, "10.1.0.3": 0, "10.1.0.4": 0, "10.1.0.2": 1, "10.1.0.5": 1])
     }
 
     @Test func failoverPriorityWithAPinnedValue() throws {
