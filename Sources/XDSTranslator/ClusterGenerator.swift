@@ -70,7 +70,7 @@ struct ClusterGenerator {
             cluster.lbPolicy = .clusterProvided
         }
         if port.proto.isHTTP2 { cluster.typedExtensionProtocolOptions[UpstreamProtocol.optionsKey] = UpstreamProtocol.http2Options() }
-        TrafficPolicyApplier.apply(policy, to: &cluster, sni: service.hostname)
+        TrafficPolicyApplier.apply(policy, to: &cluster, sni: service.hostname, systemCA: options.systemCACertificates)
         if service.resolution == .passthrough { cluster.lbPolicy = .clusterProvided }
         return cluster
     }

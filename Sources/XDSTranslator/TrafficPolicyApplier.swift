@@ -9,12 +9,12 @@ enum TrafficPolicyApplier {
     /// Istio's defaults: effectively unlimited, so only what the user sets limits.
     static let unlimited = Int(UInt32.max)
 
-    static func apply(_ policy: TrafficPolicyMerge.Policy, to cluster: inout Envoy_Config_Cluster_V3_Cluster, sni: String) {
+    static func apply(_ policy: TrafficPolicyMerge.Policy, to cluster: inout Envoy_Config_Cluster_V3_Cluster, sni: String, systemCA: String) {
         applyLoadBalancer(policy.loadBalancer, to: &cluster)
         applyLocalityWeighting(policy, to: &cluster)
         applyConnectionPool(policy.connectionPool, to: &cluster)
         if let outliers = policy.outlierDetection { applyOutlierDetection(outliers, to: &cluster) }
-        if let tls = policy.tls, let socket = UpstreamTLS.transportSocket(tls, defaultSNI: sni) { cluster.transportSocket = socket }
+        if let tls = policy.tls, let socket = UpstreamTLS.transportSocket(tls, defaultSNI: sni, systemCA: systemCA) { cluster.transportSocket = socket }
     }
 
     /// Istio's `applyLoadBalancer`: consistent hashing, else the simple policy, with

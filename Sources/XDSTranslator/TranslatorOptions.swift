@@ -4,10 +4,15 @@ public struct TranslatorOptions: Sendable, Hashable {
     public var accessLog: Bool
     public var outboundCapturePort: Int
     public var inboundCapturePort: Int
+    /// The proxies' system trust store (PEM bundle), used for DestinationRule TLS
+    /// SIMPLE / MUTUAL without `caCertificates`, as Istio validates against the OS roots.
+    public var systemCACertificates: String
 
-    public init(accessLog: Bool = true, outboundCapturePort: Int = 15001, inboundCapturePort: Int = 15006) {
+    public init(accessLog: Bool = true, outboundCapturePort: Int = 15001, inboundCapturePort: Int = 15006,
+                systemCACertificates: String = "/etc/ssl/certs/ca-certificates.crt") {
         self.accessLog = accessLog
         self.outboundCapturePort = outboundCapturePort
         self.inboundCapturePort = inboundCapturePort
+        self.systemCACertificates = systemCACertificates
     }
 }

@@ -2,15 +2,18 @@ import MeshConfig
 import XDSAPI
 
 /// Upstream TLS from a DestinationRule's `tls` (SIMPLE / MUTUAL with files).
-/// ISTIO_MUTUAL arrives with the security work; DISABLE means plain text.
+/// ISTIO_MUTUAL arrives with the security work; DISABLE means plain text. The
+/// server is verified against `caCertificates`, or the system roots when none are
+/// given (Istio's default), unless `insecureSkipVerify`.
 enum UpstreamTLS {
-    static func transportSocket(_ tls: ClientTLSSettings, defaultSNI: String) -> Envoy_Config_Core_V3_TransportSocket? {
+    static func transportSocket(_ tls: ClientTLSSettings, defaultSNI: String, systemCA: String) -> Envoy_Config_Core_V3_TransportSocket? {
         guard let mode = tls.mode, mode == .simple || mode == .mutual else { return nil }
         var context = Envoy_Extensions_TransportSockets_Tls_V3_UpstreamTlsContext()
         context.sni = tls.sni ?? (defaultSNI.hasPrefix("*") ? "" : defaultSNI)
         var common = Envoy_Extensions_TransportSockets_Tls_V3_CommonTlsContext()
-        if tls.insecureSkipVerify != true, let ca = tls.caCertificates {
+        if tls.insecureSkipVerify != true {
             var validation = Envoy_Extensions_TransportSockets_Tls_V3_CertificateValidationContext()
+            let ca = tls.caCertificates.flatMap { $0.isEmpty ? nil : $0 } ?? systemCA
             validation.trustedCa = file(ca)
             common.validationContext = validation
         }

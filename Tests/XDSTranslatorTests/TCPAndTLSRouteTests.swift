@@ -169,9 +169,7 @@ import XDSAPI
         // Istio fills an empty caCertificates with "system" (the OS trust store) and verifies.
         let tls = try Unpack.upstreamTLS(origination("{mode: SIMPLE}"))
         #expect(tls.sni == "api.example.com")
-        withKnownIssue("tls SIMPLE without caCertificates: Istio validates against the system CA store; we configure no validation at all") {
-            #expect((tls.commonTlsContext.validationContextType != nil))
-        }
+        #expect((tls.commonTlsContext.validationContextType != nil))
     }
 
     @Test func insecureSkipVerifyDropsValidation() throws {
