@@ -73,8 +73,12 @@ enum TrafficPolicyApplier {
         if let perConnection = pool?.http?.maxRequestsPerConnection, perConnection > 0 {
             UpstreamProtocol.setMaxRequestsPerConnection(perConnection, on: &cluster)
         }
-        if let idle = pool?.http?.idleTimeout, let value = try? GoDuration.parse(idle) {
+        // Istio: http.idleTimeout, else tcp.idleTimeout; tcp.maxConnectionDuration.
+        if let idle = pool?.http?.idleTimeout ?? pool?.tcp?.idleTimeout, let value = try? GoDuration.parse(idle) {
             UpstreamProtocol.setIdleTimeout(Proto.duration(nanoseconds: value), on: &cluster)
+        }
+        if let duration = pool?.tcp?.maxConnectionDuration, let value = try? GoDuration.parse(duration) {
+            UpstreamProtocol.setMaxConnectionDuration(Proto.duration(nanoseconds: value), on: &cluster)
         }
         if pool?.http?.useClientProtocol == true {
             UpstreamProtocol.setUseDownstreamProtocol(on: &cluster)

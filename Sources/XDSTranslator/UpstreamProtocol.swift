@@ -44,6 +44,10 @@ enum UpstreamProtocol {
         update(&cluster) { $0.commonHTTPProtocolOptions.idleTimeout = timeout }
     }
 
+    static func setMaxConnectionDuration(_ duration: Google_Protobuf_Duration, on cluster: inout Envoy_Config_Cluster_V3_Cluster) {
+        update(&cluster) { $0.commonHTTPProtocolOptions.maxConnectionDuration = duration }
+    }
+
     private static func update(_ cluster: inout Envoy_Config_Cluster_V3_Cluster, _ change: (inout Options) -> Void) {
         var options = Options()
         if let existing = cluster.typedExtensionProtocolOptions[optionsKey] {

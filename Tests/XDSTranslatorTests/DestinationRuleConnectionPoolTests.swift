@@ -61,11 +61,9 @@ import XDSAPI
         // Istio: tcp.idleTimeout is the idle timeout unless http.idleTimeout is set;
         // tcp.maxConnectionDuration -> common_http_protocol_options.max_connection_duration.
         let c = try cluster("  trafficPolicy: {connectionPool: {tcp: {idleTimeout: 1h, maxConnectionDuration: 10m}}}\n")
-        withKnownIssue("tcp.idleTimeout / tcp.maxConnectionDuration: Istio sets them in HttpProtocolOptions; we ignore them") {
-            let options = try Unpack.httpOptions(c)
-            #expect(seconds(options.commonHTTPProtocolOptions.idleTimeout) == 3600)
-            #expect(seconds(options.commonHTTPProtocolOptions.maxConnectionDuration) == 600)
-        }
+        let options = try Unpack.httpOptions(c)
+        #expect(seconds(options.commonHTTPProtocolOptions.idleTimeout) == 3600)
+        #expect(seconds(options.commonHTTPProtocolOptions.maxConnectionDuration) == 600)
     }
 
     @Test func h2UpgradePolicyUpgradeSpeaksHTTP2Upstream() throws {
