@@ -157,10 +157,23 @@ struct RouteGenerator {
     }
 }
 
-/// A VirtualService's http rules, with delegates resolved.
+/// A VirtualService's http rules, with delegates resolved. As Istio, translation
+/// stops at the first catch-all route: nothing after it could match.
 struct VirtualServiceRoutes {
     let context: RouteContext
     let snapshot: MeshSnapshot
+
+    /// Istio's IsCatchAllRoute: prefix `/` (or regex `*`) and no other condition.
+    static func isCatchAll(_ route: Envoy_Config_Route_V3_Route) -> Bool {
+        let match = route.match
+        let everyPath: Bool
+        switch match.pathSpecifier {
+        case .prefix(let prefix)?: everyPath = prefix == "/"
+        case .safeRegex(let regex)?: everyPath = regex.regex == "*"
+        default: everyPath = false
+        }
+        return everyPath && match.headers.isEmpty && match.queryParameters.isEmpty
+    }
 
     func routes(for vs: Scoped<VirtualService>) -> [Envoy_Config_Route_V3_Route] {
         var result: [Envoy_Config_Route_V3_Route] = []
@@ -170,11 +183,15 @@ struct VirtualServiceRoutes {
                 for (childIndex, childRule) in (child.spec.http ?? []).enumerated() {
                     var merged = childRule
                     merged.match = DelegateMerge.matches(parent: rule.match, child: childRule.match)
-                    result += HTTPRouteTranslator(context: context, vsNamespace: child.namespace, vsName: child.name).routes(for: merged, index: childIndex)
+                    let translated = HTTPRouteTranslator(context: context, vsNamespace: child.namespace, vsName: child.name).translate(merged, index: childIndex)
+                    result += translated.routes
+                    if translated.catchAll { return result }
                 }
                 continue
             }
-            result += HTTPRouteTranslator(context: context, vsNamespace: vs.namespace, vsName: vs.name).routes(for: rule, index: index)
+            let translated = HTTPRouteTranslator(context: context, vsNamespace: vs.namespace, vsName: vs.name).translate(rule, index: index)
+            result += translated.routes
+            if translated.catchAll { return result }
         }
         return result
     }
