@@ -14,7 +14,6 @@ struct ListenerGenerator {
     func outbound() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration]) {
         var listeners: [Envoy_Config_Listener_V3_Listener] = []
         var routeConfigs: [String: Envoy_Config_Route_V3_RouteConfiguration] = [:]
-        let transparent = scope.egress.contains { $0.bind == nil }
         for egress in scope.egress {
             let address = egress.bind ?? "0.0.0.0"
             var listener = Envoy_Config_Listener_V3_Listener()
@@ -40,7 +39,7 @@ struct ListenerGenerator {
             listener.filterChains = [chain]
             listeners.append(listener)
         }
-        if transparent { listeners.append(virtualOutbound()) }
+        if scope.capturesOutbound { listeners.append(virtualOutbound()) }
         return (listeners, Array(routeConfigs.values))
     }
 

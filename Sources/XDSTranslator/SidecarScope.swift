@@ -28,6 +28,9 @@ struct SidecarScope {
     /// All services this proxy may reach (for clusters and endpoints).
     let services: [MeshService]
     let egress: [EgressListener]
+    /// Outbound traffic is captured (Istio's virtualOutbound on 15001), even when no
+    /// service matches: true unless every egress listener is bound (captureMode NONE).
+    let capturesOutbound: Bool
     let ingress: [IngressListener]
     let registryOnly: Bool
 
@@ -61,6 +64,9 @@ struct SidecarScope {
         }
         services = reachable.values.sorted { $0.hostname < $1.hostname }
         self.egress = egress
+        capturesOutbound = listeners.isEmpty || listeners.contains { listener in
+            (listener.port?.number ?? 0) <= 0 || (listener.bind == nil && listener.captureMode != IstioEgressListener.CaptureMode.none)
+        }
         ingress = Self.ingressListeners(proxy: proxy, sidecar: sidecar, snapshot: snapshot)
     }
 

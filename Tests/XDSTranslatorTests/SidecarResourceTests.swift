@@ -84,10 +84,8 @@ import XDSAPI
           - hosts: [./*]
         """, namespace: "shop"), proxy: F.sidecar(namespace: "shop"))
         #expect(!resources.clusterNames.contains { $0.hasPrefix("outbound|") })
-        withKnownIssue("Sidecar egress whose hosts match no service: Istio still emits virtualOutbound (to PassthroughCluster); we emit no listener at all") {
-            let catchAll = try resources.listener("virtualOutbound")
-            #expect(try Unpack.tcpProxy(catchAll.filterChains[0].filters[0]).cluster == "PassthroughCluster")
-        }
+        let catchAll = try resources.listener("virtualOutbound")
+        #expect(try Unpack.tcpProxy(catchAll.filterChains[0].filters[0]).cluster == "PassthroughCluster")
     }
 
     @Test func registryOnlyBlocksUnknownHosts() throws {
