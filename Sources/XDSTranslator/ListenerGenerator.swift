@@ -14,14 +14,21 @@ struct ListenerGenerator {
     func outbound() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration]) {
         var listeners: [Envoy_Config_Listener_V3_Listener] = []
         var routeConfigs: [String: Envoy_Config_Route_V3_RouteConfiguration] = [:]
-        for egress in scope.egress {
+        for var egress in scope.egress {
             let address = egress.bind ?? "0.0.0.0"
+            let http = egress.proto.isHTTP || (egress.proto == .unsupported && egress.services.contains { $0.port(number: egress.port)?.proto.isHTTP == true })
+            if !http && egress.bind == nil {
+                // Istio: TCP services with a VIP get their own `VIP_PORT` listener.
+                let split = vipListeners(egress)
+                listeners += split.listeners
+                egress.services = split.remaining
+                if egress.services.isEmpty && !split.listeners.isEmpty { continue }
+            }
             var listener = Envoy_Config_Listener_V3_Listener()
             listener.name = "\(address)_\(egress.port)"
             listener.address = Proto.address(address, egress.port)
             listener.trafficDirection = .outbound
             if egress.bind == nil { listener.bindToPort = Proto.bool(false) }
-            let http = egress.proto.isHTTP || (egress.proto == .unsupported && egress.services.contains { $0.port(number: egress.port)?.proto.isHTTP == true })
             var chain = Envoy_Config_Listener_V3_FilterChain()
             if http {
                 let routeName = String(egress.port)
@@ -31,10 +38,7 @@ struct ListenerGenerator {
                     routeConfigs[routeName] = routes.sidecarRoute(name: routeName, port: egress.port, services: scope.services, registryOnly: scope.registryOnly)
                 }
             } else {
-                let target = egress.services.first.map { ClusterName.outbound(port: egress.port, host: $0.hostname) }
-                    ?? (scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough)
-                let routed = egress.services.first.map { tcpRoute(for: $0, port: egress.port) } ?? []
-                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed)]
+                chain.filters = [tcpProxy(to: egress.services.first, port: egress.port)]
             }
             listener.filterChains = [chain]
             listeners.append(listener)

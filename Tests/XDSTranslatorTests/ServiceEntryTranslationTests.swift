@@ -130,12 +130,10 @@ import XDSAPI
           ports: [{number: 3306, name: tcp, protocol: TCP}]
           endpoints: [{address: 10.9.0.2}]
         """))
-        withKnownIssue("TCP services with a VIP: Istio emits listeners 240.0.0.1_3306 / 240.0.0.2_3306; we emit one 0.0.0.0_3306 to the first service") {
-            let a = try resources.listener("240.0.0.1_3306")
-            let b = try resources.listener("240.0.0.2_3306")
-            #expect(try Unpack.tcpProxy(a.filterChains[0].filters[0]).cluster == "outbound|3306||mysql-a.corp")
-            #expect(try Unpack.tcpProxy(b.filterChains[0].filters[0]).cluster == "outbound|3306||mysql-b.corp")
-        }
+        let a = try resources.listener("240.0.0.1_3306")
+        let b = try resources.listener("240.0.0.2_3306")
+        #expect(try Unpack.tcpProxy(a.filterChains[0].filters[0]).cluster == "outbound|3306||mysql-a.corp")
+        #expect(try Unpack.tcpProxy(b.filterChains[0].filters[0]).cluster == "outbound|3306||mysql-b.corp")
     }
 
     @Test func workloadSelectorTakesEndpointsFromWorkloadEntries() throws {
