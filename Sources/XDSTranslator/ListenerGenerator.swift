@@ -37,10 +37,14 @@ struct ListenerGenerator {
                 if routeConfigs[routeName] == nil {
                     routeConfigs[routeName] = routes.sidecarRoute(name: routeName, port: egress.port, services: scope.services, registryOnly: scope.registryOnly)
                 }
+                listener.filterChains = [chain]
+            } else if let chains = sniChains(services: egress.services, port: egress.port) {
+                listener.listenerFilters = [TLSInspector.filter()]
+                listener.filterChains = chains
             } else {
                 chain.filters = [tcpProxy(to: egress.services.first, port: egress.port)]
+                listener.filterChains = [chain]
             }
-            listener.filterChains = [chain]
             listeners.append(listener)
         }
         if scope.capturesOutbound { listeners.append(virtualOutbound()) }
@@ -60,12 +64,7 @@ struct ListenerGenerator {
                         && context.selects(sourceLabels: match.sourceLabels, sourceNamespace: match.sourceNamespace, gateways: match.gateways, vsNamespace: vs.namespace)
                 }
                 guard applies else { continue }
-                let destinations = route.route ?? []
-                return destinations.compactMap { target in
-                    guard let destination = target.destination else { return nil }
-                    let weight = destinations.count == 1 ? 100 : (target.weight ?? 0)
-                    return weight > 0 ? (context.clusterName(for: destination, from: vs.namespace), weight) : nil
-                }
+                return Self.weighted(route.route, context: context, namespace: vs.namespace)
             }
         }
         return []

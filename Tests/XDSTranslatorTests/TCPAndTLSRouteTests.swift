@@ -109,11 +109,9 @@ import XDSAPI
             route: [{destination: {host: b.example.com, port: {number: 443}}}]
         """)
         let listener = try resources.listener("0.0.0.0_443")
-        withKnownIssue("mesh `tls` routes: Istio emits SNI filter chains (server_names) on the 443 listener; we ignore tls routes and send all 443 traffic to the first service") {
-            let chain = try #require(listener.filterChains.first { $0.filterChainMatch.serverNames == ["a.example.com"] })
-            #expect(try Unpack.tcpProxy(chain.filters[0]).cluster == "outbound|443||b.example.com")
-            #expect(listener.listenerFilters.contains { $0.name == "envoy.filters.listener.tls_inspector" })
-        }
+        let chain = try #require(listener.filterChains.first { $0.filterChainMatch.serverNames == ["a.example.com"] })
+        #expect(try Unpack.tcpProxy(chain.filters[0]).cluster == "outbound|443||b.example.com")
+        #expect(listener.listenerFilters.contains { $0.name == "envoy.filters.listener.tls_inspector" })
     }
 
     // MARK: DestinationRule tls
