@@ -92,7 +92,14 @@ final class MeshHarness: @unchecked Sendable {
     /// Starts stock Envoy as the sidecar (or gateway) `nodeID`; returns its admin port.
     @discardableResult
     func startEnvoy(_ name: String, nodeID: String, namespace: String = "default", labels: [String: String], metadata extra: [String: String] = [:], waitFor listeners: [String], delta: Bool = false) throws -> Int {
-        guard let envoy = Self.envoyBinary else { throw HarnessError.noEnvoy }
+        try startProxy(.envoy, name, nodeID: nodeID, namespace: namespace, labels: labels, metadata: extra, waitFor: listeners, delta: delta)
+    }
+
+    /// Starts the sidecar (or gateway) `nodeID` on the given data plane, from the
+    /// bootstrap `swiftmesh envoy-bootstrap` prints (one file starts either proxy);
+    /// returns its admin port once `listeners` are in force.
+    @discardableResult
+    func startProxy(_ plane: DataPlane, _ name: String, nodeID: String, namespace: String = "default", labels: [String: String], metadata extra: [String: String] = [:], waitFor listeners: [String], delta: Bool = false) throws -> Int {
         let admin = try Self.freePort()
         var fields: [String: Any] = extra
         fields["NAMESPACE"] = namespace
@@ -108,8 +115,14 @@ final class MeshHarness: @unchecked Sendable {
         bootstrap.waitUntilExit()
         let file = directory.appendingPathComponent("\(name).json")
         try data.write(to: file)
-        // Envoy started from a test runner may ignore SIGTERM: stop it with SIGKILL.
-        try launch(name, envoy, ["-c", file.path, "--disable-hot-restart", "-l", "warning", "--concurrency", "1"], kill: SIGKILL)
+        switch plane {
+        case .envoy:
+            guard let envoy = Self.envoyBinary else { throw HarnessError.noEnvoy }
+            // Envoy started from a test runner may ignore SIGTERM: stop it with SIGKILL.
+            try launch(name, envoy, ["-c", file.path, "--disable-hot-restart", "-l", "warning", "--concurrency", "1"], kill: SIGKILL)
+        case .swift:
+            try launch(name, Self.swiftmesh, ["proxy", "-c", file.path, "--concurrency", "1"])
+        }
         try waitUntil("\(name) listeners \(listeners)", timeout: 30) {
             guard let body = HTTPProbe.get("127.0.0.1", admin, path: "/listeners", timeoutSeconds: 2)?.body else { return false }
             return listeners.allSatisfy { body.contains($0) }

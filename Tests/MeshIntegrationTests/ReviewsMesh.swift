@@ -1,7 +1,7 @@
 import Foundation
 import MeshLocal
 
-/// A small mesh for routing tests: a `client` workload (stock Envoy sidecar, its egress
+/// A small mesh for routing tests: a `client` workload (a stock Envoy or swiftmesh sidecar, its egress
 /// bound on the client's own address, captureMode NONE) and `reviews` versions as demo
 /// apps registered with ServiceEntry + WorkloadEntry.
 final class ReviewsMesh: @unchecked Sendable {
@@ -15,7 +15,7 @@ final class ReviewsMesh: @unchecked Sendable {
         var extra: [String] = []
     }
 
-    init(apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil, delta: Bool = false, controlPlaneArguments: [String] = []) throws {
+    init(dataPlane: DataPlane = .envoy, apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil, delta: Bool = false, controlPlaneArguments: [String] = []) throws {
         harness = try MeshHarness()
         var entries = ""
         for app in apps {
@@ -72,7 +72,7 @@ final class ReviewsMesh: @unchecked Sendable {
             try harness.startApp("reviews", version: app.version, host: app.host, extra: app.extra)
         }
         try harness.startControlPlane(extra: controlPlaneArguments)
-        clientAdmin = try harness.startEnvoy("client", nodeID: "sidecar~\(harness.address(clientHost))~client.default~default.svc.cluster.local",
+        clientAdmin = try harness.startProxy(dataPlane, "client", nodeID: "sidecar~\(harness.address(clientHost))~client.default~default.svc.cluster.local",
                                labels: ["app": "client"], waitFor: ["\(harness.address(clientHost))_9080"], delta: delta)
         try harness.waitUntil("routes in force", timeout: 20) {
             (self.get()?.status ?? 0) != 0 && self.get()?.status != 404
@@ -81,7 +81,7 @@ final class ReviewsMesh: @unchecked Sendable {
 
     func stop() { harness.stopAll() }
 
-    /// A counter from the client sidecar's admin `/stats`.
+    /// A counter from the client sidecar's admin `/stats` (Envoy's stat names).
     func stat(_ name: String) -> Int {
         let body = HTTPProbe.get("127.0.0.1", clientAdmin, path: "/stats?filter=" + name)?.body ?? ""
         for line in body.split(separator: "\n") where line.hasPrefix(name + ": ") {

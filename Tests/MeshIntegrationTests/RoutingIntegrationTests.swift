@@ -7,8 +7,8 @@ import Testing
 struct RoutingIntegrationTests {
     typealias App = ReviewsMesh.App
 
-    @Test func weightedSplitEightyTwenty() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
+    @Test(arguments: DataPlane.allCases) func weightedSplitEightyTwenty(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
           - route:
             - destination: {host: reviews, subset: v1}
               weight: 80
@@ -22,8 +22,8 @@ struct RoutingIntegrationTests {
         #expect((160...240).contains(tally["reviews-v2"] ?? 0), "\(tally)")
     }
 
-    @Test func headerMatchRoutesJasonToV2() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
+    @Test(arguments: DataPlane.allCases) func headerMatchRoutesJasonToV2(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
           - match: [{headers: {end-user: {exact: jason}}}]
             route: [{destination: {host: reviews, subset: v2}}]
           - route: [{destination: {host: reviews, subset: v1}}]
@@ -34,8 +34,8 @@ struct RoutingIntegrationTests {
         #expect(mesh.servedBy(20) == ["reviews-v1": 20])
     }
 
-    @Test func uriPrefixExactRegexAndQueryMatches() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3), App(version: "v3", host: 4)], routing: ReviewsMesh.virtualService("""
+    @Test(arguments: DataPlane.allCases) func uriPrefixExactRegexAndQueryMatches(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3), App(version: "v3", host: 4)], routing: ReviewsMesh.virtualService("""
           - match: [{uri: {exact: /exact}}]
             route: [{destination: {host: reviews, subset: v2}}]
           - match: [{uri: {regex: "/items/[0-9]+"}}]
@@ -57,30 +57,32 @@ struct RoutingIntegrationTests {
         #expect(version("/other") == "reviews-v1")
     }
 
-    @Test func faultAbortHalfAndDelayOneSecond() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
-          - match: [{uri: {prefix: /slow}}]
-            fault: {delay: {fixedDelay: 1s, percentage: {value: 100}}}
-            route: [{destination: {host: reviews, subset: v1}}]
-          - fault: {abort: {httpStatus: 503, percentage: {value: 50}}}
-            retries: {attempts: 0}
-            route: [{destination: {host: reviews, subset: v1}}]
-        """))
-        defer { mesh.stop() }
-        var aborted = 0
-        for _ in 0..<1_000 where mesh.get()?.status == 503 { aborted += 1 }
-        print("fault abort 50%: \(aborted) of 1000 aborted")
-        #expect((450...550).contains(aborted))
-        let start = Date()
-        let slow = mesh.get("/slow")
-        let elapsed = Date().timeIntervalSince(start)
-        print("fault delay 1s: answered \(slow?.status ?? 0) after \(Int(elapsed * 1000)) ms")
-        #expect(slow?.status == 200)
-        #expect(elapsed >= 0.95 && elapsed < 3, "delay took \(elapsed)s")
+    @Test(arguments: DataPlane.allCases) func faultAbortHalfAndDelayOneSecond(_ plane: DataPlane) throws {
+        try plane.gap("the fault filter (delay / abort) is not in our proxy yet") {
+            let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
+              - match: [{uri: {prefix: /slow}}]
+                fault: {delay: {fixedDelay: 1s, percentage: {value: 100}}}
+                route: [{destination: {host: reviews, subset: v1}}]
+              - fault: {abort: {httpStatus: 503, percentage: {value: 50}}}
+                retries: {attempts: 0}
+                route: [{destination: {host: reviews, subset: v1}}]
+            """))
+            defer { mesh.stop() }
+            var aborted = 0
+            for _ in 0..<1_000 where mesh.get()?.status == 503 { aborted += 1 }
+            print("fault abort 50%: \(aborted) of 1000 aborted")
+            #expect((450...550).contains(aborted))
+            let start = Date()
+            let slow = mesh.get("/slow")
+            let elapsed = Date().timeIntervalSince(start)
+            print("fault delay 1s: answered \(slow?.status ?? 0) after \(Int(elapsed * 1000)) ms")
+            #expect(slow?.status == 200)
+            #expect(elapsed >= 0.95 && elapsed < 3, "delay took \(elapsed)s")
+        }
     }
 
-    @Test func timeoutGives504() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2, extra: ["--delay", "1s"])], routing: ReviewsMesh.virtualService("""
+    @Test(arguments: DataPlane.allCases) func timeoutGives504(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2, extra: ["--delay", "1s"])], routing: ReviewsMesh.virtualService("""
           - timeout: 500ms
             route: [{destination: {host: reviews, subset: v1}}]
         """))
@@ -92,8 +94,8 @@ struct RoutingIntegrationTests {
         #expect(elapsed >= 0.45 && elapsed < 0.95, "timed out after \(elapsed)s")
     }
 
-    @Test func retriesMaskAThirtyPercentFailingUpstream() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2, extra: ["--fail-ratio", "0.3", "--fail-status", "503"])],
+    @Test(arguments: DataPlane.allCases) func retriesMaskAThirtyPercentFailingUpstream(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2, extra: ["--fail-ratio", "0.3", "--fail-status", "503"])],
                                    routing: ReviewsMesh.virtualService("""
           - match: [{headers: {x-no-retry: {exact: "1"}}}]
             retries: {attempts: 0}
@@ -112,8 +114,8 @@ struct RoutingIntegrationTests {
         #expect(succeeded >= 985)
     }
 
-    @Test func redirectRewriteDirectResponseAndHeaders() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
+    @Test(arguments: DataPlane.allCases) func redirectRewriteDirectResponseAndHeaders(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
           - match: [{uri: {exact: /old}}]
             redirect: {uri: /new, redirectCode: 301}
           - match: [{uri: {prefix: /v1/}}]
@@ -141,16 +143,16 @@ struct RoutingIntegrationTests {
         #expect(plain?.headers["x-served-by"] == nil)
     }
 
-    @Test func registryOnlyBlocksUnknownHosts() throws {
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2)], routing: nil)
+    @Test(arguments: DataPlane.allCases) func registryOnlyBlocksUnknownHosts(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: nil)
         defer { mesh.stop() }
         #expect(mesh.get()?.status == 200)
         #expect(mesh.get(host: "unknown.example.com")?.status == 502)
     }
 
-    @Test func liveChangeTakesEffectAndInvalidConfigKeepsTheLastGood() throws {
+    @Test(arguments: DataPlane.allCases) func liveChangeTakesEffectAndInvalidConfigKeepsTheLastGood(_ plane: DataPlane) throws {
         let toV1 = ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v1}}]")
-        let mesh = try ReviewsMesh(apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: toV1)
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: toV1)
         defer { mesh.stop() }
         #expect(mesh.servedBy(10) == ["reviews-v1": 10])
         let start = Date()
@@ -200,13 +202,15 @@ struct ControlPlaneHTTPTests {
 
 @Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
 struct DeltaXDSIntegrationTests {
-    @Test func deltaClientRoutesAndFollowsChanges() throws {
-        let mesh = try ReviewsMesh(apps: [ReviewsMesh.App(version: "v1", host: 2), ReviewsMesh.App(version: "v2", host: 3)],
-                                   routing: ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v1}}]"), delta: true)
-        defer { mesh.stop() }
-        #expect(mesh.servedBy(10) == ["reviews-v1": 10])
-        try mesh.harness.write("routing.yaml", ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v2}}]"))
-        try mesh.harness.waitUntil("v2 over delta xDS", timeout: 10) { mesh.get()?.headers["x-served-by"] == "reviews-v2" }
-        #expect(mesh.stat("cluster_manager.cds.update_rejected") == 0)
+    @Test(arguments: DataPlane.allCases) func deltaClientRoutesAndFollowsChanges(_ plane: DataPlane) throws {
+        try plane.gap("our proxy's ADS client speaks state of the world only") {
+            let mesh = try ReviewsMesh(dataPlane: plane, apps: [ReviewsMesh.App(version: "v1", host: 2), ReviewsMesh.App(version: "v2", host: 3)],
+                                       routing: ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v1}}]"), delta: true)
+            defer { mesh.stop() }
+            #expect(mesh.servedBy(10) == ["reviews-v1": 10])
+            try mesh.harness.write("routing.yaml", ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v2}}]"))
+            try mesh.harness.waitUntil("v2 over delta xDS", timeout: 10) { mesh.get()?.headers["x-served-by"] == "reviews-v2" }
+            #expect(mesh.stat("cluster_manager.cds.update_rejected") == 0)
+        }
     }
 }

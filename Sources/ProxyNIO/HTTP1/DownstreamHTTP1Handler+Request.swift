@@ -116,7 +116,14 @@ extension DownstreamHTTP1Handler {
             let target = action.target.select(random: random)
             weightedEntry = target.entry
             guard let cluster = worker.cluster(named: target.name) else { return LocalReply.noCluster }
-            guard let endpoint = cluster.pick(random: &worker.random) else { return LocalReply.noHealthyUpstream }
+            let picked: EndpointRuntime?
+            if cluster.usesHash && !action.hashPolicies.isEmpty {
+                let input = RouteHashInput(request: request, sourceIP: context?.channel.remoteAddress?.ipAddress)
+                picked = cluster.pick(hash: action.requestHashPolicy.hash(input).hash, random: &worker.random)
+            } else {
+                picked = cluster.pick(random: &worker.random)
+            }
+            guard let endpoint = picked else { return LocalReply.noHealthyUpstream }
             self.endpoint = endpoint
             endpoint.activeRequests += 1
             currentCluster = cluster

@@ -39,12 +39,23 @@ final class ClusterRuntime {
     }
 
     /// The endpoint for the next request, or nil when none is usable (503 UH).
-    /// Consistent-hash policies get no request hash yet and pick at random.
     @inline(__always) func pick(random: inout FastRandom) -> EndpointRuntime? {
         let count = endpoints.count
         guard count > 0 else { return nil }
         let endpoints = self.endpoints
         guard let index = balancer.choose(random: &random, activeRequests: { endpoints[$0].activeRequests }) else { return nil }
+        return endpoints[index]
+    }
+
+    /// Whether the balancer is ring hash or maglev (it wants the route's hash).
+    var usesHash: Bool { balancer.usesHash }
+
+    /// A consistent-hash pick; a nil hash (no policy produced one) picks at random, as Envoy.
+    func pick(hash: UInt64?, random: inout FastRandom) -> EndpointRuntime? {
+        guard !endpoints.isEmpty else { return nil }
+        let endpoints = self.endpoints
+        guard let index = balancer.choose(context: HostSelectionContext(hash: hash), random: &random,
+                                          activeRequests: { endpoints[$0].activeRequests }) else { return nil }
         return endpoints[index]
     }
 
