@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 
 /// `swiftmesh control-plane` started as a child process (the binary next to this
 /// benchmark), with its xDS and HTTP ports read from its first line, its memory and
@@ -57,10 +58,9 @@ final class ControlPlaneProcess {
 
     /// Counters from the control plane's /metrics (name without labels -> value).
     func metrics() -> [String: Double] {
-        guard let url = URL(string: "http://127.0.0.1:\(httpPort)/metrics"),
-              let data = try? Data(contentsOf: url) else { return [:] }
+        guard let body = HTTPProbe.get("127.0.0.1", httpPort, path: "/metrics", timeoutSeconds: 10)?.body else { return [:] }
         var values: [String: Double] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+        for line in body.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: " ")
             if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value }
         }

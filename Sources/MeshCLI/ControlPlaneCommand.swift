@@ -33,6 +33,9 @@ struct ControlPlaneCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Quiet time before pushing a change (Go duration).", valueName: "duration"))
     var debounce = "100ms"
 
+    @Option(name: .customLong("push-throttle"), help: "How many proxies may be sent responses at once (istiod's PILOT_PUSH_THROTTLE).")
+    var pushThrottle = 100
+
     @Option(name: .customLong("gateway-listen"), help: ArgumentHelp("Make gateway servers of PORT listen on HOST:PORT2 instead (repeatable; used by `swiftmesh up --gateway-port`).", valueName: "PORT=HOST:PORT2"))
     var gatewayListen: [String] = []
 
@@ -55,6 +58,8 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         options.xdsPort = xdsPort
         options.httpPort = httpPort
         options.debounce = .nanoseconds(nanos)
+        guard pushThrottle > 0 else { throw ValidationError("--push-throttle must be at least 1") }
+        options.pushThrottle = pushThrottle
         for entry in gatewayListen {
             let parts = entry.split(separator: "=", maxSplits: 1)
             let target = parts.count == 2 ? parts[1].split(separator: ":") : []

@@ -16,6 +16,8 @@ public actor ControlPlane: XDSResourceProvider {
         /// Istio's 15014: metrics, readiness, debug; nil disables it.
         public var httpPort: Int? = 15014
         public var debounce: Duration = .milliseconds(100)
+        /// Streams written to at once (istiod's PILOT_PUSH_THROTTLE).
+        public var pushThrottle = 100
         public var pollInterval: Duration = .milliseconds(100)
         public var translator = TranslatorOptions()
         /// How long an auto-registered workload outlives its proxy's stream
@@ -89,7 +91,7 @@ public actor ControlPlane: XDSResourceProvider {
     /// Loads the directory, starts ADS, then watches for changes until cancelled.
     public func run(onListening: @Sendable (_ xdsPort: Int, _ httpPort: Int?) -> Void = { _, _ in }) async throws {
         reload()
-        let server = XDSServer(host: options.xdsHost, port: options.xdsPort, provider: self)
+        let server = XDSServer(host: options.xdsHost, port: options.xdsPort, provider: self, pushThrottle: options.pushThrottle)
         self.server = server
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }

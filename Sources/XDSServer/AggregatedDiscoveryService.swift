@@ -11,6 +11,7 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
     let hub: PushHub
     let status: ProxyStatusRegistry
     let streamIDs: StreamIDs
+    let throttle: PushThrottle
 
     func streamAggregatedResources(
         request: RPCAsyncSequence<Envoy_Service_Discovery_V3_DiscoveryRequest, any Error>,
@@ -23,13 +24,15 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
             case .request(let message): machine.received(message, resources: resources)
             case .push: machine.resourcesChanged(resources)
             }
-            for action in actions {
-                switch action {
-                case .send(let message):
-                    try await response.write(message)
-                    await status.sent(id, type: message.typeURL, version: message.versionInfo)
-                case .ack(let type, let version): await status.acked(id, type: type, version: version)
-                case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
+            try await throttle.sending(actions.contains { if case .send = $0 { true } else { false } }) {
+                for action in actions {
+                    switch action {
+                    case .send(let message):
+                        try await response.write(message)
+                        await status.sent(id, type: message.typeURL, version: message.versionInfo)
+                    case .ack(let type, let version): await status.acked(id, type: type, version: version)
+                    case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
+                    }
                 }
             }
         }
@@ -46,13 +49,15 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
             case .request(let message): machine.received(message, resources: resources)
             case .push: machine.resourcesChanged(resources)
             }
-            for action in actions {
-                switch action {
-                case .send(let message):
-                    try await response.write(message)
-                    await status.sent(id, type: message.typeURL, version: message.nonce)
-                case .ack(let type, let nonce): await status.acked(id, type: type, version: nonce)
-                case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
+            try await throttle.sending(actions.contains { if case .send = $0 { true } else { false } }) {
+                for action in actions {
+                    switch action {
+                    case .send(let message):
+                        try await response.write(message)
+                        await status.sent(id, type: message.typeURL, version: message.nonce)
+                    case .ack(let type, let nonce): await status.acked(id, type: type, version: nonce)
+                    case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
+                    }
                 }
             }
         }

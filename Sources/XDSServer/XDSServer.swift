@@ -11,9 +11,12 @@ public final class XDSServer: Sendable {
     private let provider: any XDSResourceProvider
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
 
-    public init(host: String, port: Int, provider: any XDSResourceProvider) {
+    /// `pushThrottle`: how many streams may write responses at once (istiod's
+    /// PILOT_PUSH_THROTTLE); the others wait their turn.
+    public init(host: String, port: Int, provider: any XDSResourceProvider, pushThrottle: Int = 100) {
         self.provider = provider
-        let service = AggregatedDiscoveryService(provider: provider, hub: hub, status: status, streamIDs: StreamIDs())
+        let service = AggregatedDiscoveryService(provider: provider, hub: hub, status: status, streamIDs: StreamIDs(),
+                                                 throttle: PushThrottle(limit: pushThrottle))
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.rpc.maxRequestPayloadSize = 64 << 20
         server = GRPCServer(
