@@ -58,27 +58,31 @@ struct RoutingIntegrationTests {
     }
 
     @Test(arguments: DataPlane.allCases) func faultAbortHalfAndDelayOneSecond(_ plane: DataPlane) throws {
-        try plane.gap("the fault filter (delay / abort) is not in our proxy yet") {
-            let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
-              - match: [{uri: {prefix: /slow}}]
-                fault: {delay: {fixedDelay: 1s, percentage: {value: 100}}}
-                route: [{destination: {host: reviews, subset: v1}}]
-              - fault: {abort: {httpStatus: 503, percentage: {value: 50}}}
-                retries: {attempts: 0}
-                route: [{destination: {host: reviews, subset: v1}}]
-            """))
-            defer { mesh.stop() }
-            var aborted = 0
-            for _ in 0..<1_000 where mesh.get()?.status == 503 { aborted += 1 }
-            print("fault abort 50%: \(aborted) of 1000 aborted")
-            #expect((450...550).contains(aborted))
-            let start = Date()
-            let slow = mesh.get("/slow")
-            let elapsed = Date().timeIntervalSince(start)
-            print("fault delay 1s: answered \(slow?.status ?? 0) after \(Int(elapsed * 1000)) ms")
-            #expect(slow?.status == 200)
-            #expect(elapsed >= 0.95 && elapsed < 3, "delay took \(elapsed)s")
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
+          - match: [{uri: {prefix: /slow}}]
+            fault: {delay: {fixedDelay: 1s, percentage: {value: 100}}}
+            route: [{destination: {host: reviews, subset: v1}}]
+          - fault: {abort: {httpStatus: 503, percentage: {value: 50}}}
+            retries: {attempts: 0}
+            route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        var aborted = 0
+        var abortBody: String?
+        for _ in 0..<1_000 {
+            guard let response = mesh.get(), response.status == 503 else { continue }
+            aborted += 1
+            abortBody = response.body
         }
+        print("fault abort 50% (\(plane)): \(aborted) of 1000 aborted")
+        #expect((450...550).contains(aborted))
+        #expect(abortBody == "fault filter abort")
+        let start = Date()
+        let slow = mesh.get("/slow")
+        let elapsed = Date().timeIntervalSince(start)
+        print("fault delay 1s: answered \(slow?.status ?? 0) after \(Int(elapsed * 1000)) ms")
+        #expect(slow?.status == 200)
+        #expect(elapsed >= 0.95 && elapsed < 3, "delay took \(elapsed)s")
     }
 
     @Test(arguments: DataPlane.allCases) func timeoutGives504(_ plane: DataPlane) throws {

@@ -6,13 +6,16 @@ public final class RouteEntry: Sendable {
     public let action: RouteAction
     public let requestHeaders: HeaderMutation
     public let responseHeaders: HeaderMutation
+    /// Per-route fault injection; nil for almost every route (no cost then).
+    public let fault: FaultInjection?
 
     public init(name: String = "", match: RouteMatchRule, action: RouteAction,
-                requestHeaders: HeaderMutation = .none, responseHeaders: HeaderMutation = .none) {
+                requestHeaders: HeaderMutation = .none, responseHeaders: HeaderMutation = .none, fault: FaultInjection? = nil) {
         self.name = name
         self.match = match
         self.action = action
         self.requestHeaders = requestHeaders
         self.responseHeaders = responseHeaders
+        self.fault = fault
     }
 }

@@ -87,13 +87,22 @@ extension DownstreamHTTP1Handler {
             sendLocalReply(reply)
             return !downstreamClosed
         }
+        if faultDelayNanos > 0 {
+            startFaultDelay()
+            return true
+        }
+        proceedUpstream()
+        return true
+    }
+
+    /// The router's part of an exchange: 100-continue, the route timeout, the upstream.
+    func proceedUpstream() {
         if requestHead.expectsContinue {
             answeredContinue = true
             writeDownstream(LocalReply.continueBuffer)
         }
         armRouteTimeout(nanos: routeTimeoutNanos)
         acquireUpstream()
-        return true
     }
 
     /// Routes the parsed request and writes the upstream head into
@@ -104,6 +113,16 @@ extension DownstreamHTTP1Handler {
         let request = RouteRequest(bytes: bytes, head: requestHead, random: random)
         guard let selection = table.select(request) else { return LocalReply.noRoute }
         self.selection = selection
+        if let fault = selection.route.fault, let abort = injectFault(fault) {
+            return abort
+        }
+        guard faultDelayNanos > 0 else { return routeAction(bytes, request, selection) }
+        // Delayed: a local reply is given after the delay, forwarding goes on then.
+        if let reply = routeAction(bytes, request, selection) { faultDeferredReply = reply }
+        return nil
+    }
+
+    private func routeAction(_ bytes: UnsafeRawBufferPointer, _ request: RouteRequest, _ selection: RouteTable.Selection) -> LocalReply? {
         if selection.virtualHost.requireTLS {
             return LocalReply.redirect(RedirectAction(scheme: "https"), request: request)
         }
@@ -113,7 +132,7 @@ extension DownstreamHTTP1Handler {
         case .redirect(let redirect):
             return LocalReply.redirect(redirect, request: request, matchedPrefix: selection.route.match.path.prefixLength)
         case .forward(let action):
-            let target = action.target.select(random: random)
+            let target = action.target.select(random: request.random)
             weightedEntry = target.entry
             guard let cluster = worker.cluster(named: target.name) else { return LocalReply.noCluster }
             let picked: EndpointRuntime?
@@ -146,7 +165,7 @@ extension DownstreamHTTP1Handler {
             upstream.write(buffer)
             needsUpstreamFlush = true
             if !upstream.isWritable { pauseDownstreamReads() }
-        } else if waitingForConnection {
+        } else if waitingForConnection || faultDelaying {
             var buffer = buffer
             if pendingUpstream == nil {
                 pendingUpstream = buffer

@@ -106,6 +106,8 @@ extension DownstreamHTTP1Handler {
         retryPolicy = nil
         waitingForConnection = false
         exchangeDeadline = nil
+        faultDelaying = false
+        faultDeferredReply = nil
         inExchange = false
         requestPhase = .head
         responsePhase = .idle

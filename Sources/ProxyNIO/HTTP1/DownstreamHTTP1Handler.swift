@@ -69,6 +69,11 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var requestWasHead = false
     var answeredContinue = false
     var responseFlags: ResponseFlags = []
+    /// Fault injection: the delay still to wait before this exchange goes on, and
+    /// the reply to give after it (an injected abort, or a route's local reply).
+    var faultDelayNanos: Int64 = 0
+    var faultDeferredReply: LocalReply?
+    var faultDelaying = false
     /// When the current exchange's route timeout expires (nil: none).
     var exchangeDeadline: NIODeadline?
     var timeoutTimerArmed = false

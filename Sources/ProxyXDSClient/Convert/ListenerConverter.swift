@@ -115,7 +115,7 @@ public enum ListenerConverter {
                 // The proxy adds no x-envoy-* headers either way.
                 _ = config.suppressEnvoyHeaders
             case RouteConfigurationConverter.faultFilter, RouteConfigurationConverter.corsFilter:
-                // Inert without per-route config, which the route converter refuses.
+                // Acts through per-route config only (faults are served, CORS is refused there).
                 if filter.configType != nil, !filter.typedConfig.value.isEmpty {
                     throw filterScope.child("typed_config").unsupported("\(filter.name) with listener-wide settings")
                 }

@@ -66,9 +66,10 @@ public enum RouteConfigurationConverter {
         case .nonForwardingAction: throw scope.child("non_forwarding_action").unsupported("non-forwarding routes")
         case nil: throw scope.error("a route needs route, redirect or direct_response")
         }
+        var fault: FaultInjection?
         for key in route.typedPerFilterConfig.keys.sorted() {
             switch key {
-            case faultFilter: throw scope.child("typed_per_filter_config[\(key)]").unsupported("fault injection")
+            case faultFilter: fault = try FaultConverter.convert(route.typedPerFilterConfig[key]!, scope.child("typed_per_filter_config[\(key)]"))
             case corsFilter: throw scope.child("typed_per_filter_config[\(key)]").unsupported("CORS")
             default: throw scope.child("typed_per_filter_config[\(key)]").unsupported("filter config for \(key)")
             }
@@ -77,6 +78,6 @@ public enum RouteConfigurationConverter {
                                                           addField: "request_headers_to_add", removeField: "request_headers_to_remove")
         let response = try HeaderMutationConverter.convert(add: route.responseHeadersToAdd, remove: route.responseHeadersToRemove, scope,
                                                            addField: "response_headers_to_add", removeField: "response_headers_to_remove")
-        return RouteEntry(name: route.name, match: match, action: action, requestHeaders: request, responseHeaders: response)
+        return RouteEntry(name: route.name, match: match, action: action, requestHeaders: request, responseHeaders: response, fault: fault)
     }
 }
