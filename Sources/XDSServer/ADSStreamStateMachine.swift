@@ -6,11 +6,12 @@ import XDSAPI
 /// actions out; the gRPC handler carries the actions out.
 public struct ADSStreamStateMachine: Sendable {
     public struct Subscription: Sendable, Equatable {
-        public var names: Set<String> {
-            didSet { sortedNames = names.sorted() }
-        }
-        /// The names in order, kept so a push does not sort them again per stream.
-        public private(set) var sortedNames: [String] = []
+        /// The subscribed names, sorted and unique. When they are exactly the
+        /// proxy's resources of the type (the usual EDS / RDS case) this is the
+        /// translation's own array, shared by every stream instead of a copy per
+        /// proxy: with thousands of proxies those copies were most of the memory.
+        public internal(set) var sortedNames: [String] = []
+        public var names: Set<String> { Set(sortedNames) }
         public var sentVersion: String?
         public var sentNonce: String?
         public var ackedVersion: String?
@@ -31,10 +32,10 @@ public struct ADSStreamStateMachine: Sendable {
     /// A DiscoveryRequest arrived; `resources` is what the proxy should have now.
     public mutating func received(_ request: Envoy_Service_Discovery_V3_DiscoveryRequest, resources: NodeResources) -> [Action] {
         let type = request.typeURL
-        let names = Set(request.resourceNames)
+        let names = Self.canonical(request.resourceNames, shared: resources.names(type))
         guard var subscription = subscriptions[type] else {
-            var subscription = Subscription(names: [])
-            subscription.names = names
+            var subscription = Subscription()
+            subscription.sortedNames = names
             subscriptions[type] = subscription
             return respond(type, resources: resources)
         }
@@ -50,8 +51,8 @@ public struct ADSStreamStateMachine: Sendable {
                 actions.append(.ack(typeURL: type, version: request.versionInfo))
             }
         }
-        let namesChanged = names != subscription.names
-        subscription.names = names
+        let namesChanged = names != subscription.sortedNames
+        subscription.sortedNames = names
         subscriptions[type] = subscription
         if namesChanged || request.responseNonce.isEmpty {
             actions += respond(type, resources: resources)
@@ -72,8 +73,30 @@ public struct ADSStreamStateMachine: Sendable {
         return actions
     }
 
+    /// The requested names sorted and unique; `shared` itself when equal to it.
+    static func canonical(_ requested: [String], shared: [String]) -> [String] {
+        if requested.count == shared.count, requested == shared { return shared }
+        var sorted = requested.sorted()
+        var unique = 0
+        for index in sorted.indices where index == 0 || sorted[index] != sorted[unique - 1] {
+            sorted[unique] = sorted[index]
+            unique += 1
+        }
+        sorted.removeLast(sorted.count - unique)
+        return sorted == shared ? shared : sorted
+    }
+
     static func isWildcard(_ type: String, _ subscription: Subscription) -> Bool {
-        (subscription.names.isEmpty || subscription.names.contains("*")) && TypeURL.isWildcardType(type)
+        let names = subscription.sortedNames
+        guard TypeURL.isWildcardType(type) else { return false }
+        if names.isEmpty { return true }
+        // Binary search: the names are sorted, and this runs on every push.
+        var low = 0, high = names.count
+        while low < high {
+            let middle = (low + high) / 2
+            if names[middle] < "*" { low = middle + 1 } else { high = middle }
+        }
+        return low < names.count && names[low] == "*"
     }
 
     func selected(_ type: String, _ subscription: Subscription, _ resources: NodeResources) -> [Google_Protobuf_Any] {

@@ -75,3 +75,18 @@ import XDSAPI
         #expect(machine.received(request(TypeURL.cluster, nonce: "99"), resources: resources).isEmpty)
     }
 }
+
+/// Subscribed names are canonical (sorted, unique) and, when they are all of the
+/// proxy's resources, the translation's own array rather than a per-stream copy.
+struct ADSSubscriptionNamesTests {
+    @Test func canonicalNamesShareTheTranslationsArray() {
+        let shared = ["a", "b", "c"]
+        let same = ADSStreamStateMachine.canonical(["c", "a", "b", "a"], shared: shared)
+        #expect(same == shared)
+        same.withUnsafeBufferPointer { mine in
+            shared.withUnsafeBufferPointer { theirs in #expect(mine.baseAddress == theirs.baseAddress, "shared storage, not a copy") }
+        }
+        #expect(ADSStreamStateMachine.canonical(["b", "x", "b"], shared: shared) == ["b", "x"])
+        #expect(ADSStreamStateMachine.canonical([], shared: shared) == [])
+    }
+}
