@@ -96,6 +96,13 @@ struct DemoAppCommand: ParsableCommand {
     func run() throws {
         let options = try makeOptions()
         var output = StandardStreams()
+        // SIGTERM/SIGINT post a semaphore from a plain signal handler, installed
+        // before the listening line: a dispatch signal source registers
+        // asynchronously, and a signal sent right after the line could be lost.
+        sem_init(&demoAppStop, 0, 0)
+        for number in [SIGTERM, SIGINT] {
+            signal(number) { _ in sem_post(&demoAppStop) }
+        }
         let server: DemoAppServer
         do {
             server = try DemoAppServer.startBlocking(options)
@@ -104,22 +111,14 @@ struct DemoAppCommand: ParsableCommand {
             throw ExitCode(1)
         }
 
-        // Handle SIGTERM/SIGINT on a dispatch queue instead of the default (die at once).
-        let stop = DispatchSemaphore(value: 0)
-        let signals = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            return source
-        }
-
         // Written straight to fd 1 so that a parent reading a pipe sees it at once.
         var line = server.listeningLine + "\n"
         line.withUTF8 { buffer in _ = write(1, buffer.baseAddress, buffer.count) }
 
-        stop.wait()
-        for source in signals { source.cancel() }
+        while sem_wait(&demoAppStop) != 0 {}  // retried on EINTR
         try? server.shutdownBlocking()
     }
 }
+
+/// Posted by the SIGTERM / SIGINT handler (sem_post is async-signal-safe).
+nonisolated(unsafe) private var demoAppStop = sem_t()

@@ -119,11 +119,11 @@ import XDSAPI
     }
 
     @Test func unsupportedValuesAreNamedPrecisely() throws {
-        var fault = F.route(cluster: "c")
-        fault.typedPerFilterConfig["envoy.filters.http.fault"] = F.any(Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault())
-        #expect(throws: XDSConversionError(resource: "RouteConfiguration 9080", field: "virtual_hosts[0].routes[1].typed_per_filter_config[envoy.filters.http.fault]",
-                                           reason: "fault injection is not supported by this proxy")) {
-            try convert([F.route(cluster: "ok"), fault])
+        var cors = F.route(cluster: "c")
+        cors.typedPerFilterConfig["envoy.filters.http.cors"] = F.any(Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault())
+        #expect(throws: XDSConversionError(resource: "RouteConfiguration 9080", field: "virtual_hosts[0].routes[1].typed_per_filter_config[envoy.filters.http.cors]",
+                                           reason: "CORS is not supported by this proxy")) {
+            try convert([F.route(cluster: "ok"), cors])
         }
         var header = F.route(cluster: "c")
         header.requestHeadersToAdd = [headerOption("x-peer", "%DOWNSTREAM_REMOTE_ADDRESS%")]
