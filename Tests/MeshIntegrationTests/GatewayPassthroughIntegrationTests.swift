@@ -12,16 +12,6 @@ struct GatewayPassthroughIntegrationTests {
     static let names = ["a.example.com", "b.example.com"]
     static let gatewayHost = 51
 
-    func makeCertificate(_ harness: MeshHarness, for name: String) throws -> (String, String) {
-        let certificate = harness.directory.appendingPathComponent("\(name)-cert.pem").path
-        let key = harness.directory.appendingPathComponent("\(name)-key.pem").path
-        let openssl = try harness.launch("openssl-req-\(name)", "/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                                                                   "-subj", "/CN=\(name)", "-addext", "subjectAltName=DNS:\(name)",
-                                                                                   "-keyout", key, "-out", certificate])
-        openssl.waitUntilExit()
-        return (certificate, key)
-    }
-
     func config(_ harness: MeshHarness, gatewayPort: Int, upstreamPorts: [Int]) -> String {
         var yaml = """
         apiVersion: networking.istio.io/v1
@@ -90,7 +80,7 @@ struct GatewayPassthroughIntegrationTests {
         var certificates: [String] = []
         var upstreamPorts: [Int] = []
         for (index, name) in Self.names.enumerated() {
-            let (certificate, key) = try makeCertificate(harness, for: name)
+            let (certificate, key) = try harness.makeSelfSignedCertificate(name, host: name)
             let port = try MeshHarness.freePort()
             try harness.launch("s_server-\(name)", "/usr/bin/openssl", ["s_server", "-accept", "\(harness.address(2 + index)):\(port)",
                                                                       "-cert", certificate, "-key", key, "-www"])

@@ -45,39 +45,14 @@ import Testing
     }
 
     @Test func envoyAndSwiftMeshPickTheSameChains() async throws {
-        guard let envoy = DataPlaneDifferentialTests.envoyBinary() else { return }
+        guard DifferentialRun.envoyBinary() != nil else { return }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var upstreams: [String: any Channel] = [:]
         for tag in PassthroughBootstrap.clusters { upstreams[tag] = try await TaggedUpstream.start(group: group, tag: tag) }
         let ports = upstreams.mapValues { $0.localAddress!.port! }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-passthrough-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-
-        let envoyPort = try DataPlaneDifferentialTests.freePort()
-        let envoyConfig = directory.appendingPathComponent("envoy.json")
-        try PassthroughBootstrap.json(listenPort: envoyPort, upstreamPorts: ports).write(to: envoyConfig, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: envoy)
-        process.arguments = ["-c", envoyConfig.path, "--concurrency", "1", "--disable-hot-restart", "--log-level", "critical"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try await DataPlaneDifferentialTests.waitForListener(envoyPort)
-        let fromEnvoy = try run(envoyPort)
-
-        let ourPort = try DataPlaneDifferentialTests.freePort()
-        let ourConfig = directory.appendingPathComponent("swiftmesh.json")
-        try PassthroughBootstrap.json(listenPort: ourPort, upstreamPorts: ports).write(to: ourConfig, atomically: true, encoding: .utf8)
-        let proxy = Task { try await ProxyProcess.run(ProxyOptions(bootstrapPath: ourConfig.path)) { _ in } }
-        try await DataPlaneDifferentialTests.waitForListener(ourPort)
-        let fromUs = try run(ourPort)
-        proxy.cancel()
-        _ = await proxy.result
+        guard let (fromEnvoy, fromUs) = try await DifferentialRun.throughBoth("passthrough", bootstrap: {
+            PassthroughBootstrap.json(listenPort: $0, upstreamPorts: ports)
+        }, exchange: run) else { return }
 
         for (index, scenario) in Self.scenarios.enumerated() {
             #expect(fromUs[index] == fromEnvoy[index], "\(scenario.name): ours \(fromUs[index]) vs Envoy's \(fromEnvoy[index])")
