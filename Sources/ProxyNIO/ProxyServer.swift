@@ -55,7 +55,9 @@ public final class ProxyServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let worker = workers[ObjectIdentifier(channel.eventLoop)]?.value else { throw ProxyServerError.noWorker }
-                    if let tcp = worker.tcpListeners[name] {
+                    if let selecting = worker.selectingListeners[name] {
+                        try channel.pipeline.syncOperations.addHandler(FilterChainSelectionHandler(worker: worker, listener: selecting))
+                    } else if let tcp = worker.tcpListeners[name] {
                         try channel.pipeline.syncOperations.addHandler(TCPProxyHandler(worker: worker, config: tcp))
                     } else if let runtime = worker.listener(named: name) {
                         try channel.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: runtime))

@@ -11,13 +11,7 @@ struct GatewayTLSIntegrationTests {
 
     /// A self-signed certificate for `host`; returns (certificate path, key path).
     func makeCertificate(_ harness: MeshHarness, _ name: String) throws -> (String, String) {
-        let certificate = harness.directory.appendingPathComponent("\(name)-cert.pem").path
-        let key = harness.directory.appendingPathComponent("\(name)-key.pem").path
-        let openssl = try harness.launch("openssl-\(name)", "/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                                                               "-subj", "/CN=\(Self.host)", "-addext", "subjectAltName=DNS:\(Self.host)",
-                                                                               "-keyout", key, "-out", certificate])
-        openssl.waitUntilExit()
-        return (certificate, key)
+        try harness.makeSelfSignedCertificate(name, host: Self.host)
     }
 
     func gateway(_ harness: MeshHarness, port: Int, tls: String) -> String {

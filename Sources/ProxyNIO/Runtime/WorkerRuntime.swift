@@ -11,6 +11,8 @@ final class WorkerRuntime {
     private(set) var clusters: [String: ClusterRuntime] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
     private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
+    /// Listeners that choose a filter chain per connection.
+    private(set) var selectingListeners: [String: SelectingListenerRuntime] = [:]
     var random = FastRandom()
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
@@ -60,18 +62,42 @@ final class WorkerRuntime {
         }
         for endpoint in previous.values { endpoint.closeIdle() }
         clusters = rebuilt
+        var tcp: [String: TCPProxyConfig] = [:]
+        var selecting: [String: SelectingListenerRuntime] = [:]
         for listener in config.listeners {
-            if case .tcp(let tcp) = listener.chain { tcpListeners[listener.name] = tcp }
-            guard case .http(let http) = listener.chain else { continue }
-            let table = config.routeTable(for: http)
-            if let live = listeners[listener.name] {
-                live.http = http
-                live.routeTable = table
-            } else {
-                listeners[listener.name] = ListenerRuntime(name: listener.name, http: http, routeTable: table)
+            // One chain without conditions: served directly, nothing to choose.
+            if let single = listener.singleChain {
+                switch single {
+                case .tcp(let proxy): tcp[listener.name] = proxy
+                case .http(let http): _ = httpRuntime(listener.name, http, config)
+                }
+                continue
             }
+            let chains = (listener.filterChains + (listener.defaultFilterChain.map { [$0] } ?? [])).enumerated().map { index, chain in
+                switch chain.chain {
+                case .tcp(let proxy): return SelectingListenerRuntime.ChainRuntime.tcp(proxy)
+                case .http(let http): return .http(httpRuntime("\(listener.name)#\(index)", http, config))
+                }
+            }
+            selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains)
         }
+        tcpListeners = tcp
+        selectingListeners = selecting
         self.config = config
+    }
+
+    /// An HTTP chain's runtime, updated in place when it exists so that open
+    /// connections see the new route table.
+    private func httpRuntime(_ key: String, _ http: HTTPConnectionConfig, _ config: ProxyConfig) -> ListenerRuntime {
+        let table = config.routeTable(for: http)
+        if let live = listeners[key] {
+            live.http = http
+            live.routeTable = table
+            return live
+        }
+        let runtime = ListenerRuntime(name: key, http: http, routeTable: table)
+        listeners[key] = runtime
+        return runtime
     }
 
     func listener(named name: String) -> ListenerRuntime? { listeners[name] }

@@ -5,11 +5,13 @@ import XDSAPI
 /// The resources of the four xDS types as last accepted (plus static ones from
 /// the bootstrap), and what they reference: the EDS names clusters need and the
 /// RDS names listeners need. A response is tried on a copy and kept only when the
-/// whole set still converts, so a bad update leaves the last good config in force.
+/// whole set still converts, so a bad update leaves the last good config in force;
+/// listeners are the exception, judged one by one as Envoy's LDS does
+/// (ADSResourceStore+Listeners).
 public struct ADSResourceStore: Sendable {
     public var staticListeners: [Envoy_Config_Listener_V3_Listener]
     public var staticClusters: [Envoy_Config_Cluster_V3_Cluster]
-    private(set) var listeners: [String: Envoy_Config_Listener_V3_Listener] = [:]
+    internal(set) var listeners: [String: Envoy_Config_Listener_V3_Listener] = [:]
     private(set) var routes: [String: Envoy_Config_Route_V3_RouteConfiguration] = [:]
     private(set) var clusters: [String: Envoy_Config_Cluster_V3_Cluster] = [:]
     private(set) var endpoints: [String: Envoy_Config_Endpoint_V3_ClusterLoadAssignment] = [:]

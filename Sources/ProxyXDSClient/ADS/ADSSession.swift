@@ -26,9 +26,13 @@ struct ADSSession {
         var warnings = ConversionWarnings()
         let summary: XDSResponse
         let config: ProxyConfig
+        var rejected: String?
         do {
             let names = try candidate.replace(typeURL: response.typeURL, with: response.resources)
             summary = XDSResponse(typeURL: response.typeURL, versionInfo: response.versionInfo, nonce: response.nonce, resourceNames: names)
+            if response.typeURL == ProxyCore.XDSTypeURL.listener {
+                rejected = candidate.setAsideInvalidListeners(previous: store.listeners)
+            }
             config = try candidate.build(version: response.versionInfo, warnings: &warnings)
         } catch {
             let summary = XDSResponse(typeURL: response.typeURL, versionInfo: response.versionInfo, nonce: response.nonce, resourceNames: [])
@@ -45,7 +49,13 @@ struct ADSSession {
         case ProxyCore.XDSTypeURL.listener: out += machine.subscribe(ProxyCore.XDSTypeURL.route, names: store.routeNames)
         default: break
         }
-        out += machine.accept(summary)
+        if let rejected {
+            // Envoy's LDS: the valid listeners are applied, the update is NACKed.
+            log("xds: NACK \(response.typeURL) version \(response.versionInfo): \(rejected)")
+            out += machine.reject(summary, error: rejected)
+        } else {
+            out += machine.accept(summary)
+        }
         return (out.compactMap(request), store.isComplete ? config : nil)
     }
 

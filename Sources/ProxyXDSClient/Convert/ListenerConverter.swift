@@ -2,8 +2,8 @@ import ProxyCore
 import SwiftProtobuf
 import XDSAPI
 
-/// LDS Listener -> ListenerConfig: one filter chain with an HTTP connection
-/// manager or a TCP proxy.
+/// LDS Listener -> ListenerConfig: filter chains (each with its match and one
+/// HTTP connection manager or TCP proxy), the default chain, listener filters.
 public enum ListenerConverter {
     typealias HCM = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager
     static let httpConnectionManager = "envoy.filters.network.http_connection_manager"
@@ -14,17 +14,45 @@ public enum ListenerConverter {
         let scope = ConversionScope(resource: "Listener \(listener.name)", path: "")
         guard !listener.name.isEmpty else { throw scope.child("name").error("listener name is empty") }
         let (host, port) = try socketAddress(listener.address, scope.child("address"))
-        guard listener.filterChains.count == 1 else {
-            throw scope.child("filter_chains").unsupported("\(listener.filterChains.count) filter chains (exactly one is)")
+        guard !listener.filterChains.isEmpty || listener.hasDefaultFilterChain else {
+            throw scope.child("filter_chains").error("no filter chains specified")
         }
-        if listener.hasDefaultFilterChain { throw scope.child("default_filter_chain").unsupported("a default filter chain") }
-        for (index, filter) in listener.listenerFilters.enumerated() {
-            warnings.add(scope.index("listener_filters", index), "\(filter.name) is not applied yet")
+        let inspection = try Self.inspection(listener, scope, warnings: &warnings)
+        var chains: [FilterChainConfig] = []
+        for (index, chain) in listener.filterChains.enumerated() {
+            chains.append(try filterChain(chain, scope.index("filter_chains", index), warnings: &warnings))
         }
-        let chainScope = scope.index("filter_chains", 0)
-        let chain = listener.filterChains[0]
-        if chain.hasFilterChainMatch { throw chainScope.child("filter_chain_match").unsupported("filter chain matching") }
-        if chain.hasTransportSocket { throw chainScope.child("transport_socket").unsupported("downstream TLS") }
+        do {
+            try FilterChainSelector.validate(chains.map(\.match))
+        } catch {
+            throw XDSConversionError(resource: scope.resource, field: "filter_chains[\(error.chain)].filter_chain_match" + (error.field == "(match)" ? "" : ".\(error.field)"),
+                                     reason: error.reason)
+        }
+        // Envoy ignores a default chain's filter_chain_match: it is what no match gets.
+        let fallback = listener.hasDefaultFilterChain
+            ? try filterChain(listener.defaultFilterChain, scope.child("default_filter_chain"), warnings: &warnings, matching: false) : nil
+        if listener.httpInspectorNeeded(chains) {
+            throw scope.child("listener_filters").unsupported("matching application_protocols on plaintext (envoy.filters.listener.http_inspector)")
+        }
+        let direction: ListenerConfig.Direction
+        switch listener.trafficDirection {
+        case .inbound: direction = .inbound
+        case .outbound: direction = .outbound
+        default: direction = .unspecified
+        }
+        return ListenerConfig(name: listener.name, host: host, port: port,
+                              bindToPort: listener.hasBindToPort ? listener.bindToPort.value : true,
+                              useOriginalDestination: listener.hasUseOriginalDst && listener.useOriginalDst.value,
+                              direction: direction, filterChains: chains, defaultFilterChain: fallback, inspection: inspection)
+    }
+
+    /// One filter chain: its match, plaintext transport, one network filter.
+    static func filterChain(_ chain: Envoy_Config_Listener_V3_FilterChain, _ chainScope: ConversionScope,
+                            warnings: inout ConversionWarnings, matching: Bool = true) throws(XDSConversionError) -> FilterChainConfig {
+        let match = matching && chain.hasFilterChainMatch ? try filterChainMatch(chain.filterChainMatch, chainScope.child("filter_chain_match")) : .any
+        if chain.hasTransportSocket, chain.transportSocket.name != "envoy.transport_sockets.raw_buffer" {
+            throw chainScope.child("transport_socket").unsupported("downstream TLS")
+        }
         guard chain.filters.count == 1 else {
             throw chainScope.child("filters").unsupported("\(chain.filters.count) network filters (exactly one is)")
         }
@@ -41,16 +69,7 @@ public enum ListenerConverter {
         default:
             throw filterScope.child("name").unsupported("network filter \"\(filter.name)\"")
         }
-        let direction: ListenerConfig.Direction
-        switch listener.trafficDirection {
-        case .inbound: direction = .inbound
-        case .outbound: direction = .outbound
-        default: direction = .unspecified
-        }
-        return ListenerConfig(name: listener.name, host: host, port: port,
-                              bindToPort: listener.hasBindToPort ? listener.bindToPort.value : true,
-                              useOriginalDestination: listener.hasUseOriginalDst && listener.useOriginalDst.value,
-                              direction: direction, chain: converted)
+        return FilterChainConfig(name: chain.name, match: match, chain: converted)
     }
 
     static func unpack<M: SwiftProtobuf.Message>(_ any: Google_Protobuf_Any, _ scope: ConversionScope) throws(XDSConversionError) -> M {

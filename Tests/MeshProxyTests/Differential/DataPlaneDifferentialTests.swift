@@ -40,78 +40,18 @@ import Testing
         ("headers too large", "GET / HTTP/1.1\r\nHost: svc\r\nX-Big: " + String(repeating: "a", count: 70 * 1024) + "\r\n\r\n", []),
     ]
 
-    static func envoyBinary() -> String? {
-        if let path = ProcessInfo.processInfo.environment["ENVOY_BIN"] { return path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let lib = root.appendingPathComponent(".venv/lib")
-        for version in (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? [] {
-            let candidate = lib.appendingPathComponent("\(version)/site-packages/envoy/_bin/envoy").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func waitForListener(_ port: Int) async throws {
-        for _ in 0..<200 {
-            if (try? RawExchange.probe(port: port)) == true { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw POSIXError(.ETIMEDOUT)
-    }
-
     func run(_ port: Int) throws -> [RawExchange] {
         try Self.scenarios.map { try RawExchange.send($0.request, port: port) }
     }
 
     @Test func envoyAndSwiftMeshAgree() async throws {
-        guard let envoy = Self.envoyBinary() else { return }
+        guard DifferentialRun.envoyBinary() != nil else { return }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await EchoUpstream.start(group: group)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-differential-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-
-        // Stock Envoy.
-        let envoyPort = try Self.freePort()
-        let envoyConfig = directory.appendingPathComponent("envoy.json")
-        try DifferentialBootstrap.json(listenPort: envoyPort, upstreamPort: upstream.localAddress!.port!).write(to: envoyConfig, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: envoy)
-        process.arguments = ["-c", envoyConfig.path, "--concurrency", "1", "--disable-hot-restart", "--log-level", "critical"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            // SIGKILL: a child spawned from a test thread inherits a signal mask that
-            // can block SIGTERM.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        try await Self.waitForListener(envoyPort)
-        let fromEnvoy = try run(envoyPort)
-
-        // swiftmesh proxy, in process, on the same bootstrap.
-        let ourPort = try Self.freePort()
-        let ourConfig = directory.appendingPathComponent("swiftmesh.json")
-        try DifferentialBootstrap.json(listenPort: ourPort, upstreamPort: upstream.localAddress!.port!).write(to: ourConfig, atomically: true, encoding: .utf8)
-        let proxy = Task { try await ProxyProcess.run(ProxyOptions(bootstrapPath: ourConfig.path)) { _ in } }
-        try await Self.waitForListener(ourPort)
-        let fromUs = try run(ourPort)
-        proxy.cancel()
-        _ = await proxy.result
+        let upstreamPort = upstream.localAddress!.port!
+        guard let (fromEnvoy, fromUs) = try await DifferentialRun.throughBoth("differential", bootstrap: {
+            DifferentialBootstrap.json(listenPort: $0, upstreamPort: upstreamPort)
+        }, exchange: run) else { return }
 
         for (index, scenario) in Self.scenarios.enumerated() {
             let envoy = fromEnvoy[index], ours = fromUs[index]
@@ -124,20 +64,5 @@ import Testing
         }
         try await upstream.close()
         try await group.shutdownGracefully()
-    }
-}
-
-extension RawExchange {
-    /// Whether something accepts connections on the port.
-    static func probe(port: Int) throws -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 }

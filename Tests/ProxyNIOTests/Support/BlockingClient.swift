@@ -32,6 +32,22 @@ final class BlockingClient {
         text.withUTF8 { buffer in _ = Glibc.send(socketFD, buffer.baseAddress, buffer.count, 0) }
     }
 
+    func send(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in _ = Glibc.send(socketFD, buffer.baseAddress, buffer.count, 0) }
+    }
+
+    /// Reads `count` bytes, or what came before EOF / timeout.
+    func receiveBytes(_ count: Int) -> [UInt8] {
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while received.count < count {
+            let read = recv(socketFD, &chunk, min(chunk.count, count - received.count), 0)
+            if read <= 0 { break }
+            received += chunk[0..<read]
+        }
+        return received
+    }
+
     /// Reads until `done` says the bytes so far are complete, or EOF / timeout.
     func receive(until done: (String) -> Bool) -> String {
         var received: [UInt8] = []

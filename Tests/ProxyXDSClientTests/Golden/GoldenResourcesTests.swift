@@ -20,10 +20,10 @@ import Darwin
         var endpoints: [Envoy_Config_Endpoint_V3_ClusterLoadAssignment] = []
     }
 
-    static func load(_ name: String) throws -> Resources {
+    static func load(_ name: String, directory: String = "XDSTranslatorTests/Golden") throws -> Resources {
         XDSAnyTypes.registerAll()
         let path = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
-        let file = "/" + path + "/XDSTranslatorTests/Golden/\(name).json"
+        let file = "/" + path + "/\(directory)/\(name).json"
         guard let handle = fopen(file, "rb") else { throw GoldenError.missing(file) }
         defer { fclose(handle) }
         var bytes: [UInt8] = []

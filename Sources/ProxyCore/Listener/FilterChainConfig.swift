@@ -1,0 +1,12 @@
+/// One filter chain of a listener: when it applies and what it does.
+public struct FilterChainConfig: Sendable {
+    public var name: String
+    public var match: FilterChainMatch
+    public var chain: ListenerConfig.Chain
+
+    public init(name: String = "", match: FilterChainMatch = .any, chain: ListenerConfig.Chain) {
+        self.name = name
+        self.match = match
+        self.chain = chain
+    }
+}

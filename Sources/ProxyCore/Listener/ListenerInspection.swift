@@ -1,0 +1,19 @@
+/// The listener filters that look at a connection before a chain is chosen, and
+/// how long they may take (Envoy's listener_filters_timeout, 15 s by default).
+public struct ListenerInspection: Sendable, Equatable {
+    /// envoy.filters.listener.tls_inspector is configured.
+    public var tlsInspector: Bool
+    /// 0 disables the timeout.
+    public var timeoutNanos: Int64
+    /// On timeout, go on with what is known instead of closing.
+    public var continueOnTimeout: Bool
+    public var maxClientHelloBytes: Int
+
+    public init(tlsInspector: Bool = false, timeoutNanos: Int64 = 15_000_000_000, continueOnTimeout: Bool = false,
+                maxClientHelloBytes: Int = TLSClientHelloParser.defaultMaxBytes) {
+        self.tlsInspector = tlsInspector
+        self.timeoutNanos = timeoutNanos
+        self.continueOnTimeout = continueOnTimeout
+        self.maxClientHelloBytes = maxClientHelloBytes
+    }
+}

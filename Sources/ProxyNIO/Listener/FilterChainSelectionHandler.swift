@@ -1,0 +1,127 @@
+import NIOCore
+import ProxyCore
+
+/// First handler of a connection on a listener with several filter chains (or
+/// one with conditions): learns what the chains match on - addresses from the
+/// socket, and with the TLS inspector the ClientHello's SNI and ALPN, peeked by
+/// holding the bytes back - picks the chain as Envoy does, puts that chain's
+/// handler after itself, replays the held bytes to it untouched and leaves.
+/// No chain (and no default): the connection is closed, as Envoy does.
+final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    let worker: WorkerRuntime
+    let listener: SelectingListenerRuntime
+    private var facts = ConnectionFacts()
+    private var held: ByteBuffer?
+    private var timeout: Scheduled<Void>?
+    private var decided = false
+
+    init(worker: WorkerRuntime, listener: SelectingListenerRuntime) {
+        self.worker = worker
+        self.listener = listener
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let local = context.channel.localAddress
+        let remote = context.channel.remoteAddress
+        facts = ConnectionFacts(destinationAddress: local?.ipAddress.flatMap { IPAddress($0) }, destinationPort: local?.port ?? 0,
+                                sourceAddress: remote?.ipAddress.flatMap { IPAddress($0) }, sourcePort: remote?.port ?? 0)
+        guard listener.config.needsTLSInspection else {
+            choose(context: context)
+            return
+        }
+        // channelActive is held back until a chain is chosen: the chain's handler
+        // (a tcp_proxy connects upstream on it) sees it then.
+        let inspection = listener.config.inspection
+        if inspection.timeoutNanos > 0 {
+            timeout = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(inspection.timeoutNanos)) { [self] in
+                timedOut(context: context)
+            }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        guard !decided else {
+            context.fireChannelRead(data)
+            return
+        }
+        if held == nil { held = buffer } else { held!.writeBuffer(&buffer) }
+        let result = held!.withUnsafeReadableBytes { TLSClientHelloParser.parse($0, maxBytes: listener.config.inspection.maxClientHelloBytes) }
+        switch result {
+        case .needMoreBytes:
+            return
+        case .tooLarge:
+            // Envoy's client_hello_too_large: the connection is closed.
+            decided = true
+            close(context: context)
+        case .notTLS:
+            choose(context: context)
+        case .clientHello(let hello):
+            facts.serverName = (hello.serverName ?? "").lowercased()
+            facts.transportProtocol = "tls"
+            facts.applicationProtocols = hello.applicationProtocols
+            choose(context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Swallowed while inspecting: nothing has been passed on yet.
+        if decided { context.fireChannelReadComplete() }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        timeout = nil
+        decided = true
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func timedOut(context: ChannelHandlerContext) {
+        timeout = nil
+        guard !decided else { return }
+        if listener.config.inspection.continueOnTimeout {
+            choose(context: context)
+        } else {
+            decided = true
+            close(context: context)
+        }
+    }
+
+    private func close(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        timeout = nil
+        held = nil
+        context.close(promise: nil)
+    }
+
+    private func choose(context: ChannelHandlerContext) {
+        decided = true
+        timeout?.cancel()
+        timeout = nil
+        guard let (index, _) = listener.config.chain(for: facts) else {
+            close(context: context)
+            return
+        }
+        let handler = listener.makeHandler(chain: index, worker: worker)
+        do {
+            try context.pipeline.syncOperations.addHandler(handler, position: .after(self))
+        } catch {
+            close(context: context)
+            return
+        }
+        context.fireChannelActive()
+        if let held {
+            self.held = nil
+            context.fireChannelRead(wrapInboundOut(held))
+            context.fireChannelReadComplete()
+        }
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}

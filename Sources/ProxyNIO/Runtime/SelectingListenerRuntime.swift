@@ -1,0 +1,29 @@
+import NIOCore
+import ProxyCore
+
+/// A listener that chooses a filter chain per connection, on one worker: its
+/// config (matches, inspection settings) and each chain's live runtime, the
+/// default chain last. Event-loop confined.
+final class SelectingListenerRuntime {
+    enum ChainRuntime {
+        case http(ListenerRuntime)
+        case tcp(TCPProxyConfig)
+    }
+
+    let config: ListenerConfig
+    /// `config.filterChains` in order, then the default chain when there is one.
+    let chains: [ChainRuntime]
+
+    init(config: ListenerConfig, chains: [ChainRuntime]) {
+        self.config = config
+        self.chains = chains
+    }
+
+    /// The handler that serves a connection on chain `index`.
+    func makeHandler(chain index: Int, worker: WorkerRuntime) -> any ChannelHandler {
+        switch chains[index] {
+        case .http(let runtime): return DownstreamHTTP1Handler(worker: worker, listener: runtime)
+        case .tcp(let tcp): return TCPProxyHandler(worker: worker, config: tcp)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import ProxyCore
+import XDSAPI
+
+/// Filter chain matches and the listener filters whose findings they use.
+extension ListenerConverter {
+    static let tlsInspector = "envoy.filters.listener.tls_inspector"
+    static let httpInspector = "envoy.filters.listener.http_inspector"
+    static let originalDst = "envoy.filters.listener.original_dst"
+
+    static func filterChainMatch(_ match: Envoy_Config_Listener_V3_FilterChainMatch, _ scope: ConversionScope) throws(XDSConversionError) -> FilterChainMatch {
+        var converted = FilterChainMatch()
+        if match.hasDestinationPort {
+            let port = Int(match.destinationPort.value)
+            guard (1...65535).contains(port) else { throw scope.child("destination_port").error("must be 1-65535, got \(port)") }
+            converted.destinationPort = port
+        }
+        converted.prefixRanges = try ranges(match.prefixRanges, scope, "prefix_ranges")
+        if !match.directSourcePrefixRanges.isEmpty {
+            throw scope.child("direct_source_prefix_ranges").unsupported("matching the directly connected source")
+        }
+        switch match.sourceType {
+        case .any: converted.sourceType = .any
+        case .sameIpOrLoopback: converted.sourceType = .sameIPOrLoopback
+        case .external: converted.sourceType = .external
+        case .UNRECOGNIZED(let value): throw scope.child("source_type").error("unknown value \(value)")
+        }
+        converted.sourcePrefixRanges = try ranges(match.sourcePrefixRanges, scope, "source_prefix_ranges")
+        for (index, port) in match.sourcePorts.enumerated() where !(1...65535).contains(port) {
+            throw scope.index("source_ports", index).error("must be 1-65535, got \(port)")
+        }
+        converted.sourcePorts = match.sourcePorts.map(Int.init)
+        converted.serverNames = match.serverNames.map { $0.lowercased() }
+        converted.transportProtocol = match.transportProtocol
+        converted.applicationProtocols = match.applicationProtocols
+        return converted
+    }
+
+    static func ranges(_ ranges: [Envoy_Config_Core_V3_CidrRange], _ scope: ConversionScope, _ field: String) throws(XDSConversionError) -> [CIDRRange] {
+        var result: [CIDRRange] = []
+        for (index, range) in ranges.enumerated() {
+            // An unset prefix_len is 0, as in Envoy.
+            guard let cidr = CIDRRange(address: range.addressPrefix, length: Int(range.prefixLen.value)) else {
+                throw scope.index(field, index).error("malformed IP address or prefix length: \(range.addressPrefix)/\(range.prefixLen.value)")
+            }
+            result.append(cidr)
+        }
+        return result
+    }
+
+    /// Listener filters: the TLS inspector is run; original_dst and the HTTP
+    /// inspector are accepted (see the warnings); any other is refused, since
+    /// chain selection or the connection would differ from Envoy's.
+    static func inspection(_ listener: Envoy_Config_Listener_V3_Listener, _ scope: ConversionScope,
+                           warnings: inout ConversionWarnings) throws(XDSConversionError) -> ListenerInspection {
+        var inspection = ListenerInspection()
+        if listener.hasListenerFiltersTimeout { inspection.timeoutNanos = ProtoValues.nanos(listener.listenerFiltersTimeout) }
+        inspection.continueOnTimeout = listener.continueOnListenerFiltersTimeout
+        for (index, filter) in listener.listenerFilters.enumerated() {
+            let filterScope = scope.index("listener_filters", index)
+            if filter.hasFilterDisabled { throw filterScope.child("filter_disabled").unsupported("disabling a listener filter by predicate") }
+            switch filter.name {
+            case tlsInspector: inspection.tlsInspector = true
+            case httpInspector: warnings.add(filterScope, "\(filter.name): plaintext HTTP is not detected (application_protocols match TLS ALPN only)")
+            case originalDst: warnings.add(filterScope, "\(filter.name): the destination is the socket's local address (redirected destinations are not read)")
+            default: throw filterScope.child("name").unsupported("listener filter \"\(filter.name)\"")
+            }
+        }
+        return inspection
+    }
+}
+
+extension Envoy_Config_Listener_V3_Listener {
+    /// Whether some chain would need the HTTP inspector's plaintext detection:
+    /// it is configured and a chain matches HTTP application protocols on
+    /// connections that are not TLS.
+    func httpInspectorNeeded(_ chains: [FilterChainConfig]) -> Bool {
+        guard listenerFilters.contains(where: { $0.name == ListenerConverter.httpInspector }) else { return false }
+        let detected: Set<String> = ["http/1.0", "http/1.1", "h2c"]
+        return chains.contains { chain in
+            chain.match.transportProtocol != "tls" && chain.match.applicationProtocols.contains(where: detected.contains)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+@testable import MeshProxy
+
+/// Runs one bootstrap through stock Envoy 1.40 (a process, from ENVOY_BIN or the
+/// repository's .venv as TOOLCHAIN.md installs it) and through `swiftmesh proxy`
+/// (in process), and the same exchanges against each one's listener.
+enum DifferentialRun {
+    static func envoyBinary() -> String? {
+        if let path = ProcessInfo.processInfo.environment["ENVOY_BIN"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let lib = root.appendingPathComponent(".venv/lib")
+        for version in (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? [] {
+            let candidate = lib.appendingPathComponent("\(version)/site-packages/envoy/_bin/envoy").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func waitForListener(_ port: Int) async throws {
+        for _ in 0..<200 {
+            if let fd = LoopbackSocket.connect(port: port) {
+                close(fd)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// `bootstrap` makes the JSON for a listen port; `exchange` runs against a
+    /// listening port. nil when no Envoy binary is found (the test is skipped).
+    static func throughBoth<T>(_ name: String, bootstrap: (Int) -> String, exchange: (Int) throws -> T) async throws -> (envoy: T, ours: T)? {
+        guard let envoy = envoyBinary() else { return nil }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let envoyPort = try freePort()
+        let envoyConfig = directory.appendingPathComponent("envoy.json")
+        try bootstrap(envoyPort).write(to: envoyConfig, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: envoy)
+        process.arguments = ["-c", envoyConfig.path, "--concurrency", "1", "--disable-hot-restart", "--log-level", "critical"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            // SIGKILL: a child spawned from a test thread inherits a signal mask that
+            // can block SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try await waitForListener(envoyPort)
+        let fromEnvoy = try exchange(envoyPort)
+
+        let ourPort = try freePort()
+        let ourConfig = directory.appendingPathComponent("swiftmesh.json")
+        try bootstrap(ourPort).write(to: ourConfig, atomically: true, encoding: .utf8)
+        let proxy = Task { try await ProxyProcess.run(ProxyOptions(bootstrapPath: ourConfig.path)) { _ in } }
+        try await waitForListener(ourPort)
+        let fromUs = try exchange(ourPort)
+        proxy.cancel()
+        _ = await proxy.result
+        return (fromEnvoy, fromUs)
+    }
+}
