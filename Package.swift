@@ -5,7 +5,7 @@ import PackageDescription
 //   base    MeshCore, CRE2 (RE2 through a small C++ shim), CLibYAML (libyaml)
 //   inputs  MeshConfig (Istio + Kubernetes models, decoding), MeshValidation
 //   data    ProxyCore (pure), ProxyXDSClient, ProxyNIO, MeshProxy
-//   tools   MeshCLI (the `swiftmesh` executable), MeshBench (`swiftmesh-bench`)
+//   tools   MeshCLI (the `swiftmesh` executable), MeshLocal (`swiftmesh up`), MeshBench (`swiftmesh-bench`)
 let package = Package(
     name: "SwiftMesh",
     platforms: [.macOS(.v15)],
@@ -46,11 +46,13 @@ let package = Package(
         .target(name: "ProxyXDSClient", dependencies: ["ProxyCore", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "ProxyNIO", dependencies: ["ProxyCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .target(name: "MeshProxy", dependencies: ["ProxyCore", "ProxyXDSClient", "ProxyNIO", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        // -- tools: the local mesh (`swiftmesh up`) --
+        .target(name: "MeshLocal", dependencies: ["MeshConfig"]),
         // -- demo workload --
         .target(name: "MeshDemoApp", dependencies: ["MeshCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]),
         .executableTarget(
             name: "MeshCLI",
-            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshControlPlane", "MeshProxy", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshControlPlane", "MeshProxy", "MeshLocal", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "MeshBench", dependencies: ["MeshConfig", "MeshValidation", "MeshControlPlane", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
@@ -61,7 +63,8 @@ let package = Package(
         .testTarget(name: "XDSTranslatorTests", dependencies: ["XDSTranslator", "MeshValidation"], exclude: ["Golden"]),
         .testTarget(name: "XDSServerTests", dependencies: ["XDSServer"]),
         // Starts real processes (control plane, stock Envoy, demo apps); needs the swiftmesh binary built.
-        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI"]),
+        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal"]),
+        .testTarget(name: "MeshLocalTests", dependencies: ["MeshLocal", "MeshValidation"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),

@@ -33,6 +33,9 @@ struct ControlPlaneCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Quiet time before pushing a change (Go duration).", valueName: "duration"))
     var debounce = "100ms"
 
+    @Option(name: .customLong("gateway-listen"), help: ArgumentHelp("Make gateway servers of PORT listen on HOST:PORT2 instead (repeatable; used by `swiftmesh up --gateway-port`).", valueName: "PORT=HOST:PORT2"))
+    var gatewayListen: [String] = []
+
     @Option(name: .customLong("auto-registration-grace"), help: ArgumentHelp("How long a WorkloadGroup-registered workload outlives its proxy's connection (Go duration).", valueName: "duration"))
     var autoRegistrationGrace = "10s"
 
@@ -52,6 +55,14 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         options.xdsPort = xdsPort
         options.httpPort = httpPort
         options.debounce = .nanoseconds(nanos)
+        for entry in gatewayListen {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            let target = parts.count == 2 ? parts[1].split(separator: ":") : []
+            guard parts.count == 2, let from = Int(parts[0]), target.count == 2, let to = Int(target[1]) else {
+                throw ValidationError("--gateway-listen must be PORT=HOST:PORT, got \"\(entry)\"")
+            }
+            options.translator.gatewayListenOverrides[from] = .init(host: String(target[0]), port: to)
+        }
         options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {

@@ -63,6 +63,9 @@ struct DemoAppCommand: ParsableCommand {
     @Option(name: .customLong("call"), help: ArgumentHelp("An http:// URL to GET for every request, in order. Repeatable.", valueName: "url"))
     var calls: [String] = []
 
+    @Option(name: .customLong("call-via"), help: ArgumentHelp("Connect calls to this address (the sidecar's egress) instead of the URL's host; the URL still gives the Host header.", valueName: "host:port"))
+    var callVia: String?
+
     @Option(help: ArgumentHelp("Wait this long before answering (Go duration: 500ms, 2s, 1m).", valueName: "duration"))
     var delay: String?
 
@@ -83,7 +86,7 @@ struct DemoAppCommand: ParsableCommand {
         do {
             return try DemoAppOptions(
                 service: service, version: version, listen: listen, instance: instance, calls: calls,
-                delay: delay, failRatio: failRatio, failStatus: failStatus, dead: dead
+                delay: delay, failRatio: failRatio, failStatus: failStatus, dead: dead, callVia: callVia
             )
         } catch {
             throw ValidationError(error.description)

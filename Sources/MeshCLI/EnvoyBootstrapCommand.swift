@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeshControlPlane
+import MeshLocal
 
 struct EnvoyBootstrapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +45,7 @@ struct EnvoyBootstrapCommand: ParsableCommand {
             meta = object
         }
         let bootstrap = EnvoyBootstrap.make(nodeID: node, cluster: cluster ?? Self.defaultCluster(node), metadata: meta,
-                                            controlPlaneHost: String(parts[0]), controlPlanePort: port, adminPort: adminPort, delta: delta)
+                                            controlPlaneHost: String(parts[0]), controlPlanePort: port, adminAddress: "127.0.0.1", adminPort: adminPort, delta: delta)
         let data = try JSONSerialization.data(withJSONObject: bootstrap, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
@@ -54,44 +55,5 @@ struct EnvoyBootstrapCommand: ParsableCommand {
         let parts = nodeID.split(separator: "~")
         guard parts.count == 4 else { return "swiftmesh" }
         return String(parts[2].split(separator: ".").first ?? parts[2])
-    }
-}
-
-/// Envoy's bootstrap for a mesh proxy: node, admin, ADS over gRPC to the control plane.
-enum EnvoyBootstrap {
-    static func make(nodeID: String, cluster: String, metadata: [String: Any], controlPlaneHost: String,
-                     controlPlanePort: Int, adminPort: Int, delta: Bool = false) -> [String: Any] {
-        let ads: [String: Any] = ["ads": [String: Any](), "resource_api_version": "V3"]
-        return [
-            "node": ["id": nodeID, "cluster": cluster, "metadata": metadata],
-            "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": adminPort]]],
-            "dynamic_resources": [
-                "ads_config": [
-                    "api_type": delta ? "DELTA_GRPC" : "GRPC",
-                    "transport_api_version": "V3",
-                    "set_node_on_first_message_only": true,
-                    "grpc_services": [["envoy_grpc": ["cluster_name": "xds-grpc"]]],
-                ],
-                "cds_config": ads,
-                "lds_config": ads,
-            ],
-            "static_resources": [
-                "clusters": [[
-                    "name": "xds-grpc",
-                    "type": "STATIC",
-                    "connect_timeout": "1s",
-                    "typed_extension_protocol_options": [
-                        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": [
-                            "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-                            "explicit_http_config": ["http2_protocol_options": [String: Any]()],
-                        ],
-                    ],
-                    "load_assignment": [
-                        "cluster_name": "xds-grpc",
-                        "endpoints": [["lb_endpoints": [["endpoint": ["address": ["socket_address": ["address": controlPlaneHost, "port_value": controlPlanePort]]]]]]],
-                    ],
-                ]],
-            ],
-        ]
     }
 }

@@ -11,11 +11,12 @@ struct SwiftMeshCommand: AsyncParsableCommand {
         that describe services and workloads.
 
         Start with:
+          swiftmesh up                           run the example mesh on this machine
           swiftmesh validate -f examples/        check config the way istiod's webhook does
           swiftmesh analyze -f examples/         cross-object checks with Istio's IST codes
           swiftmesh control-plane --config examples/   serve xDS to Envoy (istiod's role)
           swiftmesh generate --config examples/ --node ID   what one proxy is sent
         """,
-        subcommands: [ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, DemoAppCommand.self, ProxyCommand.self]
+        subcommands: [UpCommand.self, ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, DemoAppCommand.self, ProxyCommand.self]
     )
 }

@@ -19,6 +19,10 @@ public struct DemoAppOptions: Sendable {
     public var dead: Bool
     /// Limit for one outbound call: connect + request + whole response.
     public var callTimeoutNanoseconds: Int64
+    /// Where calls connect, when not to the URL's host: the workload's sidecar
+    /// egress (captureMode NONE). The URL's authority is still the Host header,
+    /// which is what the sidecar routes on.
+    public var callVia: DemoListenAddress?
 
     public init(
         service: String,
@@ -30,7 +34,8 @@ public struct DemoAppOptions: Sendable {
         failRatio: Double = 0,
         failStatus: Int = 503,
         dead: Bool = false,
-        callTimeoutNanoseconds: Int64 = 15 * GoDuration.second
+        callTimeoutNanoseconds: Int64 = 15 * GoDuration.second,
+        callVia: DemoListenAddress? = nil
     ) {
         self.service = service
         self.version = version
@@ -42,6 +47,7 @@ public struct DemoAppOptions: Sendable {
         self.failStatus = failStatus
         self.dead = dead
         self.callTimeoutNanoseconds = callTimeoutNanoseconds
+        self.callVia = callVia
     }
 
     /// Builds options from command-line text, checking each value.
@@ -54,7 +60,8 @@ public struct DemoAppOptions: Sendable {
         delay: String? = nil,
         failRatio: Double = 0,
         failStatus: Int = 503,
-        dead: Bool = false
+        dead: Bool = false,
+        callVia: String? = nil
     ) throws(DemoOptionError) {
         guard !service.isEmpty else { throw DemoOptionError("--service must not be empty") }
         guard !version.isEmpty else { throw DemoOptionError("--version must not be empty") }
@@ -79,7 +86,10 @@ public struct DemoAppOptions: Sendable {
         if let instance, instance.isEmpty { throw DemoOptionError("--instance must not be empty") }
         self.init(
             service: service, version: version, listen: address, instance: instance, calls: urls,
-            delayNanoseconds: delayNanoseconds, failRatio: failRatio, failStatus: failStatus, dead: dead
+            delayNanoseconds: delayNanoseconds, failRatio: failRatio, failStatus: failStatus, dead: dead,
+            callVia: try callVia.map { text throws(DemoOptionError) in
+                do throws(DemoOptionError) { return try DemoListenAddress(parsing: text) } catch { throw DemoOptionError("--call-via: \(error.description)") }
+            }
         )
     }
 

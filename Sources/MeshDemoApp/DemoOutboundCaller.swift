@@ -23,6 +23,7 @@ public struct DemoOutboundCaller: Sendable {
     public func call(
         _ url: DemoCallURL,
         forwarding headers: [(name: String, value: String)],
+        via: DemoListenAddress? = nil,
         on eventLoop: any EventLoop
     ) -> EventLoopFuture<JSONValue> {
         let responsePromise = eventLoop.makePromise(of: DemoCallResponse.self)
@@ -39,7 +40,7 @@ public struct DemoOutboundCaller: Sendable {
                     try channel.pipeline.syncOperations.addHandler(DemoCallResponseHandler(promise: responsePromise))
                 }
             }
-            .connect(host: url.host, port: url.port)
+            .connect(host: via?.host ?? url.host, port: via?.port ?? url.port)
             .whenComplete { result in
                 switch result {
                 case .failure(let error):

@@ -49,7 +49,7 @@ public struct DemoRequestProcessor: Sendable {
         for url in options.calls {
             let caller = self.caller
             results = results.flatMap { done in
-                caller.call(url, forwarding: forwarded, on: eventLoop).map { done + [$0] }
+                caller.call(url, forwarding: forwarded, via: options.callVia, on: eventLoop).map { done + [$0] }
             }
         }
         return results

@@ -29,8 +29,13 @@ struct GatewayGenerator {
             let port = servers[0].server.port!.number!
             let bind = servers[0].server.bind ?? "0.0.0.0"
             var listener = Envoy_Config_Listener_V3_Listener()
-            listener.name = key
-            listener.address = Proto.address(bind, port)
+            if let override = options.gatewayListenOverrides[port] {
+                listener.name = "\(override.host)_\(override.port)"
+                listener.address = Proto.address(override.host, override.port)
+            } else {
+                listener.name = key
+                listener.address = Proto.address(bind, port)
+            }
             listener.trafficDirection = .outbound
             var plainHTTP: [(gateway: Scoped<Gateway>, server: Server)] = []
             for (gateway, server) in servers {

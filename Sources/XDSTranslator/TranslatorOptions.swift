@@ -7,6 +7,19 @@ public struct TranslatorOptions: Sendable, Hashable {
     /// The proxies' system trust store (PEM bundle), used for DestinationRule TLS
     /// SIMPLE / MUTUAL without `caCertificates`, as Istio validates against the OS roots.
     public var systemCACertificates: String
+    /// Where gateway servers of a given port really listen (the local mesh moves
+    /// the example's 8080 to `--gateway-port` on 127.0.0.1). Empty: as configured.
+    public var gatewayListenOverrides: [Int: ListenAddress] = [:]
+
+    public struct ListenAddress: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
 
     public init(accessLog: Bool = true, outboundCapturePort: Int = 15001, inboundCapturePort: Int = 15006,
                 systemCACertificates: String = "/etc/ssl/certs/ca-certificates.crt") {

@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 import Testing
 
 /// Istio's own Bookinfo configuration (from ../shared, present in CI), file by file,

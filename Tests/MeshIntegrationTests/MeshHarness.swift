@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 
 /// Real processes on loopback for integration tests: the control plane, stock Envoy
 /// sidecars, demo apps. Every process is stopped by its PID when the harness ends;
@@ -147,30 +148,15 @@ final class MeshHarness: @unchecked Sendable {
     }
 
     static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw HarnessError.noPort }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try LocalMesh.freePort()
     }
 
     enum HarnessError: Error, CustomStringConvertible {
-        case noEnvoy, noPort
+        case noEnvoy
         case timeout(String, logs: String)
         var description: String {
             switch self {
             case .noEnvoy: "stock Envoy not found (scripts/install-deps.sh installs it into .venv)"
-            case .noPort: "no free port"
             case .timeout(let what, let logs): "timed out waiting for \(what)\n\(logs)"
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 import Testing
 
 @Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))

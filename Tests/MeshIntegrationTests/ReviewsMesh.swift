@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 
 /// A small mesh for routing tests: a `client` workload (stock Envoy sidecar, its egress
 /// bound on the client's own address, captureMode NONE) and `reviews` versions as demo

@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 import Testing
 
 /// Control plane + stock Envoy + demo apps on loopback: what a client sees.

@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 import Testing
 
 /// WorkloadGroup auto-registration (Istio's VM onboarding): a proxy whose metadata

