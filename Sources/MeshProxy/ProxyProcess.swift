@@ -42,8 +42,8 @@ public enum ProxyProcess {
             for listener in bound { addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)" }
             state.update(config: config, listenerAddresses: addresses, ready: true)
             started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress, warnings: warnings.messages))
-            if let host = options.xdsHost, let port = options.xdsPort {
-                let client = ADSClient(host: host, port: port, node: try node(options),
+            if let host = options.xdsHost ?? bootstrap.ads?.host, let port = options.xdsPort ?? bootstrap.ads?.port {
+                let client = ADSClient(host: host, port: port, node: try node(options, bootstrap: bootstrap),
                                        store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters))
                 await client.run(apply: { config in
                     do {
@@ -69,7 +69,12 @@ public enum ProxyProcess {
         try await shutdown(server, adminChannel, group)
     }
 
-    static func node(_ options: ProxyOptions) throws -> Envoy_Config_Core_V3_Node {
+    /// The identity sent on ADS: command-line flags win, then the bootstrap's node.
+    static func node(_ options: ProxyOptions, bootstrap: ProxyBootstrap) throws -> Envoy_Config_Core_V3_Node {
+        if options.nodeID.isEmpty, options.nodeMetadataJSON == nil, var node = bootstrap.node {
+            node.userAgentName = "swiftmesh"
+            return node
+        }
         var node = Envoy_Config_Core_V3_Node()
         node.id = options.nodeID
         node.userAgentName = "swiftmesh"

@@ -4,19 +4,25 @@ import Testing
 
 /// `swiftmesh up` on the project's examples, as a user runs it: everything up
 /// within 30 s, a request through the gateway crosses the whole chain, and
-/// SIGTERM leaves no process behind.
-@Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
+/// SIGTERM leaves no process behind - with our proxy (the default) and with stock
+/// Envoy as sidecars and gateway.
+@Suite(.serialized)
 struct LocalMeshUpTests {
-    @Test func upRunsTheExampleMeshAndStopsCleanly() throws {
+    @Test(arguments: ["swift", "envoy"])
+    func upRunsTheExampleMeshAndStopsCleanly(dataPlane: String) throws {
+        if dataPlane == "envoy" && MeshHarness.envoyBinary == nil {
+            print("skipped: stock Envoy not installed (scripts/install-deps.sh)")
+            return
+        }
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-up-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: run) }
         let gatewayPort = try MeshHarness.freePort()
         let up = Process()
         up.executableURL = URL(fileURLWithPath: MeshHarness.swiftmesh)
         up.arguments = ["up", MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
-                        "--run-dir", run.path, "--start-timeout", "30"]
+                        "--run-dir", run.path, "--start-timeout", "30", "--data-plane", dataPlane]
         var environment = ProcessInfo.processInfo.environment
-        environment["ENVOY_BIN"] = MeshHarness.envoyBinary
+        if let envoy = MeshHarness.envoyBinary { environment["ENVOY_BIN"] = envoy }
         up.environment = environment
         let output = run.appendingPathExtension("log")
         FileManager.default.createFile(atPath: output.path, contents: nil)
@@ -29,7 +35,7 @@ struct LocalMeshUpTests {
         while !log().contains("SwiftMesh is up.") && up.isRunning && Date().timeIntervalSince(started) < 60 { Thread.sleep(forTimeInterval: 0.1) }
         let elapsed = Date().timeIntervalSince(started)
         try #require(log().contains("SwiftMesh is up."), "\(log())")
-        print("swiftmesh up: everything ready in \(String(format: "%.1f", elapsed)) s")
+        print("swiftmesh up (\(dataPlane)): everything ready in \(String(format: "%.1f", elapsed)) s")
         #expect(elapsed < 30)
 
         // shop -> catalog (80/20 v1/v2; jason -> v3 -> pricing) and stock.

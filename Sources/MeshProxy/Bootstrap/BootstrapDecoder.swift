@@ -6,7 +6,7 @@ import XDSAPI
 /// listener and cluster is decoded as the typed message Envoy would decode, with
 /// unknown fields refused.
 public enum BootstrapDecoder {
-    static let supportedTopLevel: Set<String> = ["node", "admin", "static_resources"]
+    static let supportedTopLevel: Set<String> = ["node", "admin", "static_resources", "dynamic_resources"]
 
     public static func decode(json: String) throws -> ProxyBootstrap {
         XDSAnyTypes.registerAll()
@@ -17,7 +17,7 @@ public enum BootstrapDecoder {
             throw BootstrapError(field: "(document)", reason: "not a JSON object: \(error)")
         }
         for key in document.fields.keys.sorted() where !supportedTopLevel.contains(key) {
-            throw BootstrapError(field: key, reason: "not supported by this proxy (supported: node, admin, static_resources)")
+            throw BootstrapError(field: key, reason: "not supported by this proxy (supported: node, admin, static_resources, dynamic_resources)")
         }
         var bootstrap = ProxyBootstrap()
         if let resources = document.fields["static_resources"] {
@@ -29,6 +29,13 @@ public enum BootstrapDecoder {
             }
             bootstrap.listeners = try list(fields.fields["listeners"], field: "static_resources.listeners")
             bootstrap.clusters = try list(fields.fields["clusters"], field: "static_resources.clusters")
+        }
+        if let node = document.fields["node"] { bootstrap.node = try decodeNode(node) }
+        if let dynamic = document.fields["dynamic_resources"] {
+            bootstrap.ads = try decodeDynamicResources(dynamic, clusters: bootstrap.clusters)
+            // The ADS cluster carries only the proxy's own gRPC stream, which the
+            // ADS client dials itself; it is not a data-path cluster.
+            if let ads = bootstrap.ads { bootstrap.clusters.removeAll { $0.name == ads.cluster } }
         }
         if let admin = document.fields["admin"] {
             let socket = admin.structValue.fields["address"]?.structValue.fields["socket_address"]?.structValue

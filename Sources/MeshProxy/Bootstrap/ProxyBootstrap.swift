@@ -8,6 +8,11 @@ public struct ProxyBootstrap: Sendable {
     public var clusters: [Envoy_Config_Cluster_V3_Cluster]
     public var adminHost: String?
     public var adminPort: Int?
+    /// `node`: identity sent on ADS (id, cluster, metadata, locality).
+    public var node: Envoy_Config_Core_V3_Node?
+    /// `dynamic_resources.ads_config`: the ADS server, resolved from the static
+    /// cluster it names.
+    public var ads: ADSServerAddress?
 
     public init(listeners: [Envoy_Config_Listener_V3_Listener] = [], clusters: [Envoy_Config_Cluster_V3_Cluster] = [],
                 adminHost: String? = nil, adminPort: Int? = nil) {
@@ -15,6 +20,20 @@ public struct ProxyBootstrap: Sendable {
         self.clusters = clusters
         self.adminHost = adminHost
         self.adminPort = adminPort
+    }
+}
+
+/// Where `dynamic_resources.ads_config` points: the first endpoint of the named
+/// static cluster.
+public struct ADSServerAddress: Sendable, Equatable {
+    public var cluster: String
+    public var host: String
+    public var port: Int
+
+    public init(cluster: String, host: String, port: Int) {
+        self.cluster = cluster
+        self.host = host
+        self.port = port
     }
 }
 

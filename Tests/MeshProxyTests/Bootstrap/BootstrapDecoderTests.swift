@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func unsupportedPartsNameTheField() {
-        #expect(throws: BootstrapError.self) { try BootstrapDecoder.decode(json: #"{"dynamic_resources": {}}"#) }
+        #expect(throws: BootstrapError.self) { try BootstrapDecoder.decode(json: #"{"stats_config": {}}"#) }
         do {
             _ = try BootstrapDecoder.decode(json: #"{"static_resources": {"clusters": [{"name": "c", "no_such_field": 1}]}}"#)
             Issue.record("expected an error")
