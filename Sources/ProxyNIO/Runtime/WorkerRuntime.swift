@@ -11,13 +11,22 @@ final class WorkerRuntime {
     private(set) var clusters: [String: ClusterRuntime] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
     private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
+    /// Telemetry scope slot of each TCP listener.
+    private(set) var tcpScopes: [String: Int32] = [:]
     var random = FastRandom()
+    /// Who this proxy is, for Istio's labels and the metadata exchange.
+    let identity: TelemetryIdentity
+    /// This worker's metrics; read by `/stats/prometheus` on this loop.
+    var telemetry = TelemetryStore()
+    /// Access-log destinations by path, shared by this worker's listeners.
+    private var accessLogSinks: [String: AccessLogSink] = [:]
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
     var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
 
-    init(eventLoop: any EventLoop, config: ProxyConfig) {
+    init(eventLoop: any EventLoop, config: ProxyConfig, identity: TelemetryIdentity = .anonymous) {
         self.eventLoop = eventLoop
+        self.identity = identity
         self.config = .empty
         apply(config)
     }
@@ -55,23 +64,48 @@ final class WorkerRuntime {
                     runtimes.append(runtime)
                 }
             }
-            rebuilt[name] = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
-                                           localityWeights: localityWeights, seed: random.next())
+            let runtime = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
+                                         localityWeights: localityWeights, seed: random.next())
+            runtime.telemetryService = telemetry.slot(for: cluster.istioService)
+            rebuilt[name] = runtime
         }
         for endpoint in previous.values { endpoint.closeIdle() }
         clusters = rebuilt
+        var usedSinks: [String: AccessLogSink] = [:]
         for listener in config.listeners {
-            if case .tcp(let tcp) = listener.chain { tcpListeners[listener.name] = tcp }
+            // Label sets are fixed per listener here, so requests only index them.
+            let scope = identity.scope(inbound: listener.direction == .inbound)
+            let scopeSlot = telemetry.slot(for: scope)
+            if case .tcp(let tcp) = listener.chain {
+                tcpListeners[listener.name] = tcp
+                tcpScopes[listener.name] = scopeSlot
+            }
             guard case .http(let http) = listener.chain else { continue }
             let table = config.routeTable(for: http)
-            if let live = listeners[listener.name] {
+            let live: ListenerRuntime
+            if let existing = listeners[listener.name] {
+                live = existing
                 live.http = http
                 live.routeTable = table
             } else {
-                listeners[listener.name] = ListenerRuntime(name: listener.name, http: http, routeTable: table)
+                live = ListenerRuntime(name: listener.name, http: http, routeTable: table)
+                listeners[listener.name] = live
+            }
+            live.telemetryScope = scopeSlot
+            live.reporter = scope.reporter
+            live.accessLogs = http.accessLogs.compactMap { log in
+                guard let sink = usedSinks[log.path] ?? accessLogSinks[log.path] ?? AccessLogSink(path: log.path, eventLoop: eventLoop) else { return nil }
+                usedSinks[log.path] = sink
+                return AccessLogRuntime(format: log.format, sink: sink)
             }
         }
+        accessLogSinks = usedSinks
         self.config = config
+    }
+
+    /// Writes buffered access-log lines now (shutdown).
+    func flushAccessLogs() {
+        for sink in accessLogSinks.values { sink.flush() }
     }
 
     func listener(named name: String) -> ListenerRuntime? { listeners[name] }
