@@ -38,6 +38,8 @@ public final class LocalMesh: @unchecked Sendable {
     private let say: @Sendable (String) -> Void
     public private(set) var xdsPort = 0
     public private(set) var httpPort = 0
+    /// Where the gateway serves `/stats/prometheus` (our proxy only; 0: nowhere).
+    public private(set) var gatewayMetricsPort = 0
 
     public init(options: Options, plan: LocalMeshPlan, say: @escaping @Sendable (String) -> Void) {
         self.options = options
@@ -73,8 +75,12 @@ public final class LocalMesh: @unchecked Sendable {
             for gateway in plan.gateways {
                 progress("gateway \(gateway.name) (\(options.dataPlane.rawValue)) on 127.0.0.1:\(options.gatewayPort)")
                 let admin = try Self.freePort()
+                // Sidecars serve 15090 on their own addresses; the gateway's admin
+                // shares 127.0.0.1, so its Prometheus port is picked like its admin's.
+                if options.dataPlane == .swift { gatewayMetricsPort = try Self.freePort() }
                 try startProxy(name: gateway.name, nodeID: gateway.nodeID, namespace: gateway.namespace, labels: gateway.labels,
-                               adminAddress: "127.0.0.1", adminPort: admin, prometheusAddress: "\(gateway.address):15090")
+                               adminAddress: "127.0.0.1", adminPort: admin,
+                               prometheusAddress: gatewayMetricsPort > 0 ? "127.0.0.1:\(gatewayMetricsPort)" : nil)
                 admins.append((gateway.name, "127.0.0.1", admin))
             }
             progress("waiting until every proxy is ready and the gateway answers")
@@ -145,8 +151,6 @@ public final class LocalMesh: @unchecked Sendable {
             }
             try processes.spawn(name, envoy, ["-c", file, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"], log: log(name))
         case .swift:
-            // Istio's Prometheus port is on the admin host; the gateway's admin is on
-            // 127.0.0.1, so its 15090 goes on its own address instead.
             var arguments = ["proxy", "-c", file, "--concurrency", "1"]
             if let prometheusAddress { arguments += ["--prometheus-address", prometheusAddress] }
             try processes.spawn(name, options.swiftmesh, arguments, log: log(name))
