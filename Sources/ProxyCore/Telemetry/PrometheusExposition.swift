@@ -34,8 +34,7 @@ public enum PrometheusExposition {
         var tcp: [String: TCPSeries] = [:]
         for store in stores {
             for (series, key) in store.requestKeys.enumerated() {
-                let scope = store.scopes[Int(key.scope)]
-                var labels = IstioLabelSet.peerLabels(scope: scope, service: store.services[Int(key.service)], peer: store.peers[Int(key.peer)])
+                var (labels, scope) = Self.labels(store, scope: key.scope, service: key.service, peer: key.peer)
                 labels.append(("request_protocol", "http"))
                 labels.append(("response_code", String(key.code)))
                 labels.append(("grpc_response_status", ""))
@@ -51,8 +50,7 @@ public enum PrometheusExposition {
                 requests[text] = merged
             }
             for (series, key) in store.tcpKeys.enumerated() {
-                let scope = store.scopes[Int(key.scope)]
-                var labels = IstioLabelSet.peerLabels(scope: scope, service: store.services[Int(key.service)], peer: store.peers[Int(key.peer)])
+                var (labels, scope) = Self.labels(store, scope: key.scope, service: key.service, peer: key.peer)
                 labels.append(("request_protocol", "tcp"))
                 labels.append(("response_flags", ResponseFlags(rawValue: key.flags).envoyString))
                 labels.append(("connection_security_policy", IstioLabelSet.securityPolicy(scope)))
@@ -103,6 +101,12 @@ public enum PrometheusExposition {
             counter("istio_tcp_sent_bytes_total", tcpOrder) { tcp[$0]!.sent }
         }
         return out
+    }
+
+    /// The workload and service labels of a series' slots.
+    private static func labels(_ store: TelemetryStore, scope: Int32, service: Int32, peer: Int32) -> ([(String, String)], TelemetryScope) {
+        let scope = store.scopes[scope]!
+        return (IstioLabelSet.peerLabels(scope: scope, service: store.services[service], peer: store.peers[peer]), scope)
     }
 
     /// `0.5`, `1`, `3600000`: integers without a fraction, as Envoy prints bounds.

@@ -19,14 +19,10 @@ public struct TelemetryStore: Sendable {
         var flags: UInt32
     }
 
-    /// Slot tables: interned by content so slots survive config swaps and
-    /// counters stay monotonic. Slot 0 of services and peers is "unknown".
-    private(set) var scopes: [TelemetryScope] = []
-    private(set) var services: [IstioService?] = [nil]
-    private(set) var peers: [WorkloadMetadata?] = [nil]
-    private var scopeSlots: [TelemetryScope: Int32] = [:]
-    private var serviceSlots: [IstioService: Int32] = [:]
-    private var peerSlots: [WorkloadMetadata: Int32] = [:]
+    /// Label parts by slot; slot 0 of services and peers is "unknown".
+    private(set) var scopes = SlotTable<TelemetryScope>(reservingUnknown: false)
+    private(set) var services = SlotTable<IstioService>(reservingUnknown: true)
+    private(set) var peers = SlotTable<WorkloadMetadata>(reservingUnknown: true)
     /// Exchange header (id, else value) hash -> peer slot, as Istio's MX cache.
     private var peerCache: [UInt64: Int32] = [:]
 
@@ -52,32 +48,12 @@ public struct TelemetryStore: Sendable {
 
     // MARK: slots (config time, or first sight of a peer)
 
-    public mutating func slot(for scope: TelemetryScope) -> Int32 {
-        if let slot = scopeSlots[scope] { return slot }
-        let slot = Int32(scopes.count)
-        scopes.append(scope)
-        scopeSlots[scope] = slot
-        return slot
-    }
+    public mutating func slot(for scope: TelemetryScope) -> Int32 { scopes.slot(for: scope) }
 
     /// 0 for nil (`unknown`).
-    public mutating func slot(for service: IstioService?) -> Int32 {
-        guard let service else { return 0 }
-        if let slot = serviceSlots[service] { return slot }
-        let slot = Int32(services.count)
-        services.append(service)
-        serviceSlots[service] = slot
-        return slot
-    }
+    public mutating func slot(for service: IstioService?) -> Int32 { service.map { services.slot(for: $0) } ?? 0 }
 
-    public mutating func slot(for peer: WorkloadMetadata?) -> Int32 {
-        guard let peer else { return 0 }
-        if let slot = peerSlots[peer] { return slot }
-        let slot = Int32(peers.count)
-        peers.append(peer)
-        peerSlots[peer] = slot
-        return slot
-    }
+    public mutating func slot(for peer: WorkloadMetadata?) -> Int32 { peer.map { peers.slot(for: $0) } ?? 0 }
 
     /// The peer named by metadata-exchange header values (`id` may be empty). The
     /// value is decoded once per id; later requests cost one hash and one lookup.
