@@ -45,10 +45,7 @@ public struct WorkloadMetadata: Sendable, Hashable {
         self.version = labels["version"] ?? labels["app.kubernetes.io/version"] ?? ""
         self.canonicalService = labels[Self.canonicalNameLabel] ?? (app.isEmpty ? workloadName : app)
         self.canonicalRevision = labels[Self.canonicalRevisionLabel] ?? (version.isEmpty ? "latest" : version)
-        if let account = nodeMetadata["SERVICE_ACCOUNT"], !account.isEmpty {
-            // The identity mTLS would prove; reported only once mTLS exists.
-            _ = account
-        }
+        // The SPIFFE identity is reported once mTLS proves it; until then `unknown`.
         self.principal = ""
     }
 
