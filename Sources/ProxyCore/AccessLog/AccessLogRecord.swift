@@ -38,9 +38,11 @@ public struct AccessLogRecord: Sendable {
         flags = []
         bytesReceived = 0
         bytesSent = 0
-        upstreamHost.removeAll(keepingCapacity: true)
-        upstreamCluster.removeAll(keepingCapacity: true)
-        routeName.removeAll(keepingCapacity: true)
+        // These are set to shared arrays (the endpoint's, the cluster's): emptying
+        // one in place would copy it, so they are replaced instead.
+        upstreamHost = []
+        upstreamCluster = []
+        routeName = []
     }
 
     /// Copies the request headers the format names out of the received bytes.

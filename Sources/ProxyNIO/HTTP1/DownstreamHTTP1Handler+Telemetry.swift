@@ -69,8 +69,9 @@ extension DownstreamHTTP1Handler {
                 scratch.withUnsafeReadableBytes { out.append(contentsOf: $0[offset..<(offset + 36)]) }
             }
         }
-        if listener.http.useRemoteAddress, !remoteAddressBytes.isEmpty {
-            let previous = accessRecord!.requestValue(format.requestHeaders.firstIndex { $0.name == Self.forwardedForName } ?? -1)
+        if listener.http.useRemoteAddress, !remoteAddressBytes.isEmpty,
+           let slot = format.requestHeaders.firstIndex(where: { $0.name == Self.forwardedForName }) {
+            let previous = accessRecord!.requestValue(slot)
             let remote = remoteAddressBytes
             accessRecord!.setRequestHeader(Self.forwardedForName, format: format) { out in
                 if let previous, !previous.isEmpty {

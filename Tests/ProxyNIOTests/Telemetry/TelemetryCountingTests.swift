@@ -95,6 +95,26 @@ import Testing
         #expect(log.last?.contains(#""GET /down HTTP/1.1" 503 UF 0 98 "#) == true, "\(log)")
     }
 
+    /// A format of its own, on an edge listener (x-forwarded-for appended) that
+    /// does not log x-forwarded-for, with a generated request id.
+    @Test func customFormatsLogWhatTheyName() throws {
+        var config = try Self.config()
+        if case .http(var http) = config.listeners[0].chain {
+            http.useRemoteAddress = true
+            http.generateRequestID = true
+            http.accessLogs = [AccessLogConfig(path: "/dev/null", format: try AccessLogFormat("%REQ(:METHOD)% %RESPONSE_CODE% %UPSTREAM_CLUSTER% %REQ(X-REQUEST-ID):8%\n"))]
+            config.listeners[0].chain = .http(http)
+        }
+        let proxy = try EmbeddedProxy(config: config, identity: Self.shopIdentity)
+        try proxy.send("GET / HTTP/1.1\r\nHost: catalog\r\n\r\n")
+        let upstream = try proxy.upstreamReceived()
+        let id = try #require(upstream.split(separator: "\r\n").first { $0.hasPrefix("x-request-id: ") }?.dropFirst(14))
+        try proxy.respond(Self.ok)
+        _ = try proxy.received()
+        let sink = try #require(proxy.worker.listener(named: "http")?.accessLogs.first?.sink)
+        #expect(String(decoding: sink.pending, as: UTF8.self) == "GET 200 backend \(id.prefix(8))\n")
+    }
+
     @Test func aClientLeavingMidExchangeIsDC() throws {
         let proxy = try EmbeddedProxy(config: Self.config(), identity: Self.shopIdentity)
         try proxy.send("GET /slow HTTP/1.1\r\nHost: catalog\r\n\r\n")
