@@ -27,16 +27,7 @@ import Testing
         let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(timeoutNanos: timeoutNanos))
         let request = ByteBuffer(string: "GET /productpage?u=normal HTTP/1.1\r\nHost: svc:9080\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n")
         let response = ByteBuffer(string: "HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello")
-        func roundTrip() throws {
-            try proxy.downstream.writeInbound(request)
-            while try proxy.upstreams[0].readOutbound(as: ByteBuffer.self) != nil {}
-            try proxy.upstreams[0].writeInbound(response)
-            while try proxy.downstream.readOutbound(as: ByteBuffer.self) != nil {}
-        }
-        for _ in 0..<100 { try roundTrip() }
-        swiftmesh_malloc_counter_start()
-        for _ in 0..<Self.requests { try roundTrip() }
-        let count = swiftmesh_malloc_counter_stop()
+        let count = try Self.mallocs(proxy, request: request, response: response)
         let perRequest = Double(count) / Double(Self.requests)
         print("forwarding path (timeout \(timeoutNanos) ns): \(count) mallocs for \(Self.requests) requests (\(perRequest) per request)")
         #expect(proxy.upstreams.count == 1)
@@ -53,16 +44,7 @@ import Testing
             let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route]))
             let request = ByteBuffer(string: "GET / HTTP/1.1\r\nHost: svc\r\n\r\n")
             let response = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-            func roundTrip() throws {
-                try proxy.downstream.writeInbound(request)
-                while try proxy.upstreams[0].readOutbound(as: ByteBuffer.self) != nil {}
-                try proxy.upstreams[0].writeInbound(response)
-                while try proxy.downstream.readOutbound(as: ByteBuffer.self) != nil {}
-            }
-            for _ in 0..<100 { try roundTrip() }
-            swiftmesh_malloc_counter_start()
-            for _ in 0..<Self.requests { try roundTrip() }
-            return swiftmesh_malloc_counter_stop()
+            return try Self.mallocs(proxy, request: request, response: response)
         }
         let without = try count(retry: nil)
         let with = try count(retry: RetryTests.istioDefault)
@@ -93,16 +75,7 @@ import Testing
             let proxy = try EmbeddedProxy(config: config, identity: identity)
             let request = ByteBuffer(string: "GET /items HTTP/1.1\r\nHost: svc:9080\r\nUser-Agent: wrk\r\nX-Request-Id: 0d4c3a5e-0000-4000-8000-000000000000\r\n\r\n")
             let response = ByteBuffer(string: "HTTP/1.1 200 OK\r\n\(peerHeaders)Content-Length: 5\r\n\r\nhello")
-            func roundTrip() throws {
-                try proxy.downstream.writeInbound(request)
-                while try proxy.upstreams[0].readOutbound(as: ByteBuffer.self) != nil {}
-                try proxy.upstreams[0].writeInbound(response)
-                while try proxy.downstream.readOutbound(as: ByteBuffer.self) != nil {}
-            }
-            for _ in 0..<100 { try roundTrip() }
-            swiftmesh_malloc_counter_start()
-            for _ in 0..<Self.requests { try roundTrip() }
-            return swiftmesh_malloc_counter_stop()
+            return try Self.mallocs(proxy, request: request, response: response)
         }
         let without = try count(telemetry: false)
         let with = try count(telemetry: true)
@@ -117,6 +90,20 @@ import Testing
         #else
         #expect(with <= without + Self.requests)
         #endif
+    }
+
+    /// Mallocs for `requests` round trips after a warm-up of 100.
+    static func mallocs(_ proxy: EmbeddedProxy, request: ByteBuffer, response: ByteBuffer) throws -> Int {
+        func roundTrip() throws {
+            try proxy.downstream.writeInbound(request)
+            while try proxy.upstreams[0].readOutbound(as: ByteBuffer.self) != nil {}
+            try proxy.upstreams[0].writeInbound(response)
+            while try proxy.downstream.readOutbound(as: ByteBuffer.self) != nil {}
+        }
+        for _ in 0..<100 { try roundTrip() }
+        swiftmesh_malloc_counter_start()
+        for _ in 0..<requests { try roundTrip() }
+        return swiftmesh_malloc_counter_stop()
     }
 
     @Test func counterSeesAllocations() throws {
