@@ -18,7 +18,9 @@ struct ProxyCommand: AsyncParsableCommand {
         Envoy's route tables, forwarded over pooled keep-alive upstream
         connections. Anything in the file the proxy cannot honour stops it with
         an error naming the field; settings it accepts but does not apply yet
-        (access logs, path normalisation, ...) are printed as warnings.
+        (path normalisation, ...) are printed as warnings. Istio's metrics are
+        served at /stats/prometheus on the admin port and on 15090; access logs
+        of the connection managers are written in Envoy's format.
 
         Prints "swiftmesh proxy listening NAME=ADDR:PORT ..." once serving; exits
         0 on SIGTERM or SIGINT.
@@ -52,6 +54,9 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Admin address, overriding the bootstrap's (Istio uses 127.0.0.1:15000).", valueName: "addr:port"))
     var adminAddress: String?
 
+    @Option(help: ArgumentHelp("Where /stats/prometheus is also served (Istio's 15090; default: the admin host, port 15090; 0 picks a port).", valueName: "addr:port"))
+    var prometheusAddress: String?
+
     func run() async throws {
         var streams = StandardStreams()
         guard configPath != nil || resources != nil || xdsAddress != nil else {
@@ -74,6 +79,13 @@ struct ProxyCommand: AsyncParsableCommand {
             options.adminHost = String(adminAddress[..<colon]).trimmingCharacters(in: "[]")
             options.adminPort = port
         }
+        if let prometheusAddress {
+            guard let colon = prometheusAddress.lastIndex(of: ":"), let port = Int(prometheusAddress[prometheusAddress.index(after: colon)...]) else {
+                throw ValidationError("--prometheus-address must be ADDR:PORT")
+            }
+            options.prometheusHost = String(prometheusAddress[..<colon]).trimmingCharacters(in: "[]")
+            options.prometheusPort = port
+        }
         let chosen = options
         do {
             try await SignalHandling.runUntilTerminated {
@@ -86,6 +98,7 @@ struct ProxyCommand: AsyncParsableCommand {
                         line += " \(listener.name)=\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"
                     }
                     if let admin = started.admin { line += " admin=\(admin.ipAddress ?? ""):\(admin.port ?? 0)" }
+                    if let prometheus = started.prometheus { line += " prometheus=\(prometheus.ipAddress ?? ""):\(prometheus.port ?? 0)" }
                     streams.print(line)
                     // Supervisors wait for this line; stdout is a pipe there (nil: all streams).
                     fflush(nil)

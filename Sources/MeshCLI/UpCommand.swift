@@ -103,10 +103,13 @@ struct UpCommand: ParsableCommand {
     func printSummary(_ mesh: LocalMesh, config: String) {
         var lines = ["", "SwiftMesh is up.", ""]
         if !mesh.plan.gateways.isEmpty { lines.append("  gateway        \(mesh.gatewayURL)") }
+        if mesh.gatewayMetricsPort > 0 { lines.append("  gateway stats  http://127.0.0.1:\(mesh.gatewayMetricsPort)/stats/prometheus") }
         lines.append("  control plane  http://127.0.0.1:\(mesh.httpPort)/metrics  /debug/syncz  /debug/config_dump?proxyID=ID")
         lines.append("  xDS            127.0.0.1:\(mesh.xdsPort)")
         for workload in mesh.plan.workloads {
-            lines.append("  \(workload.name.padding(toLength: 14, withPad: " ", startingAt: 0)) app \(workload.address):\(workload.appPort), sidecar admin http://\(workload.address):15000/")
+            var line = "  \(workload.name.padding(toLength: 14, withPad: " ", startingAt: 0)) app \(workload.address):\(workload.appPort), sidecar admin http://\(workload.address):15000/"
+            if mesh.options.dataPlane == .swift { line += ", stats :15090/stats/prometheus" }
+            lines.append(line)
         }
         lines += ["", "  config: \(config) (edits apply while running)   logs: \(runDirectory)/   stop: Ctrl-C", ""]
         if !mesh.plan.gateways.isEmpty {

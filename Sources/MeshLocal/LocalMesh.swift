@@ -38,6 +38,8 @@ public final class LocalMesh: @unchecked Sendable {
     private let say: @Sendable (String) -> Void
     public private(set) var xdsPort = 0
     public private(set) var httpPort = 0
+    /// Where the gateway serves `/stats/prometheus` (our proxy only; 0: nowhere).
+    public private(set) var gatewayMetricsPort = 0
 
     public init(options: Options, plan: LocalMeshPlan, say: @escaping @Sendable (String) -> Void) {
         self.options = options
@@ -73,8 +75,12 @@ public final class LocalMesh: @unchecked Sendable {
             for gateway in plan.gateways {
                 progress("gateway \(gateway.name) (\(options.dataPlane.rawValue)) on 127.0.0.1:\(options.gatewayPort)")
                 let admin = try Self.freePort()
+                // Sidecars serve 15090 on their own addresses; the gateway's admin
+                // shares 127.0.0.1, so its Prometheus port is picked like its admin's.
+                if options.dataPlane == .swift { gatewayMetricsPort = try Self.freePort() }
                 try startProxy(name: gateway.name, nodeID: gateway.nodeID, namespace: gateway.namespace, labels: gateway.labels,
-                               adminAddress: "127.0.0.1", adminPort: admin)
+                               adminAddress: "127.0.0.1", adminPort: admin,
+                               prometheusAddress: gatewayMetricsPort > 0 ? "127.0.0.1:\(gatewayMetricsPort)" : nil)
                 admins.append((gateway.name, "127.0.0.1", admin))
             }
             progress("waiting until every proxy is ready and the gateway answers")
@@ -127,9 +133,14 @@ public final class LocalMesh: @unchecked Sendable {
         }
     }
 
-    private func startProxy(name: String, nodeID: String, namespace: String, labels: [String: String], adminAddress: String, adminPort: Int) throws {
+    private func startProxy(name: String, nodeID: String, namespace: String, labels: [String: String], adminAddress: String, adminPort: Int,
+                            prometheusAddress: String? = nil) throws {
         let cluster = String(nodeID.split(separator: "~")[2].split(separator: ".")[0])
-        let bootstrap = EnvoyBootstrap.make(nodeID: nodeID, cluster: cluster, metadata: ["NAMESPACE": namespace, "LABELS": labels],
+        // What Istio's injector and agent put in the node metadata, for the
+        // proxies' telemetry labels and metadata exchange.
+        let metadata: [String: Any] = ["NAMESPACE": namespace, "LABELS": labels, "NAME": name, "WORKLOAD_NAME": name,
+                                       "CLUSTER_ID": "Kubernetes"]
+        let bootstrap = EnvoyBootstrap.make(nodeID: nodeID, cluster: cluster, metadata: metadata,
                                             controlPlaneHost: "127.0.0.1", controlPlanePort: xdsPort, adminAddress: adminAddress, adminPort: adminPort)
         let file = "\(options.runDirectory)/\(name).bootstrap.json"
         try JSONSerialization.data(withJSONObject: bootstrap, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: file))
@@ -140,7 +151,9 @@ public final class LocalMesh: @unchecked Sendable {
             }
             try processes.spawn(name, envoy, ["-c", file, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"], log: log(name))
         case .swift:
-            try processes.spawn(name, options.swiftmesh, ["proxy", "-c", file, "--concurrency", "1"], log: log(name))
+            var arguments = ["proxy", "-c", file, "--concurrency", "1"]
+            if let prometheusAddress { arguments += ["--prometheus-address", prometheusAddress] }
+            try processes.spawn(name, options.swiftmesh, arguments, log: log(name))
         }
     }
 

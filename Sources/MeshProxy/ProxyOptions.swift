@@ -15,6 +15,10 @@ public struct ProxyOptions: Sendable {
     /// Node id (Istio's TYPE~IP~ID~DOMAIN) and metadata (JSON object) sent on ADS.
     public var nodeID: String = ""
     public var nodeMetadataJSON: String?
+    /// Where `/stats/prometheus` is served besides admin (Istio's 15090); nil: the
+    /// admin host on 15090 (port 0 there when the admin port is ephemeral).
+    public var prometheusHost: String?
+    public var prometheusPort: Int?
 
     public init(bootstrapPath: String?, resourcesPath: String? = nil, concurrency: Int = 1, adminHost: String? = nil, adminPort: Int? = nil) {
         self.bootstrapPath = bootstrapPath

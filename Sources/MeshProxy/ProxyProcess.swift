@@ -13,6 +13,7 @@ public enum ProxyProcess {
         public let listeners: [ProxyServer.BoundListener]
         public let skipped: [String]
         public let admin: SocketAddress?
+        public let prometheus: SocketAddress?
         public let warnings: [String]
     }
 
@@ -25,23 +26,25 @@ public enum ProxyProcess {
                                                   routes: resources.routes, clusters: bootstrap.clusters + resources.clusters,
                                                   assignments: resources.endpoints, warnings: &warnings)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.concurrency))
-        let server = try await ProxyServer(group: group, config: config)
+        let identity = try telemetryIdentity(options, bootstrap: bootstrap)
+        let server = try await ProxyServer(group: group, config: config, identity: identity)
         let state = AdminState()
+        state.metrics = { try await server.prometheusText() }
         var adminChannel: (any Channel)?
+        var prometheusChannel: (any Channel)?
         do {
             let (bound, skipped) = try await server.start(config: config)
             if let host = options.adminHost ?? bootstrap.adminHost, let port = options.adminPort ?? bootstrap.adminPort {
-                adminChannel = try await ServerBootstrap(group: group)
-                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .childChannelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AdminHandler(state: state)) }
-                    }
-                    .bind(host: host, port: port).get()
+                adminChannel = try await AdminHandler.bind(group: group, host: host, port: port, state: state, prometheusOnly: false)
             }
+            var prometheusOptions = options
+            if prometheusOptions.adminPort == nil { prometheusOptions.adminPort = bootstrap.adminPort }
+            prometheusChannel = try await bindPrometheus(prometheusOptions, adminChannel: adminChannel, group: group, state: state, warnings: &warnings)
             var addresses: [String: String] = [:]
             for listener in bound { addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)" }
             state.update(config: config, listenerAddresses: addresses, ready: true)
-            started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress, warnings: warnings.messages))
+            started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress,
+                            prometheus: prometheusChannel?.localAddress, warnings: warnings.messages))
             if let host = options.xdsHost ?? bootstrap.ads?.host, let port = options.xdsPort ?? bootstrap.ads?.port {
                 let client = ADSClient(host: host, port: port, node: try node(options, bootstrap: bootstrap),
                                        store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters))
@@ -63,10 +66,49 @@ public enum ProxyProcess {
                 try? await Task.sleep(for: .seconds(3600))
             }
         } catch {
+            try? await prometheusChannel?.close()
             try? await shutdown(server, adminChannel, group)
             throw error
         }
+        try? await prometheusChannel?.close()
         try await shutdown(server, adminChannel, group)
+    }
+
+    /// Istio's Prometheus port: on the admin host at 15090 unless told otherwise.
+    /// An ephemeral admin port gets an ephemeral Prometheus port (tests run many
+    /// proxies); the default port being taken is a warning, a chosen one an error.
+    static func bindPrometheus(_ options: ProxyOptions, adminChannel: (any Channel)?, group: any EventLoopGroup, state: AdminState,
+                               warnings: inout ConversionWarnings) async throws -> (any Channel)? {
+        let adminAddress = adminChannel?.localAddress
+        guard let host = options.prometheusHost ?? adminAddress?.ipAddress else { return nil }
+        let explicit = options.prometheusPort != nil
+        let port = options.prometheusPort ?? (options.adminPort == 0 ? 0 : 15090)
+        do {
+            return try await AdminHandler.bind(group: group, host: host, port: port, state: state, prometheusOnly: true)
+        } catch where !explicit {
+            warnings.add("prometheus: cannot listen on \(host):\(port) (\(error)); /stats/prometheus is on admin only")
+            return nil
+        }
+    }
+
+    /// This proxy's workload for Istio's labels: the node's metadata (NAMESPACE,
+    /// LABELS, WORKLOAD_NAME, CLUSTER_ID, NAME) and id.
+    static func telemetryIdentity(_ options: ProxyOptions, bootstrap: ProxyBootstrap) throws -> TelemetryIdentity {
+        let node = try node(options, bootstrap: bootstrap)
+        var fields: [String: String] = [:]
+        var labels: [String: String] = [:]
+        for (key, value) in node.metadata.fields {
+            switch value.kind {
+            case .stringValue(let text)?: fields[key] = text
+            case .structValue(let nested)? where key == "LABELS":
+                for (label, labelValue) in nested.fields {
+                    if case .stringValue(let text)? = labelValue.kind { labels[label] = text }
+                }
+            default: break
+            }
+        }
+        guard !node.id.isEmpty || !fields.isEmpty else { return .anonymous }
+        return TelemetryIdentity(local: WorkloadMetadata(nodeMetadata: fields, labels: labels, nodeID: node.id), nodeID: node.id)
     }
 
     /// The identity sent on ADS: command-line flags win, then the bootstrap's node.

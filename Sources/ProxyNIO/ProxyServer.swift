@@ -17,12 +17,12 @@ public final class ProxyServer: Sendable {
     /// Bound listeners by name, with the address they were bound for.
     private let channels = Mutex<[String: (host: String, port: Int, channel: any Channel)]>([:])
 
-    public init(group: any EventLoopGroup, config: ProxyConfig) async throws {
+    public init(group: any EventLoopGroup, config: ProxyConfig, identity: TelemetryIdentity = .anonymous) async throws {
         self.group = group
         var workers: [ObjectIdentifier: NIOLoopBound<WorkerRuntime>] = [:]
         for loop in group.makeIterator() {
             workers[ObjectIdentifier(loop)] = try await loop.submit {
-                NIOLoopBound(WorkerRuntime(eventLoop: loop, config: config), eventLoop: loop)
+                NIOLoopBound(WorkerRuntime(eventLoop: loop, config: config, identity: identity), eventLoop: loop)
             }.get()
         }
         self.workers = workers
@@ -58,7 +58,8 @@ public final class ProxyServer: Sendable {
                     if let selecting = worker.selectingListeners[name] {
                         try channel.pipeline.syncOperations.addHandler(FilterChainSelectionHandler(worker: worker, listener: selecting))
                     } else if let tcp = worker.tcpListeners[name] {
-                        try channel.pipeline.syncOperations.addHandler(TCPProxyHandler(worker: worker, config: tcp))
+                        try channel.pipeline.syncOperations.addHandler(TCPProxyHandler(worker: worker, config: tcp,
+                                                                                       telemetryScope: worker.tcpScopes[name] ?? 0))
                     } else if let runtime = worker.listener(named: name) {
                         try channel.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: runtime))
                     } else {
@@ -102,7 +103,19 @@ public final class ProxyServer: Sendable {
         return bound
     }
 
+    /// Every worker's metrics as Prometheus text (each store copied on its own loop).
+    public func prometheusText() async throws -> String {
+        var stores: [TelemetryStore] = []
+        for (_, worker) in workers {
+            stores.append(try await worker.eventLoop.submit { worker.value.telemetry }.get())
+        }
+        return PrometheusExposition.render(stores)
+    }
+
     public func shutdown() async throws {
+        for (_, worker) in workers {
+            try? await worker.eventLoop.submit { worker.value.flushAccessLogs() }.get()
+        }
         let open = channels.withLock { channels in
             defer { channels.removeAll() }
             return channels.values.map(\.channel)

@@ -41,6 +41,7 @@ struct ClusterGenerator {
             assignment.clusterName = cluster.name
             assignment.endpoints = [EndpointGenerator.locality(nil, [EndpointGenerator.lbEndpoint(listener.endpointAddress, listener.endpointPort, weight: nil)])]
             cluster.loadAssignment = assignment
+            if let metadata = Self.istioMetadata(services: inboundServices(port: listener.port)) { cluster.metadata = metadata }
             return cluster
         }
     }

@@ -1,20 +1,36 @@
 import NIOCore
+import NIOPosix
 import ProxyCore
 
 /// Envoy-style admin endpoint (Istio's 15000), minimal for now: `/ready`,
-/// `/listeners`, `/clusters`, `/config_dump` (a summary, not Envoy's shape yet).
-/// It parses with the proxy's own HTTP/1 parser and closes after each answer.
+/// `/listeners`, `/clusters`, `/config_dump` (a summary, not Envoy's shape yet),
+/// `/stats/prometheus`. The same handler serves Istio's Prometheus port (15090)
+/// with only `/stats/prometheus`. It parses with the proxy's own HTTP/1 parser
+/// and closes after each answer.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let state: AdminState
+    private let prometheusOnly: Bool
     private var buffer: ByteBuffer?
     private var head = HTTP1RequestHead()
     private let parser = HTTP1RequestParser(maxHeadBytes: 16 * 1024)
 
-    init(state: AdminState) {
+    init(state: AdminState, prometheusOnly: Bool = false) {
         self.state = state
+        self.prometheusOnly = prometheusOnly
+    }
+
+    static func bind(group: any EventLoopGroup, host: String, port: Int, state: AdminState, prometheusOnly: Bool) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(state: state, prometheusOnly: prometheusOnly))
+                }
+            }
+            .bind(host: host, port: port).get()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -30,13 +46,28 @@ final class AdminHandler: ChannelInboundHandler {
         }
         guard let parsed else { return respond(context, status: 400, body: "bad request\n") }
         guard parsed.complete else { return }
+        buffer = nil
+        if parsed.path == "/stats/prometheus" {
+            // Collected from every worker on its own loop, so answered later.
+            let promise = context.eventLoop.makePromise(of: String.self)
+            let metrics = state.metrics
+            promise.completeWithTask { try await metrics?() ?? "" }
+            promise.futureResult.assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let text): self.respond(context, status: 200, body: text, type: "text/plain; version=0.0.4")
+                case .failure(let error): self.respond(context, status: 500, body: "\(error)\n")
+                }
+            }
+            return
+        }
+        if prometheusOnly { return respond(context, status: 404, body: "not found: \(parsed.path)\n") }
         let (status, body) = state.answer(path: parsed.path)
         respond(context, status: status, body: body)
     }
 
-    private func respond(_ context: ChannelHandlerContext, status: Int, body: String) {
+    private func respond(_ context: ChannelHandlerContext, status: Int, body: String, type: String? = nil) {
         var out = context.channel.allocator.buffer(capacity: body.utf8.count + 128)
-        let type = body.hasPrefix("{") ? "application/json" : "text/plain"
+        let type = type ?? (body.hasPrefix("{") ? "application/json" : "text/plain")
         out.writeString("HTTP/1.1 \(status) \(status == 200 ? "OK" : "Error")\r\ncontent-type: \(type)\r\n")
         out.writeString("content-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n\(body)")
         context.writeAndFlush(wrapOutboundOut(out)).assumeIsolated().whenComplete { _ in

@@ -10,6 +10,13 @@ public final class AdminState: Sendable {
     }
 
     private let snapshot = Mutex(Snapshot())
+    private let metricsSource = Mutex<(@Sendable () async throws -> String)?>(nil)
+
+    /// Renders `/stats/prometheus` (set once the proxy server exists).
+    public var metrics: (@Sendable () async throws -> String)? {
+        get { metricsSource.withLock { $0 } }
+        set { metricsSource.withLock { $0 = newValue } }
+    }
 
     public init() {}
 

@@ -36,6 +36,9 @@ public struct ClusterConfig: Sendable {
     /// Upstream TLS: SNI to send (nil: plain TCP).
     public var tlsServerName: String?
     public var usesTLS: Bool
+    /// The service behind the cluster for Istio's `destination_service*` labels
+    /// (`istio` filter metadata, else the outbound cluster name).
+    public var istioService: IstioService?
 
     public init(name: String, discovery: Discovery, loadBalancer: LoadBalancer = .roundRobin, connectTimeoutNanos: Int64 = 5_000_000_000,
                 upstreamProtocol: UpstreamProtocol = .http1, thresholds: Thresholds = Thresholds(), tlsServerName: String? = nil,
@@ -48,5 +51,6 @@ public struct ClusterConfig: Sendable {
         self.thresholds = thresholds
         self.tlsServerName = tlsServerName
         self.usesTLS = usesTLS
+        self.istioService = IstioService(outboundClusterName: name)
     }
 }

@@ -30,6 +30,8 @@ public struct HTTPConnectionConfig: Sendable {
     public var acceptHTTP10: Bool
     /// Host for HTTP/1.0 requests without one (`default_host_for_http_10`).
     public var defaultHostForHTTP10: String
+    /// The connection manager's access logs (file / stdout), formats parsed.
+    public var accessLogs: [AccessLogConfig] = []
 
     public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
                 useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,

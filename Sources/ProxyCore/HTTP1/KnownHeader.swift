@@ -15,6 +15,10 @@ public enum KnownHeader: UInt8, Sendable {
     case xForwardedProto
     case xForwardedFor
     case server
+    /// Istio's metadata exchange (`x-envoy-peer-metadata`, `-id`): read and
+    /// stripped by the proxy, never passed between workloads.
+    case peerMetadata
+    case peerMetadataID
 
     /// Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and are not
     /// forwarded. Transfer-Encoding is kept: bodies are streamed with their framing.
@@ -39,13 +43,15 @@ public enum KnownHeader: UInt8, Sendable {
         (Array("x-forwarded-proto".utf8), .xForwardedProto),
         (Array("x-forwarded-for".utf8), .xForwardedFor),
         (Array("server".utf8), .server),
+        (Array("x-envoy-peer-metadata".utf8), .peerMetadata),
+        (Array("x-envoy-peer-metadata-id".utf8), .peerMetadataID),
     ]
 
     /// Classifies a header name (any case).
     @inline(__always) static func classify(_ name: UnsafeRawBufferPointer) -> KnownHeader {
         // Most names are long custom ones; the length check rejects them cheaply.
         switch name.count {
-        case 2, 4, 6, 7, 10, 12, 14, 15, 16, 17: break
+        case 2, 4, 6, 7, 10, 12, 14, 15, 16, 17, 21, 24: break
         default: return .other
         }
         for entry in table where entry.name.count == name.count && ASCII.equalsLowercased(name, entry.name) {

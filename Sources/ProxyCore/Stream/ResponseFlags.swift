@@ -21,18 +21,32 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
     public static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 13)    // DPE
     public static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 14)      // UPE
 
-    /// In Envoy's order of `%RESPONSE_FLAGS%`.
+    /// In Envoy's order of `%RESPONSE_FLAGS%` (its flag bit order: UH, UT, LR, ...).
     static let names: [(ResponseFlags, String)] = [
-        (.localReset, "LR"), (.upstreamConnectionFailure, "UF"), (.upstreamConnectionTermination, "UC"),
-        (.upstreamOverflow, "UO"), (.noRouteFound, "NR"), (.delayInjected, "DI"), (.faultInjected, "FI"),
-        (.rateLimited, "RL"), (.upstreamRetryLimitExceeded, "URX"), (.noHealthyUpstream, "UH"),
-        (.upstreamRequestTimeout, "UT"), (.downstreamConnectionTermination, "DC"), (.noClusterFound, "NC"),
-        (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"),
+        (.noHealthyUpstream, "UH"), (.upstreamRequestTimeout, "UT"), (.localReset, "LR"),
+        (.upstreamConnectionFailure, "UF"), (.upstreamConnectionTermination, "UC"), (.upstreamOverflow, "UO"),
+        (.noRouteFound, "NR"), (.delayInjected, "DI"), (.faultInjected, "FI"), (.rateLimited, "RL"),
+        (.downstreamConnectionTermination, "DC"), (.upstreamRetryLimitExceeded, "URX"),
+        (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
     ]
 
     /// `UH,UF` style, or `-` when none (Envoy's rendering).
     public var envoyString: String {
         let parts = Self.names.filter { contains($0.0) }.map(\.1)
         return parts.isEmpty ? "-" : parts.joined(separator: ",")
+    }
+
+    /// The same text appended to `out`, for the access log (no String built).
+    public func write(into out: inout [UInt8]) {
+        guard !isEmpty else {
+            out.append(UInt8(ascii: "-"))
+            return
+        }
+        var first = true
+        for (flag, name) in Self.names where contains(flag) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: name.utf8)
+            first = false
+        }
     }
 }

@@ -2,6 +2,8 @@ import NIOCore
 import ProxyCore
 
 extension DownstreamHTTP1Handler {
+    static let noLines: [UInt8] = []
+
     /// Answers the current request from the proxy and ends the exchange.
     func sendLocalReply(_ reply: LocalReply) {
         responseFlags.formUnion(reply.flags)
@@ -20,7 +22,12 @@ extension DownstreamHTTP1Handler {
         if !reply.body.isEmpty { buffer.writeString("content-type: text/plain\r\n") }
         if closeAfterResponse { buffer.writeString("connection: close\r\n") }
         buffer.writeString("\r\n")
-        if !requestWasHead { buffer.writeBytes(reply.body) }
+        responseCode = reply.status
+        responseHeadBytes = buffer.readableBytes
+        if !requestWasHead {
+            buffer.writeBytes(reply.body)
+            responseBodyBytes = reply.body.count
+        }
         writeDownstream(buffer)
         responseScratch = buffer
         responsePhase = .done

@@ -28,6 +28,7 @@ extension DownstreamHTTP1Handler {
                     abortExchange(downstreamProtocolError: error)
                     return
                 }
+                requestBodyBytes += count
                 let slice = buffer.readSlice(length: count)!
                 requestPhase = tracker.isDone ? .done : .body(tracker)
                 sendUpstream(slice)
@@ -53,6 +54,7 @@ extension DownstreamHTTP1Handler {
         }
         switch outcome {
         case .failure(let error):
+            beginTelemetry(nil)
             inExchange = true
             closeAfterResponse = true
             requestWasHead = false
@@ -64,6 +66,7 @@ extension DownstreamHTTP1Handler {
             break
         }
         exchangeID &+= 1
+        buffer.withUnsafeReadableBytes { beginTelemetry($0) }
         inExchange = true
         requestWasHead = requestHead.isHead
         if requestHead.version == .http10 && !listener.http.acceptHTTP10 {
@@ -72,7 +75,6 @@ extension DownstreamHTTP1Handler {
             return false
         }
         closeAfterResponse = requestHead.wantsClose
-        responseFlags = []
         responseStarted = false
         replayedOnFreshConnection = false
         answeredContinue = false
@@ -135,6 +137,8 @@ extension DownstreamHTTP1Handler {
             let target = action.target.select(random: request.random)
             weightedEntry = target.entry
             guard let cluster = worker.cluster(named: target.name) else { return LocalReply.noCluster }
+            telemetryService = cluster.telemetryService
+            if accessRecord != nil { accessRecord!.upstreamCluster = cluster.nameBytes }
             let picked: EndpointRuntime?
             if cluster.usesHash && !action.hashPolicies.isEmpty {
                 let input = RouteHashInput(request: request, sourceIP: context?.channel.remoteAddress?.ipAddress)
@@ -151,10 +155,12 @@ extension DownstreamHTTP1Handler {
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
             routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()
-            UpstreamRequestWriter(
+            let generatedID = UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
-                weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes
+                weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes,
+                exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines
             ).write(into: &requestScratch, random: &worker.random)
+            if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }
             return nil
         }
     }

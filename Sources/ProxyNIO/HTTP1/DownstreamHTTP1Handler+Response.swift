@@ -47,6 +47,7 @@ extension DownstreamHTTP1Handler {
                     upstreamProtocolError()
                     return
                 }
+                responseBodyBytes += count
                 writeDownstream(buffer.readSlice(length: count)!)
                 responsePhase = tracker.isDone ? .done : .body(tracker)
             case .idle, .done:
@@ -66,11 +67,16 @@ extension DownstreamHTTP1Handler {
 
     private func writeResponseHead(_ bytes: UnsafeRawBufferPointer) {
         if case .untilClose = responseHead.framing { closeAfterResponse = true }
+        noteResponseHead(bytes)
         responseScratch.clear()
+        let reportsDestination = listener.reporter == .destination
         DownstreamResponseWriter(
             bytes: bytes, head: responseHead, selection: selection, weighted: weightedEntry,
-            close: closeAfterResponse, downstreamVersion: requestHead.version
+            close: closeAfterResponse, downstreamVersion: requestHead.version,
+            stripPeerMetadata: !reportsDestination,
+            exchangeLines: reportsDestination && requestCarriedPeerMetadata ? worker.identity.exchangeHeaderLines : Self.noLines
         ).write(into: &responseScratch)
+        responseHeadBytes = responseScratch.readableBytes
         writeDownstream(responseScratch)
     }
 
@@ -87,6 +93,7 @@ extension DownstreamHTTP1Handler {
     }
 
     func finishExchange() {
+        recordExchange()
         // Flush now: the upstream's read-complete will not reach a released lease.
         flushPending()
         releaseUpstream()

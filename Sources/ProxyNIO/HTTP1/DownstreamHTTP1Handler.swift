@@ -87,6 +87,20 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     /// The peer's address as text, for `x-forwarded-for` in edge mode.
     var remoteAddressBytes: [UInt8] = []
 
+    // Telemetry of the current exchange (DownstreamHTTP1Handler+Telemetry).
+    var exchangeStartNanos: UInt64 = 0
+    var responseCode = 0
+    var requestHeadBytes = 0
+    var requestBodyBytes = 0
+    var responseHeadBytes = 0
+    var responseBodyBytes = 0
+    /// The peer workload (metadata exchange), 0: unknown.
+    var peerSlot: Int32 = 0
+    var telemetryService: Int32 = 0
+    var requestCarriedPeerMetadata = false
+    /// Only when the listener has an access log.
+    var accessRecord: AccessLogRecord?
+
     init(worker: WorkerRuntime, listener: ListenerRuntime) {
         self.worker = worker
         self.listener = listener
@@ -123,6 +137,12 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if inExchange {
+            // The client left mid-exchange (DC) unless the proxy closed it itself.
+            if !downstreamClosed { responseFlags.insert(.downstreamConnectionTermination) }
+            inExchange = false
+            recordExchange()
+        }
         downstreamClosed = true
         if let upstream {
             // Mid-exchange: the upstream connection's state is unknown, so it goes.

@@ -11,6 +11,10 @@ struct DownstreamResponseWriter {
     let weighted: WeightedClusterEntry?
     let close: Bool
     let downstreamVersion: HTTPVersion1
+    /// Drop the upstream's metadata-exchange headers (the source side reads them).
+    var stripPeerMetadata = false
+    /// This proxy's metadata-exchange lines, answered to a peer that sent its own.
+    var exchangeLines: [UInt8] = []
 
     func write(into buffer: inout ByteBuffer) {
         // The proxy speaks HTTP/1.1 whatever the upstream spoke.
@@ -23,6 +27,7 @@ struct DownstreamResponseWriter {
         var runEnd = -1
         for field in head.fields {
             var keep = !field.kind.isHopByHop
+            if stripPeerMetadata && (field.kind == .peerMetadata || field.kind == .peerMetadataID) { keep = false }
             if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
             if keep && end - start >= 2 && bytes[end - 2] == UInt8(ascii: "\r") {
@@ -51,6 +56,7 @@ struct DownstreamResponseWriter {
             add(selection.route.responseHeaders, into: &buffer)
             add(selection.virtualHost.responseHeaders, into: &buffer)
         }
+        if !exchangeLines.isEmpty { buffer.writeBytes(exchangeLines) }
         if close {
             buffer.writeStaticString("connection: close\r\n")
         } else if downstreamVersion == .http10 {

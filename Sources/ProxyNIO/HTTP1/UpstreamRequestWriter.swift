@@ -14,8 +14,13 @@ struct UpstreamRequestWriter {
     let weighted: WeightedClusterEntry?
     let skipExpect: Bool
     let remoteAddress: [UInt8]
+    /// Istio's metadata-exchange header lines (outbound to a mesh cluster), or empty.
+    let exchangeLines: [UInt8]
 
-    func write(into buffer: inout ByteBuffer, random: inout FastRandom) {
+    /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
+    @discardableResult
+    func write(into buffer: inout ByteBuffer, random: inout FastRandom) -> Int? {
+        var generatedID: Int?
         buffer.writeBytes(head.method.bytes(in: bytes))
         buffer.writeInteger(UInt8(ascii: " "))
         writePath(into: &buffer)
@@ -32,6 +37,8 @@ struct UpstreamRequestWriter {
             case .expect: keep = !skipExpect
             case .host: keep = !dropsHost
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
+            // The exchange is between proxies: the app never sees a peer's metadata.
+            case .peerMetadata, .peerMetadataID: keep = false
             default: break
             }
             if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
@@ -67,6 +74,7 @@ struct UpstreamRequestWriter {
         }
         if http.generateRequestID && !head.hasRequestID {
             buffer.writeStaticString("x-request-id: ")
+            generatedID = buffer.writerIndex - buffer.readerIndex
             RequestIDWriter.write(into: &buffer, random: &random)
             buffer.writeStaticString("\r\n")
         }
@@ -76,7 +84,9 @@ struct UpstreamRequestWriter {
             add(selection.route.requestHeaders, into: &buffer)
             add(selection.virtualHost.requestHeaders, into: &buffer)
         }
+        if !exchangeLines.isEmpty { buffer.writeBytes(exchangeLines) }
         buffer.writeStaticString("\r\n")
+        return generatedID
     }
 
 

@@ -12,10 +12,18 @@ final class ClusterRuntime {
     private var balancer: EndpointBalancer
     /// This worker's share of the cluster's circuit breaker (retries only, for now).
     var breaker: CircuitBreaker
+    /// Slot of the cluster's service in the worker's TelemetryStore (0: unknown).
+    var telemetryService: Int32 = 0
+    /// Istio sends no metadata-exchange headers to clusters outside the mesh.
+    let exchangesMetadata: Bool
+    let nameBytes: [UInt8]
 
     init(config: ClusterConfig, endpoints: [EndpointRuntime], lbEndpoints: [LBEndpoint], localityWeights: [Int: UInt32], seed: UInt64) {
         self.config = config
         self.endpoints = endpoints
+        self.exchangesMetadata = config.discovery != .originalDestination
+            && config.name != "PassthroughCluster" && config.name != "BlackHoleCluster"
+        self.nameBytes = Array(config.name.utf8)
         let prioritySet = PrioritySet(endpoints: lbEndpoints, localityWeights: localityWeights)
         balancer = EndpointBalancer(policy: Self.policy(config.loadBalancer), prioritySet: prioritySet, seed: seed)
         var thresholds = CircuitBreakerThresholds()

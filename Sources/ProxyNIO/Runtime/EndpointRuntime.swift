@@ -6,6 +6,8 @@ final class EndpointRuntime {
     let address: SocketAddress
     /// `host:port`, for logs and `x-envoy-upstream-host`-style reporting.
     let label: String
+    /// `label` as bytes, for `%UPSTREAM_HOST%` without building a String.
+    let labelBytes: [UInt8]
     private(set) var idle: [UpstreamHTTP1Handler] = []
     /// Open connections (idle or leased), for the circuit breaker's max_connections.
     var openConnections = 0
@@ -15,6 +17,7 @@ final class EndpointRuntime {
     init(address: SocketAddress, label: String) {
         self.address = address
         self.label = label
+        self.labelBytes = Array(label.utf8)
         idle.reserveCapacity(16)
     }
 

@@ -1,11 +1,16 @@
 import ProxyCore
 
-/// An HTTP listener's live state on one worker: its settings and the route table
-/// in force (swapped when RDS changes). Event-loop confined.
+/// An HTTP listener's live state on one worker: its settings, the route table
+/// in force (swapped when RDS changes), its telemetry scope and access logs.
+/// Event-loop confined.
 final class ListenerRuntime {
     let name: String
     var http: HTTPConnectionConfig
     var routeTable: RouteTable?
+    /// Slot of this listener's reporter + workload in the worker's TelemetryStore.
+    var telemetryScope: Int32 = 0
+    var reporter = TelemetryScope.Reporter.source
+    var accessLogs: [AccessLogRuntime] = []
 
     init(name: String, http: HTTPConnectionConfig, routeTable: RouteTable?) {
         self.name = name

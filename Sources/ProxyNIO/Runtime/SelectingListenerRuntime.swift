@@ -13,17 +13,20 @@ final class SelectingListenerRuntime {
     let config: ListenerConfig
     /// `config.filterChains` in order, then the default chain when there is one.
     let chains: [ChainRuntime]
+    /// The listener's telemetry scope slot (its TCP chains count there).
+    let telemetryScope: Int32
 
-    init(config: ListenerConfig, chains: [ChainRuntime]) {
+    init(config: ListenerConfig, chains: [ChainRuntime], telemetryScope: Int32 = 0) {
         self.config = config
         self.chains = chains
+        self.telemetryScope = telemetryScope
     }
 
     /// The handler that serves a connection on chain `index`.
     func makeHandler(chain index: Int, worker: WorkerRuntime) -> any ChannelHandler {
         switch chains[index] {
         case .http(let runtime): return DownstreamHTTP1Handler(worker: worker, listener: runtime)
-        case .tcp(let tcp): return TCPProxyHandler(worker: worker, config: tcp)
+        case .tcp(let tcp): return TCPProxyHandler(worker: worker, config: tcp, telemetryScope: telemetryScope)
         }
     }
 }

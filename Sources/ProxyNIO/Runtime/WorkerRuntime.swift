@@ -13,13 +13,22 @@ final class WorkerRuntime {
     private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
     /// Listeners that choose a filter chain per connection.
     private(set) var selectingListeners: [String: SelectingListenerRuntime] = [:]
+    /// Telemetry scope slot of each TCP listener.
+    private(set) var tcpScopes: [String: Int32] = [:]
     var random = FastRandom()
+    /// Who this proxy is, for Istio's labels and the metadata exchange.
+    let identity: TelemetryIdentity
+    /// This worker's metrics; read by `/stats/prometheus` on this loop.
+    var telemetry = TelemetryStore()
+    /// Access-log destinations by path, shared by this worker's listeners.
+    private var accessLogSinks: [String: AccessLogSink] = [:]
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
     var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
 
-    init(eventLoop: any EventLoop, config: ProxyConfig) {
+    init(eventLoop: any EventLoop, config: ProxyConfig, identity: TelemetryIdentity = .anonymous) {
         self.eventLoop = eventLoop
+        self.identity = identity
         self.config = .empty
         apply(config)
     }
@@ -57,47 +66,75 @@ final class WorkerRuntime {
                     runtimes.append(runtime)
                 }
             }
-            rebuilt[name] = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
-                                           localityWeights: localityWeights, seed: random.next())
+            let runtime = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
+                                         localityWeights: localityWeights, seed: random.next())
+            runtime.telemetryService = telemetry.slot(for: cluster.istioService)
+            rebuilt[name] = runtime
         }
         for endpoint in previous.values { endpoint.closeIdle() }
         clusters = rebuilt
         var tcp: [String: TCPProxyConfig] = [:]
+        var scopes: [String: Int32] = [:]
         var selecting: [String: SelectingListenerRuntime] = [:]
+        var usedSinks: [String: AccessLogSink] = [:]
         for listener in config.listeners {
+            // Label sets are fixed per listener here, so requests only index them.
+            let scope = identity.scope(inbound: listener.direction == .inbound)
+            let scopeSlot = telemetry.slot(for: scope)
+            scopes[listener.name] = scopeSlot
             // One chain without conditions: served directly, nothing to choose.
             if let single = listener.singleChain {
                 switch single {
                 case .tcp(let proxy): tcp[listener.name] = proxy
-                case .http(let http): _ = httpRuntime(listener.name, http, config)
+                case .http(let http): _ = httpRuntime(listener.name, http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks)
                 }
                 continue
             }
             let chains = (listener.filterChains + (listener.defaultFilterChain.map { [$0] } ?? [])).enumerated().map { index, chain in
                 switch chain.chain {
                 case .tcp(let proxy): return SelectingListenerRuntime.ChainRuntime.tcp(proxy)
-                case .http(let http): return .http(httpRuntime("\(listener.name)#\(index)", http, config))
+                case .http(let http):
+                    return .http(httpRuntime("\(listener.name)#\(index)", http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks))
                 }
             }
-            selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains)
+            selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains, telemetryScope: scopeSlot)
         }
         tcpListeners = tcp
+        tcpScopes = scopes
         selectingListeners = selecting
+        accessLogSinks = usedSinks
         self.config = config
     }
 
     /// An HTTP chain's runtime, updated in place when it exists so that open
-    /// connections see the new route table.
-    private func httpRuntime(_ key: String, _ http: HTTPConnectionConfig, _ config: ProxyConfig) -> ListenerRuntime {
+    /// connections see the new route table; with its telemetry scope and logs.
+    private func httpRuntime(_ key: String, _ http: HTTPConnectionConfig, _ config: ProxyConfig, scope: TelemetryScope, slot: Int32,
+                             sinks usedSinks: inout [String: AccessLogSink]) -> ListenerRuntime {
         let table = config.routeTable(for: http)
-        if let live = listeners[key] {
+        let live: ListenerRuntime
+        if let existing = listeners[key] {
+            live = existing
             live.http = http
             live.routeTable = table
-            return live
+        } else {
+            live = ListenerRuntime(name: key, http: http, routeTable: table)
+            listeners[key] = live
         }
-        let runtime = ListenerRuntime(name: key, http: http, routeTable: table)
-        listeners[key] = runtime
-        return runtime
+        live.telemetryScope = slot
+        live.reporter = scope.reporter
+        var sinks = usedSinks
+        live.accessLogs = http.accessLogs.compactMap { log in
+            guard let sink = sinks[log.path] ?? accessLogSinks[log.path] ?? AccessLogSink(path: log.path, eventLoop: eventLoop) else { return nil }
+            sinks[log.path] = sink
+            return AccessLogRuntime(format: log.format, sink: sink)
+        }
+        usedSinks = sinks
+        return live
+    }
+
+    /// Writes buffered access-log lines now (shutdown).
+    func flushAccessLogs() {
+        for sink in accessLogSinks.values { sink.flush() }
     }
 
     func listener(named name: String) -> ListenerRuntime? { listeners[name] }

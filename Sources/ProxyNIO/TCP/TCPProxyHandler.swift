@@ -18,10 +18,18 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private var readPaused = false
     private var readPending = false
     private var closed = false
+    /// Istio's TCP metrics: the listener's scope, the picked cluster's service,
+    /// bytes each way and why the connection ended.
+    private let telemetryScope: Int32
+    private var telemetryService: Int32 = 0
+    private var receivedBytes = 0
+    private var sentBytes = 0
+    private var flags: ResponseFlags = []
 
-    init(worker: WorkerRuntime, config: TCPProxyConfig) {
+    init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0) {
         self.worker = worker
         self.config = config
+        self.telemetryScope = telemetryScope
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -30,8 +38,12 @@ final class TCPProxyHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         let target = config.target.select(random: worker.random.next())
-        guard let cluster = worker.cluster(named: target.name), let endpoint = cluster.pick(random: &worker.random) else {
+        let cluster = worker.cluster(named: target.name)
+        telemetryService = cluster?.telemetryService ?? 0
+        worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService)
+        guard let cluster, let endpoint = cluster.pick(random: &worker.random) else {
             // Envoy: no cluster (NC) or no healthy upstream (UH): the connection closes.
+            flags = cluster == nil ? .noClusterFound : .noHealthyUpstream
             context.close(promise: nil)
             return
         }
@@ -47,6 +59,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
                     self.attach(relay)
                 case .failure:
                     // UF: connect failure closes the downstream connection.
+                    self.flags.insert(.upstreamConnectionFailure)
                     self.context?.close(promise: nil)
                 }
             }
@@ -66,6 +79,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
+        receivedBytes += buffer.readableBytes
         guard let peer else {
             if pending == nil { pending = buffer } else { pending!.writeBuffer(&buffer) }
             return
@@ -79,6 +93,10 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if !closed {
+            worker.telemetry.recordTCPClosed(scope: telemetryScope, service: telemetryService, flags: flags,
+                                             sent: sentBytes, received: receivedBytes)
+        }
         closed = true
         peer?.peerClosed()
         peer = nil
@@ -103,6 +121,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
     func write(_ buffer: ByteBuffer) {
+        sentBytes += buffer.readableBytes
         context?.write(wrapOutboundOut(buffer), promise: nil)
         if context?.channel.isWritable == false { peer?.pauseReading() }
     }

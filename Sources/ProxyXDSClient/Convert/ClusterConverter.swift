@@ -33,6 +33,7 @@ public enum ClusterConverter {
         case .UNRECOGNIZED(let value): throw scope.child("lb_policy").error("unknown value \(value)")
         }
         var config = ClusterConfig(name: cluster.name, discovery: discovery, loadBalancer: balancer)
+        if let service = istioService(cluster) { config.istioService = service }
         if cluster.hasConnectTimeout { config.connectTimeoutNanos = ProtoValues.nanos(cluster.connectTimeout) }
         if cluster.hasCircuitBreakers {
             for threshold in cluster.circuitBreakers.thresholds where threshold.priority == .default {
@@ -62,5 +63,18 @@ public enum ClusterConverter {
             endpoints?.clusterName = cluster.name
         }
         return (config, endpoints)
+    }
+
+    /// `metadata.filter_metadata.istio.services[0]` ({host, name, namespace}), as
+    /// Istio tags clusters for its telemetry.
+    static func istioService(_ cluster: Envoy_Config_Cluster_V3_Cluster) -> IstioService? {
+        guard let istio = cluster.metadata.filterMetadata["istio"],
+              case .listValue(let services)? = istio.fields["services"]?.kind,
+              case .structValue(let first)? = services.values.first?.kind,
+              case .stringValue(let host)? = first.fields["host"]?.kind, !host.isEmpty else { return nil }
+        var service = IstioService(host: host)
+        if case .stringValue(let name)? = first.fields["name"]?.kind, !name.isEmpty { service.name = name }
+        if case .stringValue(let namespace)? = first.fields["namespace"]?.kind, !namespace.isEmpty { service.namespace = namespace }
+        return service
     }
 }

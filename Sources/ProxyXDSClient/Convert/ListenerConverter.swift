@@ -120,7 +120,7 @@ public enum ListenerConverter {
         if config.normalizePath || config.mergeSlashes {
             warnings.add(scope.child("normalize_path"), "path normalisation is not applied yet")
         }
-        if !manager.accessLog.isEmpty { warnings.add(scope.child("access_log"), "access logs are not written yet") }
+        config.accessLogs = try AccessLogConverter.convert(manager.accessLog, scope, warnings: &warnings)
         if !manager.upgradeConfigs.isEmpty { warnings.add(scope.child("upgrade_configs"), "protocol upgrades (WebSocket) are not proxied yet") }
         if manager.hasTracing { warnings.add(scope.child("tracing"), "tracing is not applied yet") }
         var sawRouter = false

@@ -44,6 +44,11 @@ public struct ConversionWarnings: Sendable {
 
     public init() {}
 
+    /// A warning from outside the converter (the process's own setup).
+    public mutating func add(_ message: String) {
+        messages.append(message)
+    }
+
     mutating func add(_ scope: ConversionScope, _ message: String) {
         messages.append("\(scope.resource): \(scope.path): \(message)")
     }

@@ -13,8 +13,8 @@ final class EmbeddedProxy {
     /// When false, connecting fails (connection refused).
     var upstreamReachable = true
 
-    init(config: ProxyConfig = EmbeddedProxy.config(), listener: String = "http") throws {
-        worker = WorkerRuntime(eventLoop: loop, config: config)
+    init(config: ProxyConfig = EmbeddedProxy.config(), listener: String = "http", identity: TelemetryIdentity = .anonymous) throws {
+        worker = WorkerRuntime(eventLoop: loop, config: config, identity: identity)
         downstream = EmbeddedChannel(loop: loop)
         worker.connector = { [unowned self] endpoint, _ in
             guard self.upstreamReachable else {

@@ -61,6 +61,24 @@ import Darwin
         }
     }
 
+    /// Telemetry inputs: Istio's access-log format on every connection manager,
+    /// and the `istio` services metadata on inbound clusters.
+    @Test func accessLogsAndServiceMetadataAreRead() throws {
+        let resources = try Self.load("catalog-v2-sidecar")
+        var warnings = ConversionWarnings()
+        for listener in resources.listeners {
+            guard case .http(let http) = try ListenerConverter.convert(listener, warnings: &warnings).chain else { continue }
+            #expect(http.accessLogs.map(\.path) == ["/dev/stdout"], "\(listener.name)")
+            #expect(http.accessLogs.first?.format.segments.contains(.responseFlags) == true)
+        }
+        let inbound = try #require(resources.clusters.first { $0.name == "inbound|19080||" })
+        let (config, _) = try ClusterConverter.convert(inbound, warnings: &warnings)
+        #expect(config.istioService == IstioService(host: "catalog.shop.svc.cluster.local", name: "catalog", namespace: "shop"))
+        let outbound = try #require(resources.clusters.first { $0.name.hasPrefix("outbound|9080|") && $0.name.hasSuffix("pricing.shop.svc.cluster.local") })
+        #expect(try ClusterConverter.convert(outbound, warnings: &warnings).0.istioService?.name == "pricing")
+        #expect(!warnings.messages.contains { $0.contains("access_log") }, "\(warnings.messages)")
+    }
+
     @Test func gatewayListenerConvertsOrIsRefusedForAStatedReason() throws {
         var warnings = ConversionWarnings()
         for listener in try Self.load("ingress-gateway").listeners {
