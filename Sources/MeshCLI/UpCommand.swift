@@ -46,6 +46,15 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("start-timeout"), help: "Seconds to wait for each part to come up.")
     var startTimeout: Double = 30
 
+    @Flag(help: "Also start Prometheus (Debian package `prometheus`), scraping every proxy through the control plane's /sd/prometheus.")
+    var prometheus = false
+
+    @Option(name: .customLong("prometheus-port"), help: "Prometheus' port on 127.0.0.1 (with --prometheus); 0 picks a free one.")
+    var prometheusPort = 9090
+
+    @Option(name: .customLong("prometheus-scrape-interval"), help: ArgumentHelp("Scrape and discovery interval (with --prometheus).", valueName: "duration"))
+    var prometheusScrapeInterval = "5s"
+
     func run() throws {
         guard let plane = LocalMesh.DataPlane(rawValue: dataPlane) else {
             throw ValidationError("--data-plane must be one of \(LocalMesh.DataPlane.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -66,6 +75,15 @@ struct UpCommand: ParsableCommand {
         options.httpPort = httpPort
         options.xdsPort = xdsPort
         options.startTimeout = startTimeout
+        if prometheus {
+            guard let binary = LocalMesh.findPrometheus() else {
+                throw ValidationError("--prometheus: no `prometheus` on PATH (Debian: apt-get install prometheus)")
+            }
+            var settings = LocalMesh.Options.Prometheus(binary: binary)
+            settings.port = prometheusPort
+            settings.scrapeInterval = prometheusScrapeInterval
+            options.prometheus = settings
+        }
         let mesh = LocalMesh(options: options, plan: plan) { line in Self.say(line) }
 
         // Handle the signals ourselves (children are spawned with default handling).
@@ -104,6 +122,7 @@ struct UpCommand: ParsableCommand {
         var lines = ["", "SwiftMesh is up.", ""]
         if !mesh.plan.gateways.isEmpty { lines.append("  gateway        \(mesh.gatewayURL)") }
         if mesh.gatewayMetricsPort > 0 { lines.append("  gateway stats  http://127.0.0.1:\(mesh.gatewayMetricsPort)/stats/prometheus") }
+        if mesh.prometheusPort > 0 { lines.append("  Prometheus     http://127.0.0.1:\(mesh.prometheusPort)/  (targets from http://127.0.0.1:\(mesh.httpPort)/sd/prometheus)") }
         lines.append("  control plane  http://127.0.0.1:\(mesh.httpPort)/metrics  /debug/syncz  /debug/config_dump?proxyID=ID")
         lines.append("  xDS            127.0.0.1:\(mesh.xdsPort)")
         for workload in mesh.plan.workloads {

@@ -8,7 +8,7 @@ import XDSTranslator
 
 extension ControlPlane {
     /// Answers the HTTP port: `/ready`, `/metrics`, `/debug/syncz`,
-    /// `/debug/config_dump?proxyID=`, `/debug/registryz`.
+    /// `/debug/config_dump?proxyID=`, `/debug/registryz`, `/sd/prometheus`.
     func http(_ method: String, _ path: String, _ query: [String: String]) async -> (status: Int, contentType: String, body: String) {
         switch path {
         case "/ready":
@@ -19,6 +19,9 @@ extension ControlPlane {
             return (200, "application/json", json(await syncz()))
         case "/debug/registryz":
             return (200, "application/json", json(registryz()))
+        case "/sd/prometheus":
+            let proxies = await xdsServer?.status.snapshot().map(\.node) ?? []
+            return (200, "application/json", json(PrometheusTargets.groups(proxies: proxies, controlPlane: httpAddress)))
         case "/debug/configz":
             return (200, "application/json", json(configErrors.mapValues { $0 }))
         case "/debug/config_dump":

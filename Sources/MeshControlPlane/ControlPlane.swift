@@ -103,6 +103,7 @@ public actor ControlPlane: XDSResourceProvider {
                     await self.http(method, path, query)
                 }
                 logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
+                httpAddress = "\(options.xdsHost):\(debug!.port)"
             }
             onListening(port, debug?.port)
             group.addTask { try await self.watch(server) }
@@ -124,6 +125,8 @@ public actor ControlPlane: XDSResourceProvider {
     }
 
     public var xdsServer: XDSServer? { server }
+    /// Where the HTTP port listens once started (host:port), for service discovery.
+    public private(set) var httpAddress: String?
 
     // MARK: WorkloadGroup auto-registration
 

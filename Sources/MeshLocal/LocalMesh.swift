@@ -20,6 +20,17 @@ public final class LocalMesh: @unchecked Sendable {
         public var httpPort = 15014
         public var xdsPort = 15010
         public var startTimeout: Double = 30
+        /// Also run a real Prometheus scraping the mesh through the control plane's
+        /// HTTP service discovery (`/sd/prometheus`).
+        public var prometheus: Prometheus?
+
+        public struct Prometheus: Sendable {
+            public var binary: String
+            public var port = 9090
+            public var scrapeInterval = "5s"
+
+            public init(binary: String) { self.binary = binary }
+        }
 
         public init(configDirectory: String, runDirectory: String, swiftmesh: String) {
             self.configDirectory = configDirectory
@@ -40,6 +51,8 @@ public final class LocalMesh: @unchecked Sendable {
     public private(set) var httpPort = 0
     /// Where the gateway serves `/stats/prometheus` (our proxy only; 0: nowhere).
     public private(set) var gatewayMetricsPort = 0
+    /// Where Prometheus answers (0: not started).
+    public internal(set) var prometheusPort = 0
 
     public init(options: Options, plan: LocalMeshPlan, say: @escaping @Sendable (String) -> Void) {
         self.options = options
@@ -53,7 +66,7 @@ public final class LocalMesh: @unchecked Sendable {
     public func start() throws {
         do {
             try FileManager.default.createDirectory(atPath: options.runDirectory, withIntermediateDirectories: true)
-            let steps = 1 + plan.workloads.count * 2 + plan.gateways.count + 1
+            let steps = 1 + plan.workloads.count * 2 + plan.gateways.count + 1 + (options.prometheus == nil ? 0 : 1)
             var step = 0
             func progress(_ text: String) {
                 step += 1
@@ -94,6 +107,10 @@ public final class LocalMesh: @unchecked Sendable {
                     HTTPProbe.get("127.0.0.1", self.options.gatewayPort, timeoutSeconds: 5)?.status == 200
                 }
             }
+            if let prometheus = options.prometheus {
+                progress("Prometheus (\(prometheus.binary)), scraping every proxy found at the control plane's /sd/prometheus")
+                try startPrometheus(prometheus)
+            }
             try writePIDs()
         } catch {
             processes.stopAll()
@@ -101,7 +118,7 @@ public final class LocalMesh: @unchecked Sendable {
         }
     }
 
-    private func log(_ name: String) -> String { "\(options.runDirectory)/\(name).log" }
+    func log(_ name: String) -> String { "\(options.runDirectory)/\(name).log" }
 
     private func startControlPlane() throws {
         var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
@@ -138,8 +155,14 @@ public final class LocalMesh: @unchecked Sendable {
         let cluster = String(nodeID.split(separator: "~")[2].split(separator: ".")[0])
         // What Istio's injector and agent put in the node metadata, for the
         // proxies' telemetry labels and metadata exchange.
-        let metadata: [String: Any] = ["NAMESPACE": namespace, "LABELS": labels, "NAME": name, "WORKLOAD_NAME": name,
+        var metadata: [String: Any] = ["NAMESPACE": namespace, "LABELS": labels, "NAME": name, "WORKLOAD_NAME": name,
                                        "CLUSTER_ID": "Kubernetes"]
+        // Where Prometheus finds this proxy when it is not <address>:15090: the
+        // gateway shares 127.0.0.1; stock Envoy serves /stats/prometheus on admin.
+        switch options.dataPlane {
+        case .swift: if let prometheusAddress { metadata["PROMETHEUS_ADDRESS"] = prometheusAddress }
+        case .envoy: metadata["PROMETHEUS_ADDRESS"] = "\(adminAddress):\(adminPort)"
+        }
         let bootstrap = EnvoyBootstrap.make(nodeID: nodeID, cluster: cluster, metadata: metadata,
                                             controlPlaneHost: "127.0.0.1", controlPlanePort: xdsPort, adminAddress: adminAddress, adminPort: adminPort)
         let file = "\(options.runDirectory)/\(name).bootstrap.json"

@@ -14,27 +14,14 @@ struct LocalMeshUpTests {
             print("skipped: stock Envoy not installed (scripts/install-deps.sh)")
             return
         }
-        let run = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-up-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: run) }
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-up-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let run = base.appendingPathComponent("run")
         let gatewayPort = try MeshHarness.freePort()
-        let up = Process()
-        up.executableURL = URL(fileURLWithPath: MeshHarness.swiftmesh)
-        up.arguments = ["up", MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
-                        "--run-dir", run.path, "--start-timeout", "30", "--data-plane", dataPlane]
-        var environment = ProcessInfo.processInfo.environment
-        if let envoy = MeshHarness.envoyBinary { environment["ENVOY_BIN"] = envoy }
-        up.environment = environment
-        let output = run.appendingPathExtension("log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        up.standardOutput = try FileHandle(forWritingTo: output)
-        up.standardError = up.standardOutput
-        let started = Date()
-        try up.run()
-        defer { if up.isRunning { kill(up.processIdentifier, SIGKILL) } }
-        func log() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
-        while !log().contains("SwiftMesh is up.") && up.isRunning && Date().timeIntervalSince(started) < 60 { Thread.sleep(forTimeInterval: 0.1) }
-        let elapsed = Date().timeIntervalSince(started)
-        try #require(log().contains("SwiftMesh is up."), "\(log())")
+        let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+                                "--run-dir", run.path, "--start-timeout", "30", "--data-plane", dataPlane], directory: base)
+        defer { if up.process.isRunning { kill(up.process.processIdentifier, SIGKILL) } }
+        let elapsed = try up.waitUntilUp()
         print("swiftmesh up (\(dataPlane)): everything ready in \(String(format: "%.1f", elapsed)) s")
         #expect(elapsed < 30)
 
@@ -47,9 +34,8 @@ struct LocalMeshUpTests {
         let pids = try String(contentsOf: run.appendingPathComponent("pids"), encoding: .utf8)
             .split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }
         #expect(pids.count == 14, "control plane + 6 apps + 6 sidecars + gateway")
-        kill(up.processIdentifier, SIGTERM)
-        up.waitUntilExit()
-        #expect(log().contains("stopped 14 processes"))
+        up.stop()
+        #expect(up.log.contains("stopped 14 processes"))
         for pid in pids { #expect(kill(pid, 0) == -1, "pid \(pid) still running after swiftmesh up stopped") }
     }
 }
