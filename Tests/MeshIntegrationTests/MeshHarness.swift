@@ -83,6 +83,14 @@ final class MeshHarness: @unchecked Sendable {
         }
     }
 
+    /// Starts the control plane again on the ports it had (after `stop("control-plane")`):
+    /// proxies reconnect to the address in their bootstrap.
+    func restartControlPlane(as name: String = "control-plane-2", debounce: String = "100ms") throws {
+        try launch(name, Self.swiftmesh, ["control-plane", "--config", configDirectory.path, "--xds-port", "\(xdsPort)",
+                                          "--http-port", "\(httpPort)", "--debounce", debounce])
+        try waitUntil("\(name) listening on \(xdsPort)", timeout: 20) { self.log(name).contains("xDS on 127.0.0.1:\(self.xdsPort)") }
+    }
+
     func startApp(_ service: String, version: String, host: Int, port: Int = 18080, extra: [String] = []) throws {
         let name = "app-\(service)-\(version)-\(host)"
         try launch(name, Self.swiftmesh, ["demo-app", "--service", service, "--version", version, "--listen", "\(address(host)):\(port)"] + extra)

@@ -2,6 +2,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import ProxyCore
 import SwiftProtobuf
+import Synchronization
 import XDSAPI
 
 /// The proxy's ADS client (state of the world): subscribes to clusters and
@@ -27,26 +28,34 @@ public struct ADSClient: Sendable {
     /// `log` gets NACKs, warnings and connection events.
     public func run(apply: @escaping @Sendable (ProxyConfig) async -> Void, log: @escaping @Sendable (String) -> Void) async {
         var random = SplitMix64(seed: UInt64(UInt(bitPattern: port.hashValue)))
-        var machine = XDSClientStateMachine(mode: .stateOfTheWorld)
-        var store = initialStore
+        // What the streams have accepted so far, kept across reconnects: a stream
+        // that dies (control plane gone) must not take the accepted resources with
+        // it, or the next stream's first response would rebuild the config from
+        // the bootstrap alone and close the dynamic listeners.
+        let progress = Progress((XDSClientStateMachine(mode: .stateOfTheWorld), initialStore))
         while !Task.isCancelled {
             do {
-                let outcome = try await stream(machine: machine, store: store, apply: apply, log: log)
-                machine = outcome.0
-                store = outcome.1
+                try await stream(progress, apply: apply, log: log)
                 log("xds: stream to \(host):\(port) ended")
             } catch {
                 log("xds: stream to \(host):\(port) failed: \(error)")
             }
-            let delay = machine.disconnected(random: &random)
+            let delay = progress.state.withLock { $0.0.disconnected(random: &random) }
             try? await Task.sleep(for: .milliseconds(delay))
         }
     }
 
-    private func stream(machine: XDSClientStateMachine, store: ADSResourceStore,
+    /// The accepted state, shared with the stream's response handler.
+    final class Progress: Sendable {
+        let state: Mutex<(XDSClientStateMachine, ADSResourceStore)>
+        init(_ initial: (XDSClientStateMachine, ADSResourceStore)) { state = Mutex(initial) }
+    }
+
+    private func stream(_ progress: Progress,
                         apply: @escaping @Sendable (ProxyConfig) async -> Void,
-                        log: @escaping @Sendable (String) -> Void) async throws -> (XDSClientStateMachine, ADSResourceStore) {
+                        log: @escaping @Sendable (String) -> Void) async throws {
         let node = self.node
+        let (machine, store) = progress.state.withLock { $0 }
         return try await withGRPCClient(transport: .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)) { client in
             let ads = Envoy_Service_Discovery_V3_AggregatedDiscoveryService.Client(wrapping: client)
             let (requests, continuation) = AsyncStream<Envoy_Service_Discovery_V3_DiscoveryRequest>.makeStream()
@@ -57,11 +66,11 @@ public struct ADSClient: Sendable {
                 session.start().forEach { continuation.yield($0) }
                 for try await message in response.messages {
                     let (outgoing, config) = session.handle(message, log: log)
+                    progress.state.withLock { $0 = (session.machine, session.store) }
                     if let config { await apply(config) }
                     outgoing.forEach { continuation.yield($0) }
                 }
                 continuation.finish()
-                return (session.machine, session.store)
             }
         }
     }
