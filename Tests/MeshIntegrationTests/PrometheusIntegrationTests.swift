@@ -70,5 +70,35 @@ struct PrometheusIntegrationTests {
             let fromGateway = Self.query(prometheus, "sum(istio_requests_total{reporter=\"source\",source_workload=\"ingressgateway\",response_code=\"200\"})")
             return (fromGateway?.first?.value ?? 0) >= 40
         }
+
+        // The shipped Grafana dashboards: every panel query is valid PromQL here and,
+        // apart from TCP and response-flag panels (no such traffic was sent), has data.
+        var checked = 0
+        for (file, expression) in try Self.dashboardQueries() {
+            let promQL = expression.replacingOccurrences(of: "$service", with: ".*")
+                .replacingOccurrences(of: "$workload", with: ".*").replacingOccurrences(of: "$namespace", with: ".*")
+            let samples = Self.query(prometheus, promQL)
+            #expect(samples != nil, "\(file): Prometheus refused \(promQL)")
+            let mayBeEmpty = promQL.contains("istio_tcp") || promQL.contains("response_flags!=")
+            if !mayBeEmpty { #expect(samples?.isEmpty == false, "\(file): no data for \(promQL)") }
+            checked += 1
+        }
+        #expect(checked >= 30)
+    }
+
+    /// (file, expr) of every panel target in dashboards/*.json.
+    static func dashboardQueries() throws -> [(String, String)] {
+        let directory = MeshHarness.packageRoot + "/dashboards"
+        var queries: [(String, String)] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() where file.hasSuffix(".json") {
+            let data = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(file)"))
+            let board = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            for panel in board["panels"] as? [[String: Any]] ?? [] {
+                for target in panel["targets"] as? [[String: Any]] ?? [] {
+                    if let expression = target["expr"] as? String { queries.append((file, expression)) }
+                }
+            }
+        }
+        return queries
     }
 }
