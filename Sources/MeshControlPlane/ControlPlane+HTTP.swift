@@ -66,6 +66,8 @@ extension ControlPlane {
         let statuses = await xdsServer?.status.snapshot() ?? []
         let pushes = await xdsServer?.status.pushesByType ?? [:]
         let nacks = await xdsServer?.status.nacksTotal ?? 0
+        let pushTime = await xdsServer?.status.pushTime ?? [:]
+        let convergence = await xdsServer?.status.convergence ?? LatencyHistogram()
         let (translations, nanoseconds) = await translationStats()
         var lines = [
             "# HELP pilot_xds Number of endpoints connected to this pilot using XDS.",
@@ -77,6 +79,13 @@ extension ControlPlane {
         for (type, count) in pushes.sorted(by: { $0.key < $1.key }) {
             lines.append("pilot_xds_pushes{type=\"\(TypeURL.shortName(type).lowercased())\"} \(count)")
         }
+        lines += ["# HELP pilot_xds_push_time Total time in seconds to push lds, rds, cds and eds.", "# TYPE pilot_xds_push_time histogram"]
+        for (type, histogram) in pushTime.sorted(by: { $0.key < $1.key }) {
+            lines += histogram.lines("pilot_xds_push_time", labels: "type=\"\(TypeURL.shortName(type).lowercased())\"")
+        }
+        lines += ["# HELP pilot_proxy_convergence_time Delay in seconds between config change and a proxy receiving all required configuration.",
+                  "# TYPE pilot_proxy_convergence_time histogram"]
+        lines += convergence.lines("pilot_proxy_convergence_time")
         lines += [
             "# HELP pilot_total_xds_rejects Total number of XDS responses from pilot rejected by proxy.",
             "# TYPE pilot_total_xds_rejects counter",

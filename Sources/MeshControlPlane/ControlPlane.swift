@@ -117,9 +117,10 @@ public actor ControlPlane: XDSResourceProvider {
         while !Task.isCancelled {
             try await Task.sleep(for: options.pollInterval)
             if reload() {
+                let changedAt = MonotonicClock.nanoseconds()
                 try await Task.sleep(for: options.debounce)
                 reload()
-                await server.push()
+                await server.push(changedAt: changedAt)
             }
         }
     }

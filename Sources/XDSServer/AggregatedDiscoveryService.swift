@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import GRPCCore
+import Synchronization
 import XDSAPI
 
 /// ADS over gRPC, state of the world and delta: per stream, requests and pushes are fed
@@ -12,6 +13,7 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
     let status: ProxyStatusRegistry
     let streamIDs: StreamIDs
     let throttle: PushThrottle
+    let changes: ChangeClock
 
     func streamAggregatedResources(
         request: RPCAsyncSequence<Envoy_Service_Discovery_V3_DiscoveryRequest, any Error>,
@@ -24,17 +26,21 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
             case .request(let message): machine.received(message, resources: resources)
             case .push: machine.resourcesChanged(resources)
             }
-            try await throttle.sending(actions.contains { if case .send = $0 { true } else { false } }) {
+            let sends = actions.contains { if case .send = $0 { true } else { false } }
+            try await throttle.sending(sends) {
                 for action in actions {
                     switch action {
                     case .send(let message):
+                        let started = MonotonicClock.nanoseconds()
                         try await response.write(message)
-                        await status.sent(id, type: message.typeURL, version: message.versionInfo)
+                        await status.sent(id, type: message.typeURL, version: message.versionInfo,
+                                          writeSeconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
                     case .ack(let type, let version): await status.acked(id, type: type, version: version)
                     case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
                     }
                 }
             }
+            if sends, case .push = event, let since = changes.secondsSinceChange() { await status.converged(afterSeconds: since) }
         }
     }
 
@@ -49,17 +55,21 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
             case .request(let message): machine.received(message, resources: resources)
             case .push: machine.resourcesChanged(resources)
             }
-            try await throttle.sending(actions.contains { if case .send = $0 { true } else { false } }) {
+            let sends = actions.contains { if case .send = $0 { true } else { false } }
+            try await throttle.sending(sends) {
                 for action in actions {
                     switch action {
                     case .send(let message):
+                        let started = MonotonicClock.nanoseconds()
                         try await response.write(message)
-                        await status.sent(id, type: message.typeURL, version: message.nonce)
+                        await status.sent(id, type: message.typeURL, version: message.nonce,
+                                          writeSeconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
                     case .ack(let type, let nonce): await status.acked(id, type: type, version: nonce)
                     case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
                     }
                 }
             }
+            if sends, case .push = event, let since = changes.secondsSinceChange() { await status.converged(afterSeconds: since) }
         }
     }
 
@@ -134,11 +144,23 @@ actor StreamIDs {
     }
 }
 
-enum MonotonicClock {
-    static func nanoseconds() -> UInt64 {
+public enum MonotonicClock {
+    public static func nanoseconds() -> UInt64 {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+}
+
+/// When the config change being pushed was detected (monotonic nanoseconds).
+final class ChangeClock: Sendable {
+    private let changedAt = Mutex<UInt64?>(nil)
+
+    func changed(at nanoseconds: UInt64) { changedAt.withLock { $0 = nanoseconds } }
+
+    func secondsSinceChange() -> Double? {
+        guard let start = changedAt.withLock({ $0 }) else { return nil }
+        return Double(MonotonicClock.nanoseconds() &- start) / 1e9
     }
 }
 

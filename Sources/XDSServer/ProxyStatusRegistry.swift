@@ -27,6 +27,11 @@ public actor ProxyStatusRegistry {
     private var proxies: [Int: ProxyStatus] = [:]
     public private(set) var nacksTotal = 0
     public private(set) var pushesByType: [String: Int] = [:]
+    /// Seconds to write one response, by type (istiod's pilot_xds_push_time).
+    public private(set) var pushTime: [String: LatencyHistogram] = [:]
+    /// Seconds from a config change to a proxy having been sent what it changed
+    /// (istiod's pilot_proxy_convergence_time).
+    public private(set) var convergence = LatencyHistogram()
 
     public init() {}
 
@@ -36,9 +41,14 @@ public actor ProxyStatusRegistry {
 
     func disconnected(_ stream: Int) { proxies.removeValue(forKey: stream) }
 
-    func sent(_ stream: Int, type: String, version: String) {
+    func sent(_ stream: Int, type: String, version: String, writeSeconds: Double? = nil) {
         proxies[stream]?.types[type, default: TypeStatus()].sentVersion = version
         pushesByType[type, default: 0] += 1
+        if let writeSeconds { pushTime[type, default: LatencyHistogram()].record(seconds: writeSeconds) }
+    }
+
+    func converged(afterSeconds seconds: Double) {
+        convergence.record(seconds: seconds)
     }
 
     func acked(_ stream: Int, type: String, version: String) {

@@ -8,6 +8,7 @@ import XDSAPI
 public final class XDSServer: Sendable {
     public let status = ProxyStatusRegistry()
     private let hub = PushHub()
+    private let changes = ChangeClock()
     private let provider: any XDSResourceProvider
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
 
@@ -16,7 +17,7 @@ public final class XDSServer: Sendable {
     public init(host: String, port: Int, provider: any XDSResourceProvider, pushThrottle: Int = 100) {
         self.provider = provider
         let service = AggregatedDiscoveryService(provider: provider, hub: hub, status: status, streamIDs: StreamIDs(),
-                                                 throttle: PushThrottle(limit: pushThrottle))
+                                                 throttle: PushThrottle(limit: pushThrottle), changes: changes)
         var config = HTTP2ServerTransport.Posix.Config.defaults
         config.rpc.maxRequestPayloadSize = 64 << 20
         server = GRPCServer(
@@ -39,7 +40,10 @@ public final class XDSServer: Sendable {
         server.beginGracefulShutdown()
     }
 
-    public func push() async {
+    /// `changedAt`: when the change was detected (`MonotonicClock`), for the
+    /// convergence-time histogram.
+    public func push(changedAt: UInt64? = nil) async {
+        if let changedAt { changes.changed(at: changedAt) }
         await hub.notifyAll()
     }
 

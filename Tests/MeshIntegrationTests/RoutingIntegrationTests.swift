@@ -164,6 +164,10 @@ struct RoutingIntegrationTests {
         try mesh.harness.waitUntil("v2 serving", timeout: 10) { mesh.get()?.headers["x-served-by"] == "reviews-v2" }
         let elapsed = Date().timeIntervalSince(start)
         print("live change: VirtualService edit to effect in \(Int(elapsed * 1000)) ms (target < 1000 ms, debounce 100 ms)")
+        // The control plane measured it too (istiod's pilot_proxy_convergence_time).
+        let metrics = HTTPProbe.get("127.0.0.1", mesh.harness.httpPort, path: "/metrics")?.body ?? ""
+        let converged = metrics.split(separator: "\n").first { $0.hasPrefix("pilot_proxy_convergence_time_count ") }
+        #expect((converged.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0) >= 1, "\(converged ?? "no convergence count")")
         #expect(elapsed < 3)
         try mesh.harness.write("routing.yaml", ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v1}}]\n    timeout: forever"))
         try mesh.harness.waitUntil("rejection logged", timeout: 10) { mesh.harness.log("control-plane").contains("config rejected") }
@@ -185,6 +189,8 @@ struct ControlPlaneHTTPTests {
         #expect(metrics.contains("pilot_xds{version=\"swiftmesh\"} 1"))
         #expect(metrics.contains("pilot_xds_pushes{type=\"cds\"}"))
         #expect(metrics.contains("pilot_total_xds_rejects 0"))
+        #expect(metrics.contains("pilot_xds_push_time_bucket{type=\"cds\",le=\"0.01\"}"))
+        #expect(metrics.contains("pilot_proxy_convergence_time_bucket{le=\"+Inf\"}"))
         let registry = HTTPProbe.get("127.0.0.1", port, path: "/debug/registryz")?.body ?? ""
         #expect(registry.contains("reviews.default.svc.cluster.local"))
         let dump = HTTPProbe.get("127.0.0.1", port, path: "/debug/config_dump?proxyID=client.default")
