@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal"]),
         .testTarget(name: "MeshLocalTests", dependencies: ["MeshLocal", "MeshValidation"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
-        .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"]),

@@ -9,7 +9,13 @@ import XDSTranslator
 extension ControlPlane {
     /// Answers the HTTP port: `/ready`, `/metrics`, `/debug/syncz`,
     /// `/debug/config_dump?proxyID=`, `/debug/registryz`, `/sd/prometheus`.
-    func http(_ method: String, _ path: String, _ query: [String: String]) async -> (status: Int, contentType: String, body: String) {
+    func http(_ request: DebugHTTPServer.Request) async -> DebugHTTPServer.Response {
+        if request.path.hasPrefix("/api/") { return await api(request) }
+        let (status, type, body) = await debug(request.path, request.query)
+        return DebugHTTPServer.Response(status, type, body)
+    }
+
+    func debug(_ path: String, _ query: [String: String]) async -> (status: Int, contentType: String, body: String) {
         switch path {
         case "/ready":
             return (200, "text/plain", "ok\n")

@@ -30,7 +30,7 @@ public actor ControlPlane: XDSResourceProvider {
     }
 
     public let options: Options
-    private var store = ConfigStore()
+    private(set) var store = ConfigStore()
     private var scan = DirectoryScan()
     public private(set) var snapshot: MeshSnapshot
     private let translator: XDSTranslator
@@ -99,8 +99,8 @@ public actor ControlPlane: XDSResourceProvider {
             logger.info("xDS (ADS) listening", metadata: ["address": "\(options.xdsHost):\(port)"])
             var debug: DebugHTTPServer?
             if let httpPort = options.httpPort {
-                debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { method, path, query in
-                    await self.http(method, path, query)
+                debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
+                    await self.http(request)
                 }
                 logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
                 httpAddress = "\(options.xdsHost):\(debug!.port)"

@@ -13,6 +13,12 @@ public enum HTTPProbe {
     }
 
     public static func get(_ host: String, _ port: Int, path: String = "/", headers: [String: String] = [:], timeoutSeconds: Int = 10) -> Response? {
+        request("GET", host, port, path: path, headers: headers, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Any method, with an optional body (sent with Content-Length).
+    public static func request(_ method: String, _ host: String, _ port: Int, path: String = "/", headers: [String: String] = [:],
+                               body: String = "", timeoutSeconds: Int = 10) -> Response? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -26,12 +32,13 @@ public enum HTTPProbe {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { return nil }
-        var request = "GET \(path) HTTP/1.1\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\n"
         var all = headers
+        if !body.isEmpty || method == "PUT" || method == "POST" { all["Content-Length"] = String(body.utf8.count) }
         if all["Host"] == nil { all["Host"] = "\(host):\(port)" }
         all["Connection"] = "close"
         for (name, value) in all { request += "\(name): \(value)\r\n" }
-        request += "\r\n"
+        request += "\r\n" + body
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16384)

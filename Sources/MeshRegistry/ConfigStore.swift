@@ -56,6 +56,16 @@ public struct ConfigStore: Sendable {
 
     public var fileNames: [String] { files.keys.sorted() }
 
+    /// The accepted text of a file (what its objects were read from).
+    public func text(of file: String) -> String? {
+        files[file].map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+
+    /// The objects a file contributes, in document order.
+    public func objects(in file: String) -> [ConfigObject] {
+        files[file]?.objects ?? []
+    }
+
     /// Objects in force, files in name order; a later definition of the same
     /// KIND NAMESPACE/NAME replaces an earlier one.
     public var objects: [ConfigObject] {
