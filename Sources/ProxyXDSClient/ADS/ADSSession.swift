@@ -8,6 +8,8 @@ struct ADSSession {
     var machine: XDSClientStateMachine
     var store: ADSResourceStore
     let node: Envoy_Config_Core_V3_Node
+    /// Envoy's update_success / update_rejected counters (nil: not counted).
+    var stats: XDSUpdateStats?
     /// Warnings already logged (every response re-converts the whole set).
     var reported: Set<String> = []
 
@@ -37,6 +39,7 @@ struct ADSSession {
         } catch {
             let summary = XDSResponse(typeURL: response.typeURL, versionInfo: response.versionInfo, nonce: response.nonce, resourceNames: [])
             log("xds: NACK \(response.typeURL) version \(response.versionInfo): \(error)")
+            stats?.record(typeURL: response.typeURL, accepted: false)
             return (machine.reject(summary, error: "\(error)").compactMap(request), nil)
         }
         store = candidate
@@ -52,8 +55,10 @@ struct ADSSession {
         if let rejected {
             // Envoy's LDS: the valid listeners are applied, the update is NACKed.
             log("xds: NACK \(response.typeURL) version \(response.versionInfo): \(rejected)")
+            stats?.record(typeURL: response.typeURL, accepted: false)
             out += machine.reject(summary, error: rejected)
         } else {
+            stats?.record(typeURL: response.typeURL, accepted: true)
             out += machine.accept(summary)
         }
         return (out.compactMap(request), store.isComplete ? config : nil)
