@@ -31,17 +31,15 @@ struct DeltaADSSession {
         var candidate = store
         var warnings = ConversionWarnings()
         let config: ProxyConfig
-        var rejected: String?
+        let rejected: String?
         do {
             _ = try candidate.merge(typeURL: response.typeURL, resources: response.resources, removed: response.removedResources)
-            if response.typeURL == ProxyCore.XDSTypeURL.listener {
-                rejected = candidate.setAsideInvalidListeners(previous: store.listeners)
-            }
+            // Routes and endpoints nothing names any more get no removal from the server.
             if response.typeURL == ProxyCore.XDSTypeURL.cluster || response.typeURL == ProxyCore.XDSTypeURL.listener {
                 candidate.dropUnreferenced()
             }
-            config = try candidate.build(version: response.systemVersionInfo.isEmpty ? response.nonce : response.systemVersionInfo,
-                                         warnings: &warnings)
+            let version = response.systemVersionInfo.isEmpty ? response.nonce : response.systemVersionInfo
+            (config, rejected) = try candidate.convertUpdate(typeURL: response.typeURL, previous: store, version: version, warnings: &warnings)
         } catch {
             log("xds: NACK \(response.typeURL) nonce \(response.nonce): \(error)")
             stats?.record(typeURL: response.typeURL, accepted: false)
@@ -49,13 +47,7 @@ struct DeltaADSSession {
         }
         store = candidate
         for warning in warnings.messages where reported.insert(warning).inserted { log("xds: warning: \(warning)") }
-        // Subscribed before the ACK, as Envoy does, so warming waits for them.
-        var out: [XDSOutgoing] = []
-        switch response.typeURL {
-        case ProxyCore.XDSTypeURL.cluster: out += machine.subscribe(ProxyCore.XDSTypeURL.endpoint, names: store.endpointNames)
-        case ProxyCore.XDSTypeURL.listener: out += machine.subscribe(ProxyCore.XDSTypeURL.route, names: store.routeNames)
-        default: break
-        }
+        var out = machine.subscribeReferences(after: response.typeURL, in: store)
         if let rejected {
             log("xds: NACK \(response.typeURL) nonce \(response.nonce): \(rejected)")
             stats?.record(typeURL: response.typeURL, accepted: false)
@@ -76,12 +68,7 @@ struct DeltaADSSession {
         message.initialResourceVersions = plain.initialResourceVersions
         message.responseNonce = plain.responseNonce
         if plain.includeNode { message.node = node }
-        if let error = plain.errorMessage {
-            var status = Google_Rpc_Status()
-            status.code = 3  // INVALID_ARGUMENT, as Envoy reports rejected config
-            status.message = error
-            message.errorDetail = status
-        }
+        if let error = plain.errorMessage { message.errorDetail = .rejected(error) }
         return message
     }
 }
