@@ -13,6 +13,14 @@ extension ClusterRuntime {
         recordOutlier(result, endpoint: endpoint, worker: worker)
     }
 
+    /// A connection that carries no HTTP (tcp_proxy) is up: Envoy's
+    /// `LocalOriginConnectSuccessFinal`, a success (200) unless local-origin errors are
+    /// counted apart.
+    func outlierConnectSucceededFinal(endpoint: EndpointRuntime, worker: WorkerRuntime) {
+        guard let config = outlier?.config else { return }
+        outlierResult(config.splitExternalLocalOriginErrors ? .localOriginConnectSuccess : .httpStatus(200), endpoint: endpoint, worker: worker)
+    }
+
     private func recordOutlier(_ result: OutlierResult, endpoint: EndpointRuntime, worker: WorkerRuntime) {
         let index = index(of: endpoint)
         guard index >= 0, index < outlier!.endpointCount else { return }
