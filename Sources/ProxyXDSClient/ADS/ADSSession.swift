@@ -36,22 +36,13 @@ struct ADSSession {
                                                              warnings: &warnings)
         } catch {
             let summary = XDSResponse(typeURL: response.typeURL, versionInfo: response.versionInfo, nonce: response.nonce, resourceNames: [])
-            log("xds: NACK \(response.typeURL) version \(response.versionInfo): \(error)")
-            stats?.record(typeURL: response.typeURL, accepted: false)
-            return (machine.reject(summary, error: "\(error)").compactMap(request), nil)
+            return (machine.conclude(summary, error: "\(error)", stats: stats, log: log).compactMap(request), nil)
         }
         store = candidate
         for warning in warnings.messages where reported.insert(warning).inserted { log("xds: warning: \(warning)") }
         var out = machine.subscribeReferences(after: response.typeURL, in: store)
-        if let rejected {
-            // Envoy's LDS: the valid listeners are applied, the update is NACKed.
-            log("xds: NACK \(response.typeURL) version \(response.versionInfo): \(rejected)")
-            stats?.record(typeURL: response.typeURL, accepted: false)
-            out += machine.reject(summary, error: rejected)
-        } else {
-            stats?.record(typeURL: response.typeURL, accepted: true)
-            out += machine.accept(summary)
-        }
+        // Envoy's LDS: with a listener set aside the valid ones are applied, the update NACKed.
+        out += machine.conclude(summary, error: rejected, stats: stats, log: log)
         return (out.compactMap(request), store.isComplete ? config : nil)
     }
 

@@ -41,21 +41,12 @@ struct DeltaADSSession {
             let version = response.systemVersionInfo.isEmpty ? response.nonce : response.systemVersionInfo
             (config, rejected) = try candidate.convertUpdate(typeURL: response.typeURL, previous: store, version: version, warnings: &warnings)
         } catch {
-            log("xds: NACK \(response.typeURL) nonce \(response.nonce): \(error)")
-            stats?.record(typeURL: response.typeURL, accepted: false)
-            return (machine.reject(summary, error: "\(error)").compactMap(request), nil)
+            return (machine.conclude(summary, error: "\(error)", stats: stats, log: log).compactMap(request), nil)
         }
         store = candidate
         for warning in warnings.messages where reported.insert(warning).inserted { log("xds: warning: \(warning)") }
         var out = machine.subscribeReferences(after: response.typeURL, in: store)
-        if let rejected {
-            log("xds: NACK \(response.typeURL) nonce \(response.nonce): \(rejected)")
-            stats?.record(typeURL: response.typeURL, accepted: false)
-            out += machine.reject(summary, error: rejected)
-        } else {
-            stats?.record(typeURL: response.typeURL, accepted: true)
-            out += machine.accept(summary)
-        }
+        out += machine.conclude(summary, error: rejected, stats: stats, log: log)
         return (out.compactMap(request), store.isComplete ? config : nil)
     }
 
