@@ -30,6 +30,13 @@ public enum ProxyProcess {
         let server = try await ProxyServer(group: group, config: config, identity: identity)
         let state = AdminState()
         state.metrics = { try await server.prometheusText() }
+        let xdsStats = XDSUpdateStats()
+        state.counters = {
+            // Envoy's `/stats`: the workers' cluster counters summed, and the xDS counters.
+            var counters = try await server.statsCounters()
+            counters.merge(xdsStats.snapshot, uniquingKeysWith: +)
+            return counters
+        }
         var adminChannel: (any Channel)?
         var prometheusChannel: (any Channel)?
         do {
@@ -46,8 +53,11 @@ public enum ProxyProcess {
             started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress,
                             prometheus: prometheusChannel?.localAddress, warnings: warnings.messages))
             if let host = options.xdsHost ?? bootstrap.ads?.host, let port = options.xdsPort ?? bootstrap.ads?.port {
+                // --xds-address speaks state of the world; a bootstrap says which.
+                let delta = options.xdsHost == nil && bootstrap.ads?.delta == true
                 let client = ADSClient(host: host, port: port, node: try node(options, bootstrap: bootstrap),
-                                       store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters))
+                                       store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters),
+                                       delta: delta, stats: xdsStats)
                 await client.run(apply: { config in
                     do {
                         let added = try await server.reconcile(config)

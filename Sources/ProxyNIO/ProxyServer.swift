@@ -112,6 +112,20 @@ public final class ProxyServer: Sendable {
         return PrometheusExposition.render(stores)
     }
 
+    /// Envoy's `/stats` counters, every worker's summed (each read on its own loop).
+    public func statsCounters() async throws -> [String: UInt64] {
+        var counters: [String: UInt64] = [:]
+        for (_, worker) in workers {
+            let part = try await worker.eventLoop.submit {
+                var part: [String: UInt64] = [:]
+                worker.value.collectStats(into: &part)
+                return part
+            }.get()
+            counters.merge(part, uniquingKeysWith: +)
+        }
+        return counters
+    }
+
     public func shutdown() async throws {
         for (_, worker) in workers {
             try? await worker.eventLoop.submit { worker.value.flushAccessLogs() }.get()

@@ -7,18 +7,16 @@ struct ResilienceIntegrationTests {
     typealias App = ReviewsMesh.App
 
     @Test(arguments: DataPlane.allCases) func mirrorSendsCopiesToTheShadowOnly(_ plane: DataPlane) throws {
-        try plane.gap("request mirroring is not in our proxy yet") {
-            let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
-              - route: [{destination: {host: reviews, subset: v1}}]
-                mirror: {host: reviews, subset: v2}
-                mirrorPercentage: {value: 100}
-            """))
-            defer { mesh.stop() }
-            #expect(mesh.servedBy(50) == ["reviews-v1": 50], "the client sees only the primary")
-            let shadow = "cluster.outbound|9080|v2|reviews.default.svc.cluster.local.upstream_rq_200"
-            try mesh.harness.waitUntil("shadow copies", timeout: 5) { mesh.stat(shadow) >= 50 }
-            print("mirror: shadow received \(mesh.stat(shadow)) copies of 50 requests")
-        }
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3)], routing: ReviewsMesh.virtualService("""
+          - route: [{destination: {host: reviews, subset: v1}}]
+            mirror: {host: reviews, subset: v2}
+            mirrorPercentage: {value: 100}
+        """))
+        defer { mesh.stop() }
+        #expect(mesh.servedBy(50) == ["reviews-v1": 50], "the client sees only the primary")
+        let shadow = "cluster.outbound|9080|v2|reviews.default.svc.cluster.local.upstream_rq_200"
+        try mesh.harness.waitUntil("shadow copies", timeout: 5) { mesh.stat(shadow) >= 50 }
+        print("mirror: shadow received \(mesh.stat(shadow)) copies of 50 requests")
     }
 
     @Test(arguments: DataPlane.allCases) func consistentHashKeepsAUserOnOneInstance(_ plane: DataPlane) throws {
@@ -36,20 +34,18 @@ struct ResilienceIntegrationTests {
     }
 
     @Test(arguments: DataPlane.allCases) func outlierDetectionEjectsAFailingEndpoint(_ plane: DataPlane) throws {
-        try plane.gap("outlier detection is not wired into our proxy's forwarding path yet (ProxyCore has the state machine)") {
-            let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3, extra: ["--fail-ratio", "1.0"])],
-                                       routing: ReviewsMesh.virtualService("""
-              - retries: {attempts: 0}
-                route: [{destination: {host: reviews}}]
-            """), trafficPolicy: "{outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 60s, maxEjectionPercent: 100}}")
-            defer { mesh.stop() }
-            var failures = 0
-            for _ in 0..<20 where mesh.get()?.status != 200 { failures += 1 }
-            let ejected = mesh.stat("cluster.outbound|9080||reviews.default.svc.cluster.local.outlier_detection.ejections_enforced_total")
-            #expect(ejected >= 1)
-            #expect(mesh.servedBy(50) == ["reviews-v1": 50], "after ejection only the healthy endpoint answers")
-            print("outlier detection: \(failures) failures before ejection, \(ejected) ejection(s)")
-        }
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v2", host: 3, extra: ["--fail-ratio", "1.0"])],
+                                   routing: ReviewsMesh.virtualService("""
+          - retries: {attempts: 0}
+            route: [{destination: {host: reviews}}]
+        """), trafficPolicy: "{outlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 60s, maxEjectionPercent: 100}}")
+        defer { mesh.stop() }
+        var failures = 0
+        for _ in 0..<20 where mesh.get()?.status != 200 { failures += 1 }
+        let ejected = mesh.stat("cluster.outbound|9080||reviews.default.svc.cluster.local.outlier_detection.ejections_enforced_total")
+        #expect(ejected >= 1)
+        #expect(mesh.servedBy(50) == ["reviews-v1": 50], "after ejection only the healthy endpoint answers")
+        print("outlier detection: \(failures) failures before ejection, \(ejected) ejection(s)")
     }
 
     @Test(arguments: DataPlane.allCases) func gatewayRoutesHTTPToTheMesh(_ plane: DataPlane) throws {

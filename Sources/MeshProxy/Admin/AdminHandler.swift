@@ -3,7 +3,7 @@ import NIOPosix
 import ProxyCore
 
 /// Envoy-style admin endpoint (Istio's 15000), minimal for now: `/ready`,
-/// `/listeners`, `/clusters`, `/config_dump` (a summary, not Envoy's shape yet),
+/// `/listeners`, `/clusters`, `/config_dump` (a summary, not Envoy's shape yet), `/stats`,
 /// `/stats/prometheus`. The same handler serves Istio's Prometheus port (15090)
 /// with only `/stats/prometheus`. It parses with the proxy's own HTTP/1 parser
 /// and closes after each answer.
@@ -37,12 +37,13 @@ final class AdminHandler: ChannelInboundHandler {
         var incoming = unwrapInboundIn(data)
         if buffer == nil { buffer = incoming } else { buffer!.writeBuffer(&incoming) }
         guard let current = buffer else { return }
-        let parsed: (complete: Bool, path: String)? = current.withUnsafeReadableBytes { bytes in
+        let parsed: (complete: Bool, path: String, query: String)? = current.withUnsafeReadableBytes { bytes in
             guard let complete = try? parser.parse(bytes, into: &head) else { return nil }
-            guard complete else { return (false, "") }
+            guard complete else { return (false, "", "") }
             let path = head.path.bytes(in: bytes)
             let end = path.firstIndex(of: UInt8(ascii: "?")) ?? path.count
-            return (true, String(decoding: path[0..<end], as: UTF8.self))
+            let query = end < path.count ? String(decoding: path[(end + 1)...], as: UTF8.self) : ""
+            return (true, String(decoding: path[0..<end], as: UTF8.self), query)
         }
         guard let parsed else { return respond(context, status: 400, body: "bad request\n") }
         guard parsed.complete else { return }
@@ -61,8 +62,23 @@ final class AdminHandler: ChannelInboundHandler {
             return
         }
         if prometheusOnly { return respond(context, status: 404, body: "not found: \(parsed.path)\n") }
+        if parsed.path == "/stats" { return stats(context, query: parsed.query) }
         let (status, body) = state.answer(path: parsed.path)
         respond(context, status: status, body: body)
+    }
+
+    /// Envoy's `/stats` text (`name: value` lines), `?filter=REGEX` as Envoy.
+    private func stats(_ context: ChannelHandlerContext, query: String) {
+        let promise = context.eventLoop.makePromise(of: String.self)
+        let counters = state.counters
+        let filter = EnvoyStatsText.filter(inQuery: query[...])
+        promise.completeWithTask { try EnvoyStatsText.render(try await counters?() ?? [:], filter: filter) }
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let text): self.respond(context, status: 200, body: text)
+            case .failure(let error): self.respond(context, status: 400, body: "\(error)\n")
+            }
+        }
     }
 
     private func respond(_ context: ChannelHandlerContext, status: Int, body: String, type: String? = nil) {

@@ -18,6 +18,14 @@ public final class AdminState: Sendable {
         set { metricsSource.withLock { $0 = newValue } }
     }
 
+    private let countersSource = Mutex<(@Sendable () async throws -> [String: UInt64])?>(nil)
+
+    /// Envoy's `/stats` counters by name (set once the proxy server exists).
+    public var counters: (@Sendable () async throws -> [String: UInt64])? {
+        get { countersSource.withLock { $0 } }
+        set { countersSource.withLock { $0 = newValue } }
+    }
+
     public init() {}
 
     public func update(config: ProxyConfig, listenerAddresses: [String: String], ready: Bool) {

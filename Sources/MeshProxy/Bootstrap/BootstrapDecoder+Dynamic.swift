@@ -43,8 +43,8 @@ extension BootstrapDecoder {
             throw BootstrapError(field: "\(field).\(key)", reason: "not supported by this proxy")
         }
         let apiType = ads.fields["api_type"]?.stringValue ?? "GRPC"
-        guard apiType == "GRPC" else {
-            throw BootstrapError(field: "\(field).api_type", reason: "\(apiType) is not supported (this proxy speaks state-of-the-world GRPC)")
+        guard apiType == "GRPC" || apiType == "DELTA_GRPC" else {
+            throw BootstrapError(field: "\(field).api_type", reason: "\(apiType) is not supported (this proxy speaks GRPC and DELTA_GRPC)")
         }
         if let version = ads.fields["transport_api_version"]?.stringValue, version != "V3" {
             throw BootstrapError(field: "\(field).transport_api_version", reason: "only V3 is supported, got \(version)")
@@ -62,6 +62,6 @@ extension BootstrapDecoder {
         else {
             throw BootstrapError(field: "static_resources.clusters[\(name)].load_assignment", reason: "the ADS cluster needs one socket address endpoint")
         }
-        return ADSServerAddress(cluster: name, host: socket.address, port: Int(socket.portValue))
+        return ADSServerAddress(cluster: name, host: socket.address, port: Int(socket.portValue), delta: apiType == "DELTA_GRPC")
     }
 }

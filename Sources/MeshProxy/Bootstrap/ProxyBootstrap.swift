@@ -29,11 +29,14 @@ public struct ADSServerAddress: Sendable, Equatable {
     public var cluster: String
     public var host: String
     public var port: Int
+    /// `api_type: DELTA_GRPC`: incremental xDS.
+    public var delta: Bool
 
-    public init(cluster: String, host: String, port: Int) {
+    public init(cluster: String, host: String, port: Int, delta: Bool = false) {
         self.cluster = cluster
         self.host = host
         self.port = port
+        self.delta = delta
     }
 }
 

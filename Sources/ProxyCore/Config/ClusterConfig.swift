@@ -39,6 +39,10 @@ public struct ClusterConfig: Sendable {
     /// The service behind the cluster for Istio's `destination_service*` labels
     /// (`istio` filter metadata, else the outbound cluster name).
     public var istioService: IstioService?
+    /// `outlier_detection` (nil: no detection, as Envoy without the field).
+    public var outlierDetection: OutlierDetectionConfig?
+    /// `common_lb_config.healthy_panic_threshold`, percent (Envoy's default 50).
+    public var healthyPanicThreshold: UInt32 = 50
 
     public init(name: String, discovery: Discovery, loadBalancer: LoadBalancer = .roundRobin, connectTimeoutNanos: Int64 = 5_000_000_000,
                 upstreamProtocol: UpstreamProtocol = .http1, thresholds: Thresholds = Thresholds(), tlsServerName: String? = nil,

@@ -32,6 +32,8 @@ extension DownstreamHTTP1Handler {
                 let slice = buffer.readSlice(length: count)!
                 requestPhase = tracker.isDone ? .done : .body(tracker)
                 sendUpstream(slice)
+                mirrorBody(slice)
+                endMirrorsIfRequestDone()
             case .done:
                 // Pipelined: the next request waits for this response.
                 inbound = buffer
@@ -83,6 +85,7 @@ extension DownstreamHTTP1Handler {
         buffer.moveReaderIndex(forwardBy: requestHead.length)
         let tracker = BodyTracker(requestHead.framing)
         requestPhase = tracker.isDone ? .done : .body(tracker)
+        endMirrorsIfRequestDone()
         if let reply {
             // The body (if any) is not read: the connection cannot be reused.
             if !tracker.isDone { closeAfterResponse = true }
@@ -161,6 +164,7 @@ extension DownstreamHTTP1Handler {
                 exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines
             ).write(into: &requestScratch, random: &worker.random)
             if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }
+            if !action.mirrors.isEmpty { startMirrors(action) }
             return nil
         }
     }

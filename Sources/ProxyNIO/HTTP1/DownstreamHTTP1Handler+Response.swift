@@ -17,6 +17,7 @@ extension DownstreamHTTP1Handler {
                     }
                 }
                 if case .success(true) = outcome, !responseHead.isInformational {
+                    upstreamAnswered(status: responseHead.status)
                     // A retriable status is dropped (with its connection) for another attempt.
                     if policyMayRetry(status: responseHead.status), retryAfterFailure(.response(status: responseHead.status)) { return }
                     buffer.withUnsafeReadableBytes { writeResponseHead($0) }
@@ -93,6 +94,8 @@ extension DownstreamHTTP1Handler {
     }
 
     func finishExchange() {
+        // Copies whose request is not complete by now never will be.
+        endMirrors(complete: false)
         recordExchange()
         // Flush now: the upstream's read-complete will not reach a released lease.
         flushPending()

@@ -37,6 +37,7 @@ extension DownstreamHTTP1Handler {
         case .giveUp(.notRetriable):
             return false
         case .retry(let delayMs):
+            cluster.counters.stats.upstreamRequestRetry += 1
             upstreamReusable = false
             releaseUpstream()
             upstreamInbound = nil

@@ -42,6 +42,7 @@ extension DownstreamHTTP1Handler {
         upstreamInbound = nil
         switch responsePhase {
         case .head, .idle:
+            upstreamFailed(.localOriginTimeout, status: 504)
             if case .done = requestPhase {} else { closeAfterResponse = true }
             sendLocalReply(LocalReply.upstreamTimeout)
         default:

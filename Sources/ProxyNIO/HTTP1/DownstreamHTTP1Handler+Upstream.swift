@@ -6,12 +6,15 @@ extension DownstreamHTTP1Handler {
     func acquireUpstream(fresh: Bool = false) {
         guard let endpoint else { return }
         responsePhase = .head
+        // A replay on a fresh connection is the pool's business, not a new request.
+        if !fresh, let cluster = currentCluster { cluster.counters.stats.upstreamRequestTotal += 1 }
         if !fresh, let pooled = endpoint.takeIdle() {
             attach(pooled)
             return
         }
         waitingForConnection = true
         endpoint.openConnections += 1
+        currentCluster?.counters.stats.upstreamConnectionTotal += 1
         let id = exchangeID
         worker.connect(to: endpoint, timeoutNanos: connectTimeoutNanos).assumeIsolated().whenComplete { result in
             self.connected(result, exchange: id, endpoint: endpoint)
@@ -28,6 +31,7 @@ extension DownstreamHTTP1Handler {
             }
             handler.endpoint = endpoint
             if id == exchangeID, waitingForConnection, !downstreamClosed {
+                currentCluster?.outlierResult(.localOriginConnectSuccess, endpoint: endpoint, worker: worker)
                 waitingForConnection = false
                 attach(handler)
                 flushPending()
@@ -39,6 +43,7 @@ extension DownstreamHTTP1Handler {
             endpoint.openConnections -= 1
             guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
             waitingForConnection = false
+            upstreamFailed(.localOriginConnectFailed, status: 503)
             if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
             pendingUpstream = nil
             // Nothing of the request reached the upstream; an unread body makes the
@@ -113,6 +118,7 @@ extension DownstreamHTTP1Handler {
                 acquireUpstream(fresh: true)
                 return
             }
+            upstreamFailed(.localOriginConnectFailed, status: 503)
             if retryAfterFailure(.reset(.connectionTermination, requestStarted: true)) { return }
             if case .body = requestPhase { closeAfterResponse = true }
             sendLocalReply(LocalReply.upstreamReset)

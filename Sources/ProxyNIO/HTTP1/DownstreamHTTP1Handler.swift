@@ -100,6 +100,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var requestCarriedPeerMetadata = false
     /// Only when the listener has an access log.
     var accessRecord: AccessLogRecord?
+    /// Mirrored copies of the current request still receiving its body.
+    var shadows: [ShadowExchange] = []
 
     init(worker: WorkerRuntime, listener: ListenerRuntime) {
         self.worker = worker
@@ -154,6 +156,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
             endpoint.activeRequests -= 1
             self.endpoint = nil
         }
+        endMirrorsIfRequestDone()
+        endMirrors(complete: false)
         inbound = nil
         upstreamInbound = nil
         pendingUpstream = nil

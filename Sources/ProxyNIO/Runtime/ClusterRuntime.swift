@@ -9,7 +9,16 @@ final class ClusterRuntime {
     let config: ClusterConfig
     /// Index = `LBEndpoint.index`.
     let endpoints: [EndpointRuntime]
-    private var balancer: EndpointBalancer
+    var balancer: EndpointBalancer
+    /// What the balancer was built from; health flags change on (un)ejection.
+    var lbEndpoints: [LBEndpoint]
+    let localityWeights: [Int: UInt32]
+    let seed: UInt64
+    /// Envoy's counters for `/stats`; outlives rebuilds (kept by the worker by name).
+    let counters: ClusterCounters
+    /// `outlier_detection` state on this worker (ClusterRuntime+Outlier).
+    var outlier: OutlierDetector?
+    var outlierTimer: Scheduled<Void>?
     /// This worker's share of the cluster's circuit breaker (retries only, for now).
     var breaker: CircuitBreaker
     /// Slot of the cluster's service in the worker's TelemetryStore (0: unknown).
@@ -18,20 +27,34 @@ final class ClusterRuntime {
     let exchangesMetadata: Bool
     let nameBytes: [UInt8]
 
-    init(config: ClusterConfig, endpoints: [EndpointRuntime], lbEndpoints: [LBEndpoint], localityWeights: [Int: UInt32], seed: UInt64) {
+    init(config: ClusterConfig, endpoints: [EndpointRuntime], lbEndpoints: [LBEndpoint], localityWeights: [Int: UInt32], seed: UInt64,
+         counters: ClusterCounters = ClusterCounters(), outlier: OutlierDetector? = nil) {
         self.config = config
         self.endpoints = endpoints
+        self.counters = counters
+        self.outlier = outlier
+        self.localityWeights = localityWeights
+        self.seed = seed
+        var lbEndpoints = lbEndpoints
+        for index in outlier?.ejectedEndpoints ?? [] where index < lbEndpoints.count {
+            lbEndpoints[index].health.insert(.failedOutlierCheck)
+        }
+        self.lbEndpoints = lbEndpoints
         self.exchangesMetadata = config.discovery != .originalDestination
             && config.name != "PassthroughCluster" && config.name != "BlackHoleCluster"
         self.nameBytes = Array(config.name.utf8)
-        let prioritySet = PrioritySet(endpoints: lbEndpoints, localityWeights: localityWeights)
-        balancer = EndpointBalancer(policy: Self.policy(config.loadBalancer), prioritySet: prioritySet, seed: seed)
+        balancer = Self.balancer(config, lbEndpoints, localityWeights, seed: seed)
         var thresholds = CircuitBreakerThresholds()
         thresholds.maxConnections = config.thresholds.maxConnections
         thresholds.maxPendingRequests = config.thresholds.maxPendingRequests
         thresholds.maxRequests = config.thresholds.maxRequests
         thresholds.maxRetries = config.thresholds.maxRetries
         breaker = CircuitBreaker(defaultPriority: thresholds)
+    }
+
+    static func balancer(_ config: ClusterConfig, _ lbEndpoints: [LBEndpoint], _ localityWeights: [Int: UInt32], seed: UInt64) -> EndpointBalancer {
+        let prioritySet = PrioritySet(endpoints: lbEndpoints, localityWeights: localityWeights, panicThreshold: config.healthyPanicThreshold)
+        return EndpointBalancer(policy: Self.policy(config.loadBalancer), prioritySet: prioritySet, seed: seed)
     }
 
     /// Envoy's lb_policy; ORIGINAL_DST's CLUSTER_PROVIDED falls back to round robin
@@ -79,8 +102,14 @@ final class ClusterRuntime {
     }
 
     func index(of endpoint: EndpointRuntime) -> Int {
-        endpoints.firstIndex { $0 === endpoint } ?? -1
+        endpoint.index < endpoints.count && endpoints[endpoint.index] === endpoint ? endpoint.index : -1
     }
 }
 
 extension FastRandom: RandomSource {}
+
+/// A cluster's `/stats` counters on one worker, shared by the cluster's successive
+/// runtimes so that a config push does not reset them.
+final class ClusterCounters {
+    var stats = ClusterStats()
+}

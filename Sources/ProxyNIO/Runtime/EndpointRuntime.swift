@@ -9,10 +9,16 @@ final class EndpointRuntime {
     /// `label` as bytes, for `%UPSTREAM_HOST%` without building a String.
     let labelBytes: [UInt8]
     private(set) var idle: [UpstreamHTTP1Handler] = []
+    /// Idle connections that carry mirrored copies (kept apart: nobody reads their
+    /// responses into a client).
+    var shadowIdle: [ShadowUpstreamHandler] = []
     /// Open connections (idle or leased), for the circuit breaker's max_connections.
     var openConnections = 0
     /// Exchanges in flight, for the least-request balancer.
     var activeRequests: UInt64 = 0
+    /// Position in its cluster's endpoint list (`LBEndpoint.index`, the outlier detector's
+    /// index); set each time the cluster is rebuilt.
+    var index = 0
 
     init(address: SocketAddress, label: String) {
         self.address = address
@@ -42,5 +48,15 @@ final class EndpointRuntime {
         let connections = idle
         idle.removeAll()
         for connection in connections { connection.close() }
+        let shadows = shadowIdle
+        shadowIdle.removeAll()
+        for connection in shadows { connection.close() }
+    }
+
+    func takeShadowIdle() -> ShadowUpstreamHandler? {
+        while let connection = shadowIdle.popLast() {
+            if connection.isUsable { return connection }
+        }
+        return nil
     }
 }

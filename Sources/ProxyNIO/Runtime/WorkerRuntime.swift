@@ -9,6 +9,8 @@ final class WorkerRuntime {
     let eventLoop: any EventLoop
     private(set) var config: ProxyConfig
     private(set) var clusters: [String: ClusterRuntime] = [:]
+    /// `/stats` counters by cluster name, kept across rebuilds of the cluster.
+    private(set) var clusterCounters: [String: ClusterCounters] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
     private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
     /// Listeners that choose a filter chain per connection.
@@ -25,6 +27,8 @@ final class WorkerRuntime {
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
     var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
+    /// The same for mirrored copies: the channel must carry a ShadowUpstreamHandler.
+    var shadowConnector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
 
     init(eventLoop: any EventLoop, config: ProxyConfig, identity: TelemetryIdentity = .anonymous) {
         self.eventLoop = eventLoop
@@ -41,8 +45,11 @@ final class WorkerRuntime {
             for endpoint in cluster.endpoints { previous["\(cluster.config.name)|\(endpoint.label)"] = endpoint }
         }
         var rebuilt: [String: ClusterRuntime] = [:]
+        var counters: [String: ClusterCounters] = [:]
         for (name, cluster) in config.clusters {
             var runtimes: [EndpointRuntime] = []
+            /// Old index of each endpoint that stayed, for the outlier detector's memory.
+            var previousIndex: [Int?] = []
             var lbEndpoints: [LBEndpoint] = []
             var localities: [EndpointSet.Locality] = []
             var localityWeights: [Int: UInt32] = [:]
@@ -57,22 +64,38 @@ final class WorkerRuntime {
                     let runtime: EndpointRuntime
                     if let kept = previous.removeValue(forKey: "\(name)|\(label)") {
                         runtime = kept
+                        previousIndex.append(kept.index)
                     } else {
                         guard let address = Self.address(endpoint.host, endpoint.port) else { continue }
                         runtime = EndpointRuntime(address: address, label: label)
+                        previousIndex.append(nil)
                     }
+                    runtime.index = runtimes.count
                     lbEndpoints.append(LBEndpoint(index: runtimes.count, weight: UInt32(clamping: endpoint.weight), locality: locality,
                                                   priority: group.priority, health: Self.health(endpoint.health), hashKey: label))
                     runtimes.append(runtime)
                 }
             }
+            let old = clusters[name]
+            old?.stopOutlierTimer()
+            let counter = clusterCounters[name] ?? ClusterCounters()
+            counters[name] = counter
+            var outlier: OutlierDetector?
+            if let detection = cluster.outlierDetection {
+                outlier = old?.outlier?.carriedOver(to: previousIndex, config: detection)
+                    ?? OutlierDetector(config: detection, endpointCount: runtimes.count)
+            }
             let runtime = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
-                                         localityWeights: localityWeights, seed: random.next())
+                                         localityWeights: localityWeights, seed: random.next(), counters: counter, outlier: outlier)
+            counter.stats.ejectionsActive = UInt64(outlier?.ejectedCount ?? 0)
+            runtime.startOutlierTimer(on: eventLoop)
             runtime.telemetryService = telemetry.slot(for: cluster.istioService)
             rebuilt[name] = runtime
         }
         for endpoint in previous.values { endpoint.closeIdle() }
+        for (name, cluster) in clusters where rebuilt[name] == nil { cluster.stopOutlierTimer() }
         clusters = rebuilt
+        clusterCounters = counters
         var tcp: [String: TCPProxyConfig] = [:]
         var scopes: [String: Int32] = [:]
         var selecting: [String: SelectingListenerRuntime] = [:]
@@ -154,6 +177,17 @@ final class WorkerRuntime {
         if let address = try? SocketAddress(ipAddress: host, port: port) { return address }
         // Hostnames (STRICT_DNS clusters) resolve when the config is applied.
         return try? SocketAddress.makeAddressResolvingHost(host, port: port)
+    }
+
+    /// Opens a connection for mirrored copies.
+    func connectShadow(to endpoint: EndpointRuntime, timeoutNanos: Int64) -> EventLoopFuture<any Channel> {
+        if let shadowConnector { return shadowConnector(endpoint, timeoutNanos) }
+        return connect(to: endpoint, timeoutNanos: timeoutNanos, handler: { ShadowUpstreamHandler() })
+    }
+
+    /// Adds this worker's cluster counters to `counters` under Envoy's names.
+    func collectStats(into counters: inout [String: UInt64]) {
+        for (name, counter) in clusterCounters { counter.stats.collect(cluster: name, into: &counters) }
     }
 
     /// Opens a connection to an upstream on this worker's event loop, with the

@@ -48,6 +48,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
             return
         }
         readPaused = true
+        cluster.counters.stats.upstreamConnectionTotal += 1
+        let worker = self.worker
         worker.connect(to: endpoint, timeoutNanos: cluster.config.connectTimeoutNanos, handler: { TCPRelayHandler() })
             .assumeIsolated().whenComplete { result in
                 switch result {
@@ -56,8 +58,10 @@ final class TCPProxyHandler: ChannelDuplexHandler {
                         channel.close(promise: nil)
                         return
                     }
+                    cluster.outlierConnectSucceededFinal(endpoint: endpoint, worker: worker)
                     self.attach(relay)
                 case .failure:
+                    cluster.outlierResult(.localOriginConnectFailed, endpoint: endpoint, worker: worker)
                     // UF: connect failure closes the downstream connection.
                     self.flags.insert(.upstreamConnectionFailure)
                     self.context?.close(promise: nil)

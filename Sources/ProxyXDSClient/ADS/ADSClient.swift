@@ -5,7 +5,8 @@ import SwiftProtobuf
 import Synchronization
 import XDSAPI
 
-/// The proxy's ADS client (state of the world): subscribes to clusters and
+/// The proxy's ADS client (state of the world, or delta with `delta`; the delta
+/// stream is ADSClient+Delta): subscribes to clusters and
 /// listeners, then to the endpoints and routes they name, converts each response
 /// with the rest of the accepted set, ACKs what converts and NACKs with the
 /// converter's error what does not. ProxyCore's XDSClientStateMachine keeps
@@ -16,12 +17,18 @@ public struct ADSClient: Sendable {
     public let port: Int
     public let node: Envoy_Config_Core_V3_Node
     public let initialStore: ADSResourceStore
+    /// DeltaAggregatedResources instead of StreamAggregatedResources (`api_type: DELTA_GRPC`).
+    public let delta: Bool
+    public let stats: XDSUpdateStats?
 
-    public init(host: String, port: Int, node: Envoy_Config_Core_V3_Node, store: ADSResourceStore = ADSResourceStore()) {
+    public init(host: String, port: Int, node: Envoy_Config_Core_V3_Node, store: ADSResourceStore = ADSResourceStore(),
+                delta: Bool = false, stats: XDSUpdateStats? = nil) {
         self.host = host
         self.port = port
         self.node = node
         self.initialStore = store
+        self.delta = delta
+        self.stats = stats
     }
 
     /// Runs until cancelled. `apply` gets each complete, converted config;
@@ -32,10 +39,14 @@ public struct ADSClient: Sendable {
         // that dies (control plane gone) must not take the accepted resources with
         // it, or the next stream's first response would rebuild the config from
         // the bootstrap alone and close the dynamic listeners.
-        let progress = Progress((XDSClientStateMachine(mode: .stateOfTheWorld), initialStore))
+        let progress = Progress((XDSClientStateMachine(mode: delta ? .delta : .stateOfTheWorld), initialStore))
         while !Task.isCancelled {
             do {
-                try await stream(progress, apply: apply, log: log)
+                if delta {
+                    try await deltaStream(progress, apply: apply, log: log)
+                } else {
+                    try await stream(progress, apply: apply, log: log)
+                }
                 log("xds: stream to \(host):\(port) ended")
             } catch {
                 log("xds: stream to \(host):\(port) failed: \(error)")
@@ -56,13 +67,14 @@ public struct ADSClient: Sendable {
                         log: @escaping @Sendable (String) -> Void) async throws {
         let node = self.node
         let (machine, store) = progress.state.withLock { $0 }
+        let stats = self.stats
         return try await withGRPCClient(transport: .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)) { client in
             let ads = Envoy_Service_Discovery_V3_AggregatedDiscoveryService.Client(wrapping: client)
             let (requests, continuation) = AsyncStream<Envoy_Service_Discovery_V3_DiscoveryRequest>.makeStream()
             return try await ads.streamAggregatedResources(requestProducer: { writer in
                 for await message in requests { try await writer.write(message) }
             }) { response in
-                var session = ADSSession(machine: machine, store: store, node: node)
+                var session = ADSSession(machine: machine, store: store, node: node, stats: stats)
                 session.start().forEach { continuation.yield($0) }
                 for try await message in response.messages {
                     let (outgoing, config) = session.handle(message, log: log)

@@ -12,9 +12,9 @@ public struct ADSResourceStore: Sendable {
     public var staticListeners: [Envoy_Config_Listener_V3_Listener]
     public var staticClusters: [Envoy_Config_Cluster_V3_Cluster]
     internal(set) var listeners: [String: Envoy_Config_Listener_V3_Listener] = [:]
-    private(set) var routes: [String: Envoy_Config_Route_V3_RouteConfiguration] = [:]
-    private(set) var clusters: [String: Envoy_Config_Cluster_V3_Cluster] = [:]
-    private(set) var endpoints: [String: Envoy_Config_Endpoint_V3_ClusterLoadAssignment] = [:]
+    internal(set) var routes: [String: Envoy_Config_Route_V3_RouteConfiguration] = [:]
+    internal(set) var clusters: [String: Envoy_Config_Cluster_V3_Cluster] = [:]
+    internal(set) var endpoints: [String: Envoy_Config_Endpoint_V3_ClusterLoadAssignment] = [:]
 
     public init(staticListeners: [Envoy_Config_Listener_V3_Listener] = [], staticClusters: [Envoy_Config_Cluster_V3_Cluster] = []) {
         self.staticListeners = staticListeners

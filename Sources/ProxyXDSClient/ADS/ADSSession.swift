@@ -8,6 +8,8 @@ struct ADSSession {
     var machine: XDSClientStateMachine
     var store: ADSResourceStore
     let node: Envoy_Config_Core_V3_Node
+    /// Envoy's update_success / update_rejected counters (nil: not counted).
+    var stats: XDSUpdateStats?
     /// Warnings already logged (every response re-converts the whole set).
     var reported: Set<String> = []
 
@@ -26,36 +28,21 @@ struct ADSSession {
         var warnings = ConversionWarnings()
         let summary: XDSResponse
         let config: ProxyConfig
-        var rejected: String?
+        let rejected: String?
         do {
             let names = try candidate.replace(typeURL: response.typeURL, with: response.resources)
             summary = XDSResponse(typeURL: response.typeURL, versionInfo: response.versionInfo, nonce: response.nonce, resourceNames: names)
-            if response.typeURL == ProxyCore.XDSTypeURL.listener {
-                rejected = candidate.setAsideInvalidListeners(previous: store.listeners)
-            }
-            config = try candidate.build(version: response.versionInfo, warnings: &warnings)
+            (config, rejected) = try candidate.convertUpdate(typeURL: response.typeURL, previous: store, version: response.versionInfo,
+                                                             warnings: &warnings)
         } catch {
             let summary = XDSResponse(typeURL: response.typeURL, versionInfo: response.versionInfo, nonce: response.nonce, resourceNames: [])
-            log("xds: NACK \(response.typeURL) version \(response.versionInfo): \(error)")
-            return (machine.reject(summary, error: "\(error)").compactMap(request), nil)
+            return (machine.conclude(summary, error: "\(error)", stats: stats, log: log).compactMap(request), nil)
         }
         store = candidate
         for warning in warnings.messages where reported.insert(warning).inserted { log("xds: warning: \(warning)") }
-        // What the new resources need is subscribed before the ACK, as Envoy does, so
-        // warming waits for those endpoints before listeners are requested.
-        var out: [XDSOutgoing] = []
-        switch response.typeURL {
-        case ProxyCore.XDSTypeURL.cluster: out += machine.subscribe(ProxyCore.XDSTypeURL.endpoint, names: store.endpointNames)
-        case ProxyCore.XDSTypeURL.listener: out += machine.subscribe(ProxyCore.XDSTypeURL.route, names: store.routeNames)
-        default: break
-        }
-        if let rejected {
-            // Envoy's LDS: the valid listeners are applied, the update is NACKed.
-            log("xds: NACK \(response.typeURL) version \(response.versionInfo): \(rejected)")
-            out += machine.reject(summary, error: rejected)
-        } else {
-            out += machine.accept(summary)
-        }
+        var out = machine.subscribeReferences(after: response.typeURL, in: store)
+        // Envoy's LDS: with a listener set aside the valid ones are applied, the update NACKed.
+        out += machine.conclude(summary, error: rejected, stats: stats, log: log)
         return (out.compactMap(request), store.isComplete ? config : nil)
     }
 
@@ -67,12 +54,7 @@ struct ADSSession {
         message.resourceNames = plain.resourceNames
         message.responseNonce = plain.responseNonce
         if plain.includeNode { message.node = node }
-        if let error = plain.errorMessage {
-            var status = Google_Rpc_Status()
-            status.code = 3  // INVALID_ARGUMENT, as Envoy reports rejected config
-            status.message = error
-            message.errorDetail = status
-        }
+        if let error = plain.errorMessage { message.errorDetail = .rejected(error) }
         return message
     }
 }

@@ -53,7 +53,11 @@ public enum ClusterConverter {
             throw scope.child("typed_extension_protocol_options[\(key)]").unsupported("upstream HTTP protocol options (HTTP/2 upstreams)")
         }
         if cluster.hasOutlierDetection {
-            warnings.add(scope.child("outlier_detection"), "outlier detection is not applied yet")
+            config.outlierDetection = OutlierDetectionConverter.convert(cluster.outlierDetection, scope.child("outlier_detection"),
+                                                                        warnings: &warnings)
+        }
+        if cluster.commonLbConfig.hasHealthyPanicThreshold {
+            config.healthyPanicThreshold = UInt32(min(100, max(0, cluster.commonLbConfig.healthyPanicThreshold.value)))
         }
         var endpoints: EndpointSet?
         if cluster.hasLoadAssignment {

@@ -39,8 +39,13 @@ struct BootstrapDecoderDynamicTests {
         #expect(decoded.adminPort == 15000)
     }
 
+    @Test func deltaGRPCSelectsTheDeltaStream() throws {
+        let decoded = try BootstrapDecoder.decode(json: Self.bootstrap(apiType: "DELTA_GRPC"))
+        #expect(decoded.ads == ADSServerAddress(cluster: "xds-grpc", host: "127.0.0.1", port: 15010, delta: true))
+    }
+
     @Test(arguments: [
-        (bootstrap(apiType: "DELTA_GRPC"), "dynamic_resources.ads_config.api_type"),
+        (bootstrap(apiType: "REST"), "dynamic_resources.ads_config.api_type"),
         (bootstrap(cluster: "missing"), "dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name"),
         (bootstrap(lds: #"{"path": "/etc/lds.yaml"}"#), "dynamic_resources.lds_config"),
         (#"{"dynamic_resources": {"rtds_config": {}}}"#, "dynamic_resources.rtds_config"),

@@ -120,3 +120,22 @@ import Testing
         #expect(detector.record(.httpStatus(500), endpoint: 0, now: 0, random: &low) != nil)
     }
 }
+
+@Suite struct OutlierDetectorMembershipTests {
+    @Test func ejectionsSurviveAMembershipChange() {
+        var random = SplitMix64(seed: 1)
+        var config = OutlierDetectionConfig()
+        config.maxEjectionPercent = 100
+        config.consecutive5xx = 1
+        var detector = OutlierDetector(config: config, endpointCount: 3)
+        #expect(detector.record(.httpStatus(500), endpoint: 2, now: 0, random: &random) == .eject(endpoint: 2, type: .consecutive5xx))
+        // Endpoint 0 left, old 2 is now 0, a new endpoint joined at 1.
+        let next = detector.carriedOver(to: [2, nil], config: config)
+        #expect(next.endpointCount == 2)
+        #expect(next.isEjected(0))
+        #expect(!next.isEjected(1))
+        #expect(next.ejectedCount == 1)
+        #expect(next.ejectedEndpoints == [0])
+        #expect(detector.carriedOver(to: [0, 1], config: config).ejectedCount == 0)
+    }
+}

@@ -1,0 +1,40 @@
+/// Envoy's per-cluster counters that `/stats` reports (`cluster.<name>.*`), for one
+/// worker. Plain integers, no locks: each worker owns its copy and `/stats` sums them.
+/// Names and meanings are Envoy's: every upstream attempt counts in `upstream_rq_total`
+/// and, once it has a status (a response, or the 503 / 504 the router makes of a reset,
+/// connect failure or timeout), in `upstream_rq_<code>` and `upstream_rq_<N>xx`.
+public struct ClusterStats: Sendable, Equatable {
+    public var upstreamRequestTotal: UInt64 = 0
+    public var upstreamConnectionTotal: UInt64 = 0
+    public var upstreamRequestRetry: UInt64 = 0
+    public var ejectionsEnforcedTotal: UInt64 = 0
+    /// A gauge: endpoints ejected now.
+    public var ejectionsActive: UInt64 = 0
+    /// Attempts by status; a dictionary grows once per status seen, not per request.
+    public var responseCodes: [Int: UInt64] = [:]
+
+    public init() {}
+
+    @inline(__always) public mutating func recordStatus(_ status: Int) {
+        // Not `[status, default: 0]`: its autoclosure allocates in unoptimised builds.
+        if let count = responseCodes[status] {
+            responseCodes[status] = count &+ 1
+        } else {
+            responseCodes[status] = 1
+        }
+    }
+
+    /// Adds this worker's values under Envoy's names to `counters`.
+    public func collect(cluster name: String, into counters: inout [String: UInt64]) {
+        let prefix = "cluster.\(name)."
+        counters[prefix + "upstream_rq_total", default: 0] += upstreamRequestTotal
+        counters[prefix + "upstream_cx_total", default: 0] += upstreamConnectionTotal
+        counters[prefix + "upstream_rq_retry", default: 0] += upstreamRequestRetry
+        counters[prefix + "outlier_detection.ejections_enforced_total", default: 0] += ejectionsEnforcedTotal
+        counters[prefix + "outlier_detection.ejections_active", default: 0] += ejectionsActive
+        for (code, count) in responseCodes {
+            counters[prefix + "upstream_rq_\(code)", default: 0] += count
+            counters[prefix + "upstream_rq_\(code / 100)xx", default: 0] += count
+        }
+    }
+}
