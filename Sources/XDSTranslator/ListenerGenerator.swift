@@ -87,24 +87,30 @@ struct ListenerGenerator {
     }
 
     func inbound() -> [Envoy_Config_Listener_V3_Listener] {
-        scope.ingress.map { ingress in
+        let bound = scope.ingress.filter { !$0.captured }.map { ingress in
             var listener = Envoy_Config_Listener_V3_Listener()
             listener.name = "\(ingress.bind)_\(ingress.port)"
             listener.address = Proto.address(ingress.bind, ingress.port)
             listener.trafficDirection = .inbound
             let cluster = ClusterName.inbound(port: ingress.port)
-            var chain = Envoy_Config_Listener_V3_FilterChain()
-            chain.name = cluster
-            if ingress.proto.isHTTP {
-                chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "inbound_\(ingress.bind)_\(ingress.port)",
-                                                                 inlineRoute: inboundRoute(cluster: cluster, port: ingress.port),
-                                                                 accessLog: options.accessLog, inbound: true)]
-            } else {
-                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
-            }
-            listener.filterChains = [chain]
+            listener.filterChains = [inboundChain(ingress, statPrefix: "inbound_\(ingress.bind)_\(ingress.port)")]
             return listener
         }
+        return bound + (scope.ingress.contains { $0.captured } || scope.capturesOutbound ? [virtualInbound()] : [])
+    }
+
+    /// The chain that hands a port's traffic to the application (`inbound|PORT||`).
+    func inboundChain(_ ingress: SidecarScope.IngressListener, statPrefix: String) -> Envoy_Config_Listener_V3_FilterChain {
+        let cluster = ClusterName.inbound(port: ingress.port)
+        var chain = Envoy_Config_Listener_V3_FilterChain()
+        chain.name = cluster
+        if ingress.proto.isHTTP {
+            chain.filters = [ConnectionManagerBuilder.filter(statPrefix: statPrefix, inlineRoute: inboundRoute(cluster: cluster, port: ingress.port),
+                                                             accessLog: options.accessLog, inbound: true)]
+        } else {
+            chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+        }
+        return chain
     }
 
     func inboundRoute(cluster: String, port: Int) -> Envoy_Config_Route_V3_RouteConfiguration {

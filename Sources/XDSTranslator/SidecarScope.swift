@@ -21,6 +21,9 @@ struct SidecarScope {
         /// Where the application listens.
         var endpointAddress: String
         var endpointPort: Int
+        /// Reached by transparent capture (a filter chain of `virtualInbound` on
+        /// 15006) rather than by a listener bound to the port (captureMode NONE).
+        var captured = false
     }
 
     let proxy: ProxyNode
@@ -103,7 +106,8 @@ struct SidecarScope {
                 guard let port = listener.port, let number = port.number else { return nil }
                 let (address, target) = Self.defaultEndpoint(listener.defaultEndpoint, proxy: proxy, port: number)
                 return IngressListener(bind: listener.bind ?? proxy.primaryIP, port: number, name: port.name ?? "",
-                                       proto: ServiceProtocol(declared: port.protocol ?? ""), endpointAddress: address, endpointPort: target)
+                                       proto: ServiceProtocol(declared: port.protocol ?? ""), endpointAddress: address, endpointPort: target,
+                                       captured: listener.captureMode != IstioIngressListener.CaptureMode.none)
             }
         }
         var result: [Int: IngressListener] = [:]
@@ -112,7 +116,7 @@ struct SidecarScope {
             for port in service.ports where result[port.number] == nil {
                 let target = port.targetPort ?? port.number
                 result[port.number] = IngressListener(bind: proxy.primaryIP, port: port.number, name: port.name, proto: port.proto,
-                                                      endpointAddress: proxy.primaryIP, endpointPort: target)
+                                                      endpointAddress: proxy.primaryIP, endpointPort: target, captured: true)
             }
         }
         return result.values.sorted { $0.port < $1.port }

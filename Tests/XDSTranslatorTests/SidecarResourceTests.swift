@@ -146,8 +146,11 @@ import XDSAPI
         let cluster = try resources.cluster("inbound|9080||")
         #expect(cluster.type == .static)
         #expect(cluster.loadAssignment.addresses == ["127.0.0.1:8080"])
-        let tcp = try resources.listener("10.0.0.11_9443")
-        #expect(try Unpack.tcpProxy(tcp.filterChains[0].filters[0]).cluster == "inbound|9443||")
+        // Without captureMode NONE the port is reached by capture: a virtualInbound chain.
+        let captured = try resources.listener("virtualInbound")
+        let chain = try #require(captured.filterChains.first { $0.filterChainMatch.destinationPort.value == 9443 })
+        #expect(try Unpack.tcpProxy(chain.filters[0]).cluster == "inbound|9443||")
+        #expect(!resources.listeners.contains { $0.name == "10.0.0.11_9443" })
         #expect(try resources.cluster("inbound|9443||").loadAssignment.addresses == ["10.0.0.11:8443"], "0.0.0.0 means the workload's own address")
     }
 
@@ -162,11 +165,12 @@ import XDSAPI
         // Istio: one `virtualInbound` listener on 15006 (original destination) with a filter
         // chain per inbound port (destination_port 9080) to `inbound|9080||`.
         let resources = try F.translate("", proxy: reviewsProxy)
-        withKnownIssue("transparent capture inbound: Istio emits virtualInbound on 15006; we emit a bound 10.0.0.11_9080 listener and nothing on 15006") {
-            let inbound = try resources.listener("virtualInbound")
-            #expect(inbound.address.socketAddress.portValue == 15006)
-            #expect(inbound.filterChains.contains { $0.filterChainMatch.destinationPort.value == 9080 })
-        }
+        let inbound = try resources.listener("virtualInbound")
+        #expect(inbound.address.socketAddress.portValue == 15006)
+        #expect(inbound.useOriginalDst.value)
+        #expect(inbound.filterChains.contains { $0.filterChainMatch.destinationPort.value == 9080 })
+        #expect(try Unpack.tcpProxy(inbound.defaultFilterChain.filters[0]).cluster == "PassthroughCluster", "other ports pass through")
+        #expect(!resources.listeners.contains { $0.name.hasSuffix("_9080") && $0.trafficDirection == .inbound }, "no bound inbound listener")
     }
 
     @Test func virtualHostsOfOtherNamespacesOmitTheShortName() throws {

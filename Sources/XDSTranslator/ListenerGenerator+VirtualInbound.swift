@@ -1,0 +1,28 @@
+import XDSAPI
+
+extension ListenerGenerator {
+    /// Istio's `virtualInbound`: where iptables sends inbound traffic (15006). The
+    /// original destination port picks the chain of that inbound port; other
+    /// ports pass through to where they were going.
+    func virtualInbound() -> Envoy_Config_Listener_V3_Listener {
+        var listener = Envoy_Config_Listener_V3_Listener()
+        listener.name = "virtualInbound"
+        listener.address = Proto.address("0.0.0.0", options.inboundCapturePort)
+        listener.useOriginalDst = Proto.bool(true)
+        listener.trafficDirection = .inbound
+        var chains: [Envoy_Config_Listener_V3_FilterChain] = []
+        for ingress in scope.ingress where ingress.captured {
+            var chain = inboundChain(ingress, statPrefix: "inbound_0.0.0.0_\(ingress.port)")
+            var match = Envoy_Config_Listener_V3_FilterChainMatch()
+            match.destinationPort = Proto.uint32(ingress.port)
+            chain.filterChainMatch = match
+            chains.append(chain)
+        }
+        listener.filterChains = chains
+        var passthrough = Envoy_Config_Listener_V3_FilterChain()
+        passthrough.name = "virtualInbound"
+        passthrough.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: ClusterName.passthrough, cluster: ClusterName.passthrough)]
+        listener.defaultFilterChain = passthrough
+        return listener
+    }
+}
