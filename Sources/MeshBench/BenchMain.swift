@@ -10,7 +10,17 @@ import Darwin
 ///   swift run -c release swiftmesh-bench proxy [--quick] [--harness PATH] [--targets LIST]
 @main
 enum BenchMain {
-    static func main() async throws {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            // A benchmark that cannot run says why in one line, not with a crash report.
+            print("swiftmesh-bench: \(error)")
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else { usage() }
         arguments.removeFirst()
