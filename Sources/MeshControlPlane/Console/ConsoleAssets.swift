@@ -16,7 +16,7 @@ enum ConsoleAssets {
     static func response(for path: String) -> DebugHTTPServer.Response {
         // The console only talks to this server; forbid framing and other origins' scripts.
         let headers = [("cache-control", "no-cache"), ("x-frame-options", "DENY"),
-                       ("content-security-policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")]
+                       ("content-security-policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")]
         if pages.contains(path) { return DebugHTTPServer.Response(200, "text/html; charset=utf-8", ConsolePage.html, headers: headers) }
         if path == "/ui/console.css" { return DebugHTTPServer.Response(200, "text/css; charset=utf-8", ConsolePage.css, headers: headers) }
         if path.hasPrefix("/ui/js/"), let script = scripts[String(path.dropFirst("/ui/js/".count))] {

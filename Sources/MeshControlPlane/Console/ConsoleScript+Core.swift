@@ -41,7 +41,7 @@ enum ConsoleScript {
       },
       badge(text, kind) { return Console.el('span', {class: 'badge ' + kind}, text); },
       link(text, href) { return Console.el('a', {href}, text); },
-      show(...children) { Console.main.replaceChildren(...children); },
+      show(...children) { Console.main.replaceChildren(...children.flat().filter(c => c !== null && c !== undefined)); },
       params() { return new URLSearchParams(location.search); },
       objectPath(kind, namespace, name) {
         return '/api/v1/config/' + [kind, namespace, name].map(encodeURIComponent).join('/');

@@ -26,9 +26,9 @@ extension ConsoleScript {
         const columns = [];
         for (const n of nodes) (columns[depth[n]] = columns[depth[n]] || []).push(n);
         const position = {};
-        columns.forEach((column, x) => column.forEach((n, y) => { position[n] = {x: 30 + x * 260, y: 40 + y * 110}; }));
+        columns.forEach((column, x) => column.forEach((n, y) => { position[n] = {x: 30 + x * 380, y: 40 + y * 110}; }));
         const height = Math.max(...columns.map(c => (c || []).length), 1) * 110 + 40;
-        return {position, width: columns.length * 260 + 60, height};
+        return {position, width: columns.length * 380, height};
       }
 
       function draw(data) {
@@ -44,7 +44,7 @@ extension ConsoleScript {
           const x1 = a.x + 140, y1 = a.y + 18, x2 = b.x, y2 = b.y + 18;
           const group = svgEl('g', {class: 'edge-group', 'data-source': e.source, 'data-destination': e.destination});
           group.append(svgEl('path', {class: 'edge' + (e.errorRate > 0.05 ? ' failing' : ''), d: `M${x1},${y1} L${x2},${y2}`, 'marker-end': 'url(#arrow)'}));
-          group.append(svgEl('text', {x: (x1 + x2) / 2 - 60, y: (y1 + y2) / 2 - 6}, label(e)));
+          group.append(svgEl('text', {x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle'}, label(e)));
           svg.append(group);
         }
         for (const n of data.nodes) {
