@@ -1,7 +1,7 @@
 /// The console's files under `/ui`, compiled into the binary (no build step, no
 /// files to ship): every page is the same shell; the script picks the view by path.
 enum ConsoleAssets {
-    static let pages: Set<String> = ["/ui", "/ui/", "/ui/topology", "/ui/config", "/ui/edit", "/ui/routing"]
+    static let pages: Set<String> = ["/ui", "/ui/", "/ui/topology", "/ui/config", "/ui/edit", "/ui/routing", "/ui/resilience"]
 
     static let scripts: [String: String] = [
         "core.js": ConsoleScript.core,
@@ -11,6 +11,7 @@ enum ConsoleAssets {
         "config.js": ConsoleScript.config,
         "edit.js": ConsoleScript.edit,
         "routing.js": ConsoleScript.routing,
+        "resilience.js": ConsoleScript.resilience,
     ]
 
     static func response(for path: String) -> DebugHTTPServer.Response {

@@ -27,6 +27,7 @@ enum ConsolePage {
     <script src="/ui/js/config.js"></script>
     <script src="/ui/js/edit.js"></script>
     <script src="/ui/js/routing.js"></script>
+    <script src="/ui/js/resilience.js"></script>
     </body>
     </html>
     """#

@@ -15,7 +15,8 @@ extension ConsoleScript {
           errors ? el('div', {}, Console.badge('file rejected', 'bad'), el('div', {class: 'error'}, errors.join('\n')))
                  : Console.badge('valid', 'ok'),
           el('span', {}, Console.link('edit', '/ui/edit' + query(o)),
-             o.kind === 'VirtualService' ? [' · ', Console.link('routing', '/ui/routing' + query(o))] : null)];
+             o.kind === 'VirtualService' ? [' · ', Console.link('routing', '/ui/routing' + query(o)),
+               ' · ', Console.link('timeouts, retries, faults', '/ui/resilience' + query(o))] : null)];
       });
       const orphans = Object.keys(rejected).filter(file => !items.some(o => o.file === file));
       Console.show(

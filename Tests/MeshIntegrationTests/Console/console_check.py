@@ -225,6 +225,23 @@ class ConsoleCheck:
         self.no_errors("routing")
 
 
+def resilience(check):
+    """The timeout/retries/fault form on VirtualService shop/pricing: a 1 s timeout, a
+    50 ms delay for 10 % of requests and no retries, as the object then reads."""
+    check.open("/ui/resilience?kind=VirtualService&namespace=shop&name=pricing", "document.querySelector('fieldset input[data-field=timeout]')", "resilience form")
+    check.page.evaluate("""{ const set = (f, v) => { const i = document.querySelector(`fieldset input[data-field="${f}"]`); i.value = v; };
+        set('timeout', '1s'); set('retries.attempts', ''); set('retries.perTryTimeout', ''); set('retries.retryOn', '');
+        set('fault.delay.percentage.value', '10'); set('fault.delay.fixedDelay', '50ms');
+        document.querySelector('fieldset button.apply').click(); }""")
+    check.page.wait_for("document.getElementById('result').innerText.includes('applied')", what="resilience applied")
+    _, vs = api(check.base, "GET", "/api/v1/config/VirtualService/shop/pricing")
+    route = vs["object"]["spec"]["http"][0]
+    check.check(route.get("timeout") == "1s" and "retries" not in route and route.get("fault") == {"delay": {"percentage": {"value": 10}, "fixedDelay": "50ms"}},
+                f"the resilience form sets timeout and fault and removes retries ({route})")
+    check.screenshot("resilience")
+    check.no_errors("resilience")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -240,7 +257,7 @@ def main():
             page.call(domain)
         page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
         check = ConsoleCheck(page, options.url.rstrip("/"), options.artifacts)
-        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing):
+        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing, lambda: resilience(check)):
             try:
                 step()
             except Exception as error:  # one broken page must not hide the others' results
