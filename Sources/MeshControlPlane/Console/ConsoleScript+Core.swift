@@ -46,6 +46,15 @@ enum ConsoleScript {
       objectPath(kind, namespace, name) {
         return '/api/v1/config/' + [kind, namespace, name].map(encodeURIComponent).join('/');
       },
+      // The VirtualService named by ?namespace=&name= for the forms; null after showing why not.
+      async loadVirtualService() {
+        const params = Console.params();
+        const namespace = params.get('namespace'), name = params.get('name');
+        const path = Console.objectPath('VirtualService', namespace, name);
+        const answer = await Console.request('GET', path);
+        if (answer.status !== 200) { Console.show(Console.el('p', {class: 'error'}, answer.body.error || `status ${answer.status}`)); return null; }
+        return {namespace, name, path, object: answer.body.object, etag: answer.body.resourceVersion};
+      },
       // Which config files the store rejected (the last good version stays in force).
       async rejectedFiles() { return await Console.get('/debug/configz') || {}; },
 

@@ -6,13 +6,10 @@ extension ConsoleScript {
     'use strict';
     Console.views.resilience = async function () {
       const el = Console.el;
-      const params = Console.params();
-      const namespace = params.get('namespace'), name = params.get('name');
-      const path = Console.objectPath('VirtualService', namespace, name);
-      const answer = await Console.request('GET', path);
-      if (answer.status !== 200) { Console.show(el('p', {class: 'error'}, answer.body.error || `status ${answer.status}`)); return; }
-      const vs = answer.body.object;
-      let etag = answer.body.resourceVersion;
+      const loaded = await Console.loadVirtualService();
+      if (!loaded) return;
+      const {namespace, name, path, object: vs} = loaded;
+      let etag = loaded.etag;
       const result = el('div', {id: 'result'});
       // [label, path in the route, number?]
       const fields = [

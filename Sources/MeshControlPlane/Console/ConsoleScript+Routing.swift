@@ -7,9 +7,6 @@ extension ConsoleScript {
     'use strict';
     Console.views.routing = async function () {
       const el = Console.el;
-      const params = Console.params();
-      const namespace = params.get('namespace'), name = params.get('name');
-      const path = Console.objectPath('VirtualService', namespace, name);
       const shortHost = host => host.split('.')[0];
       // A DestinationRule's host "catalog" and a route's "catalog.shop.svc.cluster.local" match.
       const sameHost = (a, b) => a === b || shortHost(a) === shortHost(b);
@@ -30,10 +27,10 @@ extension ConsoleScript {
         return found;
       }
 
-      const answer = await Console.request('GET', path);
-      if (answer.status !== 200) { Console.show(el('p', {class: 'error'}, answer.body.error || `status ${answer.status}`)); return; }
-      const vs = answer.body.object;
-      let etag = answer.body.resourceVersion;
+      const loaded = await Console.loadVirtualService();
+      if (!loaded) return;
+      const {namespace, name, path, object: vs} = loaded;
+      let etag = loaded.etag;
       const routes = (vs.spec.http || []);
       const hosts = [...new Set(routes.flatMap(r => (r.route || []).map(d => d.destination.host)))];
       const subsets = await subsetsByHost(hosts);
