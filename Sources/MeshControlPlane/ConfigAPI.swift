@@ -36,6 +36,10 @@ struct ConfigAPI {
         guard let object = find(kind, namespace, name) else { return notFound(kind, namespace, name) }
         var body = summary(object)
         body["yaml"] = document(of: object) ?? ""
+        // The same document as JSON, for forms that edit a field and send the object back.
+        if let text = body["yaml"] as? String, let root = DocumentParser.parse(Array(text.utf8), source: "object").documents.first?.root {
+            body["object"] = root.foundationValue
+        }
         return Outcome(status: 200, body: body, resourceVersion: body["resourceVersion"] as? String)
     }
 

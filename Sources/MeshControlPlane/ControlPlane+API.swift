@@ -17,6 +17,8 @@ extension ControlPlane {
             return Self.json(200, ["items": registryz()])
         case ("GET", ["proxies"]):
             return Self.json(200, ["items": await syncz()])
+        case ("GET", ["topology"]):
+            return Self.json(200, await topologyReport())
         case ("GET", ["config"]):
             return respond(api.list(kind: request.query["kind"]))
         case ("GET", let path) where path.count == 4 && path[0] == "config":

@@ -11,6 +11,7 @@ extension ControlPlane {
     /// `/debug/config_dump?proxyID=`, `/debug/registryz`, `/sd/prometheus`.
     func http(_ request: DebugHTTPServer.Request) async -> DebugHTTPServer.Response {
         if request.path.hasPrefix("/api/") { return await api(request) }
+        if request.path == "/ui" || request.path.hasPrefix("/ui/") { return ConsoleAssets.response(for: request.path) }
         let (status, type, body) = await debug(request.path, request.query)
         return DebugHTTPServer.Response(status, type, body)
     }
@@ -26,8 +27,7 @@ extension ControlPlane {
         case "/debug/registryz":
             return (200, "application/json", json(registryz()))
         case "/sd/prometheus":
-            let proxies = await xdsServer?.status.snapshot().map(\.node) ?? []
-            return (200, "application/json", json(PrometheusTargets.groups(proxies: proxies, controlPlane: httpAddress)))
+            return (200, "application/json", json(await prometheusTargets()))
         case "/debug/configz":
             return (200, "application/json", json(configErrors.mapValues { $0 }))
         case "/debug/config_dump":
@@ -45,6 +45,11 @@ extension ControlPlane {
         default:
             return (404, "text/plain", "not found: \(path)\n")
         }
+    }
+
+    func prometheusTargets() async -> [[String: Any]] {
+        let proxies = await xdsServer?.status.snapshot().map(\.node) ?? []
+        return PrometheusTargets.groups(proxies: proxies, controlPlane: httpAddress)
     }
 
     func syncz() async -> [[String: Any]] {

@@ -41,6 +41,8 @@ public actor ControlPlane: XDSResourceProvider {
     /// Auto-registered proxies and how many of their streams are open.
     private var registrations: [AutoRegistration: Int] = [:]
     private var snapshotVersion = 0
+    /// The console's topology: previous scrape of the proxies' metrics.
+    let topology = TopologyMonitor()
 
     public init(options: Options, logger: Logger = Logger(label: "swiftmesh.control-plane")) {
         self.options = options
