@@ -17,6 +17,6 @@ struct SwiftMeshCommand: AsyncParsableCommand {
           swiftmesh control-plane --config examples/   serve xDS to Envoy (istiod's role)
           swiftmesh generate --config examples/ --node ID   what one proxy is sent
         """,
-        subcommands: [UpCommand.self, ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, DemoAppCommand.self, ProxyCommand.self]
+        subcommands: [UpCommand.self, ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, ProxyConfigCommand.self, DemoAppCommand.self, ProxyCommand.self]
     )
 }
