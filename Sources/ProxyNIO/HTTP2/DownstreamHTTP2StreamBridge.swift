@@ -1,0 +1,157 @@
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+import ProxyCore
+
+/// Sits on one downstream HTTP/2 stream in front of a `DownstreamHTTP1Handler`:
+/// the stream's request becomes HTTP/1.1 bytes for it (HTTP2RequestTranslator),
+/// and the HTTP/1.1 response it writes becomes HEADERS / DATA / trailing HEADERS.
+/// So routing, header changes, timeouts, retries, local replies and telemetry
+/// are the HTTP/1.1 path's, and the upstream may speak HTTP/1.1 or HTTP/2.
+final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = HTTP2Frame.FramePayload
+
+    private enum RequestState {
+        case headers
+        case body(chunked: Bool)
+        case ended
+    }
+
+    private enum ResponseState {
+        case head
+        case body(HTTP1BodyTranslator)
+        case ended
+    }
+
+    private unowned let exchange: DownstreamHTTP1Handler
+    private let parser: HTTP1ResponseParser
+    private var responseHead = HTTP1ResponseHead()
+    private var requestState = RequestState.headers
+    private var responseState = ResponseState.head
+    private var requestWasHead = false
+    /// Response bytes not translated yet (a partial head or chunk line).
+    private var pending: ByteBuffer?
+
+    init(exchange: DownstreamHTTP1Handler) {
+        self.exchange = exchange
+        self.parser = HTTP1ResponseParser()
+    }
+
+    // MARK: request: frames -> HTTP/1.1 bytes
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (unwrapInboundIn(data), requestState) {
+        case (.headers(let frame), .headers):
+            guard let translated = HTTP2RequestTranslator.translate(frame.headers, endStream: frame.endStream,
+                                                                    allocator: context.channel.allocator) else {
+                reset(context: context, .protocolError)
+                return
+            }
+            requestWasHead = translated.isHead
+            exchange.grpcLocalReplies = translated.isGRPC
+            requestState = frame.endStream ? .ended : .body(chunked: translated.chunked)
+            context.fireChannelRead(wrapInboundOut(translated.head))
+        case (.data(let frame), .body(let chunked)):
+            guard case .byteBuffer(let data) = frame.data else { return }
+            var bytes = data
+            if chunked {
+                bytes = context.channel.allocator.buffer(capacity: data.readableBytes + 16)
+                HTTP2RequestTranslator.writeChunk(data, into: &bytes)
+                if frame.endStream { HTTP2RequestTranslator.writeLastChunk(trailers: nil, into: &bytes) }
+            }
+            if frame.endStream { requestState = .ended }
+            if bytes.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(bytes)) }
+        case (.headers(let frame), .body(let chunked)):
+            // Request trailers: kept when the body is chunked, else dropped (HTTP/1.1
+            // cannot carry them with a content-length body).
+            requestState = .ended
+            guard chunked else { return }
+            var bytes = context.channel.allocator.buffer(capacity: 64)
+            HTTP2RequestTranslator.writeLastChunk(trailers: frame.headers, into: &bytes)
+            context.fireChannelRead(wrapInboundOut(bytes))
+        default:
+            // RST_STREAM closes the stream channel (the exchange sees the close);
+            // PRIORITY, WINDOW_UPDATE etc. are the codec's business.
+            break
+        }
+    }
+
+    private func reset(context: ChannelHandlerContext, _ code: HTTP2ErrorCode) {
+        requestState = .ended
+        responseState = .ended
+        context.writeAndFlush(wrapOutboundOut(.rstStream(code)), promise: nil)
+        context.close(promise: nil)
+    }
+
+    // MARK: response: HTTP/1.1 bytes -> frames
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var buffer = unwrapOutboundIn(data)
+        if pending != nil {
+            pending!.writeBuffer(&buffer)
+            buffer = pending!
+            pending = nil
+        }
+        translateResponse(context: context, &buffer)
+        switch responseState {
+        case .ended: break
+        default: if buffer.readableBytes > 0 { pending = buffer }
+        }
+        promise?.succeed(())
+    }
+
+    private func translateResponse(context: ChannelHandlerContext, _ buffer: inout ByteBuffer) {
+        while buffer.readableBytes > 0 {
+            switch responseState {
+            case .ended:
+                return
+            case .head:
+                let parsed: Result<HPACKHeaders?, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
+                    do throws(HTTPParseError) {
+                        guard try parser.parse(bytes, requestWasHead: requestWasHead, into: &responseHead) else { return .success(nil) }
+                        var headers = HPACKHeaders()
+                        headers.add(name: ":status", value: String(responseHead.status))
+                        headers.appendHTTP1Fields(responseHead.fields, in: bytes)
+                        return .success(headers)
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                guard case .success(let result) = parsed else {
+                    reset(context: context, .internalError)
+                    return
+                }
+                guard let headers = result else { return }
+                buffer.moveReaderIndex(forwardBy: responseHead.length)
+                // 1xx: 100 Continue was answered by the proxy; others are not relayed.
+                if responseHead.isInformational { continue }
+                let body = HTTP1BodyTranslator(responseHead.framing)
+                responseState = body.isDone ? .ended : .body(body)
+                context.write(wrapOutboundOut(.headers(.init(headers: headers, endStream: body.isDone))), promise: nil)
+            case .body(var body):
+                do {
+                    try body.consume(&buffer) { context.write(wrapOutboundOut($0), promise: nil) }
+                } catch {
+                    reset(context: context, .internalError)
+                    return
+                }
+                responseState = body.isDone ? .ended : .body(body)
+                if !body.isDone { return }
+            }
+        }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        // An until-close response ends with the exchange's close: end the stream
+        // cleanly rather than resetting it.
+        if case .body(var body) = responseState, body.endsAtClose {
+            body.finishAtClose { context.write(wrapOutboundOut($0), promise: nil) }
+            responseState = .ended
+            context.flush()
+        }
+        context.close(mode: mode, promise: promise)
+    }
+}
