@@ -13,6 +13,8 @@ final class EndpointRuntime {
     var openConnections = 0
     /// Exchanges in flight, for the least-request balancer.
     var activeRequests: UInt64 = 0
+    /// The endpoint's HTTP/2 connection when its cluster speaks HTTP/2 upstream.
+    var http2: UpstreamHTTP2Connection?
 
     init(address: SocketAddress, label: String) {
         self.address = address
@@ -39,6 +41,8 @@ final class EndpointRuntime {
     }
 
     func closeIdle() {
+        http2?.close()
+        http2 = nil
         let connections = idle
         idle.removeAll()
         for connection in connections { connection.close() }
