@@ -34,6 +34,7 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
     private var requestWasHead = false
     /// Response bytes not translated yet (a partial head or chunk line).
     private var pending: ByteBuffer?
+    private var finalFlushDeferred = false
 
     init(exchange: DownstreamHTTP1Handler) {
         self.exchange = exchange
@@ -144,7 +145,20 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
         }
     }
 
+    func flush(context: ChannelHandlerContext) {
+        if case .ended = responseState, !finalFlushDeferred {
+            // END_STREAM going out closes the stream channel at once, while the
+            // exchange handler is still finishing (returning its upstream connection
+            // to the pool, recording telemetry): let it finish first.
+            finalFlushDeferred = true
+            context.eventLoop.assumeIsolated().execute { context.flush() }
+            return
+        }
+        context.flush()
+    }
+
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        context.flush()
         // An until-close response ends with the exchange's close: end the stream
         // cleanly rather than resetting it.
         if case .body(var body) = responseState, body.endsAtClose {

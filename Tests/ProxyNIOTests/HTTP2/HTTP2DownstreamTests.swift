@@ -17,6 +17,8 @@ import Testing
             #expect(response.text.hasPrefix("echo /item/\(index)?q=1 HTTP/1.1\r\nhost: svc\r\nx-custom: v\r\ncookie: a=1; b=2\r\n"))
             #expect(response.headers.first(name: "content-length") != nil)
         }
+        // Sequential streams reuse one pooled upstream connection.
+        #expect(setup.upstreamConnections.value == 1)
         // Streams in parallel on one connection.
         try await withThrowingTaskGroup(of: Int?.self) { group in
             for index in 0..<20 { group.addTask { try await client.request(HTTP2TestClient.get("/p/\(index)")).status } }

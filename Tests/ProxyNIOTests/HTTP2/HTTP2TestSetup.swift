@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import ProxyCore
+import Synchronization
 @testable import ProxyNIO
 
 /// A proxy on loopback with an HTTP/1.1 upstream (`backend`, TestUpstream), a
@@ -12,6 +13,14 @@ final class HTTP2TestSetup {
     var grpcUpstream: (any Channel)!
     var server: ProxyServer!
     var port = 0
+    /// Connections the HTTP/1.1 upstream accepted (pooling check).
+    let upstreamConnections = ConnectionCounter()
+
+    final class ConnectionCounter: Sendable {
+        private let count = Mutex(0)
+        func add() { count.withLock { $0 += 1 } }
+        var value: Int { count.withLock { $0 } }
+    }
 
     static func prefix(_ text: String) -> RouteMatchRule { RouteMatchRule(path: PathMatch(.prefix(Array(text.utf8)))) }
 
@@ -38,7 +47,13 @@ final class HTTP2TestSetup {
     }
 
     func start(codec: HTTPConnectionConfig.Codec = .auto, timeoutNanos: Int64 = 0) async throws {
-        upstream = try await TestUpstream.start(group: group)
+        let connections = upstreamConnections
+        upstream = try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                connections.add()
+                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TestUpstreamHandler()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
         grpcUpstream = try await GRPCEchoUpstream.start(group: group)
         let config = Self.config(h1Port: upstream.localAddress!.port!, h2Port: grpcUpstream.localAddress!.port!,
                                  codec: codec, timeoutNanos: timeoutNanos)
