@@ -25,6 +25,7 @@ enum HTTP2DownstreamPipeline {
                 try stream.pipeline.syncOperations.addHandler(exchange)
             }
         }
+        try pipeline.addHandler(HTTP2ConnectionErrorHandler())
     }
 }
 

@@ -66,6 +66,7 @@ final class UpstreamHTTP2Connection {
                     _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
                         mode: .client, connectionConfiguration: connectionConfig, streamConfiguration: streamConfig
                     ) { stream in stream.close() }
+                    try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionErrorHandler())
                 }
             }
             .connect(to: address)
