@@ -38,6 +38,7 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
 
     init(exchange: DownstreamHTTP1Handler) {
         self.exchange = exchange
+        exchange.servesHTTP2Stream = true
         self.parser = HTTP1ResponseParser()
     }
 
@@ -55,24 +56,12 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
             exchange.grpcLocalReplies = translated.isGRPC
             requestState = frame.endStream ? .ended : .body(chunked: translated.chunked)
             context.fireChannelRead(wrapInboundOut(translated.head))
-        case (.data(let frame), .body(let chunked)):
-            guard case .byteBuffer(let data) = frame.data else { return }
-            var bytes = data
-            if chunked {
-                bytes = context.channel.allocator.buffer(capacity: data.readableBytes + 16)
-                HTTP2RequestTranslator.writeChunk(data, into: &bytes)
-                if frame.endStream { HTTP2RequestTranslator.writeLastChunk(trailers: nil, into: &bytes) }
-            }
-            if frame.endStream { requestState = .ended }
-            if bytes.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(bytes)) }
-        case (.headers(let frame), .body(let chunked)):
-            // Request trailers: kept when the body is chunked, else dropped (HTTP/1.1
-            // cannot carry them with a content-length body).
-            requestState = .ended
-            guard chunked else { return }
-            var bytes = context.channel.allocator.buffer(capacity: 64)
-            HTTP2RequestTranslator.writeLastChunk(trailers: frame.headers, into: &bytes)
-            context.fireChannelRead(wrapInboundOut(bytes))
+        case (let payload, .body(let chunked)):
+            // Request trailers are kept when the body is chunked, else dropped
+            // (HTTP/1.1 cannot carry them after a content-length body).
+            let (bytes, ended) = HTTP2RequestTranslator.bodyBytes(payload, chunked: chunked, allocator: context.channel.allocator)
+            if ended { requestState = .ended }
+            if let bytes { context.fireChannelRead(wrapInboundOut(bytes)) }
         default:
             // RST_STREAM closes the stream channel (the exchange sees the close);
             // PRIORITY, WINDOW_UPDATE etc. are the codec's business.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHPACK
+import NIOHTTP2
 import ProxyCore
 
 /// Writes an HTTP/2 request's header block as an HTTP/1.1 request head, so that
@@ -72,6 +73,30 @@ enum HTTP2RequestTranslator {
     static func valid(_ value: String) -> Bool {
         for byte in value.utf8 where byte == 0x0D || byte == 0x0A || byte == 0x00 { return false }
         return true
+    }
+
+    /// A DATA or trailing HEADERS frame of a message being relayed as HTTP/1.1:
+    /// the body bytes it makes (a chunk, the last chunk with trailers, or the data
+    /// as is when the body has a length; nil when nothing is to be sent) and
+    /// whether the message ended.
+    static func bodyBytes(_ payload: HTTP2Frame.FramePayload, chunked: Bool,
+                          allocator: ByteBufferAllocator) -> (bytes: ByteBuffer?, ended: Bool) {
+        switch payload {
+        case .data(let frame):
+            guard case .byteBuffer(let data) = frame.data else { return (nil, frame.endStream) }
+            guard chunked else { return (data.readableBytes > 0 ? data : nil, frame.endStream) }
+            var bytes = allocator.buffer(capacity: data.readableBytes + 16)
+            writeChunk(data, into: &bytes)
+            if frame.endStream { writeLastChunk(trailers: nil, into: &bytes) }
+            return (bytes.readableBytes > 0 ? bytes : nil, frame.endStream)
+        case .headers(let frame):
+            guard chunked else { return (nil, true) }
+            var bytes = allocator.buffer(capacity: 64)
+            writeLastChunk(trailers: frame.headers, into: &bytes)
+            return (bytes, true)
+        default:
+            return (nil, false)
+        }
     }
 
     /// One chunk of a chunked body.

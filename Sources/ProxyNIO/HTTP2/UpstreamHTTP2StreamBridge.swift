@@ -137,23 +137,11 @@ final class UpstreamHTTP2StreamBridge: ChannelDuplexHandler {
             out.writeStaticString("\r\n")
             responseState = frame.endStream ? .ended : .body(chunked: chunked)
             context.fireChannelRead(wrapInboundOut(out))
-        case (.data(let frame), .body(let chunked)):
-            guard case .byteBuffer(let data) = frame.data else { return }
-            var out = data
-            if chunked {
-                out = context.channel.allocator.buffer(capacity: data.readableBytes + 16)
-                HTTP2RequestTranslator.writeChunk(data, into: &out)
-                if frame.endStream { HTTP2RequestTranslator.writeLastChunk(trailers: nil, into: &out) }
-            }
-            if frame.endStream { responseState = .ended }
-            if out.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(out)) }
-        case (.headers(let frame), .body(let chunked)):
-            responseState = .ended
-            // Trailers need a chunked body; with a content-length they cannot be relayed.
-            guard chunked else { return }
-            var out = context.channel.allocator.buffer(capacity: 64)
-            HTTP2RequestTranslator.writeLastChunk(trailers: frame.headers, into: &out)
-            context.fireChannelRead(wrapInboundOut(out))
+        case (let payload, .body(let chunked)):
+            // Trailers need a chunked body; after a content-length they cannot be relayed.
+            let (bytes, ended) = HTTP2RequestTranslator.bodyBytes(payload, chunked: chunked, allocator: context.channel.allocator)
+            if ended { responseState = .ended }
+            if let bytes { context.fireChannelRead(wrapInboundOut(bytes)) }
         default:
             break
         }
