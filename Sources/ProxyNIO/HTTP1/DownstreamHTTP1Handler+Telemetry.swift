@@ -58,6 +58,7 @@ extension DownstreamHTTP1Handler {
         }
         accessRecord!.reset(format: format)
         if let bytes { accessRecord!.captureRequest(bytes, head: requestHead, format: format) }
+        accessRecord!.isHTTP2 = servesHTTP2Stream
     }
 
     /// What the proxy added to the forwarded request, as the access log reports it.
