@@ -73,9 +73,17 @@ final class UpstreamHTTP2Connection {
         connecting = future
         future.assumeIsolated().whenComplete { result in
             self.connecting = nil
-            if case .success(let channel) = result { self.channel = channel }
+            guard case .success(let channel) = result else { return }
+            self.channel = channel
+            try? channel.pipeline.syncOperations.addHandler(UpstreamHTTP2GoAwayWatcher(connection: self))
         }
         return future
+    }
+
+    /// The peer sent GOAWAY on `channel`: new streams go to a new connection; the
+    /// old one closes once the peer is done with its streams.
+    func retire(_ channel: any Channel) {
+        if self.channel === channel { self.channel = nil }
     }
 
     func close() {

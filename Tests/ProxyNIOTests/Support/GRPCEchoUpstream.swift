@@ -6,7 +6,7 @@ import NIOPosix
 /// A gRPC-shaped HTTP/2 upstream (h2c prior knowledge): echoes the request body
 /// as DATA and ends with trailers `grpc-status: 0`; response headers report the
 /// request's :path, :authority, te and protocol it saw. `.../notfound` gets a
-/// trailers-only reply with grpc-status 5; `/pkg.Slow/...` is never answered.
+/// trailers-only reply with grpc-status 5; `/pkg.Slow/...` is never answered; `/pkg.Bye/...` is followed by GOAWAY.
 final class GRPCEchoStreamHandler: ChannelInboundHandler {
     typealias InboundIn = HTTP2Frame.FramePayload
     typealias OutboundOut = HTTP2Frame.FramePayload
@@ -48,6 +48,12 @@ final class GRPCEchoStreamHandler: ChannelInboundHandler {
         }
         let trailers: HPACKHeaders = ["grpc-status": "0", "grpc-message": "echoed"]
         context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: trailers, endStream: true))), promise: nil)
+        // `/pkg.Bye/...`: the server drains the connection after this call.
+        if path.hasPrefix("/pkg.Bye/"), let parent = context.channel.parent,
+           let id = try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID) {
+            parent.writeAndFlush(HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: id, errorCode: .noError, opaqueData: nil)),
+                                 promise: nil)
+        }
     }
 }
 
