@@ -54,6 +54,7 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
             }
             requestWasHead = translated.isHead
             exchange.grpcLocalReplies = translated.isGRPC
+            if translated.isGRPC { exchange.grpcResponseStatus = TelemetryStore.grpcWithoutStatus }
             requestState = frame.endStream ? .ended : .body(chunked: translated.chunked)
             context.fireChannelRead(wrapInboundOut(translated.head))
         case (let payload, .body(let chunked)):
@@ -118,12 +119,16 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
                 buffer.moveReaderIndex(forwardBy: responseHead.length)
                 // 1xx: 100 Continue was answered by the proxy; others are not relayed.
                 if responseHead.isInformational { continue }
+                noteGRPCStatus(headers)
                 let body = HTTP1BodyTranslator(responseHead.framing)
                 responseState = body.isDone ? .ended : .body(body)
                 context.write(wrapOutboundOut(.headers(.init(headers: headers, endStream: body.isDone))), promise: nil)
             case .body(var body):
                 do {
-                    try body.consume(&buffer) { context.write(wrapOutboundOut($0), promise: nil) }
+                    try body.consume(&buffer) { frame in
+                        if case .headers(let trailers) = frame { noteGRPCStatus(trailers.headers) }
+                        context.write(wrapOutboundOut(frame), promise: nil)
+                    }
                 } catch {
                     reset(context: context, .internalError)
                     return
@@ -144,6 +149,15 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
             return
         }
         context.flush()
+    }
+
+    /// `grpc-status` of a gRPC response (headers of a trailers-only reply, or the
+    /// trailers), for Istio's `grpc_response_status`; written before the exchange
+    /// records its telemetry (writes reach this handler synchronously).
+    private func noteGRPCStatus(_ headers: HPACKHeaders) {
+        guard exchange.grpcResponseStatus != TelemetryStore.notGRPC,
+              let status = headers.first(name: "grpc-status").flatMap({ Int16($0) }) else { return }
+        exchange.grpcResponseStatus = status
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {

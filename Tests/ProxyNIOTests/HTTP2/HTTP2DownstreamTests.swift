@@ -59,6 +59,9 @@ import Testing
         #expect(grpc.headers.first(name: "grpc-message") == "no healthy upstream")
         let grpcNoRoute = try await client.request(HTTP2TestClient.get("/", authority: "other", extra: [("content-type", "application/grpc+proto")]))
         #expect(grpcNoRoute.headers.first(name: "grpc-status") == "12")
+        let metrics = try await setup.server.prometheusText()
+        #expect(metrics.contains(#"request_protocol="grpc",response_code="503",grpc_response_status="14",response_flags="UH""#))
+        #expect(metrics.contains(#"request_protocol="http",response_code="503",grpc_response_status="",response_flags="UH""#))
         try await client.close()
         try await setup.stop()
     }

@@ -39,6 +39,13 @@ import Testing
             for _ in 0..<30 { group.addTask { try await client.request(Self.grpcCall, body: message).trailers?.first(name: "grpc-status") } }
             for try await status in group { #expect(status == "0") }
         }
+        // Istio's gRPC labels come from the trailers, or from a trailers-only reply.
+        var notFound = Self.grpcCall
+        notFound[3] = (":path", "/pkg.Echo/notfound")
+        #expect(try await client.request(notFound).headers.first(name: "grpc-status") == "5")
+        let metrics = try await setup.server.prometheusText()
+        #expect(metrics.contains(#"request_protocol="grpc",response_code="200",grpc_response_status="0""#), "\(metrics)")
+        #expect(metrics.contains(#"request_protocol="grpc",response_code="200",grpc_response_status="5""#))
         try await client.close()
         try await setup.stop()
     }
