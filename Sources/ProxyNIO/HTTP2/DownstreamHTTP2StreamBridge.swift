@@ -20,20 +20,12 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
         case ended
     }
 
-    private enum ResponseState {
-        case head
-        case body(HTTP1BodyTranslator)
-        case ended
-    }
-
     private unowned let exchange: DownstreamHTTP1Handler
     private let parser: HTTP1ResponseParser
     private var responseHead = HTTP1ResponseHead()
     private var requestState = RequestState.headers
-    private var responseState = ResponseState.head
+    private var response = HTTP1ToHTTP2Translation()
     private var requestWasHead = false
-    /// Response bytes not translated yet (a partial head or chunk line).
-    private var pending: ByteBuffer?
     private var finalFlushDeferred = false
 
     init(exchange: DownstreamHTTP1Handler) {
@@ -72,7 +64,7 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
 
     private func reset(context: ChannelHandlerContext, _ code: HTTP2ErrorCode) {
         requestState = .ended
-        responseState = .ended
+        response.end()
         context.writeAndFlush(wrapOutboundOut(.rstStream(code)), promise: nil)
         context.close(promise: nil)
     }
@@ -80,67 +72,29 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
     // MARK: response: HTTP/1.1 bytes -> frames
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        var buffer = unwrapOutboundIn(data)
-        if pending != nil {
-            pending!.writeBuffer(&buffer)
-            buffer = pending!
-            pending = nil
-        }
-        translateResponse(context: context, &buffer)
-        switch responseState {
-        case .ended: break
-        default: if buffer.readableBytes > 0 { pending = buffer }
+        do {
+            try response.translate(unwrapOutboundIn(data), parseHead: parseResponseHead) { frame in
+                if case .headers(let headers) = frame { noteGRPCStatus(headers.headers) }
+                context.write(wrapOutboundOut(frame), promise: nil)
+            }
+        } catch {
+            reset(context: context, .internalError)
         }
         promise?.succeed(())
     }
 
-    private func translateResponse(context: ChannelHandlerContext, _ buffer: inout ByteBuffer) {
-        while buffer.readableBytes > 0 {
-            switch responseState {
-            case .ended:
-                return
-            case .head:
-                let parsed: Result<HPACKHeaders?, HTTPParseError> = buffer.withUnsafeReadableBytes { bytes in
-                    do throws(HTTPParseError) {
-                        guard try parser.parse(bytes, requestWasHead: requestWasHead, into: &responseHead) else { return .success(nil) }
-                        var headers = HPACKHeaders()
-                        headers.add(name: ":status", value: String(responseHead.status))
-                        headers.appendHTTP1Fields(responseHead.fields, in: bytes)
-                        return .success(headers)
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-                guard case .success(let result) = parsed else {
-                    reset(context: context, .internalError)
-                    return
-                }
-                guard let headers = result else { return }
-                buffer.moveReaderIndex(forwardBy: responseHead.length)
-                // 1xx: 100 Continue was answered by the proxy; others are not relayed.
-                if responseHead.isInformational { continue }
-                noteGRPCStatus(headers)
-                let body = HTTP1BodyTranslator(responseHead.framing)
-                responseState = body.isDone ? .ended : .body(body)
-                context.write(wrapOutboundOut(.headers(.init(headers: headers, endStream: body.isDone))), promise: nil)
-            case .body(var body):
-                do {
-                    try body.consume(&buffer) { frame in
-                        if case .headers(let trailers) = frame { noteGRPCStatus(trailers.headers) }
-                        context.write(wrapOutboundOut(frame), promise: nil)
-                    }
-                } catch {
-                    reset(context: context, .internalError)
-                    return
-                }
-                responseState = body.isDone ? .ended : .body(body)
-                if !body.isDone { return }
-            }
-        }
+    private func parseResponseHead(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> HTTP1ToHTTP2Translation.Head {
+        guard try parser.parse(bytes, requestWasHead: requestWasHead, into: &responseHead) else { return .needMore }
+        // 1xx: 100 Continue was answered by the proxy; others are not relayed.
+        if responseHead.isInformational { return .skip(length: responseHead.length) }
+        var headers = HPACKHeaders()
+        headers.add(name: ":status", value: String(responseHead.status))
+        headers.appendHTTP1Fields(responseHead.fields, in: bytes)
+        return .head(headers, length: responseHead.length, framing: responseHead.framing)
     }
 
     func flush(context: ChannelHandlerContext) {
-        if case .ended = responseState, !finalFlushDeferred {
+        if response.isEnded, !finalFlushDeferred {
             // END_STREAM going out closes the stream channel at once, while the
             // exchange handler is still finishing (returning its upstream connection
             // to the pool, recording telemetry): let it finish first.
@@ -164,9 +118,8 @@ final class DownstreamHTTP2StreamBridge: ChannelDuplexHandler {
         context.flush()
         // An until-close response ends with the exchange's close: end the stream
         // cleanly rather than resetting it.
-        if case .body(var body) = responseState, body.endsAtClose {
-            body.finishAtClose { context.write(wrapOutboundOut($0), promise: nil) }
-            responseState = .ended
+        if response.endsAtClose {
+            response.finishAtClose { context.write(wrapOutboundOut($0), promise: nil) }
             context.flush()
         }
         context.close(mode: mode, promise: promise)

@@ -14,12 +14,6 @@ final class UpstreamHTTP2StreamBridge: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = HTTP2Frame.FramePayload
 
-    private enum RequestState {
-        case head
-        case body(HTTP1BodyTranslator)
-        case ended
-    }
-
     private enum ResponseState {
         case head
         case body(chunked: Bool)
@@ -28,61 +22,27 @@ final class UpstreamHTTP2StreamBridge: ChannelDuplexHandler {
 
     private let parser = HTTP1RequestParser()
     private var requestHead = HTTP1RequestHead()
-    private var requestState = RequestState.head
+    private var request = HTTP1ToHTTP2Translation()
     private var responseState = ResponseState.head
     private var requestWasHead = false
-    private var pending: ByteBuffer?
 
     // MARK: request: HTTP/1.1 bytes -> frames
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        var buffer = unwrapOutboundIn(data)
-        if pending != nil {
-            pending!.writeBuffer(&buffer)
-            buffer = pending!
-            pending = nil
+        do {
+            try request.translate(unwrapOutboundIn(data), parseHead: parseRequestHead) { context.write(wrapOutboundOut($0), promise: nil) }
+        } catch {
+            // The proxy wrote this request itself: a failure here is a bug; end the stream.
+            request.end()
+            context.close(promise: nil)
         }
-        translateRequest(context: context, &buffer)
-        if case .ended = requestState {} else if buffer.readableBytes > 0 { pending = buffer }
         promise?.succeed(())
     }
 
-    private func translateRequest(context: ChannelHandlerContext, _ buffer: inout ByteBuffer) {
-        while buffer.readableBytes > 0 {
-            switch requestState {
-            case .ended:
-                return
-            case .head:
-                let parsed: HPACKHeaders?? = buffer.withUnsafeReadableBytes { bytes in
-                    do throws(HTTPParseError) {
-                        guard try parser.parse(bytes, into: &requestHead) else { return .some(nil) }
-                        return .some(headers(bytes))
-                    } catch {
-                        return nil
-                    }
-                }
-                guard let result = parsed else {
-                    // The proxy wrote this head itself: a failure here is a bug; end the stream.
-                    context.close(promise: nil)
-                    return
-                }
-                guard let headers = result else { return }
-                buffer.moveReaderIndex(forwardBy: requestHead.length)
-                requestWasHead = requestHead.isHead
-                let body = HTTP1BodyTranslator(requestHead.framing)
-                requestState = body.isDone ? .ended : .body(body)
-                context.write(wrapOutboundOut(.headers(.init(headers: headers, endStream: body.isDone))), promise: nil)
-            case .body(var body):
-                do {
-                    try body.consume(&buffer) { context.write(wrapOutboundOut($0), promise: nil) }
-                } catch {
-                    context.close(promise: nil)
-                    return
-                }
-                requestState = body.isDone ? .ended : .body(body)
-                if !body.isDone { return }
-            }
-        }
+    private func parseRequestHead(_ bytes: UnsafeRawBufferPointer) throws(HTTPParseError) -> HTTP1ToHTTP2Translation.Head {
+        guard try parser.parse(bytes, into: &requestHead) else { return .needMore }
+        requestWasHead = requestHead.isHead
+        return .head(headers(bytes), length: requestHead.length, framing: requestHead.framing)
     }
 
     private func headers(_ bytes: UnsafeRawBufferPointer) -> HPACKHeaders {
