@@ -61,7 +61,7 @@ public final class ProxyServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(TCPProxyHandler(worker: worker, config: tcp,
                                                                                        telemetryScope: worker.tcpScopes[name] ?? 0))
                     } else if let runtime = worker.listener(named: name) {
-                        try channel.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: runtime))
+                        try channel.pipeline.syncOperations.addHandler(runtime.makeConnectionHandler(worker: worker))
                     } else {
                         throw ProxyServerError.noWorker
                     }

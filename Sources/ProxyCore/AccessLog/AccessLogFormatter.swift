@@ -12,7 +12,7 @@ public enum AccessLogFormatter {
             case .responseHeader(let slot, let maxLength):
                 writeValue(record.responseValues[slot].map { record.store[$0] }, maxLength: maxLength, into: &out)
             case .protocolName:
-                out.append(contentsOf: record.version == .http10 ? http10 : http11)
+                out.append(contentsOf: record.isHTTP2 ? http2 : record.version == .http10 ? http10 : http11)
             case .responseCode: writeDecimal(record.responseCode, into: &out)
             case .responseCodeDetails: writeStatic(record.responseCodeDetails, into: &out)
             case .responseFlags: record.flags.write(into: &out)
@@ -37,6 +37,7 @@ public enum AccessLogFormatter {
     static let dash = UInt8(ascii: "-")
     static let http10 = Array("HTTP/1.0".utf8)
     static let http11 = Array("HTTP/1.1".utf8)
+    static let http2 = Array("HTTP/2".utf8)
 
     @inline(__always) static func writeBytes(_ bytes: [UInt8], into out: inout [UInt8]) {
         if bytes.isEmpty { out.append(dash) } else { out.append(contentsOf: bytes) }

@@ -11,6 +11,8 @@ public struct AccessLogRecord: Sendable {
     public var bytesReceived = 0
     public var bytesSent = 0
     public var version = HTTPVersion1.http11
+    /// The request came on an HTTP/2 stream (`%PROTOCOL%` is `HTTP/2`).
+    public var isHTTP2 = false
     public var upstreamHost: [UInt8] = []
     public var upstreamCluster: [UInt8] = []
     public var routeName: [UInt8] = []

@@ -32,6 +32,8 @@ public struct ClusterConfig: Sendable {
     public var loadBalancer: LoadBalancer
     public var connectTimeoutNanos: Int64
     public var upstreamProtocol: UpstreamProtocol
+    /// SETTINGS for HTTP/2 upstream connections (`upstreamProtocol == .http2`).
+    public var http2 = HTTP2Options()
     public var thresholds: Thresholds
     /// Upstream TLS: SNI to send (nil: plain TCP).
     public var tlsServerName: String?

@@ -12,6 +12,8 @@ public struct HTTPConnectionConfig: Sendable {
     public var statPrefix: String
     public var routes: Routes
     public var codec: Codec
+    /// `http2_protocol_options`: SETTINGS for HTTP/2 connections (codec AUTO or HTTP2).
+    public var http2 = HTTP2Options()
     /// Add `x-request-id` when absent (Envoy's default: on).
     public var generateRequestID: Bool
     /// Edge mode: trust the peer address, append it to `x-forwarded-for`, set

@@ -35,9 +35,9 @@ public enum PrometheusExposition {
         for store in stores {
             for (series, key) in store.requestKeys.enumerated() {
                 var (labels, scope) = Self.labels(store, scope: key.scope, service: key.service, peer: key.peer)
-                labels.append(("request_protocol", "http"))
+                labels.append(("request_protocol", key.grpcStatus == TelemetryStore.notGRPC ? "http" : "grpc"))
                 labels.append(("response_code", String(key.code)))
-                labels.append(("grpc_response_status", ""))
+                labels.append(("grpc_response_status", key.grpcStatus >= 0 ? String(key.grpcStatus) : ""))
                 labels.append(("response_flags", ResponseFlags(rawValue: key.flags).envoyString))
                 labels.append(("connection_security_policy", IstioLabelSet.securityPolicy(scope)))
                 let text = IstioLabelSet.render(labels)

@@ -10,7 +10,15 @@ public struct TelemetryStore: Sendable {
         var peer: Int32
         var code: UInt16
         var flags: UInt32
+        /// Istio's gRPC labels: `notGRPC`, `grpcWithoutStatus`, or the grpc-status.
+        var grpcStatus: Int16 = TelemetryStore.notGRPC
     }
+
+    /// `recordRequest`'s `grpcStatus` for a request that is not gRPC
+    /// (`request_protocol="http"`).
+    public static let notGRPC: Int16 = -1
+    /// A gRPC request whose response carried no grpc-status (label empty).
+    public static let grpcWithoutStatus: Int16 = -2
 
     struct TCPKey: Hashable, Sendable {
         var scope: Int32
@@ -81,8 +89,10 @@ public struct TelemetryStore: Sendable {
 
     /// One finished HTTP exchange. `code` 0: no response was sent (Istio's "0").
     public mutating func recordRequest(scope: Int32, service: Int32, peer: Int32, code: Int, flags: ResponseFlags,
-                                       durationMilliseconds: Double, requestBytes: Int, responseBytes: Int) {
-        let key = RequestKey(scope: scope, service: service, peer: peer, code: UInt16(clamping: code), flags: flags.rawValue)
+                                       durationMilliseconds: Double, requestBytes: Int, responseBytes: Int,
+                                       grpcStatus: Int16 = TelemetryStore.notGRPC) {
+        let key = RequestKey(scope: scope, service: service, peer: peer, code: UInt16(clamping: code), flags: flags.rawValue,
+                             grpcStatus: grpcStatus)
         let series: Int
         if let index = requestIndex[key] {
             series = index

@@ -12,6 +12,10 @@ extension DownstreamHTTP1Handler {
         var buffer = responseScratch
         responseScratch = ByteBuffer()
         buffer.clear()
+        if grpcLocalReplies {
+            writeGRPCLocalReply(reply, into: &buffer)
+            return
+        }
         buffer.writeString("HTTP/1.1 \(reply.status) \(HTTPStatus.reason(reply.status))\r\n")
         if let location = reply.location {
             buffer.writeString("location: ")

@@ -58,6 +58,7 @@ extension DownstreamHTTP1Handler {
         }
         accessRecord!.reset(format: format)
         if let bytes { accessRecord!.captureRequest(bytes, head: requestHead, format: format) }
+        accessRecord!.isHTTP2 = servesHTTP2Stream
     }
 
     /// What the proxy added to the forwarded request, as the access log reports it.
@@ -104,7 +105,7 @@ extension DownstreamHTTP1Handler {
         worker.telemetry.recordRequest(scope: listener.telemetryScope, service: telemetryService, peer: peerSlot, code: responseCode,
                                        flags: responseFlags, durationMilliseconds: Double(durationNanos) / 1_000_000,
                                        requestBytes: requestHeadBytes + requestBodyBytes,
-                                       responseBytes: responseHeadBytes + responseBodyBytes)
+                                       responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus)
         guard accessRecord != nil else { return }
         accessRecord!.durationNanos = durationNanos
         accessRecord!.startEpochNanos = Self.wallClockNanos() - durationNanos

@@ -68,6 +68,14 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var closeAfterResponse = false
     var requestWasHead = false
     var answeredContinue = false
+    /// Set by the HTTP/2 stream bridge for gRPC requests: local replies take gRPC's
+    /// shape (DownstreamHTTP1Handler+GRPC).
+    var grpcLocalReplies = false
+    /// This handler serves one HTTP/2 stream behind a DownstreamHTTP2StreamBridge.
+    var servesHTTP2Stream = false
+    /// Istio's gRPC labels for the exchange, noted by the HTTP/2 bridge
+    /// (TelemetryStore.notGRPC on the HTTP/1.1 path).
+    var grpcResponseStatus = TelemetryStore.notGRPC
     var responseFlags: ResponseFlags = []
     /// Fault injection: the delay still to wait before this exchange goes on, and
     /// the reply to give after it (an injected abort, or a route's local reply).

@@ -16,11 +16,13 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler {
     var endpoint: EndpointRuntime?
     /// Requests completed on this connection (a reused connection may be stale).
     var exchanges = 0
+    /// An HTTP/2 stream: one exchange, never pooled.
+    var singleExchange = false
     private var readPaused = false
     private var readPending = false
     private var closed = false
 
-    var isUsable: Bool { !closed && context != nil }
+    var isUsable: Bool { !closed && context != nil && !singleExchange }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context

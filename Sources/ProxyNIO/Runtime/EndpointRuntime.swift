@@ -19,6 +19,8 @@ final class EndpointRuntime {
     /// Position in its cluster's endpoint list (`LBEndpoint.index`, the outlier detector's
     /// index); set each time the cluster is rebuilt.
     var index = 0
+    /// The endpoint's HTTP/2 connection when its cluster speaks HTTP/2 upstream.
+    var http2: UpstreamHTTP2Connection?
 
     init(address: SocketAddress, label: String) {
         self.address = address
@@ -45,6 +47,8 @@ final class EndpointRuntime {
     }
 
     func closeIdle() {
+        http2?.close()
+        http2 = nil
         let connections = idle
         idle.removeAll()
         for connection in connections { connection.close() }

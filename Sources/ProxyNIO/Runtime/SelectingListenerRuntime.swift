@@ -25,7 +25,7 @@ final class SelectingListenerRuntime {
     /// The handler that serves a connection on chain `index`.
     func makeHandler(chain index: Int, worker: WorkerRuntime) -> any ChannelHandler {
         switch chains[index] {
-        case .http(let runtime): return DownstreamHTTP1Handler(worker: worker, listener: runtime)
+        case .http(let runtime): return runtime.makeConnectionHandler(worker: worker)
         case .tcp(let tcp): return TCPProxyHandler(worker: worker, config: tcp, telemetryScope: telemetryScope)
         }
     }

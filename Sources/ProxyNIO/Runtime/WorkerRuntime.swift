@@ -71,6 +71,7 @@ final class WorkerRuntime {
                         previousIndex.append(nil)
                     }
                     runtime.index = runtimes.count
+                    runtime.useHTTP2(cluster.upstreamProtocol == .http2 ? cluster.http2 : nil, eventLoop: eventLoop)
                     lbEndpoints.append(LBEndpoint(index: runtimes.count, weight: UInt32(clamping: endpoint.weight), locality: locality,
                                                   priority: group.priority, health: Self.health(endpoint.health), hashKey: label))
                     runtimes.append(runtime)
@@ -194,6 +195,7 @@ final class WorkerRuntime {
     /// handler `handler` makes (an HTTP/1.1 upstream by default).
     func connect(to endpoint: EndpointRuntime, timeoutNanos: Int64,
                  handler: (@Sendable () -> any ChannelHandler)? = nil) -> EventLoopFuture<any Channel> {
+        if let http2 = endpoint.http2, handler == nil { return http2.openStream(timeoutNanos: timeoutNanos) }
         if let connector, handler == nil { return connector(endpoint, timeoutNanos) }
         return ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

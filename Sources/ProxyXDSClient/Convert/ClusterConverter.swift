@@ -49,9 +49,7 @@ public enum ClusterConverter {
         if !cluster.transportSocketMatches.isEmpty {
             throw scope.child("transport_socket_matches").unsupported("upstream TLS")
         }
-        for key in cluster.typedExtensionProtocolOptions.keys.sorted() {
-            throw scope.child("typed_extension_protocol_options[\(key)]").unsupported("upstream HTTP protocol options (HTTP/2 upstreams)")
-        }
+        (config.upstreamProtocol, config.http2) = try HTTP2OptionsConverter.upstream(cluster, scope, warnings: &warnings)
         if cluster.hasOutlierDetection {
             config.outlierDetection = OutlierDetectionConverter.convert(cluster.outlierDetection, scope.child("outlier_detection"),
                                                                         warnings: &warnings)

@@ -98,11 +98,14 @@ public enum ListenerConverter {
         switch manager.codecType {
         case .auto: codec = .auto
         case .http1: codec = .http1
-        case .http2: throw scope.child("codec_type").unsupported("HTTP/2")
+        case .http2: codec = .http2
         case .http3: throw scope.child("codec_type").unsupported("HTTP/3")
         case .UNRECOGNIZED(let value): throw scope.child("codec_type").error("unknown value \(value)")
         }
         var config = HTTPConnectionConfig(statPrefix: manager.statPrefix, routes: routes, codec: codec)
+        if manager.hasHTTP2ProtocolOptions {
+            config.http2 = try HTTP2OptionsConverter.convert(manager.http2ProtocolOptions, scope.child("http2_protocol_options"))
+        }
         if manager.hasGenerateRequestID { config.generateRequestID = manager.generateRequestID.value }
         if manager.hasUseRemoteAddress { config.useRemoteAddress = manager.useRemoteAddress.value }
         if manager.hasMaxRequestHeadersKb { config.maxRequestHeadersBytes = Int(manager.maxRequestHeadersKb.value) * 1024 }

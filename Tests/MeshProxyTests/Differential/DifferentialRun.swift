@@ -66,6 +66,18 @@ enum DifferentialRun {
         try await waitForListener(envoyPort)
         let fromEnvoy = try exchange(envoyPort)
 
+        return (fromEnvoy, try await ours(directory, bootstrap: bootstrap, exchange: exchange))
+    }
+
+    /// Our side alone (no Envoy binary: the conformance half of a differential).
+    static func throughOurs<T>(_ name: String, bootstrap: (Int) -> String, exchange: (Int) throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try await ours(directory, bootstrap: bootstrap, exchange: exchange)
+    }
+
+    private static func ours<T>(_ directory: URL, bootstrap: (Int) -> String, exchange: (Int) throws -> T) async throws -> T {
         let ourPort = try freePort()
         let ourConfig = directory.appendingPathComponent("swiftmesh.json")
         try bootstrap(ourPort).write(to: ourConfig, atomically: true, encoding: .utf8)
@@ -74,6 +86,6 @@ enum DifferentialRun {
         let fromUs = try exchange(ourPort)
         proxy.cancel()
         _ = await proxy.result
-        return (fromEnvoy, fromUs)
+        return fromUs
     }
 }

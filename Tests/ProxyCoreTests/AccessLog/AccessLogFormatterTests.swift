@@ -32,6 +32,9 @@ import Testing
         record.upstreamHost = Array("127.0.10.2:19080".utf8)
         #expect(Self.line(record, format) ==
             "[2025-11-26T01:34:12.123Z] \"GET /items?id=3 HTTP/1.1\" 200 - 0 297 12 - \"-\" \"curl/8.0\" \"abc-123\" \"catalog:9080\" \"127.0.10.2:19080\"\n")
+        // A request that came on an HTTP/2 stream.
+        record.isHTTP2 = true
+        #expect(Self.line(record, format).hasPrefix("[2025-11-26T01:34:12.123Z] \"GET /items?id=3 HTTP/2\" 200"))
     }
 
     @Test func noRouteLineAndForwardedValues() throws {

@@ -59,6 +59,14 @@ import Testing
         #expect(text.contains(#"istio_requests_total{reporter="destination",source_workload="unknown",source_canonical_service="unknown","#))
         #expect(text.contains(#"destination_workload="catalog-v1",destination_workload_namespace="shop""#))
         #expect(text.contains(#"response_code="503",grpc_response_status="",response_flags="UH,UF",connection_security_policy="none"} 1"#))
+        // gRPC: request_protocol says so, with the grpc-status when there was one.
+        store.recordRequest(scope: scope, service: service, peer: 0, code: 200, flags: [], durationMilliseconds: 1, requestBytes: 0,
+                            responseBytes: 0, grpcStatus: 14)
+        store.recordRequest(scope: scope, service: service, peer: 0, code: 200, flags: [], durationMilliseconds: 1, requestBytes: 0,
+                            responseBytes: 0, grpcStatus: TelemetryStore.grpcWithoutStatus)
+        let grpc = PrometheusExposition.render([store])
+        #expect(grpc.contains(#"request_protocol="grpc",response_code="200",grpc_response_status="14",response_flags="-""#))
+        #expect(grpc.contains(#"request_protocol="grpc",response_code="200",grpc_response_status="",response_flags="-""#))
     }
 
     @Test func workersMergeIntoOneSeriesAndTCPHasItsOwnMetrics() {

@@ -19,7 +19,7 @@ final class TestUpstreamHandler: ChannelInboundHandler {
                 guard (try? HTTP1RequestParser().parse(bytes, into: &head)) == true else { return nil }
                 return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(head.path.start)..<head.length]), as: UTF8.self)
             }
-            guard let echo else { return }
+            guard let echo else { break }
             current.moveReaderIndex(forwardBy: head.length)
             buffer = current.readableBytes > 0 ? current : nil
             let body = "echo " + echo
