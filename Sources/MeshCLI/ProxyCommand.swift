@@ -57,6 +57,9 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where /stats/prometheus is also served (Istio's 15090; default: the admin host, port 15090; 0 picks a port).", valueName: "addr:port"))
     var prometheusAddress: String?
 
+    @Option(help: ArgumentHelp("Where /healthz/ready is served (Istio's 15021; default: the admin host, port 15021; 0 picks a port).", valueName: "addr:port"))
+    var healthAddress: String?
+
     func run() async throws {
         var streams = StandardStreams()
         guard configPath != nil || resources != nil || xdsAddress != nil else {
@@ -86,6 +89,13 @@ struct ProxyCommand: AsyncParsableCommand {
             options.prometheusHost = String(prometheusAddress[..<colon]).trimmingCharacters(in: "[]")
             options.prometheusPort = port
         }
+        if let healthAddress {
+            guard let colon = healthAddress.lastIndex(of: ":"), let port = Int(healthAddress[healthAddress.index(after: colon)...]) else {
+                throw ValidationError("--health-address must be ADDR:PORT")
+            }
+            options.healthHost = String(healthAddress[..<colon]).trimmingCharacters(in: "[]")
+            options.healthPort = port
+        }
         let chosen = options
         do {
             try await SignalHandling.runUntilTerminated {
@@ -99,6 +109,7 @@ struct ProxyCommand: AsyncParsableCommand {
                     }
                     if let admin = started.admin { line += " admin=\(admin.ipAddress ?? ""):\(admin.port ?? 0)" }
                     if let prometheus = started.prometheus { line += " prometheus=\(prometheus.ipAddress ?? ""):\(prometheus.port ?? 0)" }
+                    if let health = started.health { line += " health=\(health.ipAddress ?? ""):\(health.port ?? 0)" }
                     streams.print(line)
                     // Supervisors wait for this line; stdout is a pipe there (nil: all streams).
                     fflush(nil)

@@ -19,6 +19,9 @@ public struct ProxyOptions: Sendable {
     /// admin host on 15090 (port 0 there when the admin port is ephemeral).
     public var prometheusHost: String?
     public var prometheusPort: Int?
+    /// Where `/healthz/ready` is served (Istio's 15021); nil: the admin host on 15021.
+    public var healthHost: String?
+    public var healthPort: Int?
 
     public init(bootstrapPath: String?, resourcesPath: String? = nil, concurrency: Int = 1, adminHost: String? = nil, adminPort: Int? = nil) {
         self.bootstrapPath = bootstrapPath

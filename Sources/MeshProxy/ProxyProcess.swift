@@ -14,6 +14,7 @@ public enum ProxyProcess {
         public let skipped: [String]
         public let admin: SocketAddress?
         public let prometheus: SocketAddress?
+        public let health: SocketAddress?
         public let warnings: [String]
     }
 
@@ -39,49 +40,84 @@ public enum ProxyProcess {
         }
         var adminChannel: (any Channel)?
         var prometheusChannel: (any Channel)?
+        var healthChannel: (any Channel)?
+        let (quits, quitRequested) = AsyncStream<Void>.makeStream()
+        state.onQuit = { quitRequested.yield() }
+        defer { quitRequested.finish() }
         do {
             let (bound, skipped) = try await server.start(config: config)
             if let host = options.adminHost ?? bootstrap.adminHost, let port = options.adminPort ?? bootstrap.adminPort {
-                adminChannel = try await AdminHandler.bind(group: group, host: host, port: port, state: state, prometheusOnly: false)
+                adminChannel = try await AdminHandler.bind(group: group, host: host, port: port, state: state, mode: .admin)
             }
             var prometheusOptions = options
             if prometheusOptions.adminPort == nil { prometheusOptions.adminPort = bootstrap.adminPort }
             prometheusChannel = try await bindPrometheus(prometheusOptions, adminChannel: adminChannel, group: group, state: state, warnings: &warnings)
+            healthChannel = try await bindHealth(prometheusOptions, adminChannel: adminChannel, group: group, state: state, warnings: &warnings)
             var addresses: [String: String] = [:]
             for listener in bound { addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)" }
             state.update(config: config, listenerAddresses: addresses, ready: true)
             started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress,
-                            prometheus: prometheusChannel?.localAddress, warnings: warnings.messages))
-            if let host = options.xdsHost ?? bootstrap.ads?.host, let port = options.xdsPort ?? bootstrap.ads?.port {
-                // --xds-address speaks state of the world; a bootstrap says which.
-                let delta = options.xdsHost == nil && bootstrap.ads?.delta == true
-                let client = ADSClient(host: host, port: port, node: try node(options, bootstrap: bootstrap),
-                                       store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters),
-                                       delta: delta, stats: xdsStats)
-                await client.run(apply: { config in
-                    do {
-                        let added = try await server.reconcile(config)
-                        var addresses: [String: String] = [:]
-                        for listener in added {
-                            addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"
-                            StandardError.write("swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
-                        }
-                        state.update(config: config, listenerAddresses: addresses, ready: true)
-                    } catch {
-                        StandardError.write("xds: applying version \(config.version) failed: \(error)")
-                    }
-                }, log: StandardError.write)
+                            prometheus: prometheusChannel?.localAddress, health: healthChannel?.localAddress, warnings: warnings.messages))
+            let xds: (host: String, port: Int)? = (options.xdsHost ?? bootstrap.ads?.host).flatMap { host in
+                (options.xdsPort ?? bootstrap.ads?.port).map { (host, $0) }
             }
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(3600))
+            let node = try node(options, bootstrap: bootstrap)
+            // Serve until cancelled (SIGTERM) or asked to quit (POST /quitquitquit).
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    guard let (host, port) = xds else {
+                        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                        return
+                    }
+                    // --xds-address speaks state of the world; a bootstrap says which.
+                    let delta = options.xdsHost == nil && bootstrap.ads?.delta == true
+                    let client = ADSClient(host: host, port: port, node: node,
+                                           store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters),
+                                           delta: delta, stats: xdsStats)
+                    await client.run(apply: { config in
+                        do {
+                            let added = try await server.reconcile(config)
+                            var addresses: [String: String] = [:]
+                            for listener in added {
+                                addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"
+                                StandardError.write("swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
+                            }
+                            state.update(config: config, listenerAddresses: addresses, ready: true)
+                        } catch {
+                            StandardError.write("xds: applying version \(config.version) failed: \(error)")
+                        }
+                    }, log: StandardError.write)
+                }
+                tasks.addTask {
+                    for await _ in quits { return }
+                }
+                try await tasks.next()
+                tasks.cancelAll()
             }
         } catch {
+            try? await healthChannel?.close()
             try? await prometheusChannel?.close()
             try? await shutdown(server, adminChannel, group)
             throw error
         }
+        try? await healthChannel?.close()
         try? await prometheusChannel?.close()
         try await shutdown(server, adminChannel, group)
+    }
+
+    /// Istio's health port: `/healthz/ready` on the admin host at 15021 unless told
+    /// otherwise (ephemeral when the admin port is); a taken default port is a warning.
+    static func bindHealth(_ options: ProxyOptions, adminChannel: (any Channel)?, group: any EventLoopGroup, state: AdminState,
+                           warnings: inout ConversionWarnings) async throws -> (any Channel)? {
+        guard let host = options.healthHost ?? adminChannel?.localAddress?.ipAddress else { return nil }
+        let explicit = options.healthPort != nil
+        let port = options.healthPort ?? (options.adminPort == 0 ? 0 : 15021)
+        do {
+            return try await AdminHandler.bind(group: group, host: host, port: port, state: state, mode: .health)
+        } catch where !explicit {
+            warnings.add("health: cannot listen on \(host):\(port) (\(error)); /healthz/ready is on admin only")
+            return nil
+        }
     }
 
     /// Istio's Prometheus port: on the admin host at 15090 unless told otherwise.
@@ -94,7 +130,7 @@ public enum ProxyProcess {
         let explicit = options.prometheusPort != nil
         let port = options.prometheusPort ?? (options.adminPort == 0 ? 0 : 15090)
         do {
-            return try await AdminHandler.bind(group: group, host: host, port: port, state: state, prometheusOnly: true)
+            return try await AdminHandler.bind(group: group, host: host, port: port, state: state, mode: .prometheus)
         } catch where !explicit {
             warnings.add("prometheus: cannot listen on \(host):\(port) (\(error)); /stats/prometheus is on admin only")
             return nil

@@ -4,30 +4,35 @@ import ProxyCore
 
 /// Envoy-style admin endpoint (Istio's 15000), minimal for now: `/ready`,
 /// `/listeners`, `/clusters`, `/config_dump` (a summary, not Envoy's shape yet), `/stats`,
-/// `/stats/prometheus`. The same handler serves Istio's Prometheus port (15090)
-/// with only `/stats/prometheus`. It parses with the proxy's own HTTP/1 parser
-/// and closes after each answer.
+/// `/stats/prometheus`, `/healthz/ready`, `POST /quitquitquit`. The same handler
+/// serves Istio's Prometheus port (15090) with only `/stats/prometheus` and its
+/// health port (15021) with only `/healthz/ready`. It parses with the proxy's own
+/// HTTP/1 parser and closes after each answer.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    enum Mode: Sendable {
+        case admin, prometheus, health
+    }
+
     private let state: AdminState
-    private let prometheusOnly: Bool
+    private let mode: Mode
     private var buffer: ByteBuffer?
     private var head = HTTP1RequestHead()
     private let parser = HTTP1RequestParser(maxHeadBytes: 16 * 1024)
 
-    init(state: AdminState, prometheusOnly: Bool = false) {
+    init(state: AdminState, mode: Mode = .admin) {
         self.state = state
-        self.prometheusOnly = prometheusOnly
+        self.mode = mode
     }
 
-    static func bind(group: any EventLoopGroup, host: String, port: Int, state: AdminState, prometheusOnly: Bool) async throws -> any Channel {
+    static func bind(group: any EventLoopGroup, host: String, port: Int, state: AdminState, mode: Mode) async throws -> any Channel {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AdminHandler(state: state, prometheusOnly: prometheusOnly))
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(state: state, mode: mode))
                 }
             }
             .bind(host: host, port: port).get()
@@ -37,17 +42,21 @@ final class AdminHandler: ChannelInboundHandler {
         var incoming = unwrapInboundIn(data)
         if buffer == nil { buffer = incoming } else { buffer!.writeBuffer(&incoming) }
         guard let current = buffer else { return }
-        let parsed: (complete: Bool, path: String, query: String)? = current.withUnsafeReadableBytes { bytes in
+        let parsed: (complete: Bool, path: String, query: String, method: String)? = current.withUnsafeReadableBytes { bytes in
             guard let complete = try? parser.parse(bytes, into: &head) else { return nil }
-            guard complete else { return (false, "", "") }
+            guard complete else { return (false, "", "", "") }
             let path = head.path.bytes(in: bytes)
             let end = path.firstIndex(of: UInt8(ascii: "?")) ?? path.count
             let query = end < path.count ? String(decoding: path[(end + 1)...], as: UTF8.self) : ""
-            return (true, String(decoding: path[0..<end], as: UTF8.self), query)
+            return (true, String(decoding: path[0..<end], as: UTF8.self), query, String(decoding: head.method.bytes(in: bytes), as: UTF8.self))
         }
         guard let parsed else { return respond(context, status: 400, body: "bad request\n") }
         guard parsed.complete else { return }
         buffer = nil
+        if mode == .health || parsed.path == "/healthz/ready" {
+            guard parsed.path == "/healthz/ready" else { return respond(context, status: 404, body: "not found: \(parsed.path)\n") }
+            return state.isReady ? respond(context, status: 200, body: "") : respond(context, status: 503, body: "not ready\n")
+        }
         if parsed.path == "/stats/prometheus" {
             // Collected from every worker on its own loop, so answered later.
             let promise = context.eventLoop.makePromise(of: String.self)
@@ -61,8 +70,15 @@ final class AdminHandler: ChannelInboundHandler {
             }
             return
         }
-        if prometheusOnly { return respond(context, status: 404, body: "not found: \(parsed.path)\n") }
+        if mode == .prometheus { return respond(context, status: 404, body: "not found: \(parsed.path)\n") }
         if parsed.path == "/stats" { return stats(context, query: parsed.query) }
+        if parsed.path == "/quitquitquit" {
+            // Envoy's: POST only; answer first, then the proxy shuts down gracefully.
+            guard parsed.method == "POST" else { return respond(context, status: 405, body: "This endpoint requires POST\n") }
+            respond(context, status: 200, body: "OK\n")
+            state.quit()
+            return
+        }
         let (status, body) = state.answer(path: parsed.path)
         respond(context, status: status, body: body)
     }

@@ -26,6 +26,18 @@ public final class AdminState: Sendable {
         set { countersSource.withLock { $0 = newValue } }
     }
 
+    private let quitHandler = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// Called by `POST /quitquitquit`.
+    public var onQuit: (@Sendable () -> Void)? {
+        get { quitHandler.withLock { $0 } }
+        set { quitHandler.withLock { $0 = newValue } }
+    }
+
+    func quit() { onQuit?() }
+
+    var isReady: Bool { snapshot.withLock { $0.ready } }
+
     public init() {}
 
     public func update(config: ProxyConfig, listenerAddresses: [String: String], ready: Bool) {
