@@ -147,6 +147,36 @@ struct RoutingIntegrationTests {
         #expect(plain?.headers["x-served-by"] == nil)
     }
 
+    @Test(arguments: DataPlane.allCases) func corsPreflightAndResponseHeaders(_ plane: DataPlane) throws {
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
+          - corsPolicy:
+              allowOrigins: [{exact: "https://shop.example.com"}]
+              allowMethods: [GET, POST]
+              allowHeaders: [x-custom]
+              exposeHeaders: [x-served-by]
+              maxAge: 24h
+              allowCredentials: true
+            route: [{destination: {host: reviews, subset: v1}}]
+        """))
+        defer { mesh.stop() }
+        let preflight = HTTPProbe.request("OPTIONS", mesh.harness.address(mesh.clientHost), 9080, path: "/",
+                                          headers: ["Host": "reviews", "Origin": "https://shop.example.com", "Access-Control-Request-Method": "POST"])
+        #expect(preflight?.status == 200)
+        #expect(preflight?.headers["access-control-allow-origin"] == "https://shop.example.com")
+        #expect(preflight?.headers["access-control-allow-methods"] == "GET,POST")
+        #expect(preflight?.headers["access-control-allow-headers"] == "x-custom")
+        #expect(preflight?.headers["access-control-max-age"] == "86400")
+        #expect(preflight?.headers["access-control-allow-credentials"] == "true")
+        #expect(preflight?.headers["x-served-by"] == nil, "answered by the proxy, not the app")
+        let actual = mesh.get(headers: ["Origin": "https://shop.example.com"])
+        #expect(actual?.status == 200)
+        #expect(actual?.headers["access-control-allow-origin"] == "https://shop.example.com")
+        #expect(actual?.headers["access-control-expose-headers"] == "x-served-by")
+        let other = mesh.get(headers: ["Origin": "https://evil.example.com"])
+        #expect(other?.status == 200)
+        #expect(other?.headers["access-control-allow-origin"] == nil)
+    }
+
     @Test(arguments: DataPlane.allCases) func registryOnlyBlocksUnknownHosts(_ plane: DataPlane) throws {
         let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: nil)
         defer { mesh.stop() }

@@ -8,14 +8,18 @@ public final class RouteEntry: Sendable {
     public let responseHeaders: HeaderMutation
     /// Per-route fault injection; nil for almost every route (no cost then).
     public let fault: FaultInjection?
+    /// Per-route CORS policy; nil for almost every route.
+    public let cors: CorsPolicyConfig?
 
     public init(name: String = "", match: RouteMatchRule, action: RouteAction,
-                requestHeaders: HeaderMutation = .none, responseHeaders: HeaderMutation = .none, fault: FaultInjection? = nil) {
+                requestHeaders: HeaderMutation = .none, responseHeaders: HeaderMutation = .none, fault: FaultInjection? = nil,
+                cors: CorsPolicyConfig? = nil) {
         self.name = name
         self.match = match
         self.action = action
         self.requestHeaders = requestHeaders
         self.responseHeaders = responseHeaders
         self.fault = fault
+        self.cors = cors
     }
 }

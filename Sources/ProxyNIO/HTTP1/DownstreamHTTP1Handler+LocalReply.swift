@@ -22,6 +22,7 @@ extension DownstreamHTTP1Handler {
             buffer.writeBytes(location)
             buffer.writeString("\r\n")
         }
+        if !reply.extraLines.isEmpty { buffer.writeBytes(reply.extraLines) }
         buffer.writeString("content-length: \(reply.body.count)\r\n")
         if !reply.body.isEmpty { buffer.writeString("content-type: text/plain\r\n") }
         if closeAfterResponse { buffer.writeString("connection: close\r\n") }

@@ -118,6 +118,19 @@ extension DownstreamHTTP1Handler {
         let request = RouteRequest(bytes: bytes, head: requestHead, random: random)
         guard let selection = table.select(request) else { return LocalReply.noRoute }
         self.selection = selection
+        if !corsLines.isEmpty { corsLines = [] }
+        if let cors = selection.route.cors {
+            // Envoy's CORS filter runs before faults and the router.
+            switch request.cors(cors) {
+            case .none: break
+            case .respond(let lines): corsLines = lines
+            case .rejectPreflight: return LocalReply(status: 200, body: [], flags: [])
+            case .preflight(let lines):
+                var reply = LocalReply(status: 200, body: [], flags: [])
+                reply.extraLines = lines
+                return reply
+            }
+        }
         if let fault = selection.route.fault, let abort = injectFault(fault) {
             return abort
         }

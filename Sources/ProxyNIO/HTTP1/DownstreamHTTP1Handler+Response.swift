@@ -75,10 +75,15 @@ extension DownstreamHTTP1Handler {
             bytes: bytes, head: responseHead, selection: selection, weighted: weightedEntry,
             close: closeAfterResponse, downstreamVersion: requestHead.version,
             stripPeerMetadata: !reportsDestination,
-            exchangeLines: reportsDestination && requestCarriedPeerMetadata ? worker.identity.exchangeHeaderLines : Self.noLines
+            exchangeLines: withCORS(reportsDestination && requestCarriedPeerMetadata ? worker.identity.exchangeHeaderLines : Self.noLines)
         ).write(into: &responseScratch)
         responseHeadBytes = responseScratch.readableBytes
         writeDownstream(responseScratch)
+    }
+
+    /// The exchange lines plus this response's CORS lines (no copy when there are none).
+    @inline(__always) private func withCORS(_ lines: [UInt8]) -> [UInt8] {
+        corsLines.isEmpty ? lines : lines + corsLines
     }
 
     /// The response is through: release the upstream, then continue with the

@@ -82,6 +82,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var faultDelayNanos: Int64 = 0
     var faultDeferredReply: LocalReply?
     var faultDelaying = false
+    /// CORS header lines for this exchange's response (allowed origin), else empty.
+    var corsLines: [UInt8] = []
     /// When the current exchange's route timeout expires (nil: none).
     var exchangeDeadline: NIODeadline?
     var timeoutTimerArmed = false

@@ -8,6 +8,8 @@ struct LocalReply {
     var body: [UInt8]
     var flags: ResponseFlags
     var location: [UInt8]?
+    /// Whole header lines (`name: value\r\n`) to add, e.g. a CORS preflight's.
+    var extraLines: [UInt8] = []
 
     init(status: Int, body: [UInt8], flags: ResponseFlags, location: [UInt8]? = nil) {
         self.status = status

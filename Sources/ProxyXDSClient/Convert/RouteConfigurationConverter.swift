@@ -67,10 +67,11 @@ public enum RouteConfigurationConverter {
         case nil: throw scope.error("a route needs route, redirect or direct_response")
         }
         var fault: FaultInjection?
+        var cors: CorsPolicyConfig?
         for key in route.typedPerFilterConfig.keys.sorted() {
             switch key {
             case faultFilter: fault = try FaultConverter.convert(route.typedPerFilterConfig[key]!, scope.child("typed_per_filter_config[\(key)]"))
-            case corsFilter: throw scope.child("typed_per_filter_config[\(key)]").unsupported("CORS")
+            case corsFilter: cors = try CorsConverter.convert(route.typedPerFilterConfig[key]!, scope.child("typed_per_filter_config[\(key)]"))
             default: throw scope.child("typed_per_filter_config[\(key)]").unsupported("filter config for \(key)")
             }
         }
@@ -78,6 +79,6 @@ public enum RouteConfigurationConverter {
                                                           addField: "request_headers_to_add", removeField: "request_headers_to_remove")
         let response = try HeaderMutationConverter.convert(add: route.responseHeadersToAdd, remove: route.responseHeadersToRemove, scope,
                                                            addField: "response_headers_to_add", removeField: "response_headers_to_remove")
-        return RouteEntry(name: route.name, match: match, action: action, requestHeaders: request, responseHeaders: response, fault: fault)
+        return RouteEntry(name: route.name, match: match, action: action, requestHeaders: request, responseHeaders: response, fault: fault, cors: cors)
     }
 }

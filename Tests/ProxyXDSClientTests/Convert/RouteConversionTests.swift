@@ -119,11 +119,11 @@ import XDSAPI
     }
 
     @Test func unsupportedValuesAreNamedPrecisely() throws {
-        var cors = F.route(cluster: "c")
-        cors.typedPerFilterConfig["envoy.filters.http.cors"] = F.any(Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault())
-        #expect(throws: XDSConversionError(resource: "RouteConfiguration 9080", field: "virtual_hosts[0].routes[1].typed_per_filter_config[envoy.filters.http.cors]",
-                                           reason: "CORS is not supported by this proxy")) {
-            try convert([F.route(cluster: "ok"), cors])
+        var rbac = F.route(cluster: "c")
+        rbac.typedPerFilterConfig["envoy.filters.http.rbac"] = F.any(Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault())
+        #expect(throws: XDSConversionError(resource: "RouteConfiguration 9080", field: "virtual_hosts[0].routes[1].typed_per_filter_config[envoy.filters.http.rbac]",
+                                           reason: "filter config for envoy.filters.http.rbac is not supported by this proxy")) {
+            try convert([F.route(cluster: "ok"), rbac])
         }
         var header = F.route(cluster: "c")
         header.requestHeadersToAdd = [headerOption("x-peer", "%DOWNSTREAM_REMOTE_ADDRESS%")]
