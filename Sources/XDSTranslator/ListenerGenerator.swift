@@ -10,6 +10,15 @@ struct ListenerGenerator {
     let scope: SidecarScope
     let routes: RouteGenerator
     let options: TranslatorOptions
+    /// Access logging per side, from the Telemetry API (or the mesh default).
+    var accessLog: AccessLogPolicy
+
+    init(scope: SidecarScope, routes: RouteGenerator, options: TranslatorOptions, accessLog: AccessLogPolicy? = nil) {
+        self.scope = scope
+        self.routes = routes
+        self.options = options
+        self.accessLog = accessLog ?? AccessLogPolicy(client: options.accessLog, server: options.accessLog)
+    }
 
     func outbound() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration]) {
         var listeners: [Envoy_Config_Listener_V3_Listener] = []
@@ -33,7 +42,7 @@ struct ListenerGenerator {
             if http {
                 let routeName = String(egress.port)
                 chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(address)_\(egress.port)", routeName: routeName,
-                                                                 accessLog: options.accessLog, inbound: false)]
+                                                                 accessLog: accessLog.client, inbound: false)]
                 if routeConfigs[routeName] == nil {
                     routeConfigs[routeName] = routes.sidecarRoute(name: routeName, port: egress.port, services: scope.services, registryOnly: scope.registryOnly)
                 }
@@ -106,7 +115,7 @@ struct ListenerGenerator {
         chain.name = cluster
         if ingress.proto.isHTTP {
             chain.filters = [ConnectionManagerBuilder.filter(statPrefix: statPrefix, inlineRoute: inboundRoute(cluster: cluster, port: ingress.port),
-                                                             accessLog: options.accessLog, inbound: true)]
+                                                             accessLog: accessLog.server, inbound: true)]
         } else {
             chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
         }

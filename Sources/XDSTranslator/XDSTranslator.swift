@@ -42,13 +42,16 @@ public struct XDSTranslator: Sendable {
         var result = ProxyResources()
         switch proxy.kind {
         case .sidecar:
-            let listeners = ListenerGenerator(scope: scope, routes: routes, options: options)
+            let logging = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog)
+            let listeners = ListenerGenerator(scope: scope, routes: routes, options: options, accessLog: logging)
             let outbound = listeners.outbound()
             result.listeners = outbound.listeners + listeners.inbound()
             result.routes = outbound.routes
             result.clusters = clusters.outboundClusters() + clusters.inboundClusters()
         case .router:
-            let gateway = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options).generate()
+            var generator = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options)
+            generator.accessLog = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog).client
+            let gateway = generator.generate()
             result.listeners = gateway.listeners
             result.routes = gateway.routes
             result.secrets = gateway.secrets
