@@ -41,6 +41,9 @@ public enum ProxyProcess {
         var adminChannel: (any Channel)?
         var prometheusChannel: (any Channel)?
         var healthChannel: (any Channel)?
+        // Static config (no ADS yet): the bootstrap's own resources.
+        let staticStore = ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters)
+        state.configDump = { try staticStore.configDumpJSON(version: "") }
         let (quits, quitRequested) = AsyncStream<Void>.makeStream()
         state.onQuit = { quitRequested.yield() }
         defer { quitRequested.finish() }
@@ -71,9 +74,10 @@ public enum ProxyProcess {
                     }
                     // --xds-address speaks state of the world; a bootstrap says which.
                     let delta = options.xdsHost == nil && bootstrap.ads?.delta == true
-                    let client = ADSClient(host: host, port: port, node: node,
+                    var client = ADSClient(host: host, port: port, node: node,
                                            store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters),
                                            delta: delta, stats: xdsStats)
+                    client.accepted = { store, version in state.configDump = { try store.configDumpJSON(version: version) } }
                     await client.run(apply: { config in
                         do {
                             let added = try await server.reconcile(config)

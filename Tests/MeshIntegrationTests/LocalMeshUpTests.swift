@@ -31,6 +31,19 @@ struct LocalMeshUpTests {
         #expect(response.body.contains("\"service\":\"shop\"") || response.body.contains("\"service\": \"shop\""), "\(response.body)")
         for part in ["catalog", "v3", "pricing", "stock"] { #expect(response.body.contains(part), "\(part) missing from \(response.body)") }
 
+        // Envoy's /config_dump shape on the sidecar's admin, from either proxy.
+        let dump = try #require(HTTPProbe.get("127.0.10.1", 15000, path: "/config_dump")?.body)
+        let configs = try #require((try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any])?["configs"] as? [[String: Any]])
+        func section(_ type: String) -> [String: Any]? { configs.first { ($0["@type"] as? String)?.hasSuffix("." + type) == true } }
+        let listeners = (section("ListenersConfigDump")?["dynamic_listeners"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(listeners.contains("127.0.10.1_9080"), "\(listeners)")
+        let clusters = (section("ClustersConfigDump")?["dynamic_active_clusters"] as? [[String: Any]] ?? [])
+            .compactMap { ($0["cluster"] as? [String: Any])?["name"] as? String }
+        #expect(clusters.contains("outbound|9080||catalog.shop.svc.cluster.local"), "\(clusters)")
+        let routes = (section("RoutesConfigDump")?["dynamic_route_configs"] as? [[String: Any]] ?? [])
+            .compactMap { ($0["route_config"] as? [String: Any])?["name"] as? String }
+        #expect(routes.contains("9080"), "\(routes)")
+
         let pids = try String(contentsOf: run.appendingPathComponent("pids"), encoding: .utf8)
             .split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }
         #expect(pids.count == 14, "control plane + 6 apps + 6 sidecars + gateway")

@@ -38,6 +38,14 @@ public final class AdminState: Sendable {
 
     var isReady: Bool { snapshot.withLock { $0.ready } }
 
+    private let configDumpSource = Mutex<(@Sendable () throws -> String)?>(nil)
+
+    /// Renders Envoy's `/config_dump` (set from the accepted xDS resources).
+    public var configDump: (@Sendable () throws -> String)? {
+        get { configDumpSource.withLock { $0 } }
+        set { configDumpSource.withLock { $0 = newValue } }
+    }
+
     public init() {}
 
     public func update(config: ProxyConfig, listenerAddresses: [String: String], ready: Bool) {
@@ -66,6 +74,9 @@ public final class AdminState: Sendable {
             }
             return (200, lines.joined(separator: "\n") + "\n")
         case "/config_dump":
+            if let render = configDump {
+                do { return (200, try render()) } catch { return (500, "config_dump: \(error)\n") }
+            }
             let listeners = current.config.listeners.map { "\"\($0.name)\"" }.joined(separator: ",")
             let clusters = current.config.clusters.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",")
             let routes = current.config.routeTables.keys.sorted().map { "\"\($0)\"" }.joined(separator: ",")

@@ -10,6 +10,7 @@ extension ADSClient {
                      apply: @escaping @Sendable (ProxyConfig) async -> Void,
                      log: @escaping @Sendable (String) -> Void) async throws {
         let node = self.node
+        let accepted = self.accepted
         let (machine, store) = progress.state.withLock { $0 }
         let stats = self.stats
         return try await withGRPCClient(transport: .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)) { client in
@@ -23,7 +24,10 @@ extension ADSClient {
                 for try await message in response.messages {
                     let (outgoing, config) = session.handle(message, log: log)
                     progress.state.withLock { $0 = (session.machine, session.store) }
-                    if let config { await apply(config) }
+                    if let config {
+                        await apply(config)
+                        accepted?(session.store, config.version)
+                    }
                     outgoing.forEach { continuation.yield($0) }
                 }
                 continuation.finish()

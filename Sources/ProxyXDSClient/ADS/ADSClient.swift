@@ -20,6 +20,9 @@ public struct ADSClient: Sendable {
     /// DeltaAggregatedResources instead of StreamAggregatedResources (`api_type: DELTA_GRPC`).
     public let delta: Bool
     public let stats: XDSUpdateStats?
+    /// Called with the accepted resources and version after each applied config
+    /// (the admin's `/config_dump`).
+    public var accepted: (@Sendable (ADSResourceStore, String) -> Void)?
 
     public init(host: String, port: Int, node: Envoy_Config_Core_V3_Node, store: ADSResourceStore = ADSResourceStore(),
                 delta: Bool = false, stats: XDSUpdateStats? = nil) {
@@ -66,6 +69,7 @@ public struct ADSClient: Sendable {
                         apply: @escaping @Sendable (ProxyConfig) async -> Void,
                         log: @escaping @Sendable (String) -> Void) async throws {
         let node = self.node
+        let accepted = self.accepted
         let (machine, store) = progress.state.withLock { $0 }
         let stats = self.stats
         return try await withGRPCClient(transport: .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)) { client in
@@ -79,7 +83,10 @@ public struct ADSClient: Sendable {
                 for try await message in response.messages {
                     let (outgoing, config) = session.handle(message, log: log)
                     progress.state.withLock { $0 = (session.machine, session.store) }
-                    if let config { await apply(config) }
+                    if let config {
+                        await apply(config)
+                        accepted?(session.store, config.version)
+                    }
                     outgoing.forEach { continuation.yield($0) }
                 }
                 continuation.finish()
