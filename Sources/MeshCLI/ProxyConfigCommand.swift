@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeshLocal
 
 struct ProxyConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +46,7 @@ struct ProxyConfigCommand: ParsableCommand {
             let parts = controlPlane.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--control-plane must be HOST:PORT") }
             let query = proxy.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? proxy
-            guard let answer = PlainHTTP.get(host: String(parts[0]), port: port, path: "/debug/config_dump?proxyID=\(query)") else {
+            guard let answer = HTTPProbe.get(String(parts[0]), port, path: "/debug/config_dump?proxyID=\(query)").flatMap({ $0.status == 200 ? $0.body : nil }) else {
                 throw ValidationError("cannot reach the control plane at \(controlPlane)")
             }
             body = answer

@@ -26,21 +26,14 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
             case .request(let message): machine.received(message, resources: resources)
             case .push: machine.resourcesChanged(resources)
             }
-            let sends = actions.contains { if case .send = $0 { true } else { false } }
-            try await throttle.sending(sends) {
-                for action in actions {
-                    switch action {
-                    case .send(let message):
-                        let started = MonotonicClock.nanoseconds()
-                        try await response.write(message)
-                        await status.sent(id, type: message.typeURL, version: message.versionInfo,
-                                          writeSeconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
-                    case .ack(let type, let version): await status.acked(id, type: type, version: version)
-                    case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
-                    }
+            let steps: [StreamStep<Envoy_Service_Discovery_V3_DiscoveryResponse>] = actions.map { action in
+                switch action {
+                case .send(let message): .send(message, typeURL: message.typeURL, version: message.versionInfo)
+                case .ack(let type, let version): .ack(typeURL: type, version: version)
+                case .nack(let type, _, let error): .nack(typeURL: type, error: error)
                 }
             }
-            if sends, case .push = event, let since = changes.secondsSinceChange() { await status.converged(afterSeconds: since) }
+            try await carryOut(steps, pushed: event.isPush, stream: id) { try await response.write($0) }
         }
     }
 
@@ -55,27 +48,49 @@ struct AggregatedDiscoveryService: Envoy_Service_Discovery_V3_AggregatedDiscover
             case .request(let message): machine.received(message, resources: resources)
             case .push: machine.resourcesChanged(resources)
             }
-            let sends = actions.contains { if case .send = $0 { true } else { false } }
-            try await throttle.sending(sends) {
-                for action in actions {
-                    switch action {
-                    case .send(let message):
-                        let started = MonotonicClock.nanoseconds()
-                        try await response.write(message)
-                        await status.sent(id, type: message.typeURL, version: message.nonce,
-                                          writeSeconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
-                    case .ack(let type, let nonce): await status.acked(id, type: type, version: nonce)
-                    case .nack(let type, _, let error): await status.nacked(id, type: type, error: error)
-                    }
+            let steps: [StreamStep<Envoy_Service_Discovery_V3_DeltaDiscoveryResponse>] = actions.map { action in
+                switch action {
+                case .send(let message): .send(message, typeURL: message.typeURL, version: message.nonce)
+                case .ack(let type, let nonce): .ack(typeURL: type, version: nonce)
+                case .nack(let type, _, let error): .nack(typeURL: type, error: error)
                 }
             }
-            if sends, case .push = event, let since = changes.secondsSinceChange() { await status.converged(afterSeconds: since) }
+            try await carryOut(steps, pushed: event.isPush, stream: id) { try await response.write($0) }
         }
+    }
+
+    /// What either state machine decided, in the terms the status registry keeps.
+    enum StreamStep<Message> {
+        case send(Message, typeURL: String, version: String)
+        case ack(typeURL: String, version: String)
+        case nack(typeURL: String, error: String)
+    }
+
+    /// Writes the responses (within the push throttle, timed) and records ACKs,
+    /// NACKs and, after a push that sent something, the convergence time.
+    private func carryOut<Message>(_ steps: [StreamStep<Message>], pushed: Bool, stream id: Int,
+                                   write: (Message) async throws -> Void) async throws {
+        let sends = steps.contains { if case .send = $0 { true } else { false } }
+        try await throttle.sending(sends) {
+            for step in steps {
+                switch step {
+                case .send(let message, let type, let version):
+                    let started = MonotonicClock.nanoseconds()
+                    try await write(message)
+                    await status.sent(id, type: type, version: version, writeSeconds: Double(MonotonicClock.nanoseconds() - started) / 1e9)
+                case .ack(let type, let version): await status.acked(id, type: type, version: version)
+                case .nack(let type, let error): await status.nacked(id, type: type, error: error)
+                }
+            }
+        }
+        if sends, pushed, let since = changes.secondsSinceChange() { await status.converged(afterSeconds: since) }
     }
 
     enum Event<Request: Sendable>: Sendable {
         case request(Request)
         case push
+
+        var isPush: Bool { if case .push = self { true } else { false } }
     }
 
     /// The part both ADS variants share: one loop over requests and pushes, the node

@@ -31,25 +31,11 @@ struct TelemetryIntegrationTests {
 
         let run = base.appendingPathComponent("run")
         let gatewayPort = try MeshHarness.freePort()
-        let up = Process()
-        up.executableURL = URL(fileURLWithPath: MeshHarness.swiftmesh)
-        up.arguments = ["up", config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
-                        "--run-dir", run.path, "--start-timeout", "30", "--data-plane", "swift"]
-        let output = base.appendingPathComponent("up.log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        up.standardOutput = try FileHandle(forWritingTo: output)
-        up.standardError = up.standardOutput
-        try up.run()
-        defer {
-            if up.isRunning {
-                kill(up.processIdentifier, SIGTERM)
-                up.waitUntilExit()
-            }
-        }
-        func log() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
-        let started = Date()
-        while !log().contains("SwiftMesh is up.") && up.isRunning && Date().timeIntervalSince(started) < 60 { Thread.sleep(forTimeInterval: 0.1) }
-        try #require(log().contains("SwiftMesh is up."), "\(log())")
+        let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+                                "--run-dir", run.path, "--start-timeout", "30", "--data-plane", "swift"], directory: base)
+        defer { up.stop() }
+        try up.waitUntilUp()
+        func log() -> String { up.log }
         let statsLine = try #require(log().split(separator: "\n").first { $0.contains("gateway stats") }, "\(log())")
         let gatewayStats = try #require(Int(statsLine.split(separator: ":").last?.split(separator: "/").first ?? ""))
 
@@ -88,8 +74,7 @@ struct TelemetryIntegrationTests {
         #expect(shopLog.contains("\"GET /items HTTP/1.1\" 200 - via_upstream"), "\(shopLog.suffix(1500))")
         #expect(shopLog.contains("outbound|9080|v1|catalog.shop.svc.cluster.local") || shopLog.contains("outbound|9080|v2|catalog.shop.svc.cluster.local"))
 
-        kill(up.processIdentifier, SIGTERM)
-        up.waitUntilExit()
+        up.stop()
         #expect(log().contains("stopped 14 processes"))
     }
 }
