@@ -144,6 +144,15 @@ public nonisolated struct Envoy_Config_Accesslog_V3_AccessLogFilter: Sendable {
     set {filterSpecifier = .responseFlagFilter(newValue)}
   }
 
+  /// An extension filter, e.g. envoy.access_loggers.extension_filters.cel.
+  public var extensionFilter: Envoy_Config_Core_V3_TypedExtensionConfig {
+    get {
+      if case .extensionFilter(let v)? = filterSpecifier {return v}
+      return Envoy_Config_Core_V3_TypedExtensionConfig()
+    }
+    set {filterSpecifier = .extensionFilter(newValue)}
+  }
+
   public var metadataFilter: Envoy_Config_Accesslog_V3_MetadataFilter {
     get {
       if case .metadataFilter(let v)? = filterSpecifier {return v}
@@ -164,6 +173,8 @@ public nonisolated struct Envoy_Config_Accesslog_V3_AccessLogFilter: Sendable {
     case orFilter(Envoy_Config_Accesslog_V3_OrFilter)
     case headerFilter(Envoy_Config_Accesslog_V3_HeaderFilter)
     case responseFlagFilter(Envoy_Config_Accesslog_V3_ResponseFlagFilter)
+    /// An extension filter, e.g. envoy.access_loggers.extension_filters.cel.
+    case extensionFilter(Envoy_Config_Core_V3_TypedExtensionConfig)
     case metadataFilter(Envoy_Config_Accesslog_V3_MetadataFilter)
 
   }
@@ -480,7 +491,7 @@ nonisolated extension Envoy_Config_Accesslog_V3_AccessLog: SwiftProtobuf.Message
 
 nonisolated extension Envoy_Config_Accesslog_V3_AccessLogFilter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AccessLogFilter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}status_code_filter\0\u{3}duration_filter\0\u{3}not_health_check_filter\0\u{3}traceable_filter\0\u{3}runtime_filter\0\u{3}and_filter\0\u{3}or_filter\0\u{3}header_filter\0\u{3}response_flag_filter\0\u{4}\u{3}metadata_filter\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}status_code_filter\0\u{3}duration_filter\0\u{3}not_health_check_filter\0\u{3}traceable_filter\0\u{3}runtime_filter\0\u{3}and_filter\0\u{3}or_filter\0\u{3}header_filter\0\u{3}response_flag_filter\0\u{4}\u{2}extension_filter\0\u{3}metadata_filter\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -605,6 +616,19 @@ nonisolated extension Envoy_Config_Accesslog_V3_AccessLogFilter: SwiftProtobuf.M
           self.filterSpecifier = .responseFlagFilter(v)
         }
       }()
+      case 11: try {
+        var v: Envoy_Config_Core_V3_TypedExtensionConfig?
+        var hadOneofValue = false
+        if let current = self.filterSpecifier {
+          hadOneofValue = true
+          if case .extensionFilter(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.filterSpecifier = .extensionFilter(v)
+        }
+      }()
       case 12: try {
         var v: Envoy_Config_Accesslog_V3_MetadataFilter?
         var hadOneofValue = false
@@ -664,6 +688,10 @@ nonisolated extension Envoy_Config_Accesslog_V3_AccessLogFilter: SwiftProtobuf.M
     case .responseFlagFilter?: try {
       guard case .responseFlagFilter(let v)? = self.filterSpecifier else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .extensionFilter?: try {
+      guard case .extensionFilter(let v)? = self.filterSpecifier else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
     }()
     case .metadataFilter?: try {
       guard case .metadataFilter(let v)? = self.filterSpecifier else { preconditionFailure() }
