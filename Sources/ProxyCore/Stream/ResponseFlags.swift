@@ -30,6 +30,17 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
         (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
     ]
 
+    /// The flag of an Envoy short name; nil for names this proxy never sets (or unknown).
+    public static func named(_ name: String) -> ResponseFlags? {
+        names.first { $0.1 == name }?.0
+    }
+
+    /// Every short name Envoy 1.40 accepts in a response_flag_filter.
+    public static let envoyNames: Set<String> = [
+        "UH", "UF", "UO", "NR", "URX", "UT", "DC", "LH", "UR", "LR", "UC", "DI", "FI", "RL", "UAEX", "RLSE",
+        "IH", "SI", "DPE", "UPE", "UMSDR", "OM", "DF", "DO", "DR", "UDO", "NC", "RBAC",
+    ]
+
     /// `UH,UF` style, or `-` when none (Envoy's rendering).
     public var envoyString: String {
         let parts = Self.names.filter { contains($0.0) }.map(\.1)
