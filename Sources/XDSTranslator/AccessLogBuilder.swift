@@ -63,7 +63,7 @@ enum AccessLogBuilder {
     static func celFilter(_ expression: String) -> Envoy_Config_Accesslog_V3_AccessLogFilter {
         var cel = Envoy_Extensions_AccessLoggers_Filters_Cel_V3_ExpressionFilter()
         cel.expression = expression
-        var config = Envoy_Config_Core_V3_TypedExtensionConfig()
+        var config = Envoy_Config_Accesslog_V3_ExtensionFilter()
         config.name = celFilterName
         config.typedConfig = Proto.any(cel)
         var filter = Envoy_Config_Accesslog_V3_AccessLogFilter()
