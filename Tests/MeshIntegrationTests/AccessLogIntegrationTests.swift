@@ -5,7 +5,7 @@ import Testing
 /// Istio's Telemetry API access logging on both data planes with identical config:
 /// an `envoyFileAccessLog` provider with JSON labels and a CEL filter
 /// (`response.code >= 400`) writes exactly the failed exchanges, with the same
-/// response flags (FI, UF, NR) on stock Envoy and our proxy.
+/// response flags (FI, UF, NR, URX+UF, UT) on stock Envoy and our proxy.
 @Suite(.serialized)
 struct AccessLogIntegrationTests {
     typealias App = ReviewsMesh.App
@@ -34,13 +34,19 @@ struct AccessLogIntegrationTests {
           - providers: [{name: json-file}]
             filter: {expression: "response.code >= 400 && request.headers['x-tag'] != 'quiet'"}
         """
-        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2)], routing: ReviewsMesh.virtualService("""
+        let mesh = try ReviewsMesh(dataPlane: plane, apps: [App(version: "v1", host: 2), App(version: "v3", host: 3, extra: ["--delay", "1s"])], routing: ReviewsMesh.virtualService("""
           - match: [{uri: {prefix: /fault}}]
             fault: {abort: {httpStatus: 418, percentage: {value: 100}}}
             route: [{destination: {host: reviews, subset: v1}}]
           - match: [{uri: {prefix: /down}}]
             retries: {attempts: 0}
             route: [{destination: {host: reviews, subset: v2}}]
+          - match: [{uri: {prefix: /retry}}]
+            retries: {attempts: 2, retryOn: connect-failure}
+            route: [{destination: {host: reviews, subset: v2}}]
+          - match: [{uri: {prefix: /slow}}]
+            timeout: 300ms
+            route: [{destination: {host: reviews, subset: v3}}]
           - match: [{uri: {prefix: /ok}}, {uri: {exact: /}}]
             route: [{destination: {host: reviews, subset: v1}}]
         """), extraConfig: telemetry + """
@@ -66,7 +72,7 @@ struct AccessLogIntegrationTests {
 
         let cases: [(path: String, tag: String, status: Int)] = [
             ("/ok", "ok", 200), ("/fault/a", "fault", 418), ("/down", "down", 503), ("/missing", "missing", 404),
-            ("/fault/b", "quiet", 418), ("/ok?x=1", "ok2", 200),
+            ("/fault/b", "quiet", 418), ("/ok?x=1", "ok2", 200), ("/retry", "retry", 503), ("/slow", "slow", 504),
         ]
         for item in cases {
             let response = mesh.get(item.path, headers: ["x-tag": item.tag])
@@ -78,7 +84,7 @@ struct AccessLogIntegrationTests {
             lines = text.split(separator: "\n").dropFirst(before).compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }
-            return lines.count >= 3
+            return lines.count >= 5
         }
         Thread.sleep(forTimeInterval: 1.2)
         let text = try String(contentsOf: logFile, encoding: .utf8)
@@ -87,7 +93,8 @@ struct AccessLogIntegrationTests {
         #expect(lines.count == all.count, "every line is JSON: \(all)")
         // Probe lines from the wait above may still be flushing.
         let seen = lines.filter { ($0["tag"] as? String) != "probe" }.map { "\($0["tag"] ?? "-") \($0["code"] ?? "-") \($0["flags"] ?? "-") \($0["method"] ?? "-") \($0["path"] ?? "-")" }
-        #expect(seen == ["fault 418 FI GET /fault/a", "down 503 UF GET /down", "missing 404 NR GET /missing"], "\(plane): \(all)")
+        #expect(seen == ["fault 418 FI GET /fault/a", "down 503 UF GET /down", "missing 404 NR GET /missing",
+                         "retry 503 URX,UF GET /retry", "slow 504 UT GET /slow"], "\(plane): \(all)")
         // Numbers stay numbers.
         #expect(lines.allSatisfy { $0["code"] is NSNumber })
     }

@@ -21,12 +21,16 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
     public static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 13)    // DPE
     public static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 14)      // UPE
 
-    /// In Envoy's order of `%RESPONSE_FLAGS%` (its flag bit order: UH, UT, LR, ...).
+    /// In the order Envoy 1.40 prints `%RESPONSE_FLAGS%`: the order the flags were
+    /// set. The router sets URX before the failure that ended the last attempt
+    /// (`URX,UF`, `URX,UC`), the fault filter DI before FI; otherwise Envoy's flag
+    /// enum order (UH, UT, LR, UF, UC, UO, NR, ...).
     static let names: [(ResponseFlags, String)] = [
+        (.upstreamRetryLimitExceeded, "URX"),
         (.noHealthyUpstream, "UH"), (.upstreamRequestTimeout, "UT"), (.localReset, "LR"),
         (.upstreamConnectionFailure, "UF"), (.upstreamConnectionTermination, "UC"), (.upstreamOverflow, "UO"),
         (.noRouteFound, "NR"), (.delayInjected, "DI"), (.faultInjected, "FI"), (.rateLimited, "RL"),
-        (.downstreamConnectionTermination, "DC"), (.upstreamRetryLimitExceeded, "URX"),
+        (.downstreamConnectionTermination, "DC"),
         (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
     ]
 
