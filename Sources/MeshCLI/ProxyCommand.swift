@@ -60,6 +60,9 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where /healthz/ready is served (Istio's 15021; default: the admin host, port 15021; 0 picks a port).", valueName: "addr:port"))
     var healthAddress: String?
 
+    @Option(help: ArgumentHelp("Directory with cert-chain.pem, key.pem and root-cert.pem served as the SDS secrets \"default\" and \"ROOTCA\" (Istio's file-mounted certificates).", valueName: "dir"))
+    var workloadCerts: String?
+
     func run() async throws {
         var streams = StandardStreams()
         guard configPath != nil || resources != nil || xdsAddress != nil else {
@@ -96,6 +99,7 @@ struct ProxyCommand: AsyncParsableCommand {
             options.healthHost = String(healthAddress[..<colon]).trimmingCharacters(in: "[]")
             options.healthPort = port
         }
+        options.workloadCertificatesDirectory = workloadCerts
         let chosen = options
         do {
             try await SignalHandling.runUntilTerminated {
