@@ -36,3 +36,19 @@ public struct SubjectAltName: Sendable, Hashable {
         self.value = value
     }
 }
+
+extension SubjectAltNameMatcher {
+    /// The same check (kind, pattern, case handling): a cluster whose matchers
+    /// changed gets fresh connections.
+    public func sameAs(_ other: SubjectAltNameMatcher) -> Bool {
+        guard kind == other.kind, matcher.ignoreCase == other.matcher.ignoreCase else { return false }
+        switch (matcher.pattern, other.matcher.pattern) {
+        case (.exact(let a), .exact(let b)), (.prefix(let a), .prefix(let b)), (.suffix(let a), .suffix(let b)), (.contains(let a), .contains(let b)):
+            return a == b
+        case (.regex(let a), .regex(let b)):
+            return a.pattern == b.pattern
+        default:
+            return false
+        }
+    }
+}

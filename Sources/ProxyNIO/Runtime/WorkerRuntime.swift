@@ -80,7 +80,10 @@ final class WorkerRuntime {
                         previousIndex.append(nil)
                     }
                     runtime.index = runtimes.count
-                    runtime.tls = sockets.runtime(forEndpointMetadata: endpoint.transportSocketMatch)
+                    let tls = sockets.runtime(forEndpointMetadata: endpoint.transportSocketMatch)
+                    // Envoy drains a cluster's pools when its transport socket changes.
+                    if !UpstreamTLSRuntime.same(runtime.tls, tls) { runtime.closeIdle() }
+                    runtime.tls = tls
                     runtime.useHTTP2(cluster.upstreamProtocol == .http2 ? cluster.http2 : nil, eventLoop: eventLoop)
                     lbEndpoints.append(LBEndpoint(index: runtimes.count, weight: UInt32(clamping: endpoint.weight), locality: locality,
                                                   priority: group.priority, health: Self.health(endpoint.health), hashKey: label))

@@ -20,6 +20,17 @@ struct UpstreamTLSRuntime {
     let subjectAltNames: [SubjectAltNameMatcher]
 }
 
+extension UpstreamTLSRuntime {
+    /// Whether connections made with `other` are as good as ones made with this
+    /// (same context, name and checks); otherwise pooled connections are retired.
+    static func same(_ a: UpstreamTLSRuntime?, _ b: UpstreamTLSRuntime?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.context === b.context && a.failure == b.failure && a.serverName == b.serverName
+            && a.subjectAltNames.count == b.subjectAltNames.count
+            && zip(a.subjectAltNames, b.subjectAltNames).allSatisfy { $0.sameAs($1) }
+    }
+}
+
 extension TLSMaterialResolver {
     func downstream(_ config: DownstreamTLSConfig, cache: TLSContextCache) -> DownstreamTLSRuntime {
         do throws(TLSMaterialError) {
