@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "XDSServer", dependencies: ["XDSAPI", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The mesh CA (istiod's CA role): pure signing, roots, caller tokens; file I/O only in CADirectory.
         .target(name: "MeshCA", dependencies: [.product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
-        .target(name: "MeshControlPlane", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "MeshControlPlane", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSServer", "XDSAPI", "MeshCA", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // -- data plane: our proxy. Nothing here imports the control plane's modules. --
         .target(name: "ProxyCore", dependencies: ["MeshCore"]),
         .target(name: "ProxyXDSClient", dependencies: ["ProxyCore", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "Logging", package: "swift-log")]),
@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "MeshDemoApp", dependencies: ["MeshCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]),
         .executableTarget(
             name: "MeshCLI",
-            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshControlPlane", "MeshProxy", "MeshLocal", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshCA", "MeshControlPlane", "MeshProxy", "MeshLocal", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "MeshBench", dependencies: ["MeshConfig", "MeshLocal", "MeshValidation", "MeshControlPlane", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal"]),
         .testTarget(name: "MeshLocalTests", dependencies: ["MeshLocal", "MeshValidation"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
-        .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", "MeshCA", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"]),

@@ -51,7 +51,7 @@ public struct BootstrapTokenIssuer: Sendable {
             }
         }
         let key = P256.Signing.PrivateKey()
-        try directory.write(keyFile, key.pemRepresentation + "\n", mode: 0o600)
+        try directory.writeFile(keyFile, key.pemRepresentation + "\n", mode: 0o600)
         return BootstrapTokenIssuer(key: key)
     }
 }

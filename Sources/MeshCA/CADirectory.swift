@@ -33,7 +33,7 @@ public struct CADirectory: Sendable {
         }
         let ca = try CertificateAuthority.selfSigned(options: options, algorithm: algorithm, now: now)
         try save(ca)
-        try write(Self.selfSignedMarker, "made by swiftmesh control-plane; delete this directory's files to start a new root\n", mode: 0o644)
+        try writeFile(Self.selfSignedMarker, "made by swiftmesh control-plane; delete this directory's files to start a new root\n", mode: 0o644)
         return (ca, .created)
     }
 
@@ -78,10 +78,10 @@ public struct CADirectory: Sendable {
         } catch {
             throw .invalidCAFiles("cannot serialise the CA key: \(error)")
         }
-        try write(Self.caKey, keyPEM + "\n", mode: 0o600)
-        try write(Self.caCert, PEMBundle.pem(ca.signingCertificate) + "\n", mode: 0o644)
-        try write(Self.certChain, PEMBundle.pem(ca.chain), mode: 0o644)
-        try write(Self.rootCert, ca.trustBundlePEM, mode: 0o644)
+        try writeFile(Self.caKey, keyPEM + "\n", mode: 0o600)
+        try writeFile(Self.caCert, PEMBundle.pem(ca.signingCertificate) + "\n", mode: 0o644)
+        try writeFile(Self.certChain, PEMBundle.pem(ca.chain), mode: 0o644)
+        try writeFile(Self.rootCert, ca.trustBundlePEM, mode: 0o644)
     }
 
     static let selfSignedMarker = "SELF-SIGNED"
@@ -98,7 +98,7 @@ public struct CADirectory: Sendable {
 
     /// Written to a temporary name with its final mode, then renamed: a reader
     /// never sees half a key, and a key is never readable by others even briefly.
-    func write(_ name: String, _ text: String, mode: Int) throws(CAError) {
+    public func writeFile(_ name: String, _ text: String, mode: Int) throws(CAError) {
         let target = file(name), temporary = file(".\(name).tmp")
         _ = try? FileManager.default.removeItem(atPath: temporary)
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
