@@ -65,8 +65,12 @@ public enum ProxyProcess {
                 (options.xdsPort ?? bootstrap.ads?.port).map { (host, $0) }
             }
             let node = try node(options, bootstrap: bootstrap)
+            let agent = try makeAgent(options, node: node, xds: xds)
+            let controlPlaneRoots = try controlPlaneRoots(options)
+            if let agent { state.certificates = { await agent.secrets?.certsJSON() ?? "{\"certificates\": []}\n" } }
             // Serve until cancelled (SIGTERM) or asked to quit (POST /quitquitquit).
             try await withThrowingTaskGroup(of: Void.self) { tasks in
+                if let agent { tasks.addTask { await agent.run(); try Task.checkCancellation() } }
                 tasks.addTask {
                     guard let (host, port) = xds else {
                         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
@@ -78,6 +82,7 @@ public enum ProxyProcess {
                                            store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters),
                                            delta: delta, stats: xdsStats)
                     client.accepted = { store, version in state.configDump = { try store.configDumpJSON(version: version) } }
+                    client.trustedRootsPEM = controlPlaneRoots
                     await client.run(apply: { config in
                         do {
                             let added = try await server.reconcile(config)

@@ -18,7 +18,7 @@ struct LocalMeshUpTests {
         defer { try? FileManager.default.removeItem(at: base) }
         let run = base.appendingPathComponent("run")
         let gatewayPort = try MeshHarness.freePort()
-        let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+        let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", run.path, "--start-timeout", "30", "--data-plane", dataPlane], directory: base)
         defer { if up.process.isRunning { kill(up.process.processIdentifier, SIGKILL) } }
         let elapsed = try up.waitUntilUp()
