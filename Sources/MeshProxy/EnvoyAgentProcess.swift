@@ -1,5 +1,7 @@
 import Foundation
 import ProxyAgent
+import SwiftProtobuf
+import XDSAPI
 
 /// `swiftmesh proxy --data-plane envoy`: pilot-agent's role for stock Envoy. The
 /// agent gets the workload certificate, serves it over SDS on
@@ -10,9 +12,15 @@ public enum EnvoyAgentProcess {
         guard let bootstrapPath = options.bootstrapPath else { throw AgentError("--data-plane envoy needs -c BOOTSTRAP (the bootstrap Envoy starts from)") }
         guard let binary = options.envoyBinary else { throw AgentError("--data-plane envoy needs --envoy-binary (or ENVOY_BIN)") }
         let text = try FileReader.read(bootstrapPath)
-        let bootstrap = try BootstrapDecoder.decode(json: text)
+        // Only the node and the ADS address are read: the rest is Envoy's to check.
+        let (nodeJSON, xds) = try EnvoyAgentBootstrap.inspect(Data(text.utf8))
+        var bootstrap = ProxyBootstrap()
+        if let nodeJSON {
+            var decoding = JSONDecodingOptions()
+            decoding.ignoreUnknownFields = true
+            bootstrap.node = try Envoy_Config_Core_V3_Node(jsonUTF8Data: nodeJSON, options: decoding)
+        }
         let node = try ProxyProcess.node(options, bootstrap: bootstrap)
-        let xds = bootstrap.ads.map { (host: $0.host, port: $0.port) }
         guard let agent = try ProxyProcess.makeAgent(options, node: node, xds: xds) else {
             throw AgentError("--data-plane envoy runs the certificate agent: give --token-file (and --ca-root for TLS to the control plane)")
         }

@@ -18,17 +18,38 @@ public enum EnvoyAgentBootstrap {
             throw AgentError("the Envoy bootstrap already has a cluster named \(sdsCluster); the agent adds it")
         }
         clusters.append(sdsClusterJSON(socket: sdsSocket))
-        if let rootsPath = controlPlaneRootsPath {
-            guard let adsCluster = ((((root["dynamic_resources"] as? [String: Any])?["ads_config"] as? [String: Any])?["grpc_services"] as? [[String: Any]])?
-                .first?["envoy_grpc"] as? [String: Any])?["cluster_name"] as? String,
-                  let index = clusters.firstIndex(where: { $0["name"] as? String == adsCluster }) else {
-                throw AgentError("--ca-root given, but the bootstrap has no ads_config envoy_grpc cluster to secure")
+        // A bootstrap without ADS (static config) has no control-plane connection to secure.
+        if let rootsPath = controlPlaneRootsPath, let adsCluster = adsClusterName(root) {
+            guard let index = clusters.firstIndex(where: { $0["name"] as? String == adsCluster }) else {
+                throw AgentError("ads_config names cluster \(adsCluster), which is not a static cluster of the bootstrap")
             }
             clusters[index]["transport_socket"] = controlPlaneTLS(rootsPath: rootsPath)
         }
         statics["clusters"] = clusters
         root["static_resources"] = statics
         return try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    static func adsClusterName(_ root: [String: Any]) -> String? {
+        ((((root["dynamic_resources"] as? [String: Any])?["ads_config"] as? [String: Any])?["grpc_services"] as? [[String: Any]])?
+            .first?["envoy_grpc"] as? [String: Any])?["cluster_name"] as? String
+    }
+
+    /// What the agent needs from a bootstrap Envoy will run (which may hold
+    /// anything Envoy accepts): the node, as JSON, and the ADS server's address.
+    public static func inspect(_ bootstrap: Data) throws -> (nodeJSON: Data?, ads: (host: String, port: Int)?) {
+        guard let root = try JSONSerialization.jsonObject(with: bootstrap) as? [String: Any] else {
+            throw AgentError("the Envoy bootstrap is not a JSON object")
+        }
+        let node = try (root["node"] as? [String: Any]).map { try JSONSerialization.data(withJSONObject: $0) }
+        guard let name = adsClusterName(root),
+              let cluster = ((root["static_resources"] as? [String: Any])?["clusters"] as? [[String: Any]])?.first(where: { $0["name"] as? String == name }),
+              let endpoints = (cluster["load_assignment"] as? [String: Any])?["endpoints"] as? [[String: Any]],
+              let socket = ((((endpoints.first?["lb_endpoints"] as? [[String: Any]])?.first?["endpoint"] as? [String: Any])?["address"] as? [String: Any])?["socket_address"] as? [String: Any]),
+              let host = socket["address"] as? String, let port = (socket["port_value"] as? NSNumber)?.intValue else {
+            return (node, nil)
+        }
+        return (node, (host, port))
     }
 
     static func sdsClusterJSON(socket: String) -> [String: Any] {
