@@ -50,3 +50,20 @@ extension CertificateAuthority {
         }
     }
 }
+
+extension CertificateAuthority {
+    /// Rotation, step 1: the same signer, with `root` trusted too, so every workload
+    /// learns the new root before anything is signed under it.
+    public func trusting(_ root: Certificate) throws(CAError) -> CertificateAuthority {
+        try CertificateAuthority(signingCertificate: signingCertificate, signingKey: signingKey, chain: chain,
+                                 trustBundle: trustBundle.filter { $0 != root } + [root], options: options)
+    }
+
+    /// Rotation, step 2: `next` signs from now on; every root of this CA still
+    /// valid at `now` stays trusted beside next's.
+    public func handingOver(to next: CertificateAuthority, now: Date = Date()) throws(CAError) -> CertificateAuthority {
+        let kept = trustBundle.filter { $0.notValidAfter > now && !next.trustBundle.contains($0) }
+        return try CertificateAuthority(signingCertificate: next.signingCertificate, signingKey: next.signingKey, chain: next.chain,
+                                        trustBundle: next.trustBundle + kept, options: options)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MeshConfig
 import MeshRegistry
@@ -114,6 +115,7 @@ public actor ControlPlane: XDSResourceProvider {
         certificateAuthority = security?.state
         workloadTokens = security?.tokens
         writeTokens(workloadTokens)
+        reloadCAIfChanged()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
             let ports = try await server.boundPorts()
@@ -150,6 +152,7 @@ public actor ControlPlane: XDSResourceProvider {
                 lastTokens = .now
                 await server.push(changedAt: changedAt)
             }
+            reloadCAIfChanged()
             if ContinuousClock.now - lastTokens > tokenRefresh {
                 writeTokens(workloadTokens)
                 lastTokens = .now
@@ -160,6 +163,8 @@ public actor ControlPlane: XDSResourceProvider {
     /// The CA in force (nil without security options).
     var certificateAuthority: MeshCAState?
     var workloadTokens: WorkloadTokens?
+    /// Modification times of the CA files last loaded.
+    var caFilesStamp: [Date]?
 
     public var xdsServer: XDSServer? { server }
     /// Where the HTTP port listens once started (host:port), for service discovery.

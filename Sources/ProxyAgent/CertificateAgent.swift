@@ -77,8 +77,11 @@ public actor CertificateAgent {
                 guard let (response, csr) = received else { continue }
                 await install(response, key: csr.privateKeyPEM)
             case .wait(let until):
-                let delay = until - Self.now()
-                if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+                // In steps, so a changed roots file (root rotation) is served within seconds.
+                while !Task.isCancelled, Self.now() < until {
+                    try? await Task.sleep(for: .milliseconds(Int64(min(until - Self.now(), Self.rootsPollSeconds) * 1000)))
+                    await refreshRoots()
+                }
                 actions += machine.timerFired(now: Self.now())
             case .expired:
                 log("agent: the certificate for \(configuration.identity) expired before it could be renewed")
@@ -87,22 +90,45 @@ public actor CertificateAgent {
         for continuation in subscribers.values { continuation.finish() }
     }
 
-    private func install(_ response: CAClient.Response, key: String) async {
-        let chain = response.chainPEM
-        // `default` carries leaf + intermediates; the root goes to ROOTCA.
-        let certificates = chain.count > 1 ? Array(chain.dropLast()) : chain
+    static let rootsPollSeconds = 1.0
+    private var lastResponse: CAClient.Response?
+
+    /// Re-publishes the current certificate with the roots file's new content.
+    private func refreshRoots() async {
+        guard let response = lastResponse, let current, configuration.rootsPath != nil else { return }
+        let bundle = trustBundle(response.chainPEM)
+        guard bundle != current.trustBundlePEM else { return }
+        log("agent: the mesh roots changed; serving the new trust bundle")
+        await publish(WorkloadSecrets(certificateChainPEM: current.certificateChainPEM, privateKeyPEM: current.privateKeyPEM, trustBundlePEM: bundle,
+                                      identity: current.identity, notAfter: current.notAfter, generation: current.generation + 1))
+    }
+
+    /// The roots file (when given) plus the root the CA's chain ends at.
+    private func trustBundle(_ chain: [String]) -> String {
         var bundle = configuration.rootsPath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         if let root = chain.last, chain.count > 1, !bundle.contains(root.trimmingCharacters(in: .whitespacesAndNewlines)) {
             bundle = root.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + bundle
         }
-        let secrets = WorkloadSecrets(certificateChainPEM: certificates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }.joined(),
-                                      privateKeyPEM: key, trustBundlePEM: bundle, identity: configuration.identity,
-                                      notAfter: response.notAfter, generation: (current?.generation ?? 0) + 1)
+        return bundle
+    }
+
+    private func publish(_ secrets: WorkloadSecrets) async {
         current = secrets
-        let renew = machine.renewAt.map { String(format: "%.1f", $0 - Self.now()) } ?? "?"
-        log("agent: installed certificate \(secrets.generation) for \(configuration.identity), valid \(Int(response.notAfter - Self.now())) s, renewing in \(renew) s")
         for sink in sinks { await sink.secretsChanged(secrets) }
         for continuation in subscribers.values { continuation.yield(secrets) }
+    }
+
+    private func install(_ response: CAClient.Response, key: String) async {
+        let chain = response.chainPEM
+        // `default` carries leaf + intermediates; the root goes to ROOTCA.
+        let certificates = chain.count > 1 ? Array(chain.dropLast()) : chain
+        let secrets = WorkloadSecrets(certificateChainPEM: certificates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }.joined(),
+                                      privateKeyPEM: key, trustBundlePEM: trustBundle(chain), identity: configuration.identity,
+                                      notAfter: response.notAfter, generation: (current?.generation ?? 0) + 1)
+        lastResponse = response
+        let renew = machine.renewAt.map { String(format: "%.1f", $0 - Self.now()) } ?? "?"
+        log("agent: installed certificate \(secrets.generation) for \(configuration.identity), valid \(Int(response.notAfter - Self.now())) s, renewing in \(renew) s")
+        await publish(secrets)
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }

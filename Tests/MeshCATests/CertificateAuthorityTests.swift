@@ -104,6 +104,19 @@ import X509
         #expect(try old.rotated(now: now.addingTimeInterval(7200)).trustBundle.count == 1)
     }
 
+    @Test func twoStepRotationTrustsTheNewRootBeforeSigningWithIt() throws {
+        let old = try ca()
+        let next = try CertificateAuthority.selfSigned(now: now)
+        let prepared = try old.trusting(next.root)
+        #expect(prepared.root == old.root && prepared.trustBundle == [old.root, next.root])
+        let stillOld = try prepared.sign(csrPEM: try CSRFixtures.csr(key: CSRFixtures.p256(), uris: [CSRFixtures.shop.uri]), authenticated: nil, now: now).leaf
+        #expect(old.root.publicKey.isValidSignature(stillOld.signature, for: stillOld))
+        let active = try prepared.handingOver(to: next, now: now)
+        #expect(active.root == next.root && active.trustBundle == [next.root, old.root])
+        let fresh = try active.sign(csrPEM: try CSRFixtures.csr(key: CSRFixtures.p256(), uris: [CSRFixtures.shop.uri]), authenticated: nil, now: now).leaf
+        #expect(next.root.publicKey.isValidSignature(fresh.signature, for: fresh))
+    }
+
     @Test func leavesNeverOutliveTheSigningCertificate() throws {
         let short = try CertificateAuthority.selfSigned(validity: .seconds(600), now: now)
         let leaf = try short.sign(csrPEM: try CSRFixtures.csr(key: CSRFixtures.p256(), uris: [CSRFixtures.shop.uri]), authenticated: nil, now: now).leaf

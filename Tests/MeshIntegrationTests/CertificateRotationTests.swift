@@ -109,11 +109,16 @@ import Testing
             HTTPProbe.get("127.0.0.1", client, path: "/", timeoutSeconds: 2)?.status == 200
         }
 
-        // Load while the 6 s certificates renew every ~3 s on both sides.
+        // Load while the 6 s certificates renew every ~3 s on both sides, and the
+        // root is rotated under the running mesh (trust first, then sign).
         var failures: [String] = [], successes = 0
         var serials: Set<String> = []
-        let end = Date().addingTimeInterval(16)
+        let start = Date(), end = start.addingTimeInterval(22)
+        var rotation: Process?
         while Date() < end {
+            if rotation == nil, Date().timeIntervalSince(start) > 4 {
+                rotation = try mesh.launch("rotate-root", MeshHarness.swiftmesh, ["ca", "rotate-root", "--ca-dir", ca, "--overlap", "4s"])
+            }
             if let response = HTTPProbe.get("127.0.0.1", client, path: "/", timeoutSeconds: 5), response.status == 200 {
                 successes += 1
             } else {
@@ -126,6 +131,12 @@ import Testing
             Thread.sleep(forTimeInterval: 0.02)
         }
         print("rotation under load: \(successes) requests ok, \(failures.count) failed, server certificates seen: \(serials.count)")
+        rotation?.waitUntilExit()
+        #expect(rotation?.terminationStatus == 0, "\(mesh.log("rotate-root"))")
+        #expect(mesh.log("control-plane").components(separatedBy: "mesh CA reloaded").count - 1 >= 2, "both rotation steps reach the control plane")
+        for name in ["server", "client"] {
+            #expect(mesh.log(name).contains("the mesh roots changed"), "\(name)'s agent serves the new bundle")
+        }
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(successes > 100)
         #expect(serials.count >= 3, "Envoy served \(serials.count) certificate(s) from SDS in 16 s of 6 s certificates")

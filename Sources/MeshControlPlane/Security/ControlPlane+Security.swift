@@ -54,6 +54,27 @@ extension ControlPlane {
                              services: [CertificateService(authority: state, logger: logger)])
     }
 
+    /// Picks up CA files changed under the running control plane (`swiftmesh ca
+    /// rotate-root`, a replaced plug-in CA). A half-written set fails to load and is
+    /// retried at the next poll; the CA in force stays meanwhile.
+    func reloadCAIfChanged() {
+        guard let security = options.security, let state = certificateAuthority else { return }
+        let directory = CADirectory(path: security.caDirectory)
+        let stamp = [CADirectory.caCert, CADirectory.caKey, CADirectory.rootCert, CADirectory.certChain].map { name in
+            (try? FileManager.default.attributesOfItem(atPath: directory.file(name))[.modificationDate] as? Date) ?? .distantPast
+        }
+        guard let previous = caFilesStamp else { caFilesStamp = stamp; return }
+        guard stamp != previous else { return }
+        do {
+            let reloaded = try directory.load(options: state.authority.options)
+            state.replace(reloaded)
+            caFilesStamp = stamp
+            logger.info("mesh CA reloaded", metadata: ["root": "\(reloaded.root.subject)", "trustedRoots": "\(reloaded.trustBundle.count)"])
+        } catch {
+            logger.warning("CA files changed but do not load yet; the CA in force stays", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Refreshes the workload token files (on start, on config change, and before they expire).
     func writeTokens(_ tokens: WorkloadTokens?) {
         guard let tokens else { return }
