@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"]),
-        .testTarget(name: "ProxyAgentTests", dependencies: ["ProxyAgent", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "X509", package: "swift-certificates")]),
+        .testTarget(name: "ProxyAgentTests", dependencies: ["ProxyAgent", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         .testTarget(name: "ProxyXDSClientTests", dependencies: ["ProxyXDSClient", "XDSAPI"]),
         // Counts mallocs of the calling thread; only the allocation-guard tests link it.
         .target(name: "CProxyMallocCounter"),
