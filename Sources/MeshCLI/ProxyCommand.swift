@@ -26,11 +26,20 @@ struct ProxyCommand: AsyncParsableCommand {
         Prints "swiftmesh proxy listening NAME=ADDR:PORT ..." once serving; exits
         0 on SIGTERM or SIGINT.
 
+        With --token-file / --ca-root the certificate agent runs too (pilot-agent's
+        role): a local key, a CSR to the CA (Istio's CreateCertificate, by default on
+        the xDS server), renewal at half life; xDS and the CA over TLS verified
+        against --ca-root. --data-plane envoy runs stock Envoy instead, with the
+        certificates served over SDS on RUN-DIR/workload-spiffe-uds/socket.
+
         Example:
           swiftmesh proxy -c bootstrap.json --concurrency 1 --admin-address 127.0.0.1:15000
           swiftmesh generate --config examples/ --node ID > node.json && swiftmesh proxy --resources node.json
           swiftmesh proxy --xds-address 127.0.0.1:15010 --node sidecar~127.0.10.1~shop-v1.shop~shop.svc.cluster.local \\
             --metadata '{"NAMESPACE": "shop", "LABELS": {"app": "shop", "version": "v1"}}'
+          swiftmesh proxy -c shop.json --ca-root run/ca/root-cert.pem --token-file run/tokens/shop-v1.shop.token
+          swiftmesh proxy --data-plane envoy -c shop.json --run-dir run/shop-v1 --ca-root run/ca/root-cert.pem \\
+            --token-file run/tokens/shop-v1.shop.token
         """
     )
 
