@@ -20,6 +20,7 @@ import XDSAPI
     """
 
     struct Running {
+        let controlPlane: ControlPlane
         let listening: ControlPlane.Listening
         let caDirectory: String
         let tokenDirectory: String
@@ -46,7 +47,7 @@ import XDSAPI
         defer { task.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let listening = await iterator.next() else { throw RPCError(code: .internalError, message: "control plane did not start") }
-        try await body(Running(listening: listening, caDirectory: "\(base)/ca", tokenDirectory: "\(base)/tokens"))
+        try await body(Running(controlPlane: controlPlane, listening: listening, caDirectory: "\(base)/ca", tokenDirectory: "\(base)/tokens"))
     }
 
     static func csr(_ uri: String, key: P256.Signing.PrivateKey = P256.Signing.PrivateKey()) throws -> String {
@@ -95,6 +96,13 @@ import XDSAPI
             await #expect { _ = try await Self.create(port: port, token: running.token, csr: "garbage") } throws: { error in
                 (error as? RPCError)?.code == .invalidArgument
             }
+            // Istio's CA counters on /metrics.
+            let metrics = await running.controlPlane.metrics()
+            for line in ["citadel_server_csr_count 5", "citadel_server_success_cert_issuance_count 2", "citadel_server_id_extraction_err_count 1",
+                         "citadel_server_authentication_failure_count 1", "citadel_server_csr_parsing_err_count 1"] {
+                #expect(metrics.contains(line + "\n"), "\(line) missing")
+            }
+            #expect(metrics.contains("citadel_server_root_cert_expiry_timestamp "))
         }
     }
 
