@@ -68,7 +68,8 @@ public struct CADirectory: Sendable {
     /// Writes the CA in the plug-in layout (after creating or rotating a root).
     public func save(_ ca: CertificateAuthority) throws(CAError) {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            // The key lives here: only the control plane's user may list or enter it.
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw .invalidCAFiles("cannot create \(path): \(error)")
         }

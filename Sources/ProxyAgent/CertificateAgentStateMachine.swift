@@ -64,7 +64,9 @@ public struct CertificateAgentStateMachine: Sendable {
         let start = max(validity.notBefore, now)
         let life = max(0, validity.notAfter - start)
         let jitter = life * config.jitterFraction * Double.random(in: 0...1, using: &random)
-        let renewAt = start + life * (1 - config.renewAtFraction) - jitter
+        // Never sooner than the first backoff step: a CA handing out (nearly) expired
+        // certificates must not be called in a tight loop.
+        let renewAt = max(start + life * (1 - config.renewAtFraction) - jitter, now + config.initialBackoff)
         state = .holding(validity, renewAt: renewAt)
         return [.install, .wait(until: renewAt)]
     }

@@ -66,6 +66,13 @@ struct FixedRandom: RandomNumberGenerator {
         #expect(failed.first == .expired)
     }
 
+    @Test func anAlreadyExpiredCertificateIsNotRenewedInATightLoop() {
+        var machine = CertificateAgentStateMachine()
+        var random = FixedRandom(state: 5)
+        _ = machine.start()
+        #expect(machine.issued(.init(notBefore: 0, notAfter: 90), now: 100, random: &random) == [.install, .wait(until: 100.5)])
+    }
+
     @Test func ignoresEventsThatDoNotFitTheState() {
         var machine = CertificateAgentStateMachine()
         var random = FixedRandom(state: 3)
