@@ -103,8 +103,15 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(name: .customLong("workload-key"), help: "Workload key type: ECDSA (P-256) or RSA (2048).")
     var workloadKey = "ECDSA"
 
+    @Option(name: [.customShort("l"), .customLong("log-level")], help: ArgumentHelp("Initial level of every logger (Envoy's -l): trace, debug, info, warning, error, critical, off; admin /logging changes it.", valueName: "level"))
+    var logLevel: String = "info"
+
     func run() async throws {
         var streams = StandardStreams()
+        guard let level = ProxyLog.Level(name: logLevel) else {
+            throw ValidationError("--log-level must be one of \(ProxyLog.Level.allCases.map(\.name).joined(separator: ", "))")
+        }
+        ProxyLog.setLevel(level)
         guard configPath != nil || resources != nil || xdsAddress != nil else {
             throw ValidationError("give -c BOOTSTRAP, --resources FILE and/or --xds-address ADDR:PORT")
         }
