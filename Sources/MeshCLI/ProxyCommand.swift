@@ -106,6 +106,9 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(name: [.customShort("l"), .customLong("log-level")], help: ArgumentHelp("Initial level of every logger (Envoy's -l): trace, debug, info, warning, error, critical, off; admin /logging changes it.", valueName: "level"))
     var logLevel: String = "info"
 
+    @Option(help: ArgumentHelp("Directory with cert-chain.pem, key.pem and root-cert.pem served as the SDS secrets \"default\" and \"ROOTCA\" (Istio's file-mounted certificates).", valueName: "dir"))
+    var workloadCerts: String?
+
     func run() async throws {
         var streams = StandardStreams()
         guard let level = ProxyLog.Level(name: logLevel) else {
@@ -150,6 +153,7 @@ struct ProxyCommand: AsyncParsableCommand {
         guard let plane = ProxyOptions.DataPlane(rawValue: dataPlane) else { throw ValidationError("--data-plane must be swift or envoy") }
         options.dataPlane = plane
         options.runDirectory = runDir
+        options.workloadCertificatesDirectory = workloadCerts
         let chosen = options
         if plane == .envoy {
             return try await runEnvoy(chosen)
