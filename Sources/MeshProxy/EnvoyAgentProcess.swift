@@ -26,7 +26,7 @@ public enum EnvoyAgentProcess {
         }
         let runDirectory = absolute(options.runDirectory ?? "swiftmesh-agent-\(getpid())")
         let socket = "\(runDirectory)/workload-spiffe-uds/socket"
-        let sds = try SDSServer(socketPath: socket, agent: agent, log: StandardError.write)
+        let sds = try SDSServer(socketPath: socket, agent: agent, log: ProxyProcess.agentLog)
         let rewritten = try EnvoyAgentBootstrap.rewrite(Data(text.utf8), sdsSocket: socket,
                                                         controlPlaneRootsPath: options.agent?.caRootPath.map(absolute))
         let envoyBootstrap = "\(runDirectory)/envoy-bootstrap.json"

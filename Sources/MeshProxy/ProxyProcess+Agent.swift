@@ -28,7 +28,12 @@ extension ProxyProcess {
         configuration.validitySeconds = agent.validitySeconds
         configuration.rootsPath = agent.caRootPath
         configuration.keyType = agent.rsaKey ? .rsa2048 : .ecdsaP256
-        return CertificateAgent(configuration: configuration, log: StandardError.write)
+        return CertificateAgent(configuration: configuration, log: agentLog)
+    }
+
+    /// Agent and SDS messages go to Envoy's `secret` logger.
+    static let agentLog: AgentLog = { level, message in
+        ProxyLog.write(.secret, level == .warning ? .warning : .info, message)
     }
 
     static func controlPlaneRoots(_ options: ProxyOptions) throws -> String? {

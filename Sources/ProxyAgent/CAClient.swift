@@ -29,6 +29,8 @@ public struct CAClient: Sendable {
         public let chainPEM: [String]
         public let notBefore: Double
         public let notAfter: Double
+        /// The leaf's serial number, lowercase hex (as Envoy's /certs prints it).
+        public let serialNumber: String
     }
 
     public func createCertificate(csrPEM: String, validitySeconds: Int64) async throws -> Response {
@@ -45,7 +47,8 @@ public struct CAClient: Sendable {
         }
         guard let first = chain.first else { throw AgentError("the CA answered with an empty cert_chain") }
         let leaf = try Certificate(pemEncoded: first)
-        return Response(chainPEM: chain, notBefore: leaf.notValidBefore.timeIntervalSince1970, notAfter: leaf.notValidAfter.timeIntervalSince1970)
+        return Response(chainPEM: chain, notBefore: leaf.notValidBefore.timeIntervalSince1970, notAfter: leaf.notValidAfter.timeIntervalSince1970,
+                        serialNumber: leaf.serialNumber.bytes.map { String(format: "%02x", $0) }.joined())
     }
 
     func transport() throws -> HTTP2ClientTransport.Posix {

@@ -27,9 +27,9 @@ public actor CertificateAgent {
     private var sinks: [any WorkloadSecretSink] = []
     private var subscribers: [Int: AsyncStream<WorkloadSecrets>.Continuation] = [:]
     private var nextSubscriber = 0
-    private let log: @Sendable (String) -> Void
+    private let log: AgentLog
 
-    public init(configuration: Configuration, log: @escaping @Sendable (String) -> Void) {
+    public init(configuration: Configuration, log: @escaping AgentLog) {
         self.configuration = configuration
         machine = CertificateAgentStateMachine(config: configuration.machine)
         self.log = log
@@ -70,7 +70,7 @@ public actor CertificateAgent {
                     received = (response, csr)
                     actions += machine.issued(.init(notBefore: response.notBefore, notAfter: response.notAfter), now: Self.now(), random: &random)
                 } catch {
-                    log("agent: certificate request for \(configuration.identity) to \(configuration.ca.host):\(configuration.ca.port) failed: \(error)")
+                    log(.warning, "agent: certificate request for \(configuration.identity) to \(configuration.ca.host):\(configuration.ca.port) failed: \(error)")
                     actions += machine.failed(now: Self.now(), random: &random)
                 }
             case .install:
@@ -84,7 +84,7 @@ public actor CertificateAgent {
                 }
                 actions += machine.timerFired(now: Self.now())
             case .expired:
-                log("agent: the certificate for \(configuration.identity) expired before it could be renewed")
+                log(.warning, "agent: the certificate for \(configuration.identity) expired before it could be renewed")
             }
         }
         for continuation in subscribers.values { continuation.finish() }
@@ -98,9 +98,11 @@ public actor CertificateAgent {
         guard let response = lastResponse, let current, configuration.rootsPath != nil else { return }
         let bundle = trustBundle(response.chainPEM)
         guard bundle != current.trustBundlePEM else { return }
-        log("agent: the mesh roots changed; serving the new trust bundle")
-        await publish(WorkloadSecrets(certificateChainPEM: current.certificateChainPEM, privateKeyPEM: current.privateKeyPEM, trustBundlePEM: bundle,
-                                      identity: current.identity, notAfter: current.notAfter, generation: current.generation + 1))
+        log(.info, "agent: the mesh roots changed; serving the new trust bundle")
+        var refreshed = current
+        refreshed.trustBundlePEM = bundle
+        refreshed.generation += 1
+        await publish(refreshed)
     }
 
     /// The roots file (when given) plus the root the CA's chain ends at.
@@ -122,12 +124,13 @@ public actor CertificateAgent {
         let chain = response.chainPEM
         // `default` carries leaf + intermediates; the root goes to ROOTCA.
         let certificates = chain.count > 1 ? Array(chain.dropLast()) : chain
-        let secrets = WorkloadSecrets(certificateChainPEM: certificates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }.joined(),
+        var secrets = WorkloadSecrets(certificateChainPEM: certificates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }.joined(),
                                       privateKeyPEM: key, trustBundlePEM: trustBundle(chain), identity: configuration.identity,
                                       notAfter: response.notAfter, generation: (current?.generation ?? 0) + 1)
+        secrets.serialNumber = response.serialNumber
         lastResponse = response
         let renew = machine.renewAt.map { String(format: "%.1f", $0 - Self.now()) } ?? "?"
-        log("agent: installed certificate \(secrets.generation) for \(configuration.identity), valid \(Int(response.notAfter - Self.now())) s, renewing in \(renew) s")
+        log(.info, "agent: installed certificate \(secrets.generation) for \(configuration.identity), valid \(Int(response.notAfter - Self.now())) s, renewing in \(renew) s")
         await publish(secrets)
     }
 

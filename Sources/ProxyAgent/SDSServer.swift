@@ -10,7 +10,7 @@ public final class SDSServer: Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     public let socketPath: String
 
-    public init(socketPath: String, agent: CertificateAgent, log: @escaping @Sendable (String) -> Void) throws {
+    public init(socketPath: String, agent: CertificateAgent, log: @escaping AgentLog) throws {
         // sockaddr_un.sun_path holds 108 bytes; a longer path fails late and obscurely.
         guard socketPath.utf8.count < 108 else {
             throw AgentError("SDS socket path \(socketPath) is \(socketPath.utf8.count) bytes; Unix sockets allow at most 107 (use a shorter run directory)")
@@ -33,7 +33,7 @@ public final class SDSServer: Sendable {
 
 struct SecretDiscoveryService: Envoy_Service_Secret_V3_SecretDiscoveryService.SimpleServiceProtocol {
     let agent: CertificateAgent
-    let log: @Sendable (String) -> Void
+    let log: AgentLog
 
     /// Requests and certificate updates feed one SDSStream value; one loop writes.
     enum Input: Sendable {
@@ -60,8 +60,8 @@ struct SecretDiscoveryService: Envoy_Service_Secret_V3_SecretDiscoveryService.Si
                     let (reply, events) = stream.received(message)
                     for event in events {
                         switch event {
-                        case .nack(let version, let error): log("sds: Envoy rejected secrets version \(version): \(error)")
-                        case .unknownSecret(let name): log("sds: Envoy asked for secret \(name); only default and ROOTCA are served")
+                        case .nack(let version, let error): log(.warning, "sds: Envoy rejected secrets version \(version): \(error)")
+                        case .unknownSecret(let name): log(.warning, "sds: Envoy asked for secret \(name); only default and ROOTCA are served")
                         case .ack: break
                         }
                     }

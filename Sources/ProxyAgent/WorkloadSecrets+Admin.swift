@@ -8,6 +8,7 @@ extension WorkloadSecrets {
         let entry: [String: Any] = [
             "cert_chain": [[
                 "subject_alt_names": [["uri": identity]],
+                "serial_number": serialNumber,
                 "expiration_time": expiry,
                 "seconds_until_expiration": String(Int(notAfter - now)),
             ]],

@@ -14,6 +14,8 @@ public struct WorkloadSecrets: Sendable, Equatable {
     public var notAfter: Double
     /// Increases with every certificate installed (SDS version_info).
     public var generation: Int
+    /// The leaf's serial number (hex), for admin `/certs`.
+    public var serialNumber = ""
 
     public init(certificateChainPEM: String, privateKeyPEM: String, trustBundlePEM: String, identity: String, notAfter: Double, generation: Int) {
         self.certificateChainPEM = certificateChainPEM
@@ -24,6 +26,14 @@ public struct WorkloadSecrets: Sendable, Equatable {
         self.generation = generation
     }
 }
+
+/// How loud an agent message is (the proxy maps it to its `secret` logger).
+public enum AgentLogLevel: Sendable {
+    case info
+    case warning
+}
+
+public typealias AgentLog = @Sendable (AgentLogLevel, String) -> Void
 
 /// Where the agent delivers secrets in-process (our proxy's TLS layer). The TLS
 /// side swaps its contexts for new connections; open connections keep theirs.

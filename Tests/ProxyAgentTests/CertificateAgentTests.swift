@@ -59,10 +59,10 @@ import XDSAPI
             let port = try await server.transport.listeningAddress.ipv4?.port ?? 0
             let agent = CertificateAgent(configuration: .init(identity: "spiffe://cluster.local/ns/shop/sa/catalog",
                                                               ca: CAClient(host: "127.0.0.1", port: port, trustedRootsPEM: nil, tokenPath: "\(directory)/token")),
-                                         log: { _ in })
+                                         log: { _, _ in })
             let sink = Sink()
             await agent.add(sink: sink)
-            let sds = try SDSServer(socketPath: "\(directory)/workload-spiffe-uds/socket", agent: agent, log: { _ in })
+            let sds = try SDSServer(socketPath: "\(directory)/workload-spiffe-uds/socket", agent: agent, log: { _, _ in })
             group.addTask { await agent.run() }
             group.addTask { try await sds.serve() }
             try await sds.listening()
@@ -119,7 +119,7 @@ import XDSAPI
         let port = try freePort()
         let agent = CertificateAgent(configuration: .init(identity: "spiffe://cluster.local/ns/shop/sa/catalog",
                                                           ca: CAClient(host: "127.0.0.1", port: port, trustedRootsPEM: nil, tokenPath: nil)),
-                                     log: { _ in })
+                                     log: { _, _ in })
         let ca = try TestCA(seconds: 60)
         let server = GRPCServer(transport: .http2NIOPosix(address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext), services: [ca])
         try await withThrowingTaskGroup(of: Void.self) { group in
