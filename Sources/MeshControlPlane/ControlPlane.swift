@@ -19,7 +19,12 @@ public actor ControlPlane: XDSResourceProvider {
         /// Streams written to at once (istiod's PILOT_PUSH_THROTTLE).
         public var pushThrottle = 100
         public var pollInterval: Duration = .milliseconds(100)
-        public var translator = TranslatorOptions()
+        /// Mesh mTLS stays off until proxies get workload certificates (`--enable-mtls`).
+        public var translator: TranslatorOptions = {
+            var options = TranslatorOptions()
+            options.security.mutualTLS = false
+            return options
+        }()
         /// How long an auto-registered workload outlives its proxy's stream
         /// (Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD, 10 s), so a reconnect keeps it.
         public var autoRegistrationGrace: Duration = .seconds(10)

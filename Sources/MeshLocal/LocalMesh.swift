@@ -123,6 +123,9 @@ public final class LocalMesh: @unchecked Sendable {
     private func startControlPlane() throws {
         var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
                          "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)"]
+        // Until the proxies started here get workload certificates from a mesh CA and
+        // our proxy enforces RBAC / jwt_authn, the example mesh runs without them.
+        arguments += ["--disable-mtls", "--disable-authz"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))

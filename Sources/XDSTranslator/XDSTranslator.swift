@@ -43,7 +43,9 @@ public struct XDSTranslator: Sendable {
         switch proxy.kind {
         case .sidecar:
             let logging = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog)
-            let listeners = ListenerGenerator(scope: scope, routes: routes, options: options, accessLog: logging)
+            var listeners = ListenerGenerator(scope: scope, routes: routes, options: options, accessLog: logging)
+            listeners.peerAuthentication = PeerAuthenticationPolicy(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot)
+            listeners.inboundSecurity = InboundSecurityFilters(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot, options: options)
             let outbound = listeners.outbound()
             result.listeners = outbound.listeners + listeners.inbound()
             result.routes = outbound.routes
@@ -57,7 +59,7 @@ public struct XDSTranslator: Sendable {
             result.secrets = gateway.secrets
             result.clusters = clusters.outboundClusters()
         }
-        result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope).assignments(for: result.clusters)
+        result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope, security: options.security).assignments(for: result.clusters)
         result.sort()
         return result
     }
