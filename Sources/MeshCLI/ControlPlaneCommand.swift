@@ -43,15 +43,6 @@ struct ControlPlaneCommand: AsyncParsableCommand {
     @Option(name: .customLong("auto-registration-grace"), help: ArgumentHelp("How long a WorkloadGroup-registered workload outlives its proxy's connection (Go duration).", valueName: "duration"))
     var autoRegistrationGrace = "10s"
 
-    @Option(name: .customLong("trust-domain"), help: "MeshConfig trustDomain: SPIFFE ids are spiffe://TRUST_DOMAIN/ns/NS/sa/SA.")
-    var trustDomain = "cluster.local"
-
-    @Option(name: .customLong("path-normalization"), help: "MeshConfig pathNormalization: NONE, BASE (DEFAULT), MERGE_SLASHES or DECODE_AND_MERGE_SLASHES.")
-    var pathNormalization = "BASE"
-
-    @Flag(name: .customLong("disable-auto-mtls"), help: "MeshConfig enableAutoMtls: false (mTLS only where a DestinationRule asks for ISTIO_MUTUAL).")
-    var disableAutoMTLS = false
-
     @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS (PeerAuthentication, ISTIO_MUTUAL, auto-mTLS): needs proxies holding workload certificates over SDS (cluster sds-grpc); off until the mesh CA issues them.")
     var mtls = false
 
@@ -84,11 +75,8 @@ struct ControlPlaneCommand: AsyncParsableCommand {
             }
             options.translator.gatewayListenOverrides[from] = .init(host: String(target[0]), port: to)
         }
-        guard let normalization = MeshSecurityOptions.PathNormalization(meshConfig: pathNormalization) else {
-            throw ValidationError("--path-normalization must be NONE, BASE, DEFAULT, MERGE_SLASHES or DECODE_AND_MERGE_SLASHES, got \"\(pathNormalization)\"")
-        }
-        options.translator.security = MeshSecurityOptions(trustDomain: trustDomain, enableAutoMTLS: !disableAutoMTLS, pathNormalization: normalization,
-                                                          mutualTLS: mtls, authorization: authz)
+        // Trust domain, auto-mTLS and path normalisation come from MeshConfig (ConfigMap istio).
+        options.translator.security = MeshSecurityOptions(mutualTLS: mtls, authorization: authz)
         options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {

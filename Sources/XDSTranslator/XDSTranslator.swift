@@ -35,6 +35,8 @@ public struct XDSTranslator: Sendable {
     }
 
     public func resources(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyResources {
+        var options = self.options
+        options.security = options.security.applying(snapshot.meshConfig)
         let proxy = Self.withLocality(proxy, in: snapshot)
         let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
         let routes = RouteGenerator(snapshot: snapshot, proxy: proxy)
@@ -53,6 +55,7 @@ public struct XDSTranslator: Sendable {
         case .router:
             var generator = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options)
             generator.accessLog = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog).client
+            generator.security = InboundSecurityFilters(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot, options: options)
             let gateway = generator.generate()
             result.listeners = gateway.listeners
             result.routes = gateway.routes
