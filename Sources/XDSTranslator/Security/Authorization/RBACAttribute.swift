@@ -86,7 +86,9 @@ enum RBACAttribute: Equatable {
         let payload = [Self.jwtPayloadKey]
         switch self {
         case .requestPrincipal:
-            return RBACPolicyShapes.or(values.map(Self.requestPrincipal))
+            // Istio: one value is its iss/sub pair itself, several are ORed.
+            let ids = values.map(Self.requestPrincipal)
+            return ids.count == 1 ? ids[0] : RBACPolicyShapes.or(ids)
         case .requestAudiences:
             return Self.claim(payload + ["aud"], values)
         case .requestPresenter:
