@@ -40,12 +40,15 @@ public actor ControlPlane: XDSResourceProvider {
     public private(set) var snapshot: MeshSnapshot
     private let translator: XDSTranslator
     private let cache = TranslationCache()
-    private let logger: Logger
+    let logger: Logger
     public private(set) var configErrors: [String: [String]] = [:]
     private var server: XDSServer?
     /// Auto-registered proxies and how many of their streams are open.
     private var registrations: [AutoRegistration: Int] = [:]
     private var snapshotVersion = 0
+    /// Fetched RequestAuthentication JWKS by URI, and when each was last tried.
+    var jwks: [String: JWKSFetch] = [:]
+    var jwksAttempts: [String: ContinuousClock.Instant] = [:]
     /// The console's topology: previous scrape of the proxies' metrics.
     let topology = TopologyMonitor()
 
@@ -90,9 +93,11 @@ public actor ControlPlane: XDSResourceProvider {
         return true
     }
 
-    private func rebuildSnapshot() {
+    func rebuildSnapshot() {
         snapshotVersion += 1
-        snapshot = MeshSnapshot(version: snapshotVersion, objects: store.objects, registrations: registrations.keys.sorted { $0.entryName < $1.entryName })
+        var next = MeshSnapshot(version: snapshotVersion, objects: store.objects, registrations: registrations.keys.sorted { $0.entryName < $1.entryName })
+        next.jwks = jwks
+        snapshot = next
     }
 
     /// Loads the directory, starts ADS, then watches for changes until cancelled.
@@ -127,7 +132,10 @@ public actor ControlPlane: XDSResourceProvider {
                 let changedAt = MonotonicClock.nanoseconds()
                 try await Task.sleep(for: options.debounce)
                 reload()
+                _ = await refreshJWKS()
                 await server.push(changedAt: changedAt)
+            } else if await refreshJWKS() {
+                await server.push()
             }
         }
     }

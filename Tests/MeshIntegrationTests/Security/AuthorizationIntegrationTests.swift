@@ -1,4 +1,5 @@
 import Foundation
+import MeshLocal
 import Testing
 
 /// AuthorizationPolicy and RequestAuthentication end to end: the server's sidecar
@@ -149,6 +150,50 @@ struct AuthorizationIntegrationTests {
                 if expected == 401 { #expect(answer.body.hasPrefix("Jwt"), "\(answer.body)") }
                 if headers == bearer(wrongAudience) { #expect(answer.body == "Audiences in Jwt are not allowed") }
             }
+        }
+    }
+}
+
+/// `jwksUri`: the control plane fetches the keys (as istiod) and the proxy gets them
+/// inline; keys that cannot be fetched refuse every token of that issuer.
+@Suite(.serialized)
+struct JWKSFetchIntegrationTests {
+    @Test(arguments: AuthorizationIntegrationTests.planes)
+    func jwksURIIsFetchedByTheControlPlane(plane: DataPlane) throws {
+        if AuthorizationIntegrationTests.skipWithoutEnvoy() { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-jwks-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jwt = try TestJWT(directory: directory)
+        try jwt.jwks.write(to: directory.appendingPathComponent("keys.json"), atomically: true, encoding: .utf8)
+        let keysPort = try MeshHarness.freePort()
+        let unreachable = try MeshHarness.freePort()
+        let policies = """
+        apiVersion: security.istio.io/v1
+        kind: RequestAuthentication
+        metadata: {name: jwt, namespace: default}
+        spec:
+          selector: {matchLabels: {app: reviews}}
+          jwtRules:
+          - issuer: https://served.test
+            jwksUri: http://127.0.0.1:\(keysPort)/keys.json
+          - issuer: https://unreachable.test
+            jwksUri: http://127.0.0.1:\(unreachable)/keys.json
+            timeout: 1s
+        """
+        let mesh = try SecurityMesh(plane: plane, policies: policies, beforeControlPlane: { harness in
+            // An identity provider's key endpoint: a static file server.
+            try harness.launch("jwks-server", "/usr/bin/python3", ["-m", "http.server", "\(keysPort)", "--bind", "127.0.0.1", "--directory", directory.path])
+            try harness.waitUntil("the JWKS server", timeout: 10) { HTTPProbe.get("127.0.0.1", keysPort, path: "/keys.json")?.status == 200 }
+        })
+        defer { mesh.stop() }
+        let served = try jwt.token(["iss": "https://served.test", "sub": "alice"])
+        let stranded = try jwt.token(["iss": "https://unreachable.test", "sub": "alice"])
+        try plane.gap("jwt_authn not enforced by our proxy yet") {
+            try mesh.harness.waitUntil("fetched keys in force", timeout: 15) { mesh.request("/", headers: ["Authorization": "Bearer " + served]).status == 200 }
+            #expect(mesh.request("/", headers: ["Authorization": "Bearer " + stranded]).status == 401)
+            #expect(mesh.request("/").status == 200)
+            #expect(mesh.harness.log("control-plane").contains("jwksUri fetch failed"))
         }
     }
 }

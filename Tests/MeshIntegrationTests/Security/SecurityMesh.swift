@@ -10,7 +10,7 @@ final class SecurityMesh: @unchecked Sendable {
     let clientHost = 1
     let serverHost = 2
 
-    init(plane: DataPlane, policies: String, controlPlaneArguments: [String] = []) throws {
+    init(plane: DataPlane, policies: String, controlPlaneArguments: [String] = [], beforeControlPlane: (MeshHarness) throws -> Void = { _ in }) throws {
         harness = try MeshHarness()
         try harness.write("services.yaml", """
         apiVersion: networking.istio.io/v1
@@ -54,6 +54,7 @@ final class SecurityMesh: @unchecked Sendable {
         """)
         try harness.write("policies.yaml", policies)
         try harness.startApp("reviews", version: "v1", host: serverHost)
+        try beforeControlPlane(harness)
         try harness.startControlPlane(extra: controlPlaneArguments)
         try harness.startProxy(plane, "server", nodeID: "sidecar~\(harness.address(serverHost))~reviews-v1.default~default.svc.cluster.local",
                                labels: ["app": "reviews", "version": "v1"], waitFor: ["\(harness.address(serverHost))_19080"])
