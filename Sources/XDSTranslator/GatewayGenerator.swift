@@ -12,7 +12,7 @@ struct GatewayGenerator {
     let routes: RouteGenerator
     let options: TranslatorOptions
     /// A gateway logs as the client side of its requests (Telemetry `match.mode`).
-    var accessLog = true
+    var accessLog = AccessLogPolicy(meshDefault: true).client
     /// AuthorizationPolicy / RequestAuthentication selecting the gateway's workload.
     var security = InboundSecurityFilters()
 
