@@ -27,8 +27,11 @@ public struct MeshSecurityOptions: Sendable, Hashable {
     /// AuthorizationPolicy and RequestAuthentication become RBAC / jwt_authn
     /// filters. Off only for data planes that do not implement those filters.
     public var authorization: Bool
+    /// A trust domain set outside MeshConfig (e.g. the control plane's
+    /// `--trust-domain`, which its CA signs for); wins over MeshConfig's.
+    public var trustDomainOverride: String?
 
-    /// MeshConfig `trustDomain`.
+    /// The trust domain in force: the override, else MeshConfig `trustDomain`.
     var trustDomain = IstioMeshConfig.defaultTrustDomain
     /// MeshConfig `enableAutoMtls` (default true).
     var enableAutoMTLS = true
@@ -42,7 +45,7 @@ public struct MeshSecurityOptions: Sendable, Hashable {
     /// These options with the MeshConfig's security settings.
     func applying(_ mesh: IstioMeshConfig) -> MeshSecurityOptions {
         var result = self
-        result.trustDomain = mesh.effectiveTrustDomain
+        result.trustDomain = trustDomainOverride.flatMap { $0.isEmpty ? nil : $0 } ?? mesh.effectiveTrustDomain
         result.enableAutoMTLS = mesh.enableAutoMtls ?? true
         switch mesh.pathNormalization?.normalization {
         case .none?: result.pathNormalization = .none

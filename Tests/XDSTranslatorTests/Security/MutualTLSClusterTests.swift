@@ -99,6 +99,12 @@ import XDSAPI
         let strict = try Fixture.translate(meshConfig + "\n---\n" + reviewsDR("{tls: {mode: ISTIO_MUTUAL}}"), proxy: Fixture.client)
         let sans = try Unpack.upstreamTLS(try strict.cluster(Self.reviews)).commonTlsContext.combinedValidationContext.defaultValidationContext.matchTypedSubjectAltNames
         #expect(sans.first?.matcher.exact == "spiffe://example.org/ns/default/sa/reviews")
+        // The control plane's own trust domain (its CA's) wins over MeshConfig's.
+        var options = TranslatorOptions()
+        options.security.trustDomainOverride = "ca.example"
+        let overridden = try Fixture.translate(meshConfig + "\n---\n" + reviewsDR("{tls: {mode: ISTIO_MUTUAL}}"), proxy: Fixture.client, options: options)
+        let names = try Unpack.upstreamTLS(try overridden.cluster(Self.reviews)).commonTlsContext.combinedValidationContext.defaultValidationContext.matchTypedSubjectAltNames
+        #expect(names.first?.matcher.exact == "spiffe://ca.example/ns/default/sa/reviews")
     }
 
     @Test func http2UpstreamsOfferH2() throws {
