@@ -197,3 +197,57 @@ struct JWKSFetchIntegrationTests {
         }
     }
 }
+
+/// Network RBAC before tcp_proxy: on a TCP port only the TCP attributes apply, so an
+/// ALLOW rule about paths allows nothing there, a port rule does, and a DENY by
+/// source address closes the connection.
+@Suite(.serialized)
+struct TCPAuthorizationIntegrationTests {
+    static func policies(allowRule: String, deny: Bool) -> String {
+        var yaml = """
+        apiVersion: security.istio.io/v1
+        kind: AuthorizationPolicy
+        metadata: {name: allow, namespace: default}
+        spec:
+          selector: {matchLabels: {app: reviews}}
+          action: ALLOW
+          rules:
+          - to: [{operation: {paths: ["/http-only"]}}]
+          \(allowRule)
+        """
+        if deny {
+            yaml += """
+
+            ---
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: deny, namespace: default}
+            spec:
+              selector: {matchLabels: {app: reviews}}
+              action: DENY
+              rules:
+              - from: [{source: {ipBlocks: ["127.0.0.0/8"]}}]
+                to: [{operation: {ports: ["19090"]}}]
+            """
+        }
+        return yaml
+    }
+
+    @Test(arguments: AuthorizationIntegrationTests.planes)
+    func tcpChainsEnforceOnlyTCPAttributes(plane: DataPlane) throws {
+        if AuthorizationIntegrationTests.skipWithoutEnvoy() { return }
+        let mesh = try SecurityMesh(plane: plane, policies: Self.policies(allowRule: "", deny: false))
+        defer { mesh.stop() }
+        try plane.gap("network RBAC not enforced by our proxy yet") {
+            #expect(mesh.request("/http-only").status == 200)
+            // The only ALLOW rule is about paths: nothing is allowed on the TCP port.
+            #expect(mesh.request("/http-only", tcp: true).status == 0)
+            try mesh.harness.write("policies.yaml", Self.policies(allowRule: "- to: [{operation: {ports: [\"19090\"]}}]", deny: false))
+            try mesh.harness.waitUntil("the TCP port allowed", timeout: 15) { mesh.request("/anything", tcp: true).status == 200 }
+            #expect(mesh.request("/anything").status == 403)
+            try mesh.harness.write("policies.yaml", Self.policies(allowRule: "- to: [{operation: {ports: [\"19090\"]}}]", deny: true))
+            try mesh.harness.waitUntil("the TCP port denied", timeout: 15) { mesh.request("/anything", tcp: true).status == 0 }
+            #expect(mesh.request("/http-only").status == 200)
+        }
+    }
+}
