@@ -63,6 +63,9 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(name: [.customShort("l"), .customLong("log-level")], help: ArgumentHelp("Initial level of every logger (Envoy's -l): trace, debug, info, warning, error, critical, off; admin /logging changes it.", valueName: "level"))
     var logLevel: String = "info"
 
+    @Option(help: ArgumentHelp("Directory with cert-chain.pem, key.pem and root-cert.pem served as the SDS secrets \"default\" and \"ROOTCA\" (Istio's file-mounted certificates).", valueName: "dir"))
+    var workloadCerts: String?
+
     func run() async throws {
         var streams = StandardStreams()
         guard let level = ProxyLog.Level(name: logLevel) else {
@@ -103,6 +106,7 @@ struct ProxyCommand: AsyncParsableCommand {
             options.healthHost = String(healthAddress[..<colon]).trimmingCharacters(in: "[]")
             options.healthPort = port
         }
+        options.workloadCertificatesDirectory = workloadCerts
         let chosen = options
         do {
             try await SignalHandling.runUntilTerminated {

@@ -28,7 +28,8 @@ public enum ProxyProcess {
                                                   assignments: resources.endpoints, warnings: &warnings)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.concurrency))
         let identity = try telemetryIdentity(options, bootstrap: bootstrap)
-        let server = try await ProxyServer(group: group, config: config, identity: identity)
+        let provider = options.secretProvider ?? options.workloadCertificatesDirectory.map(WorkloadCertificateFiles.provider)
+        let server = try await ProxyServer(group: group, config: config, identity: identity, secretProvider: provider)
         let state = AdminState()
         state.metrics = { try await server.prometheusText() }
         let xdsStats = XDSUpdateStats()

@@ -22,6 +22,9 @@ public struct AccessLogFormat: Sendable, Equatable {
         case downstreamRemoteAddressWithoutPort
         case downstreamLocalAddress
         case routeName
+        case downstreamPeerURISAN
+        case downstreamLocalURISAN
+        case requestedServerName
         /// Known to Envoy, no value here yet.
         case missing
         /// A JSON value of a `json_format` log (see AccessLogFormat+JSON).
@@ -130,8 +133,11 @@ public struct AccessLogFormat: Sendable, Equatable {
         case "DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT", "DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT": return .downstreamRemoteAddressWithoutPort
         case "DOWNSTREAM_LOCAL_ADDRESS": return .downstreamLocalAddress
         case "ROUTE_NAME": return .routeName
+        case "DOWNSTREAM_PEER_URI_SAN": return .downstreamPeerURISAN
+        case "DOWNSTREAM_LOCAL_URI_SAN": return .downstreamLocalURISAN
+        case "REQUESTED_SERVER_NAME": return .requestedServerName
         case "CONNECTION_TERMINATION_DETAILS", "UPSTREAM_TRANSPORT_FAILURE_REASON", "UPSTREAM_LOCAL_ADDRESS",
-             "REQUESTED_SERVER_NAME", "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
+             "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
             return .missing
         default:
             if text.hasPrefix("START_TIME(") { return .startTime }

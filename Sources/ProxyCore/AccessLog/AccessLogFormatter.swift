@@ -34,6 +34,9 @@ public enum AccessLogFormatter {
                 writeDecimal(record.downstreamRemotePort, into: &out)
             case .downstreamRemoteAddressWithoutPort: writeBytes(record.downstreamRemote, into: &out)
             case .downstreamLocalAddress: writeBytes(record.downstreamLocal, into: &out)
+            case .downstreamPeerURISAN: writeBytes(record.downstreamPeerURISAN, into: &out)
+            case .downstreamLocalURISAN: writeBytes(record.downstreamLocalURISAN, into: &out)
+            case .requestedServerName: writeBytes(record.requestedServerName, into: &out)
             case .missing: out.append(dash)
             case .json(let slot): writeJSON(slot, record, into: &out)
             }
