@@ -223,6 +223,29 @@ import XDSAPI
         #expect(hcm.normalizePath.value && !hcm.mergeSlashes && hcm.pathWithEscapedSlashesAction == .keepUnchanged)
     }
 
+    @Test func gatewayTCPServersGetNetworkRBAC() throws {
+        let yaml = """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: istio-system}
+        spec:
+          selector: {istio: ingressgateway}
+          servers: [{port: {number: 31400, name: tcp, protocol: TCP}, hosts: ["*"]}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: tcp, namespace: istio-system}
+        spec:
+          hosts: ["*"]
+          gateways: [gw]
+          tcp: [{route: [{destination: {host: reviews.default.svc.cluster.local, port: {number: 9090}}}]}]
+        ---
+
+        """ + Self.policy("ingress", namespace: "istio-system", action: "DENY", selector: "istio: ingressgateway", rules: "[{from: [{source: {ipBlocks: [1.2.3.4]}}]}]")
+        let listener = try Fixture.translate(yaml, proxy: TranslatorFixture.gateway()).listener("0.0.0.0_31400")
+        #expect(listener.filterChains.first?.filters.map(\.name) == ["envoy.filters.network.rbac", "envoy.filters.network.tcp_proxy"])
+    }
+
     @Test(arguments: [("NONE", false, false, Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.PathWithEscapedSlashesAction.keepUnchanged),
                       ("BASE", true, false, .keepUnchanged), ("MERGE_SLASHES", true, true, .keepUnchanged),
                       ("DECODE_AND_MERGE_SLASHES", true, true, .unescapeAndForward)])
