@@ -58,7 +58,14 @@ public struct HTTP1RequestParser: Sendable {
     /// whose authority replaces Host as Envoy does.
     private func splitTarget(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, into head: inout HTTP1RequestHead) throws(HTTPParseError) {
         let first = bytes[start]
-        if first == UInt8(ascii: "/") || (first == UInt8(ascii: "*") && end == start + 1) {
+        if first == UInt8(ascii: "*") && end == start + 1 {
+            // Asterisk form is for OPTIONS only (RFC 9112 §3.2.4); Envoy's codec refuses it otherwise.
+            let method = head.method.bytes(in: bytes)
+            guard method.elementsEqual("OPTIONS".utf8) else { throw .badRequest("invalid target") }
+            head.path = ByteSpan(start: start, end: end)
+            return
+        }
+        if first == UInt8(ascii: "/") {
             head.path = ByteSpan(start: start, end: end)
             return
         }

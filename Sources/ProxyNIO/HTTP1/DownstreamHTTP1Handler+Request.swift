@@ -67,6 +67,7 @@ extension DownstreamHTTP1Handler {
         case .success(true):
             break
         }
+        let pathReply = screenPath(&buffer)
         exchangeID &+= 1
         buffer.withUnsafeReadableBytes { beginTelemetry($0) }
         inExchange = true
@@ -81,7 +82,7 @@ extension DownstreamHTTP1Handler {
         replayedOnFreshConnection = false
         answeredContinue = false
         upstreamReusable = true
-        let reply: LocalReply? = buffer.withUnsafeReadableBytes { bytes in route(bytes) }
+        let reply: LocalReply? = pathReply ?? buffer.withUnsafeReadableBytes { bytes in route(bytes) }
         buffer.moveReaderIndex(forwardBy: requestHead.length)
         let tracker = BodyTracker(requestHead.framing)
         requestPhase = tracker.isDone ? .done : .body(tracker)
@@ -113,9 +114,11 @@ extension DownstreamHTTP1Handler {
     /// Routes the parsed request and writes the upstream head into
     /// `requestScratch`; returns the local reply instead when there is one.
     private func route(_ bytes: UnsafeRawBufferPointer) -> LocalReply? {
-        guard let table = listener.routeTable else { return LocalReply.noRoute }
         let random = worker.random.next()
         let request = RouteRequest(bytes: bytes, head: requestHead, random: random)
+        // The HTTP filters before the router (RBAC) answer even when no route matches.
+        if let denied = authorize(request) { return denied }
+        guard let table = listener.routeTable else { return LocalReply.noRoute }
         guard let selection = table.select(request) else { return LocalReply.noRoute }
         self.selection = selection
         if !corsLines.isEmpty { corsLines = [] }

@@ -110,6 +110,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var requestCarriedPeerMetadata = false
     /// Only when the listener has an access log.
     var accessRecord: AccessLogRecord?
+    /// What RBAC reads of this connection, gathered on first use.
+    var authzConnection: AuthzConnection?
     /// Mirrored copies of the current request still receiving its body.
     var shadows: [ShadowExchange] = []
 

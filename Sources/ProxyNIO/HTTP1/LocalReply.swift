@@ -10,6 +10,8 @@ struct LocalReply {
     var location: [UInt8]?
     /// Whole header lines (`name: value\r\n`) to add, e.g. a CORS preflight's.
     var extraLines: [UInt8] = []
+    /// `%RESPONSE_CODE_DETAILS%` when it is not the flags' (RBAC's policy name).
+    var details: [UInt8] = []
 
     init(status: Int, body: [UInt8], flags: ResponseFlags, location: [UInt8]? = nil) {
         self.status = status

@@ -25,11 +25,28 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private var receivedBytes = 0
     private var sentBytes = 0
     private var flags: ResponseFlags = []
+    /// Network RBAC (ONE_TIME_ON_FIRST_BYTE) has passed; true when there is none.
+    private var authorized: Bool
+
 
     init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0) {
         self.worker = worker
         self.config = config
         self.telemetryScope = telemetryScope
+        self.authorized = config.rbac.isEmpty
+    }
+
+    /// Envoy's network RBAC runs when the client's first bytes arrive, before
+    /// tcp_proxy sees them: a denial closes the connection and nothing reaches
+    /// the upstream.
+    private func authorize(_ context: ChannelHandlerContext) -> Bool {
+        let input = AuthzInput(connection: DownstreamHTTP1Handler.connectionFacts(context.channel))
+        for filter in config.rbac where !filter.evaluate(input).allowed {
+            context.close(promise: nil)
+            return false
+        }
+        authorized = true
+        return true
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -82,6 +99,9 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !authorized {
+            guard authorize(context) else { return }
+        }
         var buffer = unwrapInboundIn(data)
         receivedBytes += buffer.readableBytes
         guard let peer else {

@@ -1,0 +1,97 @@
+import NIOCore
+import ProxyCore
+
+extension DownstreamHTTP1Handler {
+    /// The connection manager's path checks, before anything reads the path:
+    /// a target that is not a path (`OPTIONS *`) gets 404, then `normalize_path`,
+    /// `merge_slashes` and `path_with_escaped_slashes_action` (Envoy's
+    /// `maybeNormalizePath`). A changed path replaces the received one in
+    /// `buffer` (the head is parsed again), so routing, the filters, the
+    /// upstream request and the access log all see the normalised path.
+    func screenPath(_ buffer: inout ByteBuffer) -> LocalReply? {
+        if let reply = nonRelativePathReply(buffer) { return reply }
+        let outcome: PathNormalization.Outcome = buffer.withUnsafeReadableBytes { bytes in
+            let path = requestHead.path
+            guard !path.isEmpty else { return .unchanged }
+            return listener.http.pathNormalization.apply(path.bytes(in: bytes))
+        }
+        switch outcome {
+        case .unchanged:
+            return nil
+        case .reject:
+            return LocalReply.pathNormalizationFailed
+        case .redirect(let location):
+            if grpcLocalReplies { return LocalReply.pathNormalizationFailed }
+            var reply = LocalReply(status: 307, body: [], flags: [], location: location)
+            reply.details = Self.pathNormalizationDetails
+            return reply
+        case .rewritten(let path):
+            var rebuilt = ByteBufferAllocator().buffer(capacity: buffer.readableBytes + path.count)
+            buffer.withUnsafeReadableBytes { bytes in
+                rebuilt.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<Int(requestHead.path.start)]))
+                rebuilt.writeBytes(path)
+                rebuilt.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[Int(requestHead.path.end)...]))
+            }
+            let parsed = rebuilt.withUnsafeReadableBytes { bytes in (try? parser.parse(bytes, into: &requestHead)) ?? false }
+            buffer = rebuilt
+            return parsed ? nil : LocalReply.pathNormalizationFailed
+        }
+    }
+
+    /// Envoy only serves relative paths: `*` (OPTIONS) gets an empty 404.
+    private func nonRelativePathReply(_ buffer: ByteBuffer) -> LocalReply? {
+        let first: UInt8? = buffer.withUnsafeReadableBytes { bytes in
+            requestHead.path.isEmpty ? nil : bytes[Int(requestHead.path.start)]
+        }
+        guard let first, first != UInt8(ascii: "/") else { return nil }
+        var reply = LocalReply(status: 404, body: [], flags: [])
+        reply.details = Self.absolutePathDetails
+        return reply
+    }
+
+    /// Runs the connection manager's RBAC filters in order; the first denial
+    /// answers 403 `RBAC: access denied` (no response flag, as Envoy 1.40).
+    func authorize(_ request: RouteRequest) -> LocalReply? {
+        let filters = listener.http.authzFilters
+        guard !filters.isEmpty else { return nil }
+        let input = authzInput(request)
+        for filter in filters {
+            switch filter {
+            case .rbac(let rbac):
+                let verdict = rbac.evaluate(input)
+                if let enforced = verdict.enforced, !enforced.allowed {
+                    var reply = LocalReply(status: 403, text: "RBAC: access denied", flags: [])
+                    reply.details = Array(enforced.responseCodeDetails.utf8)
+                    return reply
+                }
+            }
+        }
+        return nil
+    }
+
+    private func authzInput(_ request: RouteRequest) -> AuthzInput {
+        if authzConnection == nil { authzConnection = Self.connectionFacts(context?.channel) }
+        let connection = authzConnection!
+        // Envoy's remote address: the peer at the edge, else the last x-forwarded-for hop.
+        let remote = listener.http.useRemoteAddress ? connection.directRemote : AuthzInput.forwardedClient(request)
+        return AuthzInput(connection: connection, request: request, remote: remote)
+    }
+
+    static func connectionFacts(_ channel: (any Channel)?) -> AuthzConnection {
+        let local = channel?.localAddress
+        return AuthzConnection(directRemote: channel?.remoteAddress?.ipAddress.flatMap { IPAddress($0) },
+                               local: local?.ipAddress.flatMap { IPAddress($0) }, localPort: local?.port ?? 0)
+    }
+
+    static let pathNormalizationDetails = Array("path_normalization_failed".utf8)
+    static let absolutePathDetails = Array("absolute_path_rejected".utf8)
+}
+
+extension LocalReply {
+    /// Envoy: 400 with an empty body, the HTTP/1 connection closed.
+    static var pathNormalizationFailed: LocalReply {
+        var reply = LocalReply(status: 400, body: [], flags: [])
+        reply.details = DownstreamHTTP1Handler.pathNormalizationDetails
+        return reply
+    }
+}
