@@ -2,13 +2,18 @@ import NIOCore
 import ProxyCore
 
 extension DownstreamHTTP1Handler {
-    /// The connection manager's path checks, before anything reads the path:
-    /// a target that is not a path (`OPTIONS *`) gets 404, then `normalize_path`,
+    /// The connection manager's checks on a new head, before anything reads it:
+    /// repeated Host fields joined with "," (Envoy's header map), a target that is
+    /// not a path (`OPTIONS *`) answered 404, then `normalize_path`,
     /// `merge_slashes` and `path_with_escaped_slashes_action` (Envoy's
-    /// `maybeNormalizePath`). A changed path replaces the received one in
-    /// `buffer` (the head is parsed again), so routing, the filters, the
-    /// upstream request and the access log all see the normalised path.
-    func screenPath(_ buffer: inout ByteBuffer) -> LocalReply? {
+    /// `maybeNormalizePath`). A changed head replaces the received one in
+    /// `buffer` and is parsed again, so routing, the filters, the upstream request
+    /// and the access log all see the normalised request.
+    func screenHead(_ buffer: inout ByteBuffer) -> LocalReply? {
+        if requestHead.repeatedHost {
+            let joined = buffer.withUnsafeReadableBytes { HTTP1HeadRewrite.joiningHosts($0, head: requestHead) }
+            guard replaceHead(&buffer, with: joined) else { return LocalReply.protocolError(.badRequest("invalid host")) }
+        }
         if let reply = nonRelativePathReply(buffer) { return reply }
         let outcome: PathNormalization.Outcome = buffer.withUnsafeReadableBytes { bytes in
             let path = requestHead.path
@@ -26,16 +31,17 @@ extension DownstreamHTTP1Handler {
             reply.details = Self.pathNormalizationDetails
             return reply
         case .rewritten(let path):
-            var rebuilt = ByteBufferAllocator().buffer(capacity: buffer.readableBytes + path.count)
-            buffer.withUnsafeReadableBytes { bytes in
-                rebuilt.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<Int(requestHead.path.start)]))
-                rebuilt.writeBytes(path)
-                rebuilt.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[Int(requestHead.path.end)...]))
-            }
-            let parsed = rebuilt.withUnsafeReadableBytes { bytes in (try? parser.parse(bytes, into: &requestHead)) ?? false }
-            buffer = rebuilt
-            return parsed ? nil : LocalReply.pathNormalizationFailed
+            let rewritten = buffer.withUnsafeReadableBytes { HTTP1HeadRewrite.replacingPath($0, head: requestHead, with: path) }
+            return replaceHead(&buffer, with: rewritten) ? nil : LocalReply.pathNormalizationFailed
         }
+    }
+
+    /// Swaps the received bytes for a rewritten run and parses its head again.
+    private func replaceHead(_ buffer: inout ByteBuffer, with bytes: [UInt8]) -> Bool {
+        var rebuilt = ByteBufferAllocator().buffer(capacity: bytes.count)
+        rebuilt.writeBytes(bytes)
+        buffer = rebuilt
+        return rebuilt.withUnsafeReadableBytes { bytes in (try? parser.parse(bytes, into: &requestHead)) ?? false }
     }
 
     /// Envoy only serves relative paths: `*` (OPTIONS) gets an empty 404.

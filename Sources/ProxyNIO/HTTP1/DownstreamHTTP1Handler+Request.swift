@@ -67,7 +67,7 @@ extension DownstreamHTTP1Handler {
         case .success(true):
             break
         }
-        let pathReply = screenPath(&buffer)
+        let pathReply = screenHead(&buffer)
         exchangeID &+= 1
         buffer.withUnsafeReadableBytes { beginTelemetry($0) }
         inExchange = true

@@ -29,7 +29,7 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
 
     let worker: WorkerRuntime
     let listener: ListenerRuntime
-    let parser: HTTP1RequestParser
+    var parser: HTTP1RequestParser
     let responseParser = HTTP1ResponseParser()
     var context: ChannelHandlerContext?
 
@@ -72,7 +72,10 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     /// shape (DownstreamHTTP1Handler+GRPC).
     var grpcLocalReplies = false
     /// This handler serves one HTTP/2 stream behind a DownstreamHTTP2StreamBridge.
-    var servesHTTP2Stream = false
+    var servesHTTP2Stream = false {
+        // Envoy's HTTP/1 codec refuses unknown methods; its HTTP/2 codec does not.
+        didSet { parser.knownMethodsOnly = !servesHTTP2Stream }
+    }
     /// Istio's gRPC labels for the exchange, noted by the HTTP/2 bridge
     /// (TelemetryStore.notGRPC on the HTTP/1.1 path).
     var grpcResponseStatus = TelemetryStore.notGRPC
@@ -118,7 +121,7 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     init(worker: WorkerRuntime, listener: ListenerRuntime) {
         self.worker = worker
         self.listener = listener
-        self.parser = HTTP1RequestParser(maxHeadBytes: listener.http.maxRequestHeadersBytes)
+        self.parser = HTTP1RequestParser(maxHeadBytes: listener.http.maxRequestHeadersBytes, knownMethodsOnly: true)
         let allocator = ByteBufferAllocator()
         requestScratch = allocator.buffer(capacity: 1024)
         responseScratch = allocator.buffer(capacity: 512)
