@@ -29,4 +29,6 @@ public struct RBACFilterConfig: Sendable {
 /// The HTTP filters before the router that can stop a request, in chain order.
 public enum HTTPAuthzFilter: Sendable {
     case rbac(RBACFilterConfig)
+    /// Authenticates first; its payloads are the metadata later RBAC filters read.
+    case jwtAuthn(JWTAuthnConfig)
 }

@@ -55,14 +55,25 @@ extension DownstreamHTTP1Handler {
         return reply
     }
 
-    /// Runs the connection manager's RBAC filters in order; the first denial
-    /// answers 403 `RBAC: access denied` (no response flag, as Envoy 1.40).
+    /// Runs the connection manager's jwt_authn and RBAC filters in order. A JWT
+    /// failure answers 401 (403 for audiences) with Envoy's message and
+    /// `www-authenticate`; an RBAC denial answers 403 `RBAC: access denied`
+    /// (no response flag, as Envoy 1.40). Verified payloads are the dynamic
+    /// metadata the RBAC filters after it read.
     func authorize(_ request: RouteRequest) -> LocalReply? {
+        if !authnLines.isEmpty { authnLines = [] }
+        if !authnDrops.isEmpty { authnDrops = [] }
         let filters = listener.http.authzFilters
         guard !filters.isEmpty else { return nil }
-        let input = authzInput(request)
+        var input = authzInput(request)
         for filter in filters {
             switch filter {
+            case .jwtAuthn(let jwt):
+                let result = JWTAuthenticator.run(jwt, request: request, nowSeconds: Self.wallClockNanos() / 1_000_000_000)
+                guard result.status == .ok else { return jwtReply(result.status, request) }
+                for (key, payload) in result.metadata { input.metadata.set(filter: JWTAuthnConfig.filterName, key: key, payload) }
+                authnLines += result.addedLines
+                authnDrops += result.removedHeaders
             case .rbac(let rbac):
                 let verdict = rbac.evaluate(input)
                 if let enforced = verdict.enforced, !enforced.allowed {
@@ -74,6 +85,22 @@ extension DownstreamHTTP1Handler {
         }
         return nil
     }
+
+    /// Envoy's jwt_authn failure: the status message as body, `www-authenticate:
+    /// Bearer realm="<original URL>"` (plus `, error="invalid_token"` unless the
+    /// token was missing), details `jwt_authn_access_denied{Message_with_underscores}`.
+    private func jwtReply(_ status: JWTStatus, _ request: RouteRequest) -> LocalReply {
+        var reply = LocalReply(status: status.httpStatus, text: status.message, flags: [])
+        var realm = Array("www-authenticate: Bearer realm=\"".utf8)
+        let proto: [UInt8] = request.withHeaderValue(named: Self.forwardedProtoName) { $0.map { Array($0) } } ?? Array((request.isTLS ? "https" : "http").utf8)
+        realm += proto + Array("://".utf8) + Array(request.authorityBytes) + Array(request.pathBytes) + [UInt8(ascii: "\"")]
+        if status != .missing { realm += Array(", error=\"invalid_token\"".utf8) }
+        reply.extraLines = realm + Array("\r\n".utf8)
+        reply.details = Array("jwt_authn_access_denied{\(String(status.message.map { $0 == " " ? "_" : $0 }))}".utf8)
+        return reply
+    }
+
+    static let forwardedProtoName = Array("x-forwarded-proto".utf8)
 
     private func authzInput(_ request: RouteRequest) -> AuthzInput {
         if authzConnection == nil { authzConnection = Self.connectionFacts(context?.channel) }

@@ -115,6 +115,9 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var accessRecord: AccessLogRecord?
     /// What RBAC reads of this connection, gathered on first use.
     var authzConnection: AuthzConnection?
+    /// jwt_authn's header changes for the current exchange's upstream request.
+    var authnLines: [UInt8] = []
+    var authnDrops: [[UInt8]] = []
     /// Mirrored copies of the current request still receiving its body.
     var shadows: [ShadowExchange] = []
 

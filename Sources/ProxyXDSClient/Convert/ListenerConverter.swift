@@ -158,6 +158,12 @@ public enum ListenerConverter {
                 if filter.configType != nil, !filter.typedConfig.value.isEmpty {
                     throw filterScope.child("typed_config").unsupported("\(filter.name) with listener-wide settings")
                 }
+            case JWTAuthnConverter.filterName:
+                if sawRouter { throw filterScope.child("name").error("\(filter.name) after the router filter") }
+                if sawRouteFilter { throw filterScope.child("name").unsupported("\(filter.name) after envoy.filters.http.fault or cors") }
+                if filter.disabled { throw filterScope.child("disabled").unsupported("a jwt_authn filter enabled per route") }
+                let jwt: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtAuthentication = try unpack(filter.typedConfig, filterScope.child("typed_config"))
+                config.authzFilters.append(.jwtAuthn(try JWTAuthnConverter.convert(jwt, filterScope.child("typed_config"))))
             case RBACConverter.httpFilter:
                 if sawRouter { throw filterScope.child("name").error("\(filter.name) after the router filter") }
                 // Faults and CORS act at the route step, after authorization (Istio's order).

@@ -20,9 +20,26 @@ enum RawHTTPClient {
     }
 
     static func status(of request: String, port: Int) -> Int {
+        response(to: request, port: port).status
+    }
+
+    /// Status, lower-cased header names with their values, and the body.
+    static func response(to request: String, port: Int) -> (status: Int, headers: [String: String], body: String) {
+        let text = String(decoding: rawResponse(to: request, port: port), as: UTF8.self)
+        guard text.hasPrefix("HTTP/1."), text.count >= 12, let status = Int(text.dropFirst(9).prefix(3)) else { return (0, [:], "") }
+        guard let end = text.range(of: "\r\n\r\n") else { return (status, [:], "") }
+        var headers: [String: String] = [:]
+        for line in text[..<end.lowerBound].components(separatedBy: "\r\n").dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return (status, headers, String(text[end.upperBound...]))
+    }
+
+    private static func rawResponse(to request: String, port: Int) -> [UInt8] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
-        guard connect(fd, port: port) else { return -1 }
+        guard connect(fd, port: port) else { return Array("HTTP/1.1 -01 no connection\r\n\r\n".utf8) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let bytes = Array(request.utf8)
@@ -30,14 +47,12 @@ enum RawHTTPClient {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while true {
-            if let status = complete(received) { return status }
+            if complete(received) != nil { return received }
             let count = recv(fd, &chunk, chunk.count, 0)
             if count <= 0 { break }
             received += chunk[0..<count]
         }
-        let text = String(decoding: received, as: UTF8.self)
-        guard text.hasPrefix("HTTP/1."), text.count >= 12 else { return 0 }
-        return Int(text.dropFirst(9).prefix(3)) ?? 0
+        return received
     }
 
     /// The status once the head and a content-length body are in.
