@@ -66,3 +66,14 @@ public struct AuthzInput {
 
     static let forwardedFor = Array("x-forwarded-for".utf8)
 }
+
+extension AuthzConnection {
+    /// From the listener's connection facts. Only the peer certificate's first
+    /// URI SAN is known there (DNS SANs and subject are not kept), which is what
+    /// Istio's principals match.
+    public init(_ facts: ConnectionFacts) {
+        self.init(directRemote: facts.sourceAddress, local: facts.destinationAddress, localPort: facts.destinationPort,
+                  requestedServerName: facts.serverName,
+                  tls: facts.tlsTerminated ? PeerCertificate(uriSANs: facts.peerURISAN.isEmpty ? [] : [facts.peerURISAN]) : nil)
+    }
+}

@@ -92,7 +92,7 @@ extension DownstreamHTTP1Handler {
     private func jwtReply(_ status: JWTStatus, _ request: RouteRequest) -> LocalReply {
         var reply = LocalReply(status: status.httpStatus, text: status.message, flags: [])
         var realm = Array("www-authenticate: Bearer realm=\"".utf8)
-        let proto: [UInt8] = request.withHeaderValue(named: Self.forwardedProtoName) { $0.map { Array($0) } } ?? Array((request.isTLS ? "https" : "http").utf8)
+        let proto: [UInt8] = request.withHeaderValue(named: Self.forwardedProtoName) { $0.map { Array($0) } } ?? Array((connection.tlsTerminated ? "https" : "http").utf8)
         realm += proto + Array("://".utf8) + Array(request.authorityBytes) + Array(request.pathBytes) + [UInt8(ascii: "\"")]
         if status != .missing { realm += Array(", error=\"invalid_token\"".utf8) }
         reply.extraLines = realm + Array("\r\n".utf8)
@@ -103,7 +103,17 @@ extension DownstreamHTTP1Handler {
     static let forwardedProtoName = Array("x-forwarded-proto".utf8)
 
     private func authzInput(_ request: RouteRequest) -> AuthzInput {
-        if authzConnection == nil { authzConnection = Self.connectionFacts(context?.channel) }
+        if authzConnection == nil {
+            // The listener's facts (TLS peer, SNI); addresses from the channel when they lack them.
+            var facts = AuthzConnection(connection)
+            let channel = Self.connectionFacts(context?.channel)
+            if facts.directRemote == nil { facts.directRemote = channel.directRemote }
+            if facts.local == nil {
+                facts.local = channel.local
+                facts.localPort = channel.localPort
+            }
+            authzConnection = facts
+        }
         let connection = authzConnection!
         // Envoy's remote address: the peer at the edge, else the last x-forwarded-for hop.
         let remote = listener.http.useRemoteAddress ? connection.directRemote : AuthzInput.forwardedClient(request)

@@ -16,6 +16,8 @@ struct UpstreamRequestWriter {
     let remoteAddress: [UInt8]
     /// Istio's metadata-exchange header lines (outbound to a mesh cluster), or empty.
     let exchangeLines: [UInt8]
+    /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
+    var overTLS = false
     /// jwt_authn's header changes for this request (added lines, dropped names).
     var authnLines: [UInt8] = []
     var authnDrops: [[UInt8]] = []
@@ -73,7 +75,7 @@ struct UpstreamRequestWriter {
             buffer.writeStaticString("\r\n")
         }
         if !head.hasForwardedProto || http.useRemoteAddress {
-            buffer.writeStaticString("x-forwarded-proto: http\r\n")
+            buffer.writeStaticString(overTLS ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
         }
         if http.generateRequestID && !head.hasRequestID {
             buffer.writeStaticString("x-request-id: ")

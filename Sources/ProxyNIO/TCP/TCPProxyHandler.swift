@@ -29,10 +29,17 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private var authorized: Bool
 
 
-    init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0) {
+    /// The downstream connection's facts (TLS peer identity for Istio's labels).
+    let connection: ConnectionFacts
+    private let securitySlot: Int32
+
+    init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0, connection: ConnectionFacts = ConnectionFacts()) {
         self.worker = worker
         self.config = config
         self.telemetryScope = telemetryScope
+        self.connection = connection
+        let reporter = worker.telemetry.reporter(ofScope: telemetryScope)
+        self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: reporter)
         self.authorized = config.rbac.isEmpty
     }
 
@@ -40,7 +47,14 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     /// tcp_proxy sees them: a denial closes the connection and nothing reaches
     /// the upstream.
     private func authorize(_ context: ChannelHandlerContext) -> Bool {
-        let input = AuthzInput(connection: DownstreamHTTP1Handler.connectionFacts(context.channel))
+        var facts = AuthzConnection(connection)
+        let channel = DownstreamHTTP1Handler.connectionFacts(context.channel)
+        if facts.directRemote == nil { facts.directRemote = channel.directRemote }
+        if facts.local == nil {
+            facts.local = channel.local
+            facts.localPort = channel.localPort
+        }
+        let input = AuthzInput(connection: facts)
         for filter in config.rbac where !filter.evaluate(input).allowed {
             context.close(promise: nil)
             return false
@@ -57,7 +71,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         let target = config.target.select(random: worker.random.next())
         let cluster = worker.cluster(named: target.name)
         telemetryService = cluster?.telemetryService ?? 0
-        worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService)
+        worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService, security: securitySlot)
         guard let cluster, let endpoint = cluster.pick(random: &worker.random) else {
             // Envoy: no cluster (NC) or no healthy upstream (UH): the connection closes.
             flags = cluster == nil ? .noClusterFound : .noHealthyUpstream
@@ -119,7 +133,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if !closed {
             worker.telemetry.recordTCPClosed(scope: telemetryScope, service: telemetryService, flags: flags,
-                                             sent: sentBytes, received: receivedBytes)
+                                             sent: sentBytes, received: receivedBytes, security: securitySlot)
         }
         closed = true
         peer?.peerClosed()
