@@ -16,6 +16,9 @@ extension RBACPermission {
         case .requestedServerName(let matcher):
             var name = input.connection.requestedServerName
             return name.withUTF8 { matcher.matches(UnsafeRawBufferPointer($0)) }
+        case .uriTemplate(let template):
+            guard let request = input.request else { return false }
+            return template.matches(request.pathBytes)
         }
     }
 }

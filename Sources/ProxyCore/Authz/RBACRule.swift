@@ -14,6 +14,8 @@ public indirect enum RBACPermission: Sendable {
     case metadata(MetadataMatch)
     case not(RBACPermission)
     case requestedServerName(StringMatch)
+    /// `uri_template` (Envoy's path template matcher), on the path without query.
+    case uriTemplate(URITemplate)
 }
 
 /// Envoy's RBAC Principal (who asks).
