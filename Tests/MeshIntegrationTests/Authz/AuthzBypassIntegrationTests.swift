@@ -28,6 +28,33 @@ import Testing
         return results
     }
 
+    /// The corpus rows HTTP/2 can carry, over h2c: each plane's status and
+    /// whether the upstream saw the request.
+    static func observeHTTP2(keepPort: Int, decodePort: Int, upstream: RecordingUpstream) -> [String: Observation] {
+        var results: [String: Observation] = [:]
+        for (listener, port) in [("keep", keepPort), ("decode", decodePort)] {
+            for item in BypassCase.all {
+                guard let arguments = H2CurlClient.arguments(for: item.request, port: port) else { continue }
+                _ = upstream.take()
+                let status = H2CurlClient.status(arguments)
+                let heads = upstream.take()
+                results["\(listener) \(item.name)"] = Observation(status: status, upstreamLine: heads.first.flatMap { $0.components(separatedBy: "\r\n").first })
+            }
+        }
+        return results
+    }
+
+    /// HTTP/2 must refuse whatever HTTP/1.1 refuses (its own answer may differ,
+    /// e.g. a stream reset), and never let a refused request reach the upstream.
+    static func checkHTTP2(_ results: [String: Observation], plane: String) {
+        for item in BypassCase.all {
+            for (listener, expected) in [("keep", item.keep), ("decode", item.decode)] {
+                guard let seen = results["\(listener) \(item.name)"], expected != 200 else { continue }
+                #expect(seen.upstreamLine == nil && seen.status != 200, "\(plane) h2 \(listener): \(item.name): BYPASS, \(seen)")
+            }
+        }
+    }
+
     static func start(_ harness: MeshHarness, _ name: String, _ executable: String, arguments: [String], ports: [Int], kill: Int32 = SIGTERM) throws {
         try harness.launch(name, executable, arguments, kill: kill)
         try harness.waitUntil("\(name) listening on \(ports)", timeout: 30) {
@@ -63,6 +90,9 @@ import Testing
                        ports: [ours.0, ours.1])
         let fromUs = Self.observe(keepPort: ours.0, decodePort: ours.1, upstream: upstream)
         Self.check(fromUs, plane: "swift")
+        let fromUsH2 = Self.observeHTTP2(keepPort: ours.0, decodePort: ours.1, upstream: upstream)
+        #expect(fromUsH2.count >= 60)
+        Self.checkHTTP2(fromUsH2, plane: "swift")
 
         guard let envoy = MeshHarness.envoyBinary else { return }
         let theirs = (try MeshHarness.freePort(), try MeshHarness.freePort())
@@ -72,6 +102,11 @@ import Testing
                        ports: [theirs.0, theirs.1], kill: SIGKILL)
         let fromEnvoy = Self.observe(keepPort: theirs.0, decodePort: theirs.1, upstream: upstream)
         Self.check(fromEnvoy, plane: "envoy")
+        let fromEnvoyH2 = Self.observeHTTP2(keepPort: theirs.0, decodePort: theirs.1, upstream: upstream)
+        Self.checkHTTP2(fromEnvoyH2, plane: "envoy")
+        for (key, envoySaw) in fromEnvoyH2.sorted(by: { $0.key < $1.key }) {
+            #expect(fromUsH2[key] == envoySaw, "h2 \(key): swift \(fromUsH2[key].map { "\($0)" } ?? "-") vs envoy \(envoySaw)")
+        }
         for (key, envoySaw) in fromEnvoy.sorted(by: { $0.key < $1.key }) {
             #expect(fromUs[key] == envoySaw, "\(key): swift \(fromUs[key].map { "\($0)" } ?? "-") vs envoy \(envoySaw)")
         }
