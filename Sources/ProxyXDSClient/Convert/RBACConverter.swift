@@ -61,7 +61,7 @@ enum RBACConverter {
     }
 
     static func permission(_ permission: Envoy_Config_Rbac_V3_Permission, _ scope: ConversionScope) throws(XDSConversionError) -> RBACPermission {
-        try UnknownFields.refuse(permission, scope, names: [13: "uri_template"])
+        try UnknownFields.refuse(permission, scope)
         switch permission.rule {
         case .andRules(let set): return .and(try rules(set.rules, scope.child("and_rules")))
         case .orRules(let set): return .or(try rules(set.rules, scope.child("or_rules")))
@@ -83,6 +83,8 @@ enum RBACConverter {
         case .notRule(let inner): return .not(try Self.permission(inner, scope.child("not_rule")))
         case .requestedServerName(let matcher):
             return .requestedServerName(try StringMatchConverter.convert(matcher, scope.child("requested_server_name")))
+        case .uriTemplate(let extensionConfig):
+            return .uriTemplate(try uriTemplate(extensionConfig, scope.child("uri_template")))
         case .matcher(let extensionConfig):
             throw scope.child("matcher").unsupported("the RBAC matcher extension \(extensionConfig.name.isEmpty ? extensionConfig.typedConfig.typeURL : extensionConfig.name)")
         case nil: throw scope.error("a permission needs a rule")
@@ -129,6 +131,16 @@ enum RBACConverter {
     private static func path(_ matcher: Envoy_Type_Matcher_V3_PathMatcher, _ scope: ConversionScope) throws(XDSConversionError) -> StringMatch {
         guard case .path(let path)? = matcher.rule else { throw scope.error("a path matcher needs path") }
         return try StringMatchConverter.convert(path, scope.child("path"))
+    }
+
+    /// `envoy.path.match.uri_template.uri_template_matcher` (Istio's `{*}` / `{**}` paths).
+    static func uriTemplate(_ config: Envoy_Config_Core_V3_TypedExtensionConfig, _ scope: ConversionScope) throws(XDSConversionError) -> URITemplate {
+        let match: Envoy_Extensions_Path_Match_UriTemplate_V3_UriTemplateMatchConfig = try ListenerConverter.unpack(config.typedConfig, scope.child("typed_config"))
+        do {
+            return try URITemplate(match.pathTemplate)
+        } catch {
+            throw scope.child("typed_config.path_template").error("invalid path template \(match.pathTemplate): \(error.reason)")
+        }
     }
 
     static func cidr(_ range: Envoy_Config_Core_V3_CidrRange, _ scope: ConversionScope) throws(XDSConversionError) -> CIDRRange {

@@ -48,7 +48,15 @@ enum AuthzBypassBootstrap {
         """
     }
 
-    /// AuthorizationPolicy DENY: paths `/admin*` and `/secret`, header `x-evil`,
+    /// Istio's `{*}` / `{**}` paths as Envoy's URI template matcher.
+    static func template(_ path: String) -> String {
+        """
+        {"uri_template": {"name": "envoy.path.match.uri_template.uri_template_matcher", "typed_config": {
+          "@type": "type.googleapis.com/envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig", "path_template": "\(path)"}}}
+        """
+    }
+
+    /// AuthorizationPolicy DENY: paths `/admin*`, `/secret`, `/api/{*}/delete`, `/files/{**}/raw`, header `x-evil`,
     /// method DELETE, host `blocked.example`, remoteIpBlocks 10.66.0.0/16.
     static let denyFilter = """
     {"name": "envoy.filters.http.rbac", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
@@ -58,6 +66,7 @@ enum AuthzBypassBootstrap {
        "ns[default]-policy[deny-evil]-rule[0]": \(rule(#"{"header": {"name": "x-evil", "present_match": true}}"#)),
        "ns[default]-policy[deny-delete]-rule[0]": \(rule(#"{"header": {"name": ":method", "string_match": {"exact": "DELETE"}}}"#)),
        "ns[default]-policy[deny-host]-rule[0]": \(rule(authority("blocked.example"))),
+       "ns[default]-policy[deny-template]-rule[0]": \(rule(template("/api/*/delete") + ", " + template("/files/**/raw"))),
        "ns[default]-policy[deny-remote]-rule[0]": \(rule(#"{"any": true}"#, principal: #"{"or_ids": {"ids": [{"remote_ip": {"address_prefix": "10.66.0.0", "prefix_len": 16}}]}}"#))
      }},
      "shadow_rules_stat_prefix": "istio_dry_run_deny_"}}

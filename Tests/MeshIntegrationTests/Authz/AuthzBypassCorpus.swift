@@ -24,7 +24,7 @@ struct BypassCase: Sendable, CustomStringConvertible {
         "\(method) \(target) \(version)\r\nHost: \(host)\r\n\(headers)\r\n"
     }
 
-    static let all: [BypassCase] = paths + escapes + headers + methods + hosts + addresses + allowPolicy
+    static let all: [BypassCase] = paths + escapes + headers + methods + hosts + addresses + allowPolicy + templates
 
     /// Dot segments, slashes, case and `;` against `/admin*` and `/secret`.
     static let paths: [BypassCase] = [
@@ -137,5 +137,21 @@ struct BypassCase: Sendable, CustomStringConvertible {
         BypassCase("not allowed path via double slash", req("//private"), 403),
         BypassCase("not allowed path, case differs", req("/PRIVATE"), 200),
         BypassCase("not allowed path behind an encoded slash", req("/%2Fprivate"), 200, decode: 403),
+    ]
+
+    /// Path templates (`/api/{*}/delete`, `/files/{**}/raw`).
+    static let templates: [BypassCase] = [
+        BypassCase("one-segment template", req("/api/v1/delete"), 403),
+        BypassCase("one-segment template with query", req("/api/v1/delete?x=1"), 403),
+        BypassCase("one-segment template, two segments", req("/api/v1/x/delete"), 200),
+        BypassCase("one-segment template, empty segment", req("/api//delete"), 200),
+        BypassCase("one-segment template via dot-dot", req("/api/v1/x/../delete"), 403),
+        BypassCase("one-segment template, encoded letter", req("/api/v1/%64elete"), 403),
+        BypassCase("one-segment template, odd characters", req("/api/a;b=c@d/delete"), 403),
+        BypassCase("one-segment template, encoded slash", req("/api/a%2Fb/delete"), 403, decode: 200),
+        BypassCase("multi-segment template", req("/files/a/b/c/raw"), 403),
+        BypassCase("multi-segment template, no segment", req("/files/raw"), 200),
+        BypassCase("multi-segment template, empty segment", req("/files//raw"), 200),
+        BypassCase("multi-segment template, suffix differs", req("/files/a/raw2"), 200),
     ]
 }

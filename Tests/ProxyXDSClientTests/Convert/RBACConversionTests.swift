@@ -116,6 +116,21 @@ import XDSAPI
                                            reason: "the RBAC matcher extension envoy.path.match.uri_template.uri_template_matcher is not supported by this proxy")) {
             try Self.convert(Self.manager(extensionMatcher))
         }
+        var badTemplate = Self.istioLikeRBAC()
+        var template = Permission()
+        var templateConfig = Envoy_Extensions_Path_Match_UriTemplate_V3_UriTemplateMatchConfig()
+        templateConfig.pathTemplate = "/api/**/x/*"
+        template.uriTemplate.name = "envoy.path.match.uri_template.uri_template_matcher"
+        template.uriTemplate.typedConfig = F.any(templateConfig)
+        badTemplate.rules.policies["ns[foo]-policy[deny]-rule[0]"]!.permissions = [template]
+        #expect(throws: XDSConversionError(resource: Self.resource, field: Self.filterPath + ".rules.policies[ns[foo]-policy[deny]-rule[0]].permissions[0].uri_template.typed_config.path_template",
+                                           reason: "invalid path template /api/**/x/*: Glob after text glob.")) {
+            try Self.convert(Self.manager(badTemplate))
+        }
+        templateConfig.pathTemplate = "/api/*/items"
+        template.uriTemplate.typedConfig = F.any(templateConfig)
+        badTemplate.rules.policies["ns[foo]-policy[deny]-rule[0]"]!.permissions = [template]
+        #expect(throws: Never.self) { try Self.convert(Self.manager(badTemplate)) }
         // After faults / CORS the filter would not run where Envoy runs it.
         var late = F.connectionManager()
         late.httpFilters.insert(F.httpFilter("envoy.filters.http.rbac", Self.istioLikeRBAC()), at: 2)
