@@ -67,12 +67,14 @@ extension DownstreamHTTP1Handler {
         case .success(true):
             break
         }
-        let pathReply = screenHead(&buffer)
+        // Envoy refuses HTTP/1.0 before it reads the path (426, nothing logged as the path).
+        let refuseHTTP10 = requestHead.version == .http10 && !listener.http.acceptHTTP10
+        let pathReply = refuseHTTP10 ? nil : screenHead(&buffer)
         exchangeID &+= 1
-        buffer.withUnsafeReadableBytes { beginTelemetry($0) }
+        if refuseHTTP10 { beginTelemetry(nil) } else { buffer.withUnsafeReadableBytes { beginTelemetry($0) } }
         inExchange = true
         requestWasHead = requestHead.isHead
-        if requestHead.version == .http10 && !listener.http.acceptHTTP10 {
+        if refuseHTTP10 {
             closeAfterResponse = true
             sendLocalReply(LocalReply.upgradeRequired)
             return false

@@ -4,12 +4,14 @@
 /// merge slashes, escaped slashes kept) and one that also decodes `%2F` / `%5C`
 /// (Istio's DECODE_AND_MERGE_SLASHES).
 enum AuthzBypassBootstrap {
-    static func json(keepPort: Int, decodePort: Int, upstreamPort: Int) -> String {
+    /// `accessLog`: a file both listeners log every request to, one line each:
+    /// status, flags, details and the (normalised) path.
+    static func json(keepPort: Int, decodePort: Int, upstreamPort: Int, accessLog: String) -> String {
         """
         {
           "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}}},
           "static_resources": {
-            "listeners": [\(listener("keep", keepPort, escapedSlashes: "KEEP_UNCHANGED")), \(listener("decode", decodePort, escapedSlashes: "UNESCAPE_AND_FORWARD"))],
+            "listeners": [\(listener("keep", keepPort, escapedSlashes: "KEEP_UNCHANGED", accessLog)), \(listener("decode", decodePort, escapedSlashes: "UNESCAPE_AND_FORWARD", accessLog))],
             "clusters": [{"name": "upstream", "type": "STATIC", "connect_timeout": "1s",
               "load_assignment": {"cluster_name": "upstream", "endpoints": [{"lb_endpoints": [{"endpoint":
                 {"address": {"socket_address": {"address": "127.0.0.1", "port_value": \(upstreamPort)}}}}]}]}}]
@@ -18,13 +20,16 @@ enum AuthzBypassBootstrap {
         """
     }
 
-    static func listener(_ name: String, _ port: Int, escapedSlashes: String) -> String {
+    static func listener(_ name: String, _ port: Int, escapedSlashes: String, _ accessLog: String) -> String {
         """
         {"name": "\(name)", "address": {"socket_address": {"address": "127.0.0.1", "port_value": \(port)}},
          "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
            "stat_prefix": "\(name)", "generate_request_id": false,
            "normalize_path": true, "merge_slashes": true, "path_with_escaped_slashes_action": "\(escapedSlashes)",
+           "access_log": [{"name": "envoy.access_loggers.file", "typed_config": {
+             "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", "path": "\(accessLog)",
+             "log_format": {"text_format_source": {"inline_string": "%RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS% %REQ(:PATH)%\\n"}}}}],
            "route_config": {"name": "\(name)", "virtual_hosts": [{"name": "all", "domains": ["*"],
              "routes": [{"match": {"prefix": "/"}, "route": {"cluster": "upstream"}}]}]},
            "http_filters": [\(denyFilter), \(allowFilter),

@@ -55,6 +55,10 @@ import Testing
         }
     }
 
+    static func logLines(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
     static func start(_ harness: MeshHarness, _ name: String, _ executable: String, arguments: [String], ports: [Int], kill: Int32 = SIGTERM) throws {
         try harness.launch(name, executable, arguments, kill: kill)
         try harness.waitUntil("\(name) listening on \(ports)", timeout: 30) {
@@ -84,7 +88,8 @@ import Testing
         defer { upstream.close() }
         let ours = (try MeshHarness.freePort(), try MeshHarness.freePort())
         let bootstrap = harness.directory.appendingPathComponent("authz-swift.json")
-        try AuthzBypassBootstrap.json(keepPort: ours.0, decodePort: ours.1, upstreamPort: upstream.port).write(to: bootstrap, atomically: true, encoding: .utf8)
+        let ourLog = harness.directory.appendingPathComponent("swift-access.log").path
+        try AuthzBypassBootstrap.json(keepPort: ours.0, decodePort: ours.1, upstreamPort: upstream.port, accessLog: ourLog).write(to: bootstrap, atomically: true, encoding: .utf8)
         try Self.start(harness, "swiftmesh", MeshHarness.swiftmesh,
                        arguments: ["proxy", "-c", bootstrap.path, "--concurrency", "1", "--prometheus-address", "127.0.0.1:0", "--health-address", "127.0.0.1:0"],
                        ports: [ours.0, ours.1])
@@ -97,8 +102,10 @@ import Testing
         guard let envoy = MeshHarness.envoyBinary else { return }
         let theirs = (try MeshHarness.freePort(), try MeshHarness.freePort())
         let envoyBootstrap = harness.directory.appendingPathComponent("authz-envoy.json")
-        try AuthzBypassBootstrap.json(keepPort: theirs.0, decodePort: theirs.1, upstreamPort: upstream.port).write(to: envoyBootstrap, atomically: true, encoding: .utf8)
-        try Self.start(harness, "envoy", envoy, arguments: ["-c", envoyBootstrap.path, "--disable-hot-restart", "-l", "warning", "--concurrency", "1"],
+        let envoyLog = harness.directory.appendingPathComponent("envoy-access.log").path
+        try AuthzBypassBootstrap.json(keepPort: theirs.0, decodePort: theirs.1, upstreamPort: upstream.port, accessLog: envoyLog).write(to: envoyBootstrap, atomically: true, encoding: .utf8)
+        try Self.start(harness, "envoy", envoy, arguments: ["-c", envoyBootstrap.path, "--disable-hot-restart", "-l", "warning", "--concurrency", "1",
+                                                            "--file-flush-interval-msec", "50"],
                        ports: [theirs.0, theirs.1], kill: SIGKILL)
         let fromEnvoy = Self.observe(keepPort: theirs.0, decodePort: theirs.1, upstream: upstream)
         Self.check(fromEnvoy, plane: "envoy")
@@ -106,6 +113,14 @@ import Testing
         Self.checkHTTP2(fromEnvoyH2, plane: "envoy")
         for (key, envoySaw) in fromEnvoyH2.sorted(by: { $0.key < $1.key }) {
             #expect(fromUsH2[key] == envoySaw, "h2 \(key): swift \(fromUsH2[key].map { "\($0)" } ?? "-") vs envoy \(envoySaw)")
+        }
+        // The access logs agree line by line (status, flags, details, normalised path).
+        let count = Self.logLines(ourLog).count
+        try harness.waitUntil("Envoy's access log", timeout: 10) { Self.logLines(envoyLog).count >= count }
+        let ourLines = Self.logLines(ourLog), envoyLines = Self.logLines(envoyLog)
+        #expect(ourLines.count == envoyLines.count)
+        for (ours, theirs) in zip(ourLines, envoyLines) where ours != theirs {
+            #expect(ours == theirs, "access log: swift \(ours) vs envoy \(theirs)")
         }
         for (key, envoySaw) in fromEnvoy.sorted(by: { $0.key < $1.key }) {
             #expect(fromUs[key] == envoySaw, "\(key): swift \(fromUs[key].map { "\($0)" } ?? "-") vs envoy \(envoySaw)")
