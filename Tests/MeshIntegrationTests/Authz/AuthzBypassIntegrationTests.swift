@@ -115,8 +115,9 @@ import Testing
             #expect(fromUsH2[key] == envoySaw, "h2 \(key): swift \(fromUsH2[key].map { "\($0)" } ?? "-") vs envoy \(envoySaw)")
         }
         // The access logs agree line by line (status, flags, details, normalised path).
-        let count = Self.logLines(ourLog).count
-        try harness.waitUntil("Envoy's access log", timeout: 10) { Self.logLines(envoyLog).count >= count }
+        // One line per request sent (HTTP/1.1 and HTTP/2) on each plane.
+        let count = 2 * BypassCase.all.count + fromUsH2.count
+        try harness.waitUntil("both access logs", timeout: 10) { Self.logLines(envoyLog).count >= count && Self.logLines(ourLog).count >= count }
         let ourLines = Self.logLines(ourLog), envoyLines = Self.logLines(envoyLog)
         #expect(ourLines.count == envoyLines.count)
         for (ours, theirs) in zip(ourLines, envoyLines) where ours != theirs {

@@ -5,7 +5,7 @@
 enum JWTDifferentialBootstrap {
     static let issuer = "https://issuer.example"
 
-    static func json(port: Int, upstreamPort: Int, jwks: String) -> String {
+    static func json(port: Int, upstreamPort: Int, jwks: String, accessLog: String) -> String {
         let escaped = jwks.replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "")
         return """
         {
@@ -15,6 +15,9 @@ enum JWTDifferentialBootstrap {
               "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
                 "stat_prefix": "jwt", "generate_request_id": false, "normalize_path": true,
+                "access_log": [{"name": "envoy.access_loggers.file", "typed_config": {
+                  "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", "path": "\(accessLog)",
+                  "log_format": {"text_format_source": {"inline_string": "%RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS%\\n"}}}}],
                 "route_config": {"name": "jwt", "virtual_hosts": [{"name": "all", "domains": ["*"],
                   "routes": [{"match": {"prefix": "/"}, "route": {"cluster": "upstream"}}]}]},
                 "http_filters": [

@@ -79,7 +79,8 @@ import Testing
         let cases = Self.scenarios
         let ours = try MeshHarness.freePort()
         let file = harness.directory.appendingPathComponent("jwt-swift.json")
-        try JWTDifferentialBootstrap.json(port: ours, upstreamPort: upstream.port, jwks: Self.jwks).write(to: file, atomically: true, encoding: .utf8)
+        let ourLog = harness.directory.appendingPathComponent("jwt-swift.log").path
+        try JWTDifferentialBootstrap.json(port: ours, upstreamPort: upstream.port, jwks: Self.jwks, accessLog: ourLog).write(to: file, atomically: true, encoding: .utf8)
         try AuthzBypassIntegrationTests.start(harness, "swiftmesh", MeshHarness.swiftmesh,
                                               arguments: ["proxy", "-c", file.path, "--prometheus-address", "127.0.0.1:0", "--health-address", "127.0.0.1:0"], ports: [ours])
         let fromUs = Self.observe(port: ours, upstream: upstream, cases: cases)
@@ -89,10 +90,17 @@ import Testing
         guard let envoy = MeshHarness.envoyBinary else { return }
         let theirs = try MeshHarness.freePort()
         let envoyFile = harness.directory.appendingPathComponent("jwt-envoy.json")
-        try JWTDifferentialBootstrap.json(port: theirs, upstreamPort: upstream.port, jwks: Self.jwks).write(to: envoyFile, atomically: true, encoding: .utf8)
-        try AuthzBypassIntegrationTests.start(harness, "envoy", envoy, arguments: ["-c", envoyFile.path, "--disable-hot-restart", "-l", "warning", "--concurrency", "1"],
+        let envoyLog = harness.directory.appendingPathComponent("jwt-envoy.log").path
+        try JWTDifferentialBootstrap.json(port: theirs, upstreamPort: upstream.port, jwks: Self.jwks, accessLog: envoyLog).write(to: envoyFile, atomically: true, encoding: .utf8)
+        try AuthzBypassIntegrationTests.start(harness, "envoy", envoy, arguments: ["-c", envoyFile.path, "--disable-hot-restart", "-l", "warning", "--concurrency", "1",
+                                                                                   "--file-flush-interval-msec", "50"],
                                               ports: [theirs], kill: SIGKILL)
         let fromEnvoy = Self.observe(port: theirs, upstream: upstream, cases: cases)
+        // Access logs: jwt_authn_access_denied{...} and rbac_access_denied_matched_policy[...] details agree.
+        try harness.waitUntil("both access logs", timeout: 10) {
+            AuthzBypassIntegrationTests.logLines(envoyLog).count >= cases.count && AuthzBypassIntegrationTests.logLines(ourLog).count >= cases.count
+        }
+        #expect(AuthzBypassIntegrationTests.logLines(ourLog) == AuthzBypassIntegrationTests.logLines(envoyLog))
         for (index, item) in cases.enumerated() {
             #expect(fromEnvoy[index].status == item.status, "envoy: \(item.name): \(fromEnvoy[index])")
             #expect(fromUs[index] == fromEnvoy[index], "\(item.name): swift \(fromUs[index]) vs envoy \(fromEnvoy[index])")
