@@ -20,6 +20,9 @@ public actor ControlPlane: XDSResourceProvider {
         public var pushThrottle = 100
         public var pollInterval: Duration = .milliseconds(100)
         public var translator = TranslatorOptions()
+        /// With no tracing provider in the mesh config, export spans to this control
+        /// plane's own OTLP receiver (`swiftmesh up`: the console shows them).
+        public var traceToSelf = false
         /// How long an auto-registered workload outlives its proxy's stream
         /// (Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD, 10 s), so a reconnect keeps it.
         public var autoRegistrationGrace: Duration = .seconds(10)
@@ -29,11 +32,11 @@ public actor ControlPlane: XDSResourceProvider {
         }
     }
 
-    public let options: Options
+    public private(set) var options: Options
     private(set) var store = ConfigStore()
     private var scan = DirectoryScan()
     public private(set) var snapshot: MeshSnapshot
-    private let translator: XDSTranslator
+    private var translator: XDSTranslator
     private let cache = TranslationCache()
     private let logger: Logger
     public private(set) var configErrors: [String: [String]] = [:]
@@ -43,6 +46,8 @@ public actor ControlPlane: XDSResourceProvider {
     private var snapshotVersion = 0
     /// The console's topology: previous scrape of the proxies' metrics.
     let topology = TopologyMonitor()
+    /// Spans received on `POST /v1/traces` (ControlPlane+Traces).
+    var recentSpans = RecentSpans()
 
     public init(options: Options, logger: Logger = Logger(label: "swiftmesh.control-plane")) {
         self.options = options
@@ -53,7 +58,7 @@ public actor ControlPlane: XDSResourceProvider {
 
     public nonisolated func resources(for node: Envoy_Config_Core_V3_Node) async throws -> NodeResources {
         let proxy = try NodeIdentity.proxy(from: node)
-        let current = await snapshot
+        let (current, translator) = await (snapshot, self.translator)
         return await cache.resources(for: proxy, snapshot: current, translator: translator)
     }
 
@@ -93,20 +98,26 @@ public actor ControlPlane: XDSResourceProvider {
     /// Loads the directory, starts ADS, then watches for changes until cancelled.
     public func run(onListening: @Sendable (_ xdsPort: Int, _ httpPort: Int?) -> Void = { _, _ in }) async throws {
         reload()
+        // HTTP first: its port is where proxies export spans with `traceToSelf`,
+        // which the translation must know before the first proxy connects.
+        var debug: DebugHTTPServer?
+        if let httpPort = options.httpPort {
+            debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
+                await self.http(request)
+            }
+            logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
+            httpAddress = "\(options.xdsHost):\(debug!.port)"
+            if options.traceToSelf {
+                options.translator.mesh = Self.meshWithTracingDefault(options.translator.mesh, host: options.xdsHost, httpPort: debug!.port)
+                translator = XDSTranslator(options: options.translator)
+            }
+        }
         let server = XDSServer(host: options.xdsHost, port: options.xdsPort, provider: self, pushThrottle: options.pushThrottle)
         self.server = server
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
             let port = try await server.boundPort()
             logger.info("xDS (ADS) listening", metadata: ["address": "\(options.xdsHost):\(port)"])
-            var debug: DebugHTTPServer?
-            if let httpPort = options.httpPort {
-                debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
-                    await self.http(request)
-                }
-                logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
-                httpAddress = "\(options.xdsHost):\(debug!.port)"
-            }
             onListening(port, debug?.port)
             group.addTask { try await self.watch(server) }
             defer { server.shutdown() }

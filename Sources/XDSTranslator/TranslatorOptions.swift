@@ -1,3 +1,5 @@
+import MeshConfig
+
 /// Settings of the translation that are not in the config (mesh-wide defaults).
 /// Part of the translator's input: nothing is read from the environment.
 public struct TranslatorOptions: Sendable, Hashable {
@@ -10,6 +12,8 @@ public struct TranslatorOptions: Sendable, Hashable {
     /// Where gateway servers of a given port really listen (the local mesh moves
     /// the example's 8080 to `--gateway-port` on 127.0.0.1). Empty: as configured.
     public var gatewayListenOverrides: [Int: ListenAddress] = [:]
+    /// Istio's MeshConfig: tracing extension providers and default providers.
+    public var mesh = IstioMeshConfig()
 
     public struct ListenAddress: Sendable, Hashable {
         public var host: String

@@ -1,0 +1,62 @@
+import MeshConfig
+import MeshCore
+import MeshSnapshot
+import XDSAPI
+
+/// Puts a proxy's tracing into its generated resources: every HTTP connection
+/// manager gets the `tracing` of its side (inbound listeners: server; outbound
+/// and gateway listeners: client, as Istio's listener classes), and the proxy
+/// gets a cluster for each collector it exports to that it does not already have.
+/// A pass over finished listeners, so listener generation stays unaware of it.
+enum TracingApplier {
+    static func apply(_ policy: TracingPolicy, proxy: ProxyNode, to resources: inout ProxyResources) {
+        guard policy.client != nil || policy.server != nil else { return }
+        let builder = TracingBuilder(proxy: proxy)
+        let client = policy.client.map { (builder.tracing($0), TracingBuilder.requestIDExtension(useForSampling: $0.useRequestIDForTraceSampling)) }
+        let server = policy.server.map { (builder.tracing($0), TracingBuilder.requestIDExtension(useForSampling: $0.useRequestIDForTraceSampling)) }
+        var providers: [IstioMeshConfig.OpenTelemetryProvider] = []
+        for index in resources.listeners.indices {
+            let inbound = resources.listeners[index].trafficDirection == .inbound
+            guard let (tracing, requestID) = inbound ? server : client else { continue }
+            var touched = false
+            for chain in resources.listeners[index].filterChains.indices {
+                for filter in resources.listeners[index].filterChains[chain].filters.indices {
+                    var entry = resources.listeners[index].filterChains[chain].filters[filter]
+                    guard entry.name == ConnectionManagerBuilder.name,
+                          var manager = try? TracingBuilder.HCM(unpackingAny: entry.typedConfig) else { continue }
+                    manager.tracing = tracing
+                    manager.requestIDExtension = requestID
+                    entry.typedConfig = Proto.any(manager)
+                    resources.listeners[index].filterChains[chain].filters[filter] = entry
+                    touched = true
+                }
+            }
+            if touched, let otel = (inbound ? policy.server : policy.client)?.provider.opentelemetry, !providers.contains(otel) {
+                providers.append(otel)
+            }
+        }
+        let present = Set(resources.clusters.map(\.name))
+        for otel in providers where !present.contains(TracingBuilder.clusterName(otel)) {
+            resources.clusters.append(collectorCluster(otel))
+        }
+    }
+
+    /// A collector outside the proxy's clusters: STATIC for an IP address, else
+    /// STRICT_DNS on the host name.
+    static func collectorCluster(_ otel: IstioMeshConfig.OpenTelemetryProvider) -> Envoy_Config_Cluster_V3_Cluster {
+        var cluster = Envoy_Config_Cluster_V3_Cluster()
+        cluster.name = TracingBuilder.clusterName(otel)
+        cluster.connectTimeout = Proto.duration(seconds: 10)
+        if IPAddress.isAddress(otel.service) {
+            cluster.type = .static
+        } else {
+            cluster.type = .strictDns
+            cluster.dnsLookupFamily = .v4Only
+        }
+        var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
+        assignment.clusterName = cluster.name
+        assignment.endpoints = [EndpointGenerator.locality(nil, [EndpointGenerator.lbEndpoint(otel.service, otel.port, weight: nil)])]
+        cluster.loadAssignment = assignment
+        return cluster
+    }
+}
