@@ -171,12 +171,18 @@ extension DownstreamHTTP1Handler {
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
             routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()
-            let generatedID = UpstreamRequestWriter(
+            var writer = UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
                 weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes,
-                exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines
-            ).write(into: &requestScratch, random: &worker.random)
+                exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines)
+            if let trace {
+                writer.trace = trace.upstreamHeaders
+                writer.traceState = trace.traceState
+                writer.requestIDReason = trace.reason.rawValue
+            }
+            let generatedID = writer.write(into: &requestScratch, random: &worker.random)
             if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }
+            if trace?.sampled == true { noteTracedRequestID(generatedID) }
             if !action.mirrors.isEmpty { startMirrors(action) }
             return nil
         }

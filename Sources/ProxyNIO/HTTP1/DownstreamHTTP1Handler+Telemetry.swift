@@ -23,6 +23,7 @@ extension DownstreamHTTP1Handler {
         peerSlot = 0
         requestCarriedPeerMetadata = false
         telemetryService = 0
+        if listener.tracing != nil || trace != nil { beginTrace(bytes) }
         guard let bytes else {
             if !listener.accessLogs.isEmpty { prepareAccessRecord(nil) }
             return
@@ -106,6 +107,7 @@ extension DownstreamHTTP1Handler {
                                        flags: responseFlags, durationMilliseconds: Double(durationNanos) / 1_000_000,
                                        requestBytes: requestHeadBytes + requestBodyBytes,
                                        responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus)
+        if trace != nil { endTrace(durationNanos: durationNanos) }
         guard accessRecord != nil else { return }
         accessRecord!.durationNanos = durationNanos
         accessRecord!.startEpochNanos = Self.wallClockNanos() - durationNanos

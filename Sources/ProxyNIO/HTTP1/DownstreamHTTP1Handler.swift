@@ -110,6 +110,11 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var requestCarriedPeerMetadata = false
     /// Only when the listener has an access log.
     var accessRecord: AccessLogRecord?
+    /// Tracing of the current exchange (DownstreamHTTP1Handler+Tracing); nil when
+    /// the connection manager does not trace.
+    var trace: ExchangeTrace?
+    var traceGeneratedRequestID: String?
+    var upstreamStartNanos: UInt64 = 0
     /// Mirrored copies of the current request still receiving its body.
     var shadows: [ShadowExchange] = []
 

@@ -16,6 +16,12 @@ struct UpstreamRequestWriter {
     let remoteAddress: [UInt8]
     /// Istio's metadata-exchange header lines (outbound to a mesh cluster), or empty.
     let exchangeLines: [UInt8]
+    /// Traced exchanges: the trace context the upstream gets (replacing the
+    /// request's), where the request's `tracestate` is, and the trace reason a
+    /// generated x-request-id records.
+    var trace: TraceHeaderWriter? = nil
+    var traceState = ByteSpan.empty
+    var requestIDReason: UInt8 = TraceSampler.Reason.notTraceable.rawValue
 
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
@@ -39,7 +45,7 @@ struct UpstreamRequestWriter {
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
             // The exchange is between proxies: the app never sees a peer's metadata.
             case .peerMetadata, .peerMetadataID: keep = false
-            default: break
+            default: if trace != nil && field.kind.isTraceContext { keep = false }
             }
             if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
@@ -76,7 +82,17 @@ struct UpstreamRequestWriter {
             buffer.writeStaticString("x-request-id: ")
             generatedID = buffer.writerIndex - buffer.readerIndex
             RequestIDWriter.write(into: &buffer, random: &random)
+            // Envoy's UUID request id carries the trace decision in its version nibble.
+            if trace != nil { buffer.setInteger(requestIDReason, at: buffer.readerIndex + generatedID! + 14) }
             buffer.writeStaticString("\r\n")
+        }
+        if let trace {
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceHeaderWriter.maxLength) { trace.write(into: $0) }
+            if !traceState.isEmpty {
+                buffer.writeStaticString("tracestate: ")
+                buffer.writeBytes(traceState.bytes(in: bytes))
+                buffer.writeStaticString("\r\n")
+            }
         }
         if http.useRemoteAddress { writeForwardedFor(into: &buffer) }
         if mutations {
