@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "XDSTranslatorTests", dependencies: ["XDSTranslator", "MeshValidation"], exclude: ["Golden"]),
         .testTarget(name: "XDSServerTests", dependencies: ["XDSServer"]),
         // Starts real processes (control plane, stock Envoy, demo apps); needs the swiftmesh binary built.
-        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal"]),
+        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "MeshLocalTests", dependencies: ["MeshLocal", "MeshValidation"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
         .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
