@@ -84,8 +84,12 @@ public enum KnownHeader: UInt8, Sendable {
         case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 21, 24: break
         default: return .other
         }
-        for entry in table where entry.name.count == name.count && ASCII.equalsLowercased(name, entry.name) {
-            return entry.kind
+        // Plain loop and nested ifs: `where` with `&&` costs a closure context per
+        // entry in unoptimised builds.
+        for index in table.indices {
+            if table[index].name.count == name.count {
+                if ASCII.equalsLowercased(name, table[index].name) { return table[index].kind }
+            }
         }
         return .other
     }

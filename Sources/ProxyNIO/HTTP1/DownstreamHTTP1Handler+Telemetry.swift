@@ -23,7 +23,11 @@ extension DownstreamHTTP1Handler {
         peerSlot = 0
         requestCarriedPeerMetadata = false
         telemetryService = 0
-        if listener.tracing != nil || trace != nil { beginTrace(bytes) }
+        if listener.traces {
+            beginTrace(bytes)
+        } else if trace != nil {
+            trace = nil
+        }
         guard let bytes else {
             if !listener.accessLogs.isEmpty { prepareAccessRecord(nil) }
             return

@@ -37,6 +37,7 @@ struct UpstreamRequestWriter {
             || !selection.virtualHost.requestHeaders.isEmpty
         var runStart = -1
         var runEnd = -1
+        let replacesTraceContext = trace != nil
         for field in head.fields {
             var keep = !field.kind.isHopByHop
             switch field.kind {
@@ -45,7 +46,7 @@ struct UpstreamRequestWriter {
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
             // The exchange is between proxies: the app never sees a peer's metadata.
             case .peerMetadata, .peerMetadataID: keep = false
-            default: if trace != nil && field.kind.isTraceContext { keep = false }
+            default: if replacesTraceContext { keep = !field.kind.isTraceContext }
             }
             if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)

@@ -12,7 +12,11 @@ final class ListenerRuntime {
     var reporter = TelemetryScope.Reporter.source
     var accessLogs: [AccessLogRuntime] = []
     /// The connection manager's tracing, its operation set from the listener's direction.
-    var tracing: TracingConfig?
+    var tracing: TracingConfig? {
+        didSet { traces = tracing != nil }
+    }
+    /// `tracing != nil`, read per request without copying the config.
+    private(set) var traces = false
     var spanExporter: SpanExporter?
 
     init(name: String, http: HTTPConnectionConfig, routeTable: RouteTable?) {
