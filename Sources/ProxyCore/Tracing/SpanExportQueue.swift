@@ -17,6 +17,14 @@ public struct SpanExportQueue: Sendable {
         public var exportsSucceeded: UInt64 = 0
         public var exportsFailed: UInt64 = 0
         public var timerFlushes: UInt64 = 0
+
+        public init(sent: UInt64 = 0, dropped: UInt64 = 0, exportsSucceeded: UInt64 = 0, exportsFailed: UInt64 = 0, timerFlushes: UInt64 = 0) {
+            self.sent = sent
+            self.dropped = dropped
+            self.exportsSucceeded = exportsSucceeded
+            self.exportsFailed = exportsFailed
+            self.timerFlushes = timerFlushes
+        }
     }
 
     public let capacity: Int
