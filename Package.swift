@@ -44,7 +44,7 @@ let package = Package(
         // -- data plane: our proxy. Nothing here imports the control plane's modules. --
         .target(name: "ProxyCore", dependencies: ["MeshCore"]),
         .target(name: "ProxyXDSClient", dependencies: ["ProxyCore", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "Logging", package: "swift-log")]),
-        .target(name: "ProxyNIO", dependencies: ["ProxyCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
+        .target(name: "ProxyNIO", dependencies: ["ProxyCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio")]),
         .target(name: "MeshProxy", dependencies: ["ProxyCore", "ProxyXDSClient", "ProxyNIO", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         // -- tools: the local mesh (`swiftmesh up`) --
         .target(name: "MeshLocal", dependencies: ["MeshConfig"]),
@@ -73,8 +73,8 @@ let package = Package(
         .testTarget(name: "ProxyXDSClientTests", dependencies: ["ProxyXDSClient", "XDSAPI"]),
         // Counts mallocs of the calling thread; only the allocation-guard tests link it.
         .target(name: "CProxyMallocCounter"),
-        .testTarget(name: "ProxyNIOTests", dependencies: ["ProxyNIO", "ProxyCore", "CProxyMallocCounter", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2")]),
-        .testTarget(name: "MeshProxyTests", dependencies: ["MeshProxy", .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2")]),
+        .testTarget(name: "ProxyNIOTests", dependencies: ["ProxyNIO", "ProxyCore", "CProxyMallocCounter", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio")]),
+        .testTarget(name: "MeshProxyTests", dependencies: ["MeshProxy", .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio")], exclude: ["Differential/Scripts"]),
     ],
     swiftLanguageModes: [.v6]
 )

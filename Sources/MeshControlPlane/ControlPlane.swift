@@ -108,7 +108,8 @@ public actor ControlPlane: XDSResourceProvider {
             logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
             httpAddress = "\(options.xdsHost):\(debug!.port)"
             if options.traceToSelf {
-                options.translator.mesh = Self.meshWithTracingDefault(options.translator.mesh, host: options.xdsHost, httpPort: debug!.port)
+                let host = options.xdsHost == "0.0.0.0" ? "127.0.0.1" : options.xdsHost
+                options.translator.defaultTracingCollector = .init(host: host, port: debug!.port)
                 translator = XDSTranslator(options: options.translator)
             }
         }

@@ -20,9 +20,6 @@ public final class LocalMesh: @unchecked Sendable {
         public var httpPort = 15014
         public var xdsPort = 15010
         public var startTimeout: Double = 30
-        /// Istio MeshConfig for the control plane (tracing providers). Without a
-        /// default tracing provider, proxies export spans to the control plane.
-        public var meshConfig: String?
         /// Also run a real Prometheus scraping the mesh through the control plane's
         /// HTTP service discovery (`/sd/prometheus`).
         public var prometheus: Prometheus?
@@ -125,8 +122,9 @@ public final class LocalMesh: @unchecked Sendable {
 
     private func startControlPlane() throws {
         var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
-                         "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)", "--trace-to-self"]
-        if let meshConfig = options.meshConfig { arguments += ["--mesh-config", meshConfig] }
+                         "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)",
+                         // Without a tracing provider in the mesh config, spans go to the console.
+                         "--trace-to-self"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))

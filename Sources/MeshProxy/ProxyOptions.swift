@@ -1,3 +1,5 @@
+import ProxyCore
+
 /// How `swiftmesh proxy` was asked to run.
 public struct ProxyOptions: Sendable {
     /// Envoy bootstrap (JSON); nil when only `resourcesPath` is given.
@@ -22,6 +24,12 @@ public struct ProxyOptions: Sendable {
     /// Where `/healthz/ready` is served (Istio's 15021); nil: the admin host on 15021.
     public var healthHost: String?
     public var healthPort: Int?
+    /// The certificate agent serving SDS references to `sds-grpc` ("default",
+    /// "ROOTCA"); the CA client's agent when it runs in process.
+    public var secretProvider: (any SecretProvider)?
+    /// Istio's file-mounted certificates (`cert-chain.pem`, `key.pem`,
+    /// `root-cert.pem`) served as "default" and "ROOTCA" when no provider is given.
+    public var workloadCertificatesDirectory: String?
 
     public init(bootstrapPath: String?, resourcesPath: String? = nil, concurrency: Int = 1, adminHost: String? = nil, adminPort: Int? = nil) {
         self.bootstrapPath = bootstrapPath

@@ -28,7 +28,8 @@ public enum ProxyProcess {
                                                   assignments: resources.endpoints, warnings: &warnings)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.concurrency))
         let identity = try telemetryIdentity(options, bootstrap: bootstrap)
-        let server = try await ProxyServer(group: group, config: config, identity: identity)
+        let provider = options.secretProvider ?? options.workloadCertificatesDirectory.map(WorkloadCertificateFiles.provider)
+        let server = try await ProxyServer(group: group, config: config, identity: identity, secretProvider: provider)
         let state = AdminState()
         state.metrics = { try await server.prometheusText() }
         let xdsStats = XDSUpdateStats()
@@ -84,13 +85,13 @@ public enum ProxyProcess {
                             var addresses: [String: String] = [:]
                             for listener in added {
                                 addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"
-                                StandardError.write("swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
+                                ProxyLog.write(.main, .info, "swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
                             }
                             state.update(config: config, listenerAddresses: addresses, ready: true)
                         } catch {
-                            StandardError.write("xds: applying version \(config.version) failed: \(error)")
+                            ProxyLog.write(.config, .error, "xds: applying version \(config.version) failed: \(error)")
                         }
-                    }, log: StandardError.write)
+                    }, log: { ProxyLog.write(.config, .warning, $0) })
                 }
                 tasks.addTask {
                     for await _ in quits { return }

@@ -16,16 +16,27 @@ public final class ProxyServer: Sendable {
     private let workers: [ObjectIdentifier: NIOLoopBound<WorkerRuntime>]
     /// Bound listeners by name, with the address they were bound for.
     private let channels = Mutex<[String: (host: String, port: Int, channel: any Channel)]>([:])
+    /// TLS contexts shared by the workers, one per distinct material.
+    private let tlsContexts = TLSContextCache()
 
-    public init(group: any EventLoopGroup, config: ProxyConfig, identity: TelemetryIdentity = .anonymous) async throws {
+    /// - Parameter secretProvider: the certificate agent serving SDS references to
+    ///   `sds-grpc` ("default", "ROOTCA"); its changes reach new connections.
+    public init(group: any EventLoopGroup, config: ProxyConfig, identity: TelemetryIdentity = .anonymous,
+                secretProvider: (any SecretProvider)? = nil) async throws {
         self.group = group
         var workers: [ObjectIdentifier: NIOLoopBound<WorkerRuntime>] = [:]
+        let contexts = tlsContexts
         for loop in group.makeIterator() {
             workers[ObjectIdentifier(loop)] = try await loop.submit {
-                NIOLoopBound(WorkerRuntime(eventLoop: loop, config: config, identity: identity), eventLoop: loop)
+                NIOLoopBound(WorkerRuntime(eventLoop: loop, config: config, identity: identity, tlsContexts: contexts,
+                                           secretProvider: secretProvider), eventLoop: loop)
             }.get()
         }
         self.workers = workers
+        secretProvider?.onChange { [weak self] in
+            guard let self else { return }
+            Task { try? await self.refreshSecrets() }
+        }
     }
 
     /// Binds every listener that binds to a port. Listeners the proxy cannot serve
@@ -71,11 +82,25 @@ public final class ProxyServer: Sendable {
             .get()
     }
 
-    /// Swaps the config on every worker (each on its own loop).
+    /// Swaps the config on every worker (each on its own loop). TLS contexts are
+    /// resolved again (secrets may have changed); open connections keep theirs.
     public func apply(_ config: ProxyConfig) async throws {
+        let generation = tlsContexts.beginGeneration()
         for (_, worker) in workers {
             try await worker.eventLoop.submit { worker.value.apply(config) }.get()
         }
+        tlsContexts.dropUnused(since: generation)
+    }
+
+    /// The certificate agent's secrets changed: every worker re-applies the config
+    /// it runs (its own, so a concurrent xDS update is never undone), which builds
+    /// TLS contexts from the new material for new connections.
+    public func refreshSecrets() async throws {
+        let generation = tlsContexts.beginGeneration()
+        for (_, worker) in workers {
+            try await worker.eventLoop.submit { worker.value.apply(worker.value.config) }.get()
+        }
+        tlsContexts.dropUnused(since: generation)
     }
 
     /// Brings bound listeners in line with `config` (xDS updates): applies the

@@ -14,7 +14,7 @@ enum TracingApplier {
         let builder = TracingBuilder(proxy: proxy)
         let client = policy.client.map { (builder.tracing($0), TracingBuilder.requestIDExtension(useForSampling: $0.useRequestIDForTraceSampling)) }
         let server = policy.server.map { (builder.tracing($0), TracingBuilder.requestIDExtension(useForSampling: $0.useRequestIDForTraceSampling)) }
-        var providers: [IstioMeshConfig.OpenTelemetryProvider] = []
+        var providers: [TracingProvider] = []
         for index in resources.listeners.indices {
             let inbound = resources.listeners[index].trafficDirection == .inbound
             guard let (tracing, requestID) = inbound ? server : client else { continue }
@@ -31,7 +31,7 @@ enum TracingApplier {
                     touched = true
                 }
             }
-            if touched, let otel = (inbound ? policy.server : policy.client)?.provider.opentelemetry, !providers.contains(otel) {
+            if touched, let otel = (inbound ? policy.server : policy.client)?.provider, !providers.contains(otel) {
                 providers.append(otel)
             }
         }
@@ -43,7 +43,7 @@ enum TracingApplier {
 
     /// A collector outside the proxy's clusters: STATIC for an IP address, else
     /// STRICT_DNS on the host name.
-    static func collectorCluster(_ otel: IstioMeshConfig.OpenTelemetryProvider) -> Envoy_Config_Cluster_V3_Cluster {
+    static func collectorCluster(_ otel: TracingProvider) -> Envoy_Config_Cluster_V3_Cluster {
         var cluster = Envoy_Config_Cluster_V3_Cluster()
         cluster.name = TracingBuilder.clusterName(otel)
         cluster.connectTimeout = Proto.duration(seconds: 10)

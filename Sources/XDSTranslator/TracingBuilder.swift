@@ -18,12 +18,12 @@ struct TracingBuilder {
 
     /// The collector's cluster: a mesh service's outbound cluster name (Istio's
     /// lookup), also used for a collector outside the registry.
-    static func clusterName(_ otel: IstioMeshConfig.OpenTelemetryProvider) -> String {
-        ClusterName.outbound(port: otel.port, subset: "", host: otel.service)
+    static func clusterName(_ provider: TracingProvider) -> String {
+        ClusterName.outbound(port: provider.port, subset: "", host: provider.service)
     }
 
     func tracing(_ side: TracingPolicy.Side) -> HCM.Tracing {
-        let otel = side.provider.opentelemetry!
+        let otel = side.provider
         var tracing = HCM.Tracing()
         tracing.clientSampling = Self.percent(100)
         tracing.randomSampling = Self.percent(side.samplingPercentage)
@@ -39,19 +39,17 @@ struct TracingBuilder {
         return tracing
     }
 
-    func openTelemetry(_ otel: IstioMeshConfig.OpenTelemetryProvider) -> Envoy_Config_Trace_V3_OpenTelemetryConfig {
+    func openTelemetry(_ otel: TracingProvider) -> Envoy_Config_Trace_V3_OpenTelemetryConfig {
         var config = Envoy_Config_Trace_V3_OpenTelemetryConfig()
         config.serviceName = serviceName
         var uri = Envoy_Config_Core_V3_HttpUri()
-        let path = otel.http?.path ?? "/v1/traces"
-        uri.uri = otel.service + (path.hasPrefix("/") ? path : "/" + path)
+        uri.uri = otel.service + otel.path
         uri.cluster = Self.clusterName(otel)
         // Envoy requires a timeout; Istio's own default for collectors is 5 s.
-        let timeout = (otel.http?.timeout).flatMap { try? GoDuration.parse($0) } ?? Self.defaultTimeoutNanos
-        uri.timeout = Proto.duration(nanoseconds: timeout)
+        uri.timeout = Proto.duration(nanoseconds: otel.timeoutNanos ?? Self.defaultTimeoutNanos)
         var service = Envoy_Config_Core_V3_HttpService()
         service.httpUri = uri
-        service.requestHeadersToAdd = (otel.http?.headers ?? []).map { Proto.header($0.name, $0.value ?? "", append: false) }
+        service.requestHeadersToAdd = otel.headers.map { Proto.header($0.0, $0.1, append: false) }
         config.httpService = service
         return config
     }

@@ -5,11 +5,12 @@ import MeshSnapshot
 /// Telemetry `tracing` at the root namespace, then the proxy's namespace, then a
 /// workload selector, each overriding what it sets (Istio's merge); `match.mode`
 /// limits an entry to the client (outbound, gateway) or server (inbound) side.
-/// The provider is the last one named, else the mesh's `defaultProviders.tracing`;
-/// without a provider there is no tracing.
+/// The provider is the last one named, else the mesh config's
+/// `defaultProviders.tracing`, else the options' default collector; without
+/// one there is no tracing.
 struct TracingPolicy: Equatable {
     struct Side: Equatable {
-        var provider: IstioMeshConfig.ExtensionProvider
+        var provider: TracingProvider
         var samplingPercentage: Double
         var customTags: [String: CustomTag]
         var useRequestIDForTraceSampling: Bool
@@ -41,7 +42,7 @@ struct TracingPolicy: Equatable {
         }
     }
 
-    static func resolve(proxy: ProxyNode, snapshot: MeshSnapshot, mesh: IstioMeshConfig) -> TracingPolicy {
+    static func resolve(proxy: ProxyNode, snapshot: MeshSnapshot, fallback: TranslatorOptions.TracingCollector?) -> TracingPolicy {
         let withTracing = snapshot.telemetries.filter { !($0.spec.tracing ?? []).isEmpty }
         let unselected = { (telemetry: Scoped<Telemetry>) in (telemetry.spec.selector?.matchLabels ?? [:]).isEmpty }
         var levels: [Scoped<Telemetry>] = []
@@ -64,15 +65,22 @@ struct TracingPolicy: Equatable {
                 }
             }
         }
-        return TracingPolicy(client: side(client, mesh: mesh), server: side(server, mesh: mesh))
+        return TracingPolicy(client: side(client, mesh: snapshot.meshConfig, fallback: fallback),
+                             server: side(server, mesh: snapshot.meshConfig, fallback: fallback))
     }
 
-    private static func side(_ settings: Accumulated, mesh: IstioMeshConfig) -> Side? {
+    private static func side(_ settings: Accumulated, mesh: IstioMeshConfig, fallback: TranslatorOptions.TracingCollector?) -> Side? {
         guard settings.disabled != true else { return nil }
-        guard let name = settings.providers?.first ?? mesh.defaultProviders?.tracing?.first,
-              let provider = mesh.extensionProviders?.first(where: { $0.name == name }), provider.opentelemetry != nil else { return nil }
-        let sampling = settings.sampling ?? mesh.defaultConfig?.tracing?.sampling ?? defaultSampling
-        return Side(provider: provider, samplingPercentage: min(max(sampling, 0), 100), customTags: settings.customTags ?? [:],
+        let provider: TracingProvider
+        if let name = settings.providers?.first ?? mesh.defaultProviders?.tracing?.first {
+            guard let declared = mesh.provider(named: name), let usable = TracingProvider(declared) else { return nil }
+            provider = usable
+        } else if let fallback {
+            provider = TracingProvider(fallback)
+        } else {
+            return nil
+        }
+        return Side(provider: provider, samplingPercentage: min(max(settings.sampling ?? defaultSampling, 0), 100), customTags: settings.customTags ?? [:],
                     useRequestIDForTraceSampling: settings.useRequestID ?? true, enableIstioTags: settings.istioTags ?? true)
     }
 }

@@ -1,5 +1,3 @@
-import MeshConfig
-
 /// Settings of the translation that are not in the config (mesh-wide defaults).
 /// Part of the translator's input: nothing is read from the environment.
 public struct TranslatorOptions: Sendable, Hashable {
@@ -12,8 +10,22 @@ public struct TranslatorOptions: Sendable, Hashable {
     /// Where gateway servers of a given port really listen (the local mesh moves
     /// the example's 8080 to `--gateway-port` on 127.0.0.1). Empty: as configured.
     public var gatewayListenOverrides: [Int: ListenAddress] = [:]
-    /// Istio's MeshConfig: tracing extension providers and default providers.
-    public var mesh = IstioMeshConfig()
+    /// Where spans go when the mesh config names no default tracing provider
+    /// (`swiftmesh up`: the control plane's own OTLP receiver); nil: nowhere.
+    public var defaultTracingCollector: TracingCollector?
+
+    /// An OTLP/HTTP collector by address.
+    public struct TracingCollector: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        public var path: String
+
+        public init(host: String, port: Int, path: String = "/v1/traces") {
+            self.host = host
+            self.port = port
+            self.path = path
+        }
+    }
 
     public struct ListenAddress: Sendable, Hashable {
         public var host: String

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// HTTPS termination at a stock-Envoy gateway: certificate files named in the
-/// Gateway, and a Kubernetes Secret named by `credentialName` served over SDS —
-/// including a rotated Secret reaching the running gateway.
+/// HTTPS termination at the gateway, on both data planes with the same checks:
+/// certificate files named in the Gateway, and a Kubernetes Secret named by
+/// `credentialName` served over SDS — including a rotated Secret reaching the
+/// running gateway.
 @Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs stock Envoy, openssl and curl"))
 struct GatewayTLSIntegrationTests {
@@ -65,19 +66,19 @@ struct GatewayTLSIntegrationTests {
         return output
     }
 
-    func startGateway(_ harness: MeshHarness, port: Int) throws {
-        try harness.startEnvoy("gateway", nodeID: "router~\(harness.address(51))~gateway.default~default.svc.cluster.local",
+    func startGateway(_ plane: DataPlane, _ harness: MeshHarness, port: Int) throws {
+        try harness.startProxy(plane, "gateway", nodeID: "router~\(harness.address(51))~gateway.default~default.svc.cluster.local",
                                labels: ["istio": "ingressgateway"], waitFor: ["\(harness.address(51))_\(port)"])
     }
 
-    @Test func httpsTerminationWithCertificateFiles() throws {
+    @Test(arguments: DataPlane.allCases) func httpsTerminationWithCertificateFiles(_ plane: DataPlane) throws {
         let mesh = try ReviewsMesh(apps: [ReviewsMesh.App(version: "v1", host: 2)], routing: nil)
         defer { mesh.stop() }
         let harness = mesh.harness
         let (certificate, key) = try makeCertificate(harness, "files")
         let port = try MeshHarness.freePort()
         try harness.write("gateway.yaml", gateway(harness, port: port, tls: "{mode: SIMPLE, serverCertificate: \(certificate), privateKey: \(key)}"))
-        try startGateway(harness, port: port)
+        try startGateway(plane, harness, port: port)
         var output = ""
         try harness.waitUntil("HTTPS through the gateway", timeout: 15) {
             output = try fetch(harness, port: port, trusted: certificate)
@@ -86,7 +87,7 @@ struct GatewayTLSIntegrationTests {
         #expect(output.lowercased().contains("x-served-by: reviews-v1"))
     }
 
-    @Test func httpsTerminationWithCredentialNameOverSDSAndRotation() throws {
+    @Test(arguments: DataPlane.allCases) func httpsTerminationWithCredentialNameOverSDSAndRotation(_ plane: DataPlane) throws {
         let mesh = try ReviewsMesh(apps: [ReviewsMesh.App(version: "v1", host: 2)], routing: nil)
         defer { mesh.stop() }
         let harness = mesh.harness
@@ -95,7 +96,7 @@ struct GatewayTLSIntegrationTests {
         let port = try MeshHarness.freePort()
         try harness.write("secret.yaml", try secret(certificate: first, key: firstKey))
         try harness.write("gateway.yaml", gateway(harness, port: port, tls: "{mode: SIMPLE, credentialName: shop-credential}"))
-        try startGateway(harness, port: port)
+        try startGateway(plane, harness, port: port)
         var output = ""
         try harness.waitUntil("HTTPS with the Secret's certificate", timeout: 15) {
             output = try fetch(harness, port: port, trusted: first)

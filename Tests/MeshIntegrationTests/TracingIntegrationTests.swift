@@ -4,7 +4,8 @@ import Testing
 import XDSAPI
 
 /// Distributed tracing through the example mesh on both data planes: proxies
-/// export OTLP/HTTP protobuf to a test collector named by the mesh config; spans
+/// export OTLP/HTTP protobuf to a test collector named by the mesh config
+/// (ConfigMap istio); spans
 /// link parent to child across gateway -> shop's sidecar -> shop -> shop's
 /// sidecar -> catalog's sidecar -> catalog; the Telemetry's sampling percentage
 /// decides (100 %: every request traced, 0 %: none).
@@ -21,18 +22,23 @@ struct TracingIntegrationTests {
         try FileManager.default.copyItem(atPath: MeshHarness.packageRoot + "/examples", toPath: config.path)
         let collector = try TraceCollector(directory: base.appendingPathComponent("collector"))
         defer { collector.stop() }
-        let meshConfig = base.appendingPathComponent("mesh-config.yaml")
+        // Istio's mesh config, as istiod reads it: ConfigMap istio in the root namespace.
         try """
-        defaultProviders: {tracing: [test-collector]}
-        extensionProviders:
-        - name: test-collector
-          opentelemetry: {service: 127.0.0.1, port: \(collector.port), http: {path: /v1/traces, timeout: 5s}}
-        """.write(to: meshConfig, atomically: true, encoding: .utf8)
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: istio, namespace: istio-system}
+        data:
+          mesh: |-
+            defaultProviders: {tracing: [test-collector]}
+            extensionProviders:
+            - name: test-collector
+              opentelemetry: {service: 127.0.0.1, port: \(collector.port), http: {path: /v1/traces, timeout: 5s}}
+        """.write(to: config.appendingPathComponent("mesh-config.yaml"), atomically: true, encoding: .utf8)
 
         let gatewayPort = try MeshHarness.freePort()
         let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
                                 "--run-dir", base.appendingPathComponent("run").path, "--start-timeout", "30",
-                                "--data-plane", plane.rawValue, "--mesh-config", meshConfig.path], directory: base)
+                                "--data-plane", plane.rawValue], directory: base)
         defer { up.stop() }
         try up.waitUntilUp()
 

@@ -12,13 +12,25 @@ struct TracingTranslationTests {
     typealias HCM = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager
     let reviews = F.sidecar("10.0.0.11", name: "reviews-v1", labels: ["app": "reviews", "version": "v1"])
 
-    static let mesh = IstioMeshConfig(
-        extensionProviders: [
-            .init(name: "otel", opentelemetry: .init(service: "otel-collector.observability.svc.cluster.local", port: 4318,
-                                                     http: .init(path: "/v1/traces", timeout: "2s", headers: [.init(name: "x-tenant", value: "shop")]))),
-            .init(name: "local", opentelemetry: .init(service: "127.0.0.1", port: 15014, http: .init(path: "/v1/traces"))),
-        ],
-        defaultProviders: .init(tracing: ["otel"]))
+    /// Istio's mesh config as istiod reads it: ConfigMap `istio`, key `mesh`.
+    static let mesh = """
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: istio, namespace: istio-system}
+    data:
+      mesh: |-
+        defaultProviders: {tracing: [otel]}
+        extensionProviders:
+        - name: otel
+          opentelemetry:
+            service: otel-collector.observability.svc.cluster.local
+            port: 4318
+            http: {path: /v1/traces, timeout: 2s, headers: [{name: x-tenant, value: shop}]}
+        - name: local
+          opentelemetry: {service: 127.0.0.1, port: 15014, http: {path: /v1/traces}}
+        - name: grpc
+          opentelemetry: {service: otel-collector.observability.svc.cluster.local, port: 4317}
+    """
 
     func telemetry(_ name: String, namespace: String = "default", selector: String? = nil, _ tracing: String) -> String {
         """
@@ -32,10 +44,10 @@ struct TracingTranslationTests {
         """
     }
 
-    func translate(_ yaml: String, mesh: IstioMeshConfig = mesh, proxy: ProxyNode? = nil) -> ProxyResources {
+    func translate(_ yaml: String, mesh: String = mesh, fallback: TranslatorOptions.TracingCollector? = nil, proxy: ProxyNode? = nil) -> ProxyResources {
         var options = TranslatorOptions()
-        options.mesh = mesh
-        return XDSTranslator(options: options).resources(for: proxy ?? reviews, in: F.snapshot(yaml))
+        options.defaultTracingCollector = fallback
+        return XDSTranslator(options: options).resources(for: proxy ?? reviews, in: F.snapshot(mesh + "\n---\n" + yaml))
     }
 
     /// (outbound HCM, inbound HCM on 9080) of the reviews sidecar.
@@ -47,7 +59,7 @@ struct TracingTranslationTests {
     }
 
     @Test func noProviderNoTracing() throws {
-        let (outbound, inbound) = try managers(translate(telemetry("t", "  - randomSamplingPercentage: 50"), mesh: IstioMeshConfig()))
+        let (outbound, inbound) = try managers(translate(telemetry("t", "  - randomSamplingPercentage: 50"), mesh: ""))
         #expect(!outbound.hasTracing && !inbound.hasTracing)
         #expect(!outbound.hasRequestIDExtension)
     }
@@ -123,32 +135,18 @@ struct TracingTranslationTests {
         #expect(otel.serviceName == "ingressgateway.istio-system")
     }
 
-    @Test func meshConfigFileIsReadWithFieldErrors() throws {
-        let yaml = """
-        defaultProviders: {tracing: [otel]}
-        extensionProviders:
-        - name: otel
-          opentelemetry: {service: collector.obs.svc.cluster.local, port: 4318, http: {path: /v1/traces, timeout: 3s}}
-        """
-        let config = try IstioMeshConfig.decode(Array(yaml.utf8), source: "mesh.yaml")
-        #expect(config.extensionProviders?.first?.opentelemetry?.port == 4318)
-        let configMap = """
-        apiVersion: v1
-        kind: ConfigMap
-        metadata: {name: istio, namespace: istio-system}
-        data:
-          mesh: |-
-        \(yaml.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-        """
-        #expect(try IstioMeshConfig.decode(Array(configMap.utf8), source: "istio.yaml") == config)
-        #expect(throws: IstioMeshConfig.ReadError.self) {
-            try IstioMeshConfig.decode(Array("extensionProviders: [{name: a, opentelemetry: {service: x, port: 99999, http: {}}}]".utf8), source: "m.yaml")
-        }
-        do {
-            _ = try IstioMeshConfig.decode(Array("defaultProviders: {tracing: [nope]}".utf8), source: "m.yaml")
-            Issue.record("an unknown default provider must be refused")
-        } catch {
-            #expect(error.description.contains("defaultProviders.tracing names \"nope\""))
-        }
+    @Test func defaultCollectorAndUnusableProviders() throws {
+        let local = TranslatorOptions.TracingCollector(host: "127.0.0.1", port: 15014)
+        let (fallback, _) = try managers(translate("", mesh: "", fallback: local))
+        let otel = try Envoy_Config_Trace_V3_OpenTelemetryConfig(unpackingAny: fallback.tracing.provider.typedConfig)
+        #expect(otel.httpService.httpUri.uri == "127.0.0.1/v1/traces" && otel.httpService.httpUri.cluster == "outbound|15014||127.0.0.1")
+        #expect(otel.httpService.httpUri.timeout.seconds == 5, "Envoy needs a timeout: Istio's 5 s")
+        let (meshWins, _) = try managers(translate("", fallback: local))
+        let declared = try Envoy_Config_Trace_V3_OpenTelemetryConfig(unpackingAny: meshWins.tracing.provider.typedConfig)
+        #expect(declared.httpService.httpUri.cluster.hasSuffix("otel-collector.observability.svc.cluster.local"), "the mesh config's default wins")
+        let (grpc, _) = try managers(translate(telemetry("t", "  - providers: [{name: grpc}]")))
+        #expect(!grpc.hasTracing, "OTLP/gRPC is not exported by SwiftMesh: no tracing rather than lost spans")
+        let (unknown, _) = try managers(translate(telemetry("t", "  - providers: [{name: nope}]")))
+        #expect(!unknown.hasTracing)
     }
 }

@@ -1,84 +1,64 @@
-/// The part of Istio's MeshConfig (`mesh` in the `istio` ConfigMap, istiod's
-/// `--meshConfig` file) that SwiftMesh reads: extension providers for tracing,
-/// the default providers, and the legacy default sampling.
-public struct IstioMeshConfig: Codable, Sendable, Hashable {
-    public var extensionProviders: [ExtensionProvider]?
-    public var defaultProviders: DefaultProviders?
-    public var defaultConfig: ProxyDefaults?
-    public var enableTracing: Bool?
+/// Istio's MeshConfig (the `mesh` key of ConfigMap `istio` in the root namespace):
+/// the mesh-wide settings SwiftMesh honours. Fields not modelled here are ignored,
+/// as istiod ignores what it does not know when it reads the ConfigMap leniently.
+public struct IstioMeshConfig: Codable, Sendable, Equatable {
     public var trustDomain: String?
+    public var trustDomainAliases: [String]?
+    public var rootNamespace: String?
+    /// Istio's mesh-wide access log (empty: off); `/dev/stdout` is common.
+    public var accessLogFile: String?
+    public var accessLogEncoding: AccessLogEncoding?
+    public var accessLogFormat: String?
+    public var enableTracing: Bool?
+    /// Default true: use mTLS to destinations with a sidecar unless a DestinationRule says otherwise.
+    public var enableAutoMtls: Bool?
+    public var outboundTrafficPolicy: OutboundTrafficPolicy?
+    public var pathNormalization: PathNormalization?
+    public var defaultProviders: DefaultProviders?
+    public var extensionProviders: [ExtensionProvider]?
 
-    public init(extensionProviders: [ExtensionProvider]? = nil, defaultProviders: DefaultProviders? = nil) {
-        self.extensionProviders = extensionProviders
-        self.defaultProviders = defaultProviders
+    public enum AccessLogEncoding: String, Codable, Sendable, Equatable {
+        case text = "TEXT"
+        case json = "JSON"
     }
 
-    public struct DefaultProviders: Codable, Sendable, Hashable {
+    public struct OutboundTrafficPolicy: Codable, Sendable, Equatable {
+        public enum Mode: String, Codable, Sendable, Equatable {
+            case registryOnly = "REGISTRY_ONLY"
+            case allowAny = "ALLOW_ANY"
+        }
+        public var mode: Mode?
+    }
+
+    public struct PathNormalization: Codable, Sendable, Equatable {
+        public enum Normalization: String, Codable, Sendable, Equatable {
+            case `default` = "DEFAULT"
+            case none = "NONE"
+            case base = "BASE"
+            case mergeSlashes = "MERGE_SLASHES"
+            case decodeAndMergeSlashes = "DECODE_AND_MERGE_SLASHES"
+        }
+        public var normalization: Normalization?
+    }
+
+    public struct DefaultProviders: Codable, Sendable, Equatable {
         public var tracing: [String]?
-        public var accessLogging: [String]?
         public var metrics: [String]?
-
-        public init(tracing: [String]? = nil) {
-            self.tracing = tracing
-        }
+        public var accessLogging: [String]?
     }
 
-    public struct ProxyDefaults: Codable, Sendable, Hashable {
-        public var tracing: TracingDefaults?
+    public init() {}
+
+    public static let defaultTrustDomain = "cluster.local"
+
+    /// The trust domain in force (Istio's default `cluster.local`).
+    public var effectiveTrustDomain: String {
+        guard let value = trustDomain, !value.isEmpty else { return Self.defaultTrustDomain }
+        return value
     }
 
-    public struct TracingDefaults: Codable, Sendable, Hashable {
-        /// Percent 0-100 (Istio's `defaultConfig.tracing.sampling`; default 1).
-        public var sampling: Double?
-    }
-
-    public struct ExtensionProvider: Codable, Sendable, Hashable {
-        public var name: String
-        public var opentelemetry: OpenTelemetryProvider?
-
-        public init(name: String, opentelemetry: OpenTelemetryProvider? = nil) {
-            self.name = name
-            self.opentelemetry = opentelemetry
-        }
-    }
-
-    public struct OpenTelemetryProvider: Codable, Sendable, Hashable {
-        /// The collector's host: a mesh service's hostname (Istio's form) or, for a
-        /// collector outside the registry, an IP address or DNS name.
-        public var service: String
-        public var port: Int
-        /// Present: OTLP/HTTP; absent: OTLP/gRPC.
-        public var http: HTTPExport?
-        public var maxTagLength: Int?
-
-        public init(service: String, port: Int, http: HTTPExport? = nil) {
-            self.service = service
-            self.port = port
-            self.http = http
-        }
-    }
-
-    public struct HTTPExport: Codable, Sendable, Hashable {
-        public var path: String?
-        /// A Go duration ("5s").
-        public var timeout: String?
-        public var headers: [Header]?
-
-        public init(path: String? = nil, timeout: String? = nil, headers: [Header]? = nil) {
-            self.path = path
-            self.timeout = timeout
-            self.headers = headers
-        }
-    }
-
-    public struct Header: Codable, Sendable, Hashable {
-        public var name: String
-        public var value: String?
-        public var envName: String?
-
-        public init(name: String, value: String? = nil) {
-            self.name = name
-            self.value = value
-        }
+    /// The named extension provider, if declared.
+    public func provider(named name: String) -> ExtensionProvider? {
+        extensionProviders?.first { $0.name == name }
     }
 }

@@ -1,4 +1,3 @@
-import MeshConfig
 import XDSAPI
 import XDSTranslator
 
@@ -60,21 +59,5 @@ extension ControlPlane {
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let millisText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
         return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)).\(millisText)Z"
-    }
-
-    /// The mesh config's tracing, or (with `traceToSelf` and no tracing provider
-    /// configured) an OpenTelemetry provider pointing at this control plane.
-    static func meshWithTracingDefault(_ mesh: IstioMeshConfig, host: String, httpPort: Int) -> IstioMeshConfig {
-        guard (mesh.defaultProviders?.tracing ?? []).isEmpty else { return mesh }
-        var result = mesh
-        let name = "swiftmesh-control-plane"
-        var http = IstioMeshConfig.HTTPExport(path: "/v1/traces", timeout: "5s")
-        http.headers = nil
-        let provider = IstioMeshConfig.ExtensionProvider(name: name, opentelemetry: .init(service: host == "0.0.0.0" ? "127.0.0.1" : host, port: httpPort, http: http))
-        result.extensionProviders = (mesh.extensionProviders ?? []).filter { $0.name != name } + [provider]
-        var defaults = mesh.defaultProviders ?? IstioMeshConfig.DefaultProviders()
-        defaults.tracing = [name]
-        result.defaultProviders = defaults
-        return result
     }
 }

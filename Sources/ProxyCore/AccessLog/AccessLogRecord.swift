@@ -19,6 +19,10 @@ public struct AccessLogRecord: Sendable {
     public var downstreamRemote: [UInt8] = []
     public var downstreamRemotePort = 0
     public var downstreamLocal: [UInt8] = []
+    /// Per connection (TLS): the client certificate's URI SAN, the proxy's own, the SNI.
+    public var downstreamPeerURISAN: [UInt8] = []
+    public var downstreamLocalURISAN: [UInt8] = []
+    public var requestedServerName: [UInt8] = []
     /// Values by the format's header index; -1 start: absent.
     var store: [UInt8] = []
     var requestValues: [Range<Int>?] = []
@@ -97,6 +101,11 @@ public struct AccessLogRecord: Sendable {
             value(&store)
             requestValues[index] = start..<store.count
         }
+    }
+
+    /// The value captured for a response header slot, if any.
+    public func responseValue(_ slot: Int) -> ArraySlice<UInt8>? {
+        responseValues[slot].map { store[$0] }
     }
 
     /// The value captured for a request header slot, if any.

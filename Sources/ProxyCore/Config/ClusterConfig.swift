@@ -35,9 +35,10 @@ public struct ClusterConfig: Sendable {
     /// SETTINGS for HTTP/2 upstream connections (`upstreamProtocol == .http2`).
     public var http2 = HTTP2Options()
     public var thresholds: Thresholds
-    /// Upstream TLS: SNI to send (nil: plain TCP).
-    public var tlsServerName: String?
-    public var usesTLS: Bool
+    /// `transport_socket`: plain TCP or TLS to every endpoint, unless a
+    /// `transport_socket_matches` entry picks another by endpoint metadata.
+    public var transportSocket: TransportSocketConfig = .plaintext
+    public var transportSocketMatches: [TransportSocketMatch] = []
     /// The service behind the cluster for Istio's `destination_service*` labels
     /// (`istio` filter metadata, else the outbound cluster name).
     public var istioService: IstioService?
@@ -47,16 +48,20 @@ public struct ClusterConfig: Sendable {
     public var healthyPanicThreshold: UInt32 = 50
 
     public init(name: String, discovery: Discovery, loadBalancer: LoadBalancer = .roundRobin, connectTimeoutNanos: Int64 = 5_000_000_000,
-                upstreamProtocol: UpstreamProtocol = .http1, thresholds: Thresholds = Thresholds(), tlsServerName: String? = nil,
-                usesTLS: Bool = false) {
+                upstreamProtocol: UpstreamProtocol = .http1, thresholds: Thresholds = Thresholds()) {
         self.name = name
         self.discovery = discovery
         self.loadBalancer = loadBalancer
         self.connectTimeoutNanos = connectTimeoutNanos
         self.upstreamProtocol = upstreamProtocol
         self.thresholds = thresholds
-        self.tlsServerName = tlsServerName
-        self.usesTLS = usesTLS
         self.istioService = IstioService(outboundClusterName: name)
+    }
+}
+
+extension ClusterConfig {
+    /// The transport socket for an endpoint with this `envoy.transport_socket_match` metadata.
+    public func transportSocket(forEndpointMetadata metadata: [String: String]) -> TransportSocketConfig {
+        TransportSocketMatch.select(transportSocketMatches, metadata: metadata, fallback: transportSocket)
     }
 }

@@ -25,12 +25,16 @@ public struct EndpointSet: Sendable {
         public var port: Int
         public var weight: Int
         public var health: Health
+        /// `metadata.filter_metadata["envoy.transport_socket_match"]` (string values):
+        /// what the cluster's transport_socket_matches look at.
+        public var transportSocketMatch: [String: String]
 
-        public init(host: String, port: Int, weight: Int = 1, health: Health = .unknown) {
+        public init(host: String, port: Int, weight: Int = 1, health: Health = .unknown, transportSocketMatch: [String: String] = [:]) {
             self.host = host
             self.port = port
             self.weight = weight
             self.health = health
+            self.transportSocketMatch = transportSocketMatch
         }
     }
 

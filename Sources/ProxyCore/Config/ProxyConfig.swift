@@ -8,6 +8,8 @@ public struct ProxyConfig: Sendable {
     public var clusters: [String: ClusterConfig]
     /// Endpoints by cluster name (EDS, or a cluster's inline load assignment).
     public var endpoints: [String: EndpointSet]
+    /// Secrets received over ADS (SDS), by name.
+    public var secrets: [String: TLSSecret] = [:]
 
     public init(version: String = "", listeners: [ListenerConfig] = [], routeTables: [String: RouteTable] = [:],
                 clusters: [String: ClusterConfig] = [:], endpoints: [String: EndpointSet] = [:]) {

@@ -1,6 +1,8 @@
-/// What filter chain selection knows about a new connection: its addresses (from
-/// the socket) and what listener filters found (SNI, transport and application
-/// protocols from the TLS inspector).
+/// What the proxy knows about a downstream connection: its addresses (from the
+/// socket), what listener filters found (SNI, transport and application protocols
+/// from the TLS inspector) - filter chain selection uses these - and, once the
+/// proxy terminated TLS on it, the peer's and its own identity. The request path
+/// (RBAC, Istio's metrics labels, access logs) reads the same value.
 public struct ConnectionFacts: Sendable {
     public var destinationAddress: IPAddress?
     public var destinationPort: Int
@@ -11,6 +13,16 @@ public struct ConnectionFacts: Sendable {
     /// "raw_buffer" unless a listener filter detected another (Envoy's default).
     public var transportProtocol: String
     public var applicationProtocols: [String]
+    /// The proxy terminated TLS on this connection.
+    public var tlsTerminated = false
+    /// The client presented a certificate that was validated (Istio's mutual_tls).
+    public var mutualTLS = false
+    /// The client certificate's first URI SAN (Istio: its SPIFFE principal); empty: none.
+    public var peerURISAN = ""
+    /// The proxy's own certificate's first URI SAN on this connection; empty: none.
+    public var localURISAN = ""
+    /// ALPN protocol negotiated in the proxy's handshake; empty: none.
+    public var negotiatedProtocol = ""
 
     public init(destinationAddress: IPAddress? = nil, destinationPort: Int = 0, sourceAddress: IPAddress? = nil, sourcePort: Int = 0,
                 serverName: String = "", transportProtocol: String = "raw_buffer", applicationProtocols: [String] = []) {

@@ -48,7 +48,7 @@ public struct ListenerConfig: Sendable {
     /// The chain every connection takes, when there is no choice to make (one
     /// chain without conditions, no default): the fast path, no selection at all.
     public var singleChain: Chain? {
-        guard filterChains.count == 1, defaultFilterChain == nil, filterChains[0].match.isEmpty else { return nil }
+        guard filterChains.count == 1, defaultFilterChain == nil, filterChains[0].match.isEmpty, filterChains[0].tls == nil else { return nil }
         return filterChains[0].chain
     }
 
@@ -61,6 +61,13 @@ public struct ListenerConfig: Sendable {
     /// server-first protocols from waiting for client bytes.)
     public var needsTLSInspection: Bool {
         inspection.tlsInspector && filterChains.contains { $0.match.usesTLSInspection }
+    }
+
+    /// Whether a chain terminates TLS: the ClientHello is then peeked even without
+    /// the TLS inspector (the client speaks first anyway), for the SNI the request
+    /// path reports (`%REQUESTED_SERVER_NAME%`).
+    public var terminatesTLS: Bool {
+        (filterChains + (defaultFilterChain.map { [$0] } ?? [])).contains { $0.tls != nil }
     }
 
     /// The chain for a connection: the selected one, else the default, else nil

@@ -39,7 +39,7 @@ public enum PrometheusExposition {
                 labels.append(("response_code", String(key.code)))
                 labels.append(("grpc_response_status", key.grpcStatus >= 0 ? String(key.grpcStatus) : ""))
                 labels.append(("response_flags", ResponseFlags(rawValue: key.flags).envoyString))
-                labels.append(("connection_security_policy", IstioLabelSet.securityPolicy(scope)))
+                IstioLabelSet.apply(store.securities[key.security], scope: scope, to: &labels)
                 let text = IstioLabelSet.render(labels)
                 if requests[text] == nil { requestOrder.append(text) }
                 var merged = requests[text] ?? RequestSeries()
@@ -53,7 +53,7 @@ public enum PrometheusExposition {
                 var (labels, scope) = Self.labels(store, scope: key.scope, service: key.service, peer: key.peer)
                 labels.append(("request_protocol", "tcp"))
                 labels.append(("response_flags", ResponseFlags(rawValue: key.flags).envoyString))
-                labels.append(("connection_security_policy", IstioLabelSet.securityPolicy(scope)))
+                IstioLabelSet.apply(store.securities[key.security], scope: scope, to: &labels)
                 let text = IstioLabelSet.render(labels)
                 if tcp[text] == nil { tcpOrder.append(text) }
                 var merged = tcp[text] ?? TCPSeries()

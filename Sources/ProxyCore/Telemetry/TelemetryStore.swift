@@ -12,6 +12,8 @@ public struct TelemetryStore: Sendable {
         var flags: UInt32
         /// Istio's gRPC labels: `notGRPC`, `grpcWithoutStatus`, or the grpc-status.
         var grpcStatus: Int16 = TelemetryStore.notGRPC
+        /// ConnectionSecurity slot (0: the scope's defaults).
+        var security: Int32 = 0
     }
 
     /// `recordRequest`'s `grpcStatus` for a request that is not gRPC
@@ -25,12 +27,14 @@ public struct TelemetryStore: Sendable {
         var service: Int32
         var peer: Int32
         var flags: UInt32
+        var security: Int32 = 0
     }
 
     /// Label parts by slot; slot 0 of services and peers is "unknown".
     private(set) var scopes = SlotTable<TelemetryScope>(reservingUnknown: false)
     private(set) var services = SlotTable<IstioService>(reservingUnknown: true)
     private(set) var peers = SlotTable<WorkloadMetadata>(reservingUnknown: true)
+    private(set) var securities = SlotTable<ConnectionSecurity>(reservingUnknown: true)
     /// Exchange header (id, else value) hash -> peer slot, as Istio's MX cache.
     private var peerCache: [UInt64: Int32] = [:]
 
@@ -63,6 +67,8 @@ public struct TelemetryStore: Sendable {
 
     public mutating func slot(for peer: WorkloadMetadata?) -> Int32 { peer.map { peers.slot(for: $0) } ?? 0 }
 
+    public mutating func slot(for security: ConnectionSecurity) -> Int32 { securities.slot(for: security) }
+
     /// The peer named by metadata-exchange header values (`id` may be empty). The
     /// value is decoded once per id; later requests cost one hash and one lookup.
     public mutating func peerSlot(id: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) -> Int32 {
@@ -90,9 +96,9 @@ public struct TelemetryStore: Sendable {
     /// One finished HTTP exchange. `code` 0: no response was sent (Istio's "0").
     public mutating func recordRequest(scope: Int32, service: Int32, peer: Int32, code: Int, flags: ResponseFlags,
                                        durationMilliseconds: Double, requestBytes: Int, responseBytes: Int,
-                                       grpcStatus: Int16 = TelemetryStore.notGRPC) {
+                                       grpcStatus: Int16 = TelemetryStore.notGRPC, security: Int32 = 0) {
         let key = RequestKey(scope: scope, service: service, peer: peer, code: UInt16(clamping: code), flags: flags.rawValue,
-                             grpcStatus: grpcStatus)
+                             grpcStatus: grpcStatus, security: security)
         let series: Int
         if let index = requestIndex[key] {
             series = index
@@ -123,13 +129,13 @@ public struct TelemetryStore: Sendable {
         return series
     }
 
-    public mutating func recordTCPOpened(scope: Int32, service: Int32) {
-        tcpOpened[tcpSeries(TCPKey(scope: scope, service: service, peer: 0, flags: 0))] &+= 1
+    public mutating func recordTCPOpened(scope: Int32, service: Int32, security: Int32 = 0) {
+        tcpOpened[tcpSeries(TCPKey(scope: scope, service: service, peer: 0, flags: 0, security: security))] &+= 1
     }
 
     /// A relayed connection ended: its byte counts and close, under its flags.
-    public mutating func recordTCPClosed(scope: Int32, service: Int32, flags: ResponseFlags, sent: Int, received: Int) {
-        let series = tcpSeries(TCPKey(scope: scope, service: service, peer: 0, flags: flags.rawValue))
+    public mutating func recordTCPClosed(scope: Int32, service: Int32, flags: ResponseFlags, sent: Int, received: Int, security: Int32 = 0) {
+        let series = tcpSeries(TCPKey(scope: scope, service: service, peer: 0, flags: flags.rawValue, security: security))
         tcpClosed[series] &+= 1
         tcpSent[series] &+= UInt64(max(0, sent))
         tcpReceived[series] &+= UInt64(max(0, received))

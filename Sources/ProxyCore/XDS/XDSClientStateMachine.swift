@@ -113,3 +113,8 @@ public struct XDSClientStateMachine: Sendable {
         return !nodeOnFirstRequestOnly || !nodeSent
     }
 }
+
+extension XDSClientStateMachine {
+    /// Whether a subscription for the type exists (with any names).
+    public func subscribed(_ typeURL: String) -> Bool { types[typeURL] != nil }
+}

@@ -174,7 +174,8 @@ extension DownstreamHTTP1Handler {
             var writer = UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
                 weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes,
-                exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines)
+                exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines,
+                overTLS: connection.tlsTerminated)
             if let trace {
                 writer.trace = trace.upstreamHeaders
                 writer.traceState = trace.traceState

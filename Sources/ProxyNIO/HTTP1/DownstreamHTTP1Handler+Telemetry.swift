@@ -59,6 +59,9 @@ extension DownstreamHTTP1Handler {
             if let local = context?.channel.localAddress {
                 record.downstreamLocal = Array("\(local.ipAddress ?? ""):\(local.port ?? 0)".utf8)
             }
+            record.downstreamPeerURISAN = Array(connection.peerURISAN.utf8)
+            record.downstreamLocalURISAN = Array(connection.localURISAN.utf8)
+            record.requestedServerName = Array(connection.serverName.utf8)
             accessRecord = record
         }
         accessRecord!.reset(format: format)
@@ -110,7 +113,8 @@ extension DownstreamHTTP1Handler {
         worker.telemetry.recordRequest(scope: listener.telemetryScope, service: telemetryService, peer: peerSlot, code: responseCode,
                                        flags: responseFlags, durationMilliseconds: Double(durationNanos) / 1_000_000,
                                        requestBytes: requestHeadBytes + requestBodyBytes,
-                                       responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus)
+                                       responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus,
+                                       security: securitySlot)
         if trace != nil { endTrace(durationNanos: durationNanos) }
         guard accessRecord != nil else { return }
         accessRecord!.durationNanos = durationNanos
@@ -121,6 +125,7 @@ extension DownstreamHTTP1Handler {
         accessRecord!.bytesReceived = requestBodyBytes
         accessRecord!.bytesSent = responseBodyBytes
         for log in listener.accessLogs {
+            if let filter = log.filter, !filter.admits(accessRecord!, random: worker.random.next()) { continue }
             AccessLogFormatter.write(accessRecord!, format: log.format, into: &log.sink.pending)
             log.sink.lineAdded()
         }

@@ -40,7 +40,7 @@ extension DownstreamHTTP1Handler {
                 // The exchange is gone: the connection is still useful to the pool.
                 endpoint.putIdle(handler)
             }
-        case .failure:
+        case .failure(let error):
             endpoint.openConnections -= 1
             guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
             waitingForConnection = false
@@ -50,7 +50,11 @@ extension DownstreamHTTP1Handler {
             // Nothing of the request reached the upstream; an unread body makes the
             // connection unusable for a next request.
             if case .body = requestPhase { closeAfterResponse = true }
-            sendLocalReply(LocalReply.connectFailure)
+            if let tls = error as? UpstreamTLSFailure {
+                sendLocalReply(LocalReply.transportFailure(tls.reason, retried: (retryState?.attempts ?? 0) > 1))
+            } else {
+                sendLocalReply(LocalReply.connectFailure)
+            }
         }
     }
 

@@ -117,10 +117,17 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var upstreamStartNanos: UInt64 = 0
     /// Mirrored copies of the current request still receiving its body.
     var shadows: [ShadowExchange] = []
+    /// The downstream connection: addresses, SNI, and with TLS the peer's identity
+    /// (what RBAC, Istio's security labels and the access log read).
+    let connection: ConnectionFacts
+    /// Slot of the connection's security labels in the worker's TelemetryStore.
+    let securitySlot: Int32
 
-    init(worker: WorkerRuntime, listener: ListenerRuntime) {
+    init(worker: WorkerRuntime, listener: ListenerRuntime, connection: ConnectionFacts = ConnectionFacts()) {
         self.worker = worker
         self.listener = listener
+        self.connection = connection
+        self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: listener.reporter)
         self.parser = HTTP1RequestParser(maxHeadBytes: listener.http.maxRequestHeadersBytes)
         let allocator = ByteBufferAllocator()
         requestScratch = allocator.buffer(capacity: 1024)

@@ -28,6 +28,13 @@ struct LocalReply {
     static let connectFailure = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
         flags: .upstreamConnectionFailure)
+    /// A TLS handshake with the upstream failed: Envoy's connect-failure body with
+    /// the transport failure reason (and "retried and the latest" after retries).
+    static func transportFailure(_ reason: String, retried: Bool) -> LocalReply {
+        LocalReply(status: 503, text: "upstream connect error or disconnect/reset before headers. \(retried ? "retried and the latest " : "")"
+                       + "reset reason: remote connection failure, transport failure reason: \(reason)",
+                   flags: .upstreamConnectionFailure)
+    }
     static let upstreamReset = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
         flags: .upstreamConnectionTermination)

@@ -22,6 +22,8 @@ struct UpstreamRequestWriter {
     var trace: TraceHeaderWriter? = nil
     var traceState = ByteSpan.empty
     var requestIDReason: UInt8 = TraceSampler.Reason.notTraceable.rawValue
+    /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
+    var overTLS = false
 
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
@@ -77,7 +79,7 @@ struct UpstreamRequestWriter {
             buffer.writeStaticString("\r\n")
         }
         if !head.hasForwardedProto || http.useRemoteAddress {
-            buffer.writeStaticString("x-forwarded-proto: http\r\n")
+            buffer.writeStaticString(overTLS ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
         }
         if http.generateRequestID && !head.hasRequestID {
             buffer.writeStaticString("x-request-id: ")

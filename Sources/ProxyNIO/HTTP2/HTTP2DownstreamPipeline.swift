@@ -10,7 +10,7 @@ enum HTTP2DownstreamPipeline {
     static let connectionWindow = 268_435_456
 
     static func configure(_ pipeline: ChannelPipeline.SynchronousOperations, channel: any Channel,
-                          worker: WorkerRuntime, listener: ListenerRuntime) throws {
+                          worker: WorkerRuntime, listener: ListenerRuntime, connection facts: ConnectionFacts = ConnectionFacts()) throws {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = listener.http.http2.settings(maxHeaderListSize: listener.http.maxRequestHeadersBytes)
         connection.targetWindowSize = connectionWindow
@@ -20,7 +20,7 @@ enum HTTP2DownstreamPipeline {
         _ = try pipeline.configureHTTP2Pipeline(mode: .server, connectionConfiguration: connection, streamConfiguration: stream) { stream in
             stream.eventLoop.makeCompletedFuture {
                 let (worker, listener) = bound.value
-                let exchange = DownstreamHTTP1Handler(worker: worker, listener: listener)
+                let exchange = DownstreamHTTP1Handler(worker: worker, listener: listener, connection: facts)
                 try stream.pipeline.syncOperations.addHandler(DownstreamHTTP2StreamBridge(exchange: exchange))
                 try stream.pipeline.syncOperations.addHandler(exchange)
             }

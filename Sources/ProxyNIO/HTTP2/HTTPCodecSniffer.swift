@@ -17,10 +17,12 @@ final class HTTPCodecSniffer: ChannelInboundHandler, RemovableChannelHandler {
     private let worker: WorkerRuntime
     private let listener: ListenerRuntime
     private var held: ByteBuffer?
+    private let connection: ConnectionFacts
 
-    init(worker: WorkerRuntime, listener: ListenerRuntime) {
+    init(worker: WorkerRuntime, listener: ListenerRuntime, connection: ConnectionFacts = ConnectionFacts()) {
         self.worker = worker
         self.listener = listener
+        self.connection = connection
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -30,9 +32,9 @@ final class HTTPCodecSniffer: ChannelInboundHandler, RemovableChannelHandler {
         do {
             if verdict {
                 try HTTP2DownstreamPipeline.configure(context.pipeline.syncOperations, channel: context.channel,
-                                                      worker: worker, listener: listener)
+                                                      worker: worker, listener: listener, connection: connection)
             } else {
-                try context.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: listener))
+                try context.pipeline.syncOperations.addHandler(DownstreamHTTP1Handler(worker: worker, listener: listener, connection: connection))
             }
         } catch {
             context.close(promise: nil)
@@ -66,10 +68,25 @@ final class HTTPCodecSniffer: ChannelInboundHandler, RemovableChannelHandler {
 
 extension ListenerRuntime {
     /// The handler that serves a new connection of this HTTP chain, by codec.
-    func makeConnectionHandler(worker: WorkerRuntime) -> any ChannelHandler {
+    func makeConnectionHandler(worker: WorkerRuntime, connection: ConnectionFacts = ConnectionFacts()) -> any ChannelHandler {
         switch http.codec {
-        case .http1: return DownstreamHTTP1Handler(worker: worker, listener: self)
-        case .auto, .http2: return HTTPCodecSniffer(worker: worker, listener: self)
+        case .http1: return DownstreamHTTP1Handler(worker: worker, listener: self, connection: connection)
+        case .auto, .http2: return HTTPCodecSniffer(worker: worker, listener: self, connection: connection)
+        }
+    }
+
+    /// The handlers for a connection whose TLS handshake negotiated `protocol` by
+    /// ALPN: h2 and http/1.1 go straight to their codec (the codec type allowing),
+    /// anything else is sniffed as on plain text.
+    func installAfterHandshake(_ pipeline: ChannelPipeline.SynchronousOperations, channel: any Channel, worker: WorkerRuntime,
+                               connection: ConnectionFacts) throws {
+        switch (connection.negotiatedProtocol, http.codec) {
+        case ("h2", .auto), ("h2", .http2):
+            try HTTP2DownstreamPipeline.configure(pipeline, channel: channel, worker: worker, listener: self, connection: connection)
+        case ("http/1.1", .auto), ("http/1.1", .http1):
+            try pipeline.addHandler(DownstreamHTTP1Handler(worker: worker, listener: self, connection: connection))
+        default:
+            try pipeline.addHandler(makeConnectionHandler(worker: worker, connection: connection))
         }
     }
 }

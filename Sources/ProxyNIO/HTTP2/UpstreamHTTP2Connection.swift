@@ -13,6 +13,8 @@ final class UpstreamHTTP2Connection {
     private let eventLoop: any EventLoop
     private let address: SocketAddress
     let options: HTTP2Options
+    /// TLS for new connections (kept in step with the endpoint's).
+    var tls: UpstreamTLSRuntime?
     private var channel: (any Channel)?
     private var connecting: EventLoopFuture<any Channel>?
 
@@ -57,19 +59,14 @@ final class UpstreamHTTP2Connection {
         connectionConfig.targetWindowSize = HTTP2DownstreamPipeline.connectionWindow
         var streamConfig = NIOHTTP2Handler.StreamConfiguration()
         streamConfig.targetWindowSize = options.initialStreamWindowSize
-        let future = ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.nanoseconds(timeoutNanos > 0 ? timeoutNanos : 5_000_000_000))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // The upstream may not open streams towards the proxy (no push).
-                    _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: connectionConfig, streamConfiguration: streamConfig
-                    ) { stream in stream.close() }
-                    try channel.pipeline.syncOperations.addHandler(HTTP2ConnectionErrorHandler())
-                }
-            }
-            .connect(to: address)
+        let (connectionSettings, streamSettings) = (connectionConfig, streamConfig)
+        let future = UpstreamTLSConnector.connect(eventLoop: eventLoop, address: address, tls: tls, timeoutNanos: timeoutNanos) { pipeline in
+            // The upstream may not open streams towards the proxy (no push).
+            _ = try pipeline.configureHTTP2Pipeline(
+                mode: .client, connectionConfiguration: connectionSettings, streamConfiguration: streamSettings
+            ) { stream in stream.close() }
+            try pipeline.addHandler(HTTP2ConnectionErrorHandler())
+        }
         connecting = future
         future.assumeIsolated().whenComplete { result in
             self.connecting = nil
@@ -101,8 +98,12 @@ extension EndpointRuntime {
             http2 = nil
             return
         }
-        if let http2, http2.options == options { return }
+        if let http2, http2.options == options {
+            http2.tls = tls
+            return
+        }
         http2?.close()
         http2 = UpstreamHTTP2Connection(eventLoop: eventLoop, address: address, options: options)
+        http2!.tls = tls
     }
 }

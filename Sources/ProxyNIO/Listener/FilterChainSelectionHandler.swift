@@ -28,7 +28,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
         let remote = context.channel.remoteAddress
         facts = ConnectionFacts(destinationAddress: local?.ipAddress.flatMap { IPAddress($0) }, destinationPort: local?.port ?? 0,
                                 sourceAddress: remote?.ipAddress.flatMap { IPAddress($0) }, sourcePort: remote?.port ?? 0)
-        guard listener.config.needsTLSInspection else {
+        guard listener.config.needsTLSInspection || listener.config.terminatesTLS else {
             choose(context: context)
             return
         }
@@ -61,8 +61,12 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             choose(context: context)
         case .clientHello(let hello):
             facts.serverName = (hello.serverName ?? "").lowercased()
-            facts.transportProtocol = "tls"
-            facts.applicationProtocols = hello.applicationProtocols
+            // Without the TLS inspector Envoy learns nothing for matching; the SNI
+            // is still what the request path reports.
+            if listener.config.inspection.tlsInspector {
+                facts.transportProtocol = "tls"
+                facts.applicationProtocols = hello.applicationProtocols
+            }
             choose(context: context)
         }
     }
@@ -109,9 +113,8 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             close(context: context)
             return
         }
-        let handler = listener.makeHandler(chain: index, worker: worker)
         do {
-            try context.pipeline.syncOperations.addHandler(handler, position: .after(self))
+            try listener.install(chain: index, worker: worker, facts: facts, pipeline: context.pipeline.syncOperations, after: self)
         } catch {
             close(context: context)
             return

@@ -21,6 +21,9 @@ final class EndpointRuntime {
     var index = 0
     /// The endpoint's HTTP/2 connection when its cluster speaks HTTP/2 upstream.
     var http2: UpstreamHTTP2Connection?
+    /// TLS towards this endpoint (the cluster's transport socket, or the one its
+    /// metadata picks from transport_socket_matches); nil: plain TCP.
+    var tls: UpstreamTLSRuntime?
 
     init(address: SocketAddress, label: String) {
         self.address = address

@@ -31,10 +31,17 @@ final class WorkerRuntime {
     var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
     /// The same for mirrored copies: the channel must carry a ShadowUpstreamHandler.
     var shadowConnector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
+    /// TLS contexts shared by every worker (built once per secret version).
+    let tlsContexts: TLSContextCache
+    /// The certificate agent behind SDS references to `sds-grpc`.
+    let secretProvider: (any SecretProvider)?
 
-    init(eventLoop: any EventLoop, config: ProxyConfig, identity: TelemetryIdentity = .anonymous) {
+    init(eventLoop: any EventLoop, config: ProxyConfig, identity: TelemetryIdentity = .anonymous,
+         tlsContexts: TLSContextCache = TLSContextCache(), secretProvider: (any SecretProvider)? = nil) {
         self.eventLoop = eventLoop
         self.identity = identity
+        self.tlsContexts = tlsContexts
+        self.secretProvider = secretProvider
         self.config = .empty
         apply(config)
     }
@@ -48,7 +55,9 @@ final class WorkerRuntime {
         }
         var rebuilt: [String: ClusterRuntime] = [:]
         var counters: [String: ClusterCounters] = [:]
+        let resolver = TLSMaterialResolver(adsSecrets: config.secrets, provider: secretProvider)
         for (name, cluster) in config.clusters {
+            let sockets = UpstreamSockets(cluster, resolver: resolver, cache: tlsContexts)
             var runtimes: [EndpointRuntime] = []
             /// Old index of each endpoint that stayed, for the outlier detector's memory.
             var previousIndex: [Int?] = []
@@ -73,6 +82,10 @@ final class WorkerRuntime {
                         previousIndex.append(nil)
                     }
                     runtime.index = runtimes.count
+                    let tls = sockets.runtime(forEndpointMetadata: endpoint.transportSocketMatch)
+                    // Envoy drains a cluster's pools when its transport socket changes.
+                    if !UpstreamTLSRuntime.same(runtime.tls, tls) { runtime.closeIdle() }
+                    runtime.tls = tls
                     runtime.useHTTP2(cluster.upstreamProtocol == .http2 ? cluster.http2 : nil, eventLoop: eventLoop)
                     lbEndpoints.append(LBEndpoint(index: runtimes.count, weight: UInt32(clamping: endpoint.weight), locality: locality,
                                                   priority: group.priority, health: Self.health(endpoint.health), hashKey: label))
@@ -118,7 +131,9 @@ final class WorkerRuntime {
                 }
                 continue
             }
-            let chains = (listener.filterChains + (listener.defaultFilterChain.map { [$0] } ?? [])).enumerated().map { index, chain in
+            let allChains = listener.filterChains + (listener.defaultFilterChain.map { [$0] } ?? [])
+            let tls = allChains.map { chain in chain.tls.map { resolver.downstream($0, cache: tlsContexts) } }
+            let chains = allChains.enumerated().map { index, chain in
                 switch chain.chain {
                 case .tcp(let proxy): return SelectingListenerRuntime.ChainRuntime.tcp(proxy)
                 case .http(let http):
@@ -126,7 +141,7 @@ final class WorkerRuntime {
                                              outbound: listener.direction == .outbound, exporters: &usedExporters))
                 }
             }
-            selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains, telemetryScope: scopeSlot)
+            selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains, tls: tls, telemetryScope: scopeSlot)
         }
         tcpListeners = tcp
         tcpScopes = scopes
@@ -158,7 +173,7 @@ final class WorkerRuntime {
         live.accessLogs = http.accessLogs.compactMap { log in
             guard let sink = sinks[log.path] ?? accessLogSinks[log.path] ?? AccessLogSink(path: log.path, eventLoop: eventLoop) else { return nil }
             sinks[log.path] = sink
-            return AccessLogRuntime(format: log.format, sink: sink)
+            return AccessLogRuntime(format: log.format, filter: log.filter, sink: sink)
         }
         usedSinks = sinks
         if var tracing = http.tracing {
@@ -226,14 +241,8 @@ final class WorkerRuntime {
                  handler: (@Sendable () -> any ChannelHandler)? = nil) -> EventLoopFuture<any Channel> {
         if let http2 = endpoint.http2, handler == nil { return http2.openStream(timeoutNanos: timeoutNanos) }
         if let connector, handler == nil { return connector(endpoint, timeoutNanos) }
-        return ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connectTimeout(.nanoseconds(timeoutNanos > 0 ? timeoutNanos : 5_000_000_000))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(handler?() ?? UpstreamHTTP1Handler())
-                }
-            }
-            .connect(to: endpoint.address)
+        return UpstreamTLSConnector.connect(eventLoop: eventLoop, address: endpoint.address, tls: endpoint.tls, timeoutNanos: timeoutNanos) { pipeline in
+            try pipeline.addHandler(handler?() ?? UpstreamHTTP1Handler())
+        }
     }
 }

@@ -26,10 +26,17 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private var sentBytes = 0
     private var flags: ResponseFlags = []
 
-    init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0) {
+    /// The downstream connection's facts (TLS peer identity for Istio's labels).
+    let connection: ConnectionFacts
+    private let securitySlot: Int32
+
+    init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0, connection: ConnectionFacts = ConnectionFacts()) {
         self.worker = worker
         self.config = config
         self.telemetryScope = telemetryScope
+        self.connection = connection
+        let reporter = worker.telemetry.reporter(ofScope: telemetryScope)
+        self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: reporter)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -40,7 +47,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         let target = config.target.select(random: worker.random.next())
         let cluster = worker.cluster(named: target.name)
         telemetryService = cluster?.telemetryService ?? 0
-        worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService)
+        worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService, security: securitySlot)
         guard let cluster, let endpoint = cluster.pick(random: &worker.random) else {
             // Envoy: no cluster (NC) or no healthy upstream (UH): the connection closes.
             flags = cluster == nil ? .noClusterFound : .noHealthyUpstream
@@ -99,7 +106,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if !closed {
             worker.telemetry.recordTCPClosed(scope: telemetryScope, service: telemetryService, flags: flags,
-                                             sent: sentBytes, received: receivedBytes)
+                                             sent: sentBytes, received: receivedBytes, security: securitySlot)
         }
         closed = true
         peer?.peerClosed()

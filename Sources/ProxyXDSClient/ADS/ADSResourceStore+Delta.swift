@@ -36,6 +36,9 @@ extension ADSResourceStore {
         case ProxyCore.XDSTypeURL.endpoint:
             endpoints = try merged(endpoints) { $0.clusterName }
             return endpoints.keys.sorted()
+        case ProxyCore.XDSTypeURL.secret:
+            secrets = try merged(secrets) { $0.name }
+            return secrets.keys.sorted()
         default:
             throw DecodeError(description: "type \(typeURL) is not supported by this proxy")
         }
@@ -46,7 +49,9 @@ extension ADSResourceStore {
     mutating func dropUnreferenced() {
         let routeNames = Set(self.routeNames)
         let endpointNames = Set(self.endpointNames)
+        let secretNames = Set(self.secretNames)
         routes = routes.filter { routeNames.contains($0.key) }
+        secrets = secrets.filter { secretNames.contains($0.key) }
         endpoints = endpoints.filter { endpointNames.contains($0.key) }
     }
 }

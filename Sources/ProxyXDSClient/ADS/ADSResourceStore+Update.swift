@@ -22,10 +22,20 @@ extension XDSClientStateMachine {
     /// does, so warming waits for those endpoints before listeners are requested.
     mutating func subscribeReferences(after typeURL: String, in store: ADSResourceStore) -> [XDSOutgoing] {
         switch typeURL {
-        case ProxyCore.XDSTypeURL.cluster: return subscribe(ProxyCore.XDSTypeURL.endpoint, names: store.endpointNames)
-        case ProxyCore.XDSTypeURL.listener: return subscribe(ProxyCore.XDSTypeURL.route, names: store.routeNames)
+        case ProxyCore.XDSTypeURL.cluster:
+            return subscribe(ProxyCore.XDSTypeURL.endpoint, names: store.endpointNames) + subscribeSecrets(store)
+        case ProxyCore.XDSTypeURL.listener:
+            return subscribe(ProxyCore.XDSTypeURL.route, names: store.routeNames) + subscribeSecrets(store)
         default: return []
         }
+    }
+
+    /// SDS over ADS: the secrets listeners and clusters name (none: no subscription
+    /// is opened, as Envoy opens one only for referenced secrets).
+    private mutating func subscribeSecrets(_ store: ADSResourceStore) -> [XDSOutgoing] {
+        let names = store.secretNames
+        guard !names.isEmpty || subscribed(ProxyCore.XDSTypeURL.secret) else { return [] }
+        return subscribe(ProxyCore.XDSTypeURL.secret, names: names)
     }
 }
 

@@ -15,6 +15,8 @@ public struct ADSResourceStore: Sendable {
     internal(set) var routes: [String: Envoy_Config_Route_V3_RouteConfiguration] = [:]
     internal(set) var clusters: [String: Envoy_Config_Cluster_V3_Cluster] = [:]
     internal(set) var endpoints: [String: Envoy_Config_Endpoint_V3_ClusterLoadAssignment] = [:]
+    /// SDS secrets received on the ADS stream (gateway credentials), by name.
+    internal(set) var secrets: [String: Envoy_Extensions_TransportSockets_Tls_V3_Secret] = [:]
 
     public init(staticListeners: [Envoy_Config_Listener_V3_Listener] = [], staticClusters: [Envoy_Config_Cluster_V3_Cluster] = []) {
         self.staticListeners = staticListeners
@@ -49,6 +51,8 @@ public struct ADSResourceStore: Sendable {
             return clusters.keys.sorted()
         case ProxyCore.XDSTypeURL.endpoint: endpoints = try decode(Envoy_Config_Endpoint_V3_ClusterLoadAssignment.self) { $0.clusterName }
             return endpoints.keys.sorted()
+        case ProxyCore.XDSTypeURL.secret: secrets = try decode(Envoy_Extensions_TransportSockets_Tls_V3_Secret.self) { $0.name }
+            return secrets.keys.sorted()
         default:
             throw DecodeError(description: "type \(typeURL) is not supported by this proxy")
         }
@@ -87,6 +91,7 @@ public struct ADSResourceStore: Sendable {
             routes: routes.keys.sorted().map { routes[$0]! },
             clusters: staticClusters + clusters.keys.sorted().map { clusters[$0]! },
             assignments: endpoints.keys.sorted().map { endpoints[$0]! },
+            secrets: secrets.keys.sorted().map { secrets[$0]! },
             warnings: &warnings)
     }
 }

@@ -43,11 +43,15 @@ public enum ClusterConverter {
                 if threshold.hasMaxRetries { config.thresholds.maxRetries = Int(threshold.maxRetries.value) }
             }
         }
-        if cluster.hasTransportSocket, cluster.transportSocket.name != "envoy.transport_sockets.raw_buffer" {
-            throw scope.child("transport_socket").unsupported("upstream TLS")
+        if cluster.hasTransportSocket {
+            config.transportSocket = try TLSContextConverter.upstream(cluster.transportSocket, scope.child("transport_socket"), warnings: &warnings)
         }
-        if !cluster.transportSocketMatches.isEmpty {
-            throw scope.child("transport_socket_matches").unsupported("upstream TLS")
+        for (index, match) in cluster.transportSocketMatches.enumerated() {
+            let matchScope = scope.index("transport_socket_matches", index)
+            let socket = match.hasTransportSocket
+                ? try TLSContextConverter.upstream(match.transportSocket, matchScope.child("transport_socket"), warnings: &warnings) : .plaintext
+            config.transportSocketMatches.append(TransportSocketMatch(name: match.name, match: try ProtoValues.stringFields(match.match, matchScope.child("match")),
+                                                                      socket: socket))
         }
         (config.upstreamProtocol, config.http2) = try HTTP2OptionsConverter.upstream(cluster, scope, warnings: &warnings)
         if cluster.hasOutlierDetection {

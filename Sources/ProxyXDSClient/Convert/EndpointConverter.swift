@@ -38,6 +38,10 @@ public enum EndpointConverter {
         case .UNRECOGNIZED(let value): throw scope.child("health_status").error("unknown value \(value)")
         }
         let weight = lbEndpoint.hasLoadBalancingWeight ? Int(lbEndpoint.loadBalancingWeight.value) : 1
-        return EndpointSet.Endpoint(host: host, port: port, weight: weight, health: health)
+        var socketMatch: [String: String] = [:]
+        if let fields = lbEndpoint.metadata.filterMetadata["envoy.transport_socket_match"] {
+            socketMatch = try ProtoValues.stringFields(fields, scope.child("metadata.filter_metadata[envoy.transport_socket_match]"))
+        }
+        return EndpointSet.Endpoint(host: host, port: port, weight: weight, health: health, transportSocketMatch: socketMatch)
     }
 }

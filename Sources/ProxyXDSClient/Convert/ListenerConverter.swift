@@ -50,9 +50,8 @@ public enum ListenerConverter {
     static func filterChain(_ chain: Envoy_Config_Listener_V3_FilterChain, _ chainScope: ConversionScope,
                             warnings: inout ConversionWarnings, matching: Bool = true) throws(XDSConversionError) -> FilterChainConfig {
         let match = matching && chain.hasFilterChainMatch ? try filterChainMatch(chain.filterChainMatch, chainScope.child("filter_chain_match")) : .any
-        if chain.hasTransportSocket, chain.transportSocket.name != "envoy.transport_sockets.raw_buffer" {
-            throw chainScope.child("transport_socket").unsupported("downstream TLS")
-        }
+        let tls = chain.hasTransportSocket
+            ? try TLSContextConverter.downstream(chain.transportSocket, chainScope.child("transport_socket"), warnings: &warnings) : nil
         guard chain.filters.count == 1 else {
             throw chainScope.child("filters").unsupported("\(chain.filters.count) network filters (exactly one is)")
         }
@@ -69,7 +68,7 @@ public enum ListenerConverter {
         default:
             throw filterScope.child("name").unsupported("network filter \"\(filter.name)\"")
         }
-        return FilterChainConfig(name: chain.name, match: match, chain: converted)
+        return FilterChainConfig(name: chain.name, match: match, chain: converted, tls: tls)
     }
 
     static func unpack<M: SwiftProtobuf.Message>(_ any: Google_Protobuf_Any, _ scope: ConversionScope) throws(XDSConversionError) -> M {

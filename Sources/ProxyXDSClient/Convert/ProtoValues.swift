@@ -28,4 +28,18 @@ enum ProtoValues {
         case nil: return []
         }
     }
+
+    /// A Struct of string values (transport socket match criteria, endpoint
+    /// metadata); Envoy compares the values as protobuf Values, the translator sends strings.
+    static func stringFields(_ value: Google_Protobuf_Struct, _ scope: ConversionScope) throws(XDSConversionError) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, field) in value.fields {
+            switch field.kind {
+            case .stringValue(let text)?: result[key] = text
+            case .boolValue(let flag)?: result[key] = flag ? "true" : "false"
+            default: throw scope.child(key).unsupported("a non-string value")
+            }
+        }
+        return result
+    }
 }

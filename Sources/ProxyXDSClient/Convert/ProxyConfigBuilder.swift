@@ -9,6 +9,7 @@ public enum ProxyConfigBuilder {
                              routes: [Envoy_Config_Route_V3_RouteConfiguration] = [],
                              clusters: [Envoy_Config_Cluster_V3_Cluster],
                              assignments: [Envoy_Config_Endpoint_V3_ClusterLoadAssignment] = [],
+                             secrets: [Envoy_Extensions_TransportSockets_Tls_V3_Secret] = [],
                              warnings: inout ConversionWarnings) throws(XDSConversionError) -> ProxyConfig {
         var config = ProxyConfig(version: version)
         for cluster in clusters {
@@ -21,6 +22,9 @@ public enum ProxyConfigBuilder {
         }
         for assignment in assignments {
             config.endpoints[assignment.clusterName] = try EndpointConverter.convert(assignment)
+        }
+        for secret in secrets {
+            config.secrets[secret.name] = try SecretConverter.convert(secret)
         }
         for route in routes {
             config.routeTables[route.name] = try RouteConfigurationConverter.convert(route, warnings: &warnings)

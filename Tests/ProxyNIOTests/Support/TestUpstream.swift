@@ -38,3 +38,30 @@ enum TestUpstream {
             .bind(host: "127.0.0.1", port: 0).get()
     }
 }
+
+import NIOSSL
+
+extension TestUpstream {
+    /// The echo upstream behind TLS with `certificate`/`key`; with `clientRoots`
+    /// it requires a client certificate from them.
+    static func startTLS(group: any EventLoopGroup, certificate: String, key: String, clientRoots: String? = nil,
+                         alpn: [String] = []) async throws -> any Channel {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        if let clientRoots {
+            configuration.trustRoots = .file(clientRoots)
+            configuration.certificateVerification = .noHostnameVerification
+        }
+        configuration.applicationProtocols = alpn
+        let context = try NIOSSLContext(configuration: configuration)
+        return try await ServerBootstrap(group: group)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    try channel.pipeline.syncOperations.addHandler(TestUpstreamHandler())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+}

@@ -52,7 +52,7 @@ import XDSAPI
 
         // Version 2 changes a (into something refused), adds b (fine) and c (refused).
         var badA = tcpListener("a", port: 1001, cluster: "two")
-        badA.filterChains[0].transportSocket.name = "envoy.transport_sockets.tls"
+        badA.filterChains[0].transportSocket.name = "envoy.transport_sockets.alts"
         var badC = tcpListener("c", port: 1003, cluster: "one")
         badC.listenerFilters = [FilterChainConversionTests.inspector("envoy.filters.listener.proxy_protocol")]
         (out, config) = session.handle(response(version: "2", nonce: "l2", [badA, tcpListener("b", port: 1002, cluster: "one"), badC]),
@@ -69,7 +69,7 @@ import XDSAPI
         #expect(nack.versionInfo == "1")
         #expect(nack.responseNonce == "l2")
         #expect(nack.errorDetail.message == """
-            Error adding/updating listener(s) a: filter_chains[0].transport_socket: downstream TLS is not supported by this proxy
+            Error adding/updating listener(s) a: filter_chains[0].transport_socket.name: transport socket "envoy.transport_sockets.alts" is not supported by this proxy
             c: listener_filters[0].name: listener filter "envoy.filters.listener.proxy_protocol" is not supported by this proxy
 
             """)

@@ -56,7 +56,7 @@ import XDSAPI
         var ignored: [String] = []
         _ = session.handle(response(ProxyCore.XDSTypeURL.cluster, version: "1", nonce: "a", [F.staticCluster("good", port: 1)]), log: { ignored.append($0) })
         var bad = F.staticCluster("tls", port: 2)
-        bad.transportSocket.name = "envoy.transport_sockets.tls"
+        bad.transportSocket.name = "envoy.transport_sockets.alts"
         var log: [String] = []
         let (out, config) = session.handle(response(ProxyCore.XDSTypeURL.cluster, version: "2", nonce: "b", [F.staticCluster("good", port: 1), bad]),
                                            log: { log.append($0) })
@@ -64,7 +64,7 @@ import XDSAPI
         let nack = out.first { $0.typeURL == ProxyCore.XDSTypeURL.cluster }
         #expect(nack?.versionInfo == "1")
         #expect(nack?.responseNonce == "b")
-        #expect(nack?.errorDetail.message == "Cluster tls: transport_socket: upstream TLS is not supported by this proxy")
+        #expect(nack?.errorDetail.message == "Cluster tls: transport_socket.name: transport socket \"envoy.transport_sockets.alts\" is not supported by this proxy")
         #expect(log.contains { $0.hasPrefix("xds: NACK") })
         #expect(session.store.endpointNames.isEmpty)
     }

@@ -77,13 +77,13 @@ import XDSAPI
         var session = session(stats: stats)
         _ = session.start()
         var bad = F.staticCluster("tls", port: 2)
-        bad.transportSocket.name = "envoy.transport_sockets.tls"
+        bad.transportSocket.name = "envoy.transport_sockets.alts"
         var log: [String] = []
         let (out, config) = session.handle(response(ProxyCore.XDSTypeURL.cluster, nonce: "n1", [("tls", bad)]), log: { log.append($0) })
         #expect(config == nil)
         let nack = out.first { $0.typeURL == ProxyCore.XDSTypeURL.cluster }
         #expect(nack?.responseNonce == "n1")
-        #expect(nack?.errorDetail.message == "Cluster tls: transport_socket: upstream TLS is not supported by this proxy")
+        #expect(nack?.errorDetail.message == "Cluster tls: transport_socket.name: transport socket \"envoy.transport_sockets.alts\" is not supported by this proxy")
         #expect(stats.snapshot["cluster_manager.cds.update_rejected"] == 1)
         #expect(stats.snapshot["cluster_manager.cds.update_success"] == 0)
         #expect(session.store.build(version: "x").clusters.isEmpty)

@@ -109,8 +109,8 @@ import XDSAPI
         #expect(refusal(unknown) == XDSConversionError(resource: "Listener 0.0.0.0_443", field: "listener_filters[1].name",
                                                        reason: "listener filter \"envoy.filters.listener.proxy_protocol\" is not supported by this proxy"))
         var tls = Self.sniListener()
-        tls.filterChains[1].transportSocket.name = "envoy.transport_sockets.tls"
-        #expect(refusal(tls)?.field == "filter_chains[1].transport_socket")
+        tls.filterChains[1].transportSocket.name = "envoy.transport_sockets.alts"
+        #expect(refusal(tls)?.field == "filter_chains[1].transport_socket.name")
         var duplicate = Self.sniListener()
         duplicate.filterChains.append(Self.tcpChain("again", serverNames: ["a.example.com"]))
         #expect(refusal(duplicate)?.field == "filter_chains[3].filter_chain_match")

@@ -10,9 +10,9 @@ import XDSAPI
     @Test func rejectsWhatTheDataPathCannotServe() {
         var warnings = ConversionWarnings()
         var tls = F.listener()
-        tls.filterChains[0].transportSocket.name = "envoy.transport_sockets.tls"
-        #expect(throws: XDSConversionError(resource: "Listener 127.0.0.1_9080", field: "filter_chains[0].transport_socket",
-                                           reason: "downstream TLS is not supported by this proxy")) {
+        tls.filterChains[0].transportSocket.name = "envoy.transport_sockets.alts"
+        #expect(throws: XDSConversionError(resource: "Listener 127.0.0.1_9080", field: "filter_chains[0].transport_socket.name",
+                                           reason: "transport socket \"envoy.transport_sockets.alts\" is not supported by this proxy")) {
             try ListenerConverter.convert(tls, warnings: &warnings)
         }
         var manager = F.connectionManager()
@@ -47,8 +47,9 @@ import XDSAPI
     @Test func clustersTheDataPathCannotUseAreRefused() {
         var warnings = ConversionWarnings()
         var tls = F.edsCluster("c")
-        tls.transportSocket.name = "envoy.transport_sockets.tls"
-        #expect(throws: XDSConversionError(resource: "Cluster c", field: "transport_socket", reason: "upstream TLS is not supported by this proxy")) {
+        tls.transportSocket.name = "envoy.transport_sockets.alts"
+        #expect(throws: XDSConversionError(resource: "Cluster c", field: "transport_socket.name",
+                                           reason: "transport socket \"envoy.transport_sockets.alts\" is not supported by this proxy")) {
             try ClusterConverter.convert(tls, warnings: &warnings)
         }
     }

@@ -42,9 +42,9 @@ import XDSAPI
         #expect(Self.cluster(outbound, sni: "") == "PassthroughCluster")
     }
 
-    /// The HTTPS SIMPLE server's listener (downstream TLS) is refused on its own;
-    /// the passthrough listener is applied anyway, as Envoy would.
-    @Test func terminatingListenerIsNackedWithoutBlockingThePassthroughOne() throws {
+    /// The HTTPS SIMPLE server's listener terminates TLS with the Gateway's files;
+    /// both listeners are applied and ACKed.
+    @Test func terminatingListenerIsAppliedBesideThePassthroughOne() throws {
         let resources = try GoldenResourcesTests.load("sni-gateway", directory: Self.directory)
         var node = Envoy_Config_Core_V3_Node()
         node.id = "router~10.0.0.5~gateway.default~default.svc.cluster.local"
@@ -61,10 +61,15 @@ import XDSAPI
         var log: [String] = []
         _ = session.handle(response(ProxyCore.XDSTypeURL.cluster, resources.clusters), log: { log.append($0) })
         _ = session.handle(response(ProxyCore.XDSTypeURL.endpoint, resources.endpoints), log: { log.append($0) })
-        let (out, config) = session.handle(response(ProxyCore.XDSTypeURL.listener, resources.listeners), log: { log.append($0) })
-        let nack = try #require(out.first { $0.typeURL == ProxyCore.XDSTypeURL.listener })
-        #expect(nack.errorDetail.message.hasPrefix("Error adding/updating listener(s) 0.0.0.0_8443: filter_chains[0].transport_socket: downstream TLS"))
+        let (out, _) = session.handle(response(ProxyCore.XDSTypeURL.listener, resources.listeners), log: { log.append($0) })
+        let ack = try #require(out.first { $0.typeURL == ProxyCore.XDSTypeURL.listener })
+        #expect(!ack.hasErrorDetail)
+        let (_, config) = session.handle(response(ProxyCore.XDSTypeURL.route, resources.routes), log: { log.append($0) })
         #expect(config?.listeners.map(\.name).contains("0.0.0.0_443") == true)
-        #expect(config?.listeners.map(\.name).contains("0.0.0.0_8443") == false)
+        let terminating = try #require(config?.listeners.first { $0.name == "0.0.0.0_8443" })
+        let tls = try #require(terminating.filterChains[0].tls)
+        #expect(tls.common.certificates == [TLSCertificatePair(chain: .file("/etc/certs/cert.pem"), privateKey: .file("/etc/certs/key.pem"))])
+        #expect(tls.common.alpnProtocols == ["h2", "http/1.1"])
+        #expect(!tls.requireClientCertificate)
     }
 }
