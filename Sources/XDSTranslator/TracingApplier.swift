@@ -9,7 +9,7 @@ import XDSAPI
 /// gets a cluster for each collector it exports to that it does not already have.
 /// A pass over finished listeners, so listener generation stays unaware of it.
 enum TracingApplier {
-    static func apply(_ policy: TracingPolicy, proxy: ProxyNode, to resources: inout ProxyResources) {
+    static func apply(_ policy: TracingPolicy, proxy: ProxyNode, snapshot: MeshSnapshot, to resources: inout ProxyResources) {
         guard policy.client != nil || policy.server != nil else { return }
         let builder = TracingBuilder(proxy: proxy)
         let client = policy.client.map { (builder.tracing($0), TracingBuilder.requestIDExtension(useForSampling: $0.useRequestIDForTraceSampling)) }
@@ -26,6 +26,7 @@ enum TracingApplier {
                           var manager = try? TracingBuilder.HCM(unpackingAny: entry.typedConfig) else { continue }
                     manager.tracing = tracing
                     manager.requestIDExtension = requestID
+                    if inbound, case .routeConfig? = manager.routeSpecifier { nameInboundSpans(&manager.routeConfig, proxy: proxy, snapshot: snapshot) }
                     entry.typedConfig = Proto.any(manager)
                     resources.listeners[index].filterChains[chain].filters[filter] = entry
                     touched = true
@@ -38,6 +39,27 @@ enum TracingApplier {
         let present = Set(resources.clusters.map(\.name))
         for otel in providers where !present.contains(TracingBuilder.clusterName(otel)) {
             resources.clusters.append(collectorCluster(otel))
+        }
+    }
+
+    /// Istio decorates inbound routes with `HOST:PORT/*` of the service the port
+    /// serves, which names their spans; only spans read the decorator, so it is
+    /// set where spans are made.
+    static func nameInboundSpans(_ config: inout Envoy_Config_Route_V3_RouteConfiguration, proxy: ProxyNode, snapshot: MeshSnapshot) {
+        for host in config.virtualHosts.indices {
+            for index in config.virtualHosts[host].routes.indices where !config.virtualHosts[host].routes[index].hasDecorator {
+                let cluster = config.virtualHosts[host].routes[index].route.cluster
+                let parts = cluster.split(separator: "|", omittingEmptySubsequences: false)
+                guard parts.count == 4, parts[0] == "inbound", let port = Int(parts[1]) else { continue }
+                let served = snapshot.registry.services.lazy.filter { service in
+                    guard let selector = service.selector, !selector.isEmpty, service.namespace == proxy.namespace else { return false }
+                    return proxy.matches(selector)
+                }.compactMap { service in service.ports.first { ($0.targetPort ?? $0.number) == port }.map { (service.hostname, $0.number) } }
+                guard let (hostname, servicePort) = served.sorted(by: { $0.0 < $1.0 }).first else { continue }
+                var decorator = Envoy_Config_Route_V3_Decorator()
+                decorator.operation = "\(hostname):\(servicePort)/*"
+                config.virtualHosts[host].routes[index].decorator = decorator
+            }
         }
     }
 

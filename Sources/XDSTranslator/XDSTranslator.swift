@@ -57,7 +57,8 @@ public struct XDSTranslator: Sendable {
             result.secrets = gateway.secrets
             result.clusters = clusters.outboundClusters()
         }
-        TracingApplier.apply(TracingPolicy.resolve(proxy: proxy, snapshot: snapshot, fallback: options.defaultTracingCollector), proxy: proxy, to: &result)
+        TracingApplier.apply(TracingPolicy.resolve(proxy: proxy, snapshot: snapshot, fallback: options.defaultTracingCollector), proxy: proxy,
+                             snapshot: snapshot, to: &result)
         result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope).assignments(for: result.clusters)
         result.sort()
         return result

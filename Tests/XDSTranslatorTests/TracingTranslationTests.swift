@@ -75,6 +75,8 @@ struct TracingTranslationTests {
         #expect(tracing.provider.name == "envoy.tracers.opentelemetry")
         let otel = try Envoy_Config_Trace_V3_OpenTelemetryConfig(unpackingAny: tracing.provider.typedConfig)
         #expect(otel.serviceName == "reviews.default")
+        #expect(inbound.routeConfig.virtualHosts[0].routes[0].decorator.operation == "reviews.default.svc.cluster.local:9080/*",
+                "inbound spans are named after the service, as Istio's inbound route decorator")
         #expect(otel.httpService.httpUri.uri == "otel-collector.observability.svc.cluster.local/v1/traces")
         #expect(otel.httpService.httpUri.cluster == "outbound|4318||otel-collector.observability.svc.cluster.local")
         #expect(otel.httpService.httpUri.timeout.seconds == 2)
