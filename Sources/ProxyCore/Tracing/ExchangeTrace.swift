@@ -12,7 +12,8 @@ public struct ExchangeTrace: Sendable {
     /// The router's span under `spanID` (0 without `spawn_upstream_span`).
     public var upstreamSpanID: UInt64
     public var sampled: Bool
-    /// What a generated x-request-id records (Envoy's UUID trace reason).
+    /// The connection manager's decision as the x-request-id records it (Envoy's
+    /// UUID trace reason); a parent's flag may still decide the span.
     public var reason: TraceSampler.Reason
     public var b3: TraceHeaderWriter.B3Form
     /// Where the incoming `tracestate` value is, forwarded unchanged.
@@ -87,7 +88,7 @@ public struct ExchangeTrace: Sendable {
         var trace = ExchangeTrace(traceIDHigh: parent?.traceIDHigh ?? nextRandom(), traceIDLow: parent?.traceIDLow ?? nextRandom(),
                                   spanID: nonZero(nextRandom()), parentSpanID: parent?.spanID ?? 0,
                                   upstreamSpanID: config.spawnUpstreamSpan ? nonZero(nextRandom()) : 0,
-                                  sampled: sampled, reason: sampled ? (reason.traced ? reason : .sampling) : .notTraceable,
+                                  sampled: sampled, reason: reason,
                                   b3: b3, traceState: parent == nil ? .empty : state, request: nil)
         if sampled { trace.request = facts(config: config, bytes: bytes, head: head, requestID: requestID, state: trace.traceState) }
         return trace

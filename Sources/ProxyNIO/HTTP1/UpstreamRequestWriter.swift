@@ -40,6 +40,7 @@ struct UpstreamRequestWriter {
         var runStart = -1
         var runEnd = -1
         let replacesTraceContext = trace != nil
+        var retaggedRequestID = ByteSpan.empty
         for field in head.fields {
             var keep = !field.kind.isHopByHop
             switch field.kind {
@@ -48,6 +49,12 @@ struct UpstreamRequestWriter {
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
             // The exchange is between proxies: the app never sees a peer's metadata.
             case .peerMetadata, .peerMetadataID: keep = false
+            case .xRequestID:
+                // Envoy writes its trace decision into the request id it forwards.
+                if replacesTraceContext, Self.reasonDiffers(field.value.bytes(in: bytes), requestIDReason) {
+                    keep = false
+                    retaggedRequestID = field.value
+                }
             default: if replacesTraceContext { keep = !field.kind.isTraceContext }
             }
             if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
@@ -89,6 +96,13 @@ struct UpstreamRequestWriter {
             if trace != nil { buffer.setInteger(requestIDReason, at: buffer.readerIndex + generatedID! + 14) }
             buffer.writeStaticString("\r\n")
         }
+        if !retaggedRequestID.isEmpty {
+            buffer.writeStaticString("x-request-id: ")
+            let start = buffer.writerIndex
+            buffer.writeBytes(retaggedRequestID.bytes(in: bytes))
+            buffer.setInteger(requestIDReason, at: start + 14)
+            buffer.writeStaticString("\r\n")
+        }
         if let trace {
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceHeaderWriter.maxLength) { trace.write(into: $0) }
             if !traceState.isEmpty {
@@ -108,6 +122,12 @@ struct UpstreamRequestWriter {
         return generatedID
     }
 
+
+    /// A UUID-form request id whose trace reason is not `reason`.
+    static func reasonDiffers(_ value: UnsafeRawBufferPointer, _ reason: UInt8) -> Bool {
+        guard let current = TraceSampler.reason(requestID: value) else { return false }
+        return current.rawValue != reason
+    }
 
     @inline(__always) private func copy(_ start: Int, _ end: Int, into buffer: inout ByteBuffer) {
         guard start >= 0, end > start else { return }

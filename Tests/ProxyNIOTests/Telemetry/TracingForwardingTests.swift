@@ -84,6 +84,16 @@ import Testing
         #expect(Array(other.dropFirst("x-request-id: ".count))[14] == "4")
     }
 
+    @Test func incomingRequestIDGetsTheDecision() throws {
+        let proxy = try EmbeddedProxy(config: Self.config(sampling: 100))
+        try proxy.send("GET / HTTP/1.1\r\nHost: shop\r\nx-request-id: 0d4c3a5e-1111-4000-8000-000000000000\r\n\r\n")
+        let lines = try proxy.upstreamReceived().split(separator: "\r\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("x-request-id") } == ["x-request-id: 0d4c3a5e-1111-9000-8000-000000000000"])
+        let other = try EmbeddedProxy(config: Self.config(sampling: 100))
+        try other.send("GET / HTTP/1.1\r\nHost: shop\r\nx-request-id: my-own-id\r\n\r\n")
+        #expect(try other.upstreamReceived().contains("x-request-id: my-own-id\r\n"), "ids that are not UUIDs go on unchanged")
+    }
+
     @Test func untracedListenersLeaveTraceHeadersAlone() throws {
         let proxy = try EmbeddedProxy()
         let header = "traceparent: 00-\(Self.traceID)-\(Self.parentSpan)-01"
