@@ -131,7 +131,7 @@ struct UpCommand: ParsableCommand {
         if !mesh.plan.gateways.isEmpty { lines.append("  gateway        \(mesh.gatewayURL)") }
         if mesh.gatewayMetricsPort > 0 { lines.append("  gateway stats  http://127.0.0.1:\(mesh.gatewayMetricsPort)/stats/prometheus") }
         if mesh.prometheusPort > 0 { lines.append("  Prometheus     http://127.0.0.1:\(mesh.prometheusPort)/  (targets from http://127.0.0.1:\(mesh.httpPort)/sd/prometheus)") }
-        lines.append("  console        http://127.0.0.1:\(mesh.httpPort)/ui/  (services, topology, config)")
+        lines.append("  console        http://127.0.0.1:\(mesh.httpPort)/ui/  (services, topology, config, traces)")
         lines.append("  control plane  http://127.0.0.1:\(mesh.httpPort)/metrics  /debug/syncz  /debug/config_dump?proxyID=ID")
         lines.append("  xDS            127.0.0.1:\(mesh.xdsPort) (plaintext)   xDS + CA over TLS 127.0.0.1:\(mesh.secureXDSPort)")
         lines.append("  mesh CA        \(mesh.caDirectory)/root-cert.pem   workload tokens \(mesh.tokenDirectory)/")

@@ -134,6 +134,8 @@ public final class LocalMesh: @unchecked Sendable {
         // Mesh mTLS and authorization stay off in the local mesh until every proxy it
         // starts enforces them (see docs/security.md).
         arguments += ["--disable-mtls", "--disable-authz"]
+        // Without a tracing provider in the mesh config, spans go to the console.
+        arguments += ["--trace-to-self"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))
