@@ -17,6 +17,9 @@ extension ControlPlane {
             return Self.json(200, ["items": registryz()])
         case ("GET", ["proxies"]):
             return Self.json(200, ["items": await syncz()])
+        case ("GET", ["tap"]):
+            return Self.json(200, await tapReport(proxy: request.query["proxy"] ?? "", after: UInt64(request.query["after"] ?? "") ?? 0,
+                                                  wait: Double(request.query["wait"] ?? "") ?? 10))
         case ("GET", ["traces"]):
             return Self.json(200, tracesReport(limit: Int(request.query["limit"] ?? "") ?? 50))
         case ("GET", let path) where path.count == 2 && path[0] == "traces":

@@ -18,6 +18,7 @@ enum ConsolePage {
         <a href="/ui/topology" data-view="topology">Topology</a>
         <a href="/ui/config" data-view="config">Config</a>
         <a href="/ui/traces" data-view="traces">Traces</a>
+        <a href="/ui/tap" data-view="tap">Tap</a>
       </nav>
     </header>
     <main id="main"><p class="muted">Loading…</p></main>
@@ -30,6 +31,7 @@ enum ConsolePage {
     <script src="/ui/js/routing.js"></script>
     <script src="/ui/js/resilience.js"></script>
     <script src="/ui/js/traces.js"></script>
+    <script src="/ui/js/tap.js"></script>
     </body>
     </html>
     """#

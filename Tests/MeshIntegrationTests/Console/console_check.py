@@ -261,6 +261,16 @@ def traces(check):
     check.no_errors("traces")
 
 
+def tap(check):
+    """The live tap: requests through shop's sidecar stream in while traffic runs."""
+    check.open("/ui/tap?proxy=shop-v1", "document.querySelectorAll('#tap tbody tr').length >= 3", "tapped requests")
+    rows = check.page.evaluate("[...document.querySelectorAll('#tap tbody tr')].map(r => [...r.children].map(c => c.innerText))")
+    check.check(any(r[1] == "inbound" and r[2] == "GET" and r[4] == "200" for r in rows), f"shop's inbound GETs are tapped ({rows[:3]})")
+    check.check(any(r[1] == "outbound" for r in rows), f"shop's outbound calls are tapped ({rows[:3]})")
+    check.screenshot("tap")
+    check.no_errors("tap")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -276,7 +286,7 @@ def main():
             page.call(domain)
         page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
         check = ConsoleCheck(page, options.url.rstrip("/"), options.artifacts)
-        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing, lambda: resilience(check), lambda: traces(check)):
+        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing, lambda: resilience(check), lambda: traces(check), lambda: tap(check)):
             try:
                 step()
             except Exception as error:  # one broken page must not hide the others' results
