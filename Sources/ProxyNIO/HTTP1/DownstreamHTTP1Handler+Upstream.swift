@@ -16,12 +16,13 @@ extension DownstreamHTTP1Handler {
         endpoint.openConnections += 1
         currentCluster?.counters.stats.upstreamConnectionTotal += 1
         let id = exchangeID
+        let generation = endpoint.tlsGeneration
         worker.connect(to: endpoint, timeoutNanos: connectTimeoutNanos).assumeIsolated().whenComplete { result in
-            self.connected(result, exchange: id, endpoint: endpoint)
+            self.connected(result, exchange: id, endpoint: endpoint, tlsGeneration: generation)
         }
     }
 
-    private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime) {
+    private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime, tlsGeneration: Int) {
         switch result {
         case .success(let channel):
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
@@ -30,6 +31,7 @@ extension DownstreamHTTP1Handler {
                 return
             }
             handler.endpoint = endpoint
+            handler.tlsGeneration = tlsGeneration
             if id == exchangeID, waitingForConnection, !downstreamClosed {
                 currentCluster?.outlierResult(.localOriginConnectSuccess, endpoint: endpoint, worker: worker)
                 waitingForConnection = false
@@ -49,11 +51,10 @@ extension DownstreamHTTP1Handler {
             // Nothing of the request reached the upstream; an unread body makes the
             // connection unusable for a next request.
             if case .body = requestPhase { closeAfterResponse = true }
-            if let tls = error as? UpstreamTLSFailure {
-                sendLocalReply(LocalReply.transportFailure(tls.reason, retried: (retryState?.attempts ?? 0) > 1))
-            } else {
-                sendLocalReply(LocalReply.connectFailure)
+            if let tls = error as? UpstreamTLSFailure, accessRecord != nil {
+                accessRecord!.upstreamTransportFailureReason = Array(tls.reason.utf8)
             }
+            sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
         }
     }
 
@@ -123,6 +124,15 @@ extension DownstreamHTTP1Handler {
                 return
             }
             upstreamFailed(.localOriginConnectFailed, status: 503)
+            if let refusal = connection.tlsRefusal, connection.exchanges == 0 {
+                // The server refused the TLS peer right after the handshake (TLS 1.3
+                // verifies client certificates then): Envoy counts a connect failure.
+                if accessRecord != nil { accessRecord!.upstreamTransportFailureReason = Array(refusal.utf8) }
+                if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
+                if case .body = requestPhase { closeAfterResponse = true }
+                sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
+                return
+            }
             if retryAfterFailure(.reset(.connectionTermination, requestStarted: true)) { return }
             if case .body = requestPhase { closeAfterResponse = true }
             sendLocalReply(LocalReply.upstreamReset)

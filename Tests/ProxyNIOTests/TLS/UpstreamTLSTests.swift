@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import ProxyCore
@@ -20,8 +21,12 @@ struct UpstreamTLSTests {
     }
 
     static func config(_ endpoints: [EndpointSet.Endpoint], socket: TransportSocketConfig = .plaintext,
-                       matches: [TransportSocketMatch] = []) -> ProxyConfig {
+                       matches: [TransportSocketMatch] = [], accessLog: String? = nil) throws -> ProxyConfig {
         var config = EmbeddedProxy.config(endpoints: endpoints)
+        if let accessLog, case .http(var http) = config.listeners[0].chain {
+            http.accessLogs = [AccessLogConfig(path: accessLog, format: try AccessLogFormat("%RESPONSE_FLAGS% %UPSTREAM_TRANSPORT_FAILURE_REASON%\n"))]
+            config.listeners[0] = config.listeners[0].replacingChain(.http(http))
+        }
         config.clusters["backend"]!.transportSocket = socket
         config.clusters["backend"]!.transportSocketMatches = matches
         return config
@@ -32,7 +37,8 @@ struct UpstreamTLSTests {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.startTLS(group: group, certificate: mesh.server.certificate, key: mesh.server.key, clientRoots: mesh.root)
         let endpoint = EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)
-        var config = Self.config([endpoint], socket: .tls(Self.mutual(mesh)))
+        let log = mesh.certificates.path("access.log")
+        var config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh)), accessLog: log)
         let server = try await ProxyServer(group: group, config: config)
         let port = try await server.start(config: config).bound[0].address.port!
         let client = try BlockingClient(port: port)
@@ -42,28 +48,33 @@ struct UpstreamTLSTests {
         #expect(served.contains("echo /up HTTP/1.1"))
 
         // The server's SAN is not the one expected: Envoy's "verify SAN list" failure.
-        config = Self.config([endpoint], socket: .tls(Self.mutual(mesh, san: "spiffe://cluster.local/ns/default/sa/other")))
+        config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh, san: "spiffe://cluster.local/ns/default/sa/other")), accessLog: log)
         try await server.apply(config)
         client.send(Self.request)
         let wrongSAN = client.receiveResponse()
         #expect(wrongSAN.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
-        #expect(wrongSAN.hasSuffix("upstream connect error or disconnect/reset before headers. reset reason: remote connection failure, transport failure reason: TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: verify SAN list:TLS_error_end"))
+        // Envoy 1.40's body; the reason goes to %UPSTREAM_TRANSPORT_FAILURE_REASON%.
+        #expect(wrongSAN.hasSuffix("\r\n\r\nupstream connect error or disconnect/reset before headers. reset reason: remote connection failure"))
 
         // A server certificate from roots the cluster does not trust.
-        config = Self.config([endpoint], socket: .tls(Self.mutual(mesh, roots: mesh.rogueRoot)))
+        config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh, roots: mesh.rogueRoot)), accessLog: log)
         try await server.apply(config)
         client.send(Self.request)
         let untrusted = client.receiveResponse()
         #expect(untrusted.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
-        #expect(untrusted.contains("transport failure reason: TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"))
+        #expect(untrusted.hasSuffix("reset reason: remote connection failure"))
 
         // Plain text to a TLS upstream is no connection failure: the upstream hangs up (UC).
-        config = Self.config([endpoint])
+        config = try Self.config([endpoint])
         try await server.apply(config)
         client.send(Self.request)
         #expect(client.receiveResponse().hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
 
         try await server.shutdown()
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines == ["- -",
+                          "UF TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: verify SAN list:TLS_error_end",
+                          "UF TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"])
         try await upstream.close()
         try await group.shutdownGracefully()
     }
@@ -78,7 +89,7 @@ struct UpstreamTLSTests {
                          EndpointSet.Endpoint(host: "127.0.0.1", port: plain.localAddress!.port!)]
         let matches = [TransportSocketMatch(name: "tlsMode-istio", match: ["tlsMode": "istio"], socket: .tls(Self.mutual(mesh))),
                        TransportSocketMatch(name: "tlsMode-disabled", match: [:], socket: .plaintext)]
-        let config = Self.config(endpoints, matches: matches)
+        let config = try Self.config(endpoints, matches: matches)
         let server = try await ProxyServer(group: group, config: config)
         let port = try await server.start(config: config).bound[0].address.port!
         let client = try BlockingClient(port: port)
