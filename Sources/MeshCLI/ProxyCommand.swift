@@ -60,11 +60,18 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where /healthz/ready is served (Istio's 15021; default: the admin host, port 15021; 0 picks a port).", valueName: "addr:port"))
     var healthAddress: String?
 
+    @Option(name: [.customShort("l"), .customLong("log-level")], help: ArgumentHelp("Initial level of every logger (Envoy's -l): trace, debug, info, warning, error, critical, off; admin /logging changes it.", valueName: "level"))
+    var logLevel: String = "info"
+
     @Option(help: ArgumentHelp("Directory with cert-chain.pem, key.pem and root-cert.pem served as the SDS secrets \"default\" and \"ROOTCA\" (Istio's file-mounted certificates).", valueName: "dir"))
     var workloadCerts: String?
 
     func run() async throws {
         var streams = StandardStreams()
+        guard let level = ProxyLog.Level(name: logLevel) else {
+            throw ValidationError("--log-level must be one of \(ProxyLog.Level.allCases.map(\.name).joined(separator: ", "))")
+        }
+        ProxyLog.setLevel(level)
         guard configPath != nil || resources != nil || xdsAddress != nil else {
             throw ValidationError("give -c BOOTSTRAP, --resources FILE and/or --xds-address ADDR:PORT")
         }

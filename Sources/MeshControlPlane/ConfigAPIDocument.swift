@@ -22,6 +22,13 @@ enum ConfigAPIDocument {
           "delete": {"summary": "Delete the object", "parameters": [{"name": "If-Match", "in": "header", "schema": {"type": "string"}}],
                      "responses": {"200": {"description": "deleted"}, "404": {"description": "no such object"}, "409": {"description": "resourceVersion changed meanwhile"}}}
         },
+        "/api/v1/vms": {
+          "get": {"summary": "Registered VM services with their instances", "responses": {"200": {"description": "{items: [{name, namespace, hosts, file, instances: [{name, address, labels}]}]}"}}},
+          "post": {"summary": "Register (or replace) a VM service and its instances; stored as a ServiceEntry and WorkloadEntries in vm-NAMESPACE-NAME.yaml",
+                   "requestBody": {"content": {"application/json": {"example": {"name": "legacy", "namespace": "shop", "ports": [{"name": "http", "number": 9080, "protocol": "HTTP"}],
+                                   "serviceAccount": "legacy", "instances": [{"address": "10.0.0.5", "labels": {"version": "v1"}}]}}}},
+                   "responses": {"201": {"description": "registered"}, "200": {"description": "replaced"}, "400": {"description": "{error, errors}; nothing stored"}}}},
+        "/api/v1/vms/{namespace}/{name}": {"delete": {"summary": "Remove a VM registration (its file)", "responses": {"200": {"description": "deleted"}, "404": {"description": "no such registration"}}}},
         "/api/v1/services": {"get": {"summary": "Services and their endpoints", "responses": {"200": {"description": "{items}"}}}},
         "/api/v1/proxies": {"get": {"summary": "Connected proxies and their sync status per type", "responses": {"200": {"description": "{items}"}}}}
       }

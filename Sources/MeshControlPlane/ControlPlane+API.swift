@@ -19,6 +19,12 @@ extension ControlPlane {
             return Self.json(200, ["items": await syncz()])
         case ("GET", ["topology"]):
             return Self.json(200, await topologyReport())
+        case ("GET", ["vms"]):
+            return respond(api.listVMs())
+        case ("POST", ["vms"]):
+            return await commit(api.registerVM(body: request.body))
+        case ("DELETE", let path) where path.count == 3 && path[0] == "vms":
+            return await commit(api.unregisterVM(namespace: path[1], name: path[2]))
         case ("GET", ["config"]):
             return respond(api.list(kind: request.query["kind"]))
         case ("GET", let path) where path.count == 4 && path[0] == "config":

@@ -85,13 +85,13 @@ public enum ProxyProcess {
                             var addresses: [String: String] = [:]
                             for listener in added {
                                 addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"
-                                StandardError.write("swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
+                                ProxyLog.write(.main, .info, "swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
                             }
                             state.update(config: config, listenerAddresses: addresses, ready: true)
                         } catch {
-                            StandardError.write("xds: applying version \(config.version) failed: \(error)")
+                            ProxyLog.write(.config, .error, "xds: applying version \(config.version) failed: \(error)")
                         }
-                    }, log: StandardError.write)
+                    }, log: { ProxyLog.write(.config, .warning, $0) })
                 }
                 tasks.addTask {
                     for await _ in quits { return }

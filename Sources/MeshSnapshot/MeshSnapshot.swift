@@ -18,7 +18,10 @@ public struct MeshSnapshot: Sendable {
     public let telemetries: [Scoped<Telemetry>]
     /// Kubernetes Secrets, for gateways' `credentialName`.
     public let secrets: [Scoped<KubeSecret>]
-    /// Kubernetes Secrets are not modelled yet; gateway credentials resolve to files.
+    /// Istio's MeshConfig from ConfigMap `istio` (key `mesh`) in the root namespace;
+    /// Istio's defaults when there is none. A ConfigMap that does not parse is
+    /// rejected by validation, so it never reaches a snapshot.
+    public let meshConfig: IstioMeshConfig
     public let objects: [ConfigObject]
 
     public init(version: Int, objects: [ConfigObject], rootNamespace: String = "istio-system", registrations: [AutoRegistration] = []) {
@@ -39,5 +42,12 @@ public struct MeshSnapshot: Sendable {
         requestAuthentications = collect { if case .requestAuthentication(let value) = $0 { value } else { nil } }
         telemetries = collect { if case .telemetry(let value) = $0 { value } else { nil } }
         secrets = collect { if case .secret(let value) = $0 { value } else { nil } }
+        let meshMap = objects.first { $0.name == IstioMeshConfig.configMapName && $0.namespace == rootNamespace && $0.kind == .configMap }
+        if case .configMap(let map)? = meshMap?.spec, let text = map.data?[IstioMeshConfig.configMapKey],
+           case .success(let parsed) = IstioMeshConfig.parse(text) {
+            meshConfig = parsed
+        } else {
+            meshConfig = IstioMeshConfig()
+        }
     }
 }

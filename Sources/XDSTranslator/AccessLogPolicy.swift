@@ -1,20 +1,36 @@
 import MeshConfig
 import MeshSnapshot
+import XDSAPI
 
-/// Whether a proxy's HTTP connection managers log, from Istio's Telemetry API:
-/// the most specific Telemetry with `accessLogging` wins (a workload selector in
-/// the proxy's namespace, else the namespace's selector-less one, else the root
-/// namespace's); `disabled` turns logging off, a provider turns it on, and `match.mode`
-/// limits it to the client (outbound) or server (inbound) side. With no
-/// Telemetry, the mesh default (`TranslatorOptions.accessLog`) applies.
+/// Which access logs a proxy's HTTP connection managers write, from Istio's
+/// Telemetry API: the most specific Telemetry with `accessLogging` wins (a workload
+/// selector in the proxy's namespace, else the namespace's selector-less one, else
+/// the root namespace's); per rule, `disabled` turns logging off, `providers` (or
+/// MeshConfig `defaultProviders.accessLogging`) name the loggers, `filter.expression`
+/// becomes Envoy's CEL filter, and `match.mode` limits it to the client (outbound)
+/// or server (inbound) side. With no Telemetry: MeshConfig's default providers, then
+/// `accessLogFile` / `accessLogEncoding` / `accessLogFormat`, then the translator's
+/// option (stdout, Istio's text format).
 struct AccessLogPolicy: Equatable {
-    var client: Bool
-    var server: Bool
+    var client: [Envoy_Config_Accesslog_V3_AccessLog]
+    var server: [Envoy_Config_Accesslog_V3_AccessLog]
 
-    /// The providers the built-in `envoy` text logger stands for.
+    /// The built-in provider: Istio's text format on stdout.
     static let builtInProviders: Set<String> = ["envoy", "stdout"]
 
+    init(client: [Envoy_Config_Accesslog_V3_AccessLog], server: [Envoy_Config_Accesslog_V3_AccessLog]) {
+        self.client = client
+        self.server = server
+    }
+
+    /// Both sides the same: Istio's default log, or none.
+    init(meshDefault: Bool) {
+        let logs = meshDefault ? [AccessLogBuilder.stdout()] : []
+        self.init(client: logs, server: logs)
+    }
+
     static func resolve(proxy: ProxyNode, snapshot: MeshSnapshot, meshDefault: Bool) -> AccessLogPolicy {
+        let mesh = snapshot.meshConfig
         let withLogging = snapshot.telemetries.filter { $0.spec.accessLogging != nil }
         let local = withLogging.filter { $0.namespace == proxy.namespace }
         let chosen = local.first { telemetry in
@@ -22,12 +38,27 @@ struct AccessLogPolicy: Equatable {
             return !labels.isEmpty && proxy.matches(labels)
         } ?? local.first { ($0.spec.selector?.matchLabels ?? [:]).isEmpty }
             ?? withLogging.first { $0.namespace == snapshot.rootNamespace && ($0.spec.selector?.matchLabels ?? [:]).isEmpty }
-        guard let rules = chosen?.spec.accessLogging else { return AccessLogPolicy(client: meshDefault, server: meshDefault) }
-        var policy = AccessLogPolicy(client: false, server: false)
+        guard let rules = chosen?.spec.accessLogging else {
+            if let defaults = mesh.defaultProviders?.accessLogging, !defaults.isEmpty {
+                let logs = defaults.flatMap { Self.logs(provider: $0, mesh: mesh, filter: nil) }
+                return AccessLogPolicy(client: logs, server: logs)
+            }
+            if let file = mesh.accessLogFile {
+                let logs = file.isEmpty ? [] : [AccessLogBuilder.meshFile(file, mesh: mesh)]
+                return AccessLogPolicy(client: logs, server: logs)
+            }
+            return AccessLogPolicy(meshDefault: meshDefault)
+        }
+        var policy = AccessLogPolicy(client: [], server: [])
         for rule in rules {
-            let providers = (rule.providers ?? []).compactMap(\.name)
-            // No provider named: Istio's default provider (the envoy text log).
-            let logs = rule.disabled != true && (providers.isEmpty || providers.contains { builtInProviders.contains($0) })
+            var logs: [Envoy_Config_Accesslog_V3_AccessLog] = []
+            if rule.disabled != true {
+                var names = (rule.providers ?? []).compactMap(\.name)
+                if names.isEmpty { names = mesh.defaultProviders?.accessLogging ?? [] }
+                if names.isEmpty { names = ["envoy"] }
+                let expression = rule.filter?.expression.flatMap { $0.isEmpty ? nil : $0 }
+                logs = names.flatMap { self.logs(provider: $0, mesh: mesh, filter: expression) }
+            }
             switch rule.match?.mode {
             case .client?: policy.client = logs
             case .server?: policy.server = logs
@@ -37,5 +68,21 @@ struct AccessLogPolicy: Equatable {
             }
         }
         return policy
+    }
+
+    /// The loggers one provider name stands for: the built-in one, an
+    /// `envoyFileAccessLog` extension provider, or nothing for providers of other
+    /// kinds (OpenTelemetry / HTTP / TCP access-log services are not exported).
+    static func logs(provider name: String, mesh: IstioMeshConfig, filter: String?) -> [Envoy_Config_Accesslog_V3_AccessLog] {
+        var log: Envoy_Config_Accesslog_V3_AccessLog
+        if builtInProviders.contains(name) {
+            log = AccessLogBuilder.stdout()
+        } else if let file = mesh.provider(named: name)?.envoyFileAccessLog {
+            log = AccessLogBuilder.file(path: file.path ?? "/dev/stdout", text: file.logFormat?.text, labels: file.logFormat?.labels)
+        } else {
+            return []
+        }
+        if let filter { log.filter = AccessLogBuilder.celFilter(filter) }
+        return [log]
     }
 }

@@ -7,7 +7,7 @@ enum ConnectionManagerBuilder {
     static let name = "envoy.filters.network.http_connection_manager"
 
     static func filter(statPrefix: String, routeName: String? = nil, inlineRoute: Envoy_Config_Route_V3_RouteConfiguration? = nil,
-                       accessLog: Bool, inbound: Bool) -> Envoy_Config_Listener_V3_Filter {
+                       accessLog: [Envoy_Config_Accesslog_V3_AccessLog], inbound: Bool) -> Envoy_Config_Listener_V3_Filter {
         var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
         manager.statPrefix = statPrefix
         manager.codecType = .auto
@@ -31,7 +31,7 @@ enum ConnectionManagerBuilder {
         var websocket = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.UpgradeConfig()
         websocket.upgradeType = "websocket"
         manager.upgradeConfigs = [websocket]
-        if accessLog { manager.accessLog = [AccessLogBuilder.stdout()] }
+        manager.accessLog = accessLog
         var filter = Envoy_Config_Listener_V3_Filter()
         filter.name = name
         filter.typedConfig = Proto.any(manager)
@@ -69,20 +69,3 @@ enum ConnectionManagerBuilder {
 }
 
 /// Envoy's default access-log format, as Istio configures it, written to stdout.
-enum AccessLogBuilder {
-    static let format = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% \"%UPSTREAM_TRANSPORT_FAILURE_REASON%\" %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" \"%REQ(USER-AGENT)%\" \"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%UPSTREAM_HOST%\" %UPSTREAM_CLUSTER_RAW% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME%\n"
-
-    static func stdout() -> Envoy_Config_Accesslog_V3_AccessLog {
-        var file = Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog()
-        file.path = "/dev/stdout"
-        var text = Envoy_Config_Core_V3_SubstitutionFormatString()
-        var source = Envoy_Config_Core_V3_DataSource()
-        source.inlineString = format
-        text.textFormatSource = source
-        file.logFormat = text
-        var log = Envoy_Config_Accesslog_V3_AccessLog()
-        log.name = "envoy.access_loggers.file"
-        log.typedConfig = Proto.any(file)
-        return log
-    }
-}

@@ -12,7 +12,7 @@ struct GatewayGenerator {
     let routes: RouteGenerator
     let options: TranslatorOptions
     /// A gateway logs as the client side of its requests (Telemetry `match.mode`).
-    var accessLog = true
+    var accessLog = AccessLogPolicy(meshDefault: true).client
 
     func generate() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration], secrets: [Envoy_Extensions_TransportSockets_Tls_V3_Secret]) {
         let credentials = GatewayCredentials(snapshot: snapshot, namespace: proxy.namespace)

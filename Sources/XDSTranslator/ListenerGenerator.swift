@@ -17,7 +17,7 @@ struct ListenerGenerator {
         self.scope = scope
         self.routes = routes
         self.options = options
-        self.accessLog = accessLog ?? AccessLogPolicy(client: options.accessLog, server: options.accessLog)
+        self.accessLog = accessLog ?? AccessLogPolicy(meshDefault: options.accessLog)
     }
 
     func outbound() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration]) {

@@ -68,6 +68,44 @@ struct ManagementAPITests {
         #expect(HTTPProbe.get("127.0.0.1", port, path: "/api/v1/openapi.json")?.body.contains("\"openapi\"") == true)
     }
 
+    /// A VM service registered through the API: stored as ServiceEntry +
+    /// WorkloadEntry files, validated, routed to by sidecars, removed again.
+    @Test func vmRegistrationIsStoredValidatedAndRouted() throws {
+        let mesh = try ReviewsMesh(dataPlane: .swift, apps: [App(version: "v1", host: 2)],
+                                   routing: ReviewsMesh.virtualService("  - route: [{destination: {host: reviews, subset: v1}}]"))
+        defer { mesh.stop() }
+        try mesh.harness.startApp("ratings", version: "vm1", host: 4)
+        let port = mesh.harness.httpPort
+        let file = mesh.harness.configDirectory.appendingPathComponent("vm-default-ratings.yaml")
+        let bad = HTTPProbe.request("POST", "127.0.0.1", port, path: "/api/v1/vms", body: """
+        {"name": "ratings", "namespace": "default", "ports": [{"name": "http", "number": 9080, "protocol": "HTTP", "targetPort": 18080}],
+         "instances": [{"address": "not an address"}]}
+        """)
+        #expect(bad?.status == 400, "\(bad?.body ?? "")")
+        #expect((Self.object(bad)["errors"] as? [String])?.contains { $0.contains("spec.address") } == true, "\(bad?.body ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: file.path), "nothing stored")
+
+        let registered = HTTPProbe.request("POST", "127.0.0.1", port, path: "/api/v1/vms", body: """
+        {"name": "ratings", "namespace": "default", "ports": [{"name": "http", "number": 9080, "protocol": "HTTP", "targetPort": 18080}],
+         "serviceAccount": "ratings", "instances": [{"address": "\(mesh.harness.address(4))", "labels": {"version": "vm1"}}]}
+        """)
+        #expect(registered?.status == 201, "\(registered?.body ?? "")")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        try mesh.harness.waitUntil("the VM service is routed", timeout: 10) {
+            mesh.get(host: "ratings.default.svc.cluster.local")?.headers["x-served-by"] == "ratings-vm1"
+        }
+        let listed = Self.object(HTTPProbe.get("127.0.0.1", port, path: "/api/v1/vms"))["items"] as? [[String: Any]] ?? []
+        #expect(listed.first?["name"] as? String == "ratings")
+        #expect((listed.first?["instances"] as? [[String: Any]])?.first?["address"] as? String == mesh.harness.address(4))
+
+        #expect(HTTPProbe.request("DELETE", "127.0.0.1", port, path: "/api/v1/vms/default/ratings")?.status == 200)
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+        try mesh.harness.waitUntil("the VM service is gone", timeout: 10) {
+            mesh.get(host: "ratings.default.svc.cluster.local")?.headers["x-served-by"] == nil
+        }
+        #expect(HTTPProbe.request("DELETE", "127.0.0.1", port, path: "/api/v1/vms/default/ratings")?.status == 404)
+    }
+
     @Test func concurrentWritersLoseNoUpdate() throws {
         let harness = try MeshHarness()
         defer { harness.stopAll() }

@@ -165,7 +165,7 @@ final class MeshHarness: @unchecked Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         }
         processes.removeAll()
-        try? FileManager.default.removeItem(at: directory)
+        if ProcessInfo.processInfo.environment["SWIFTMESH_KEEP_TEST_DIR"] == nil { try? FileManager.default.removeItem(at: directory) }
     }
 
     static func freePort() throws -> Int {

@@ -59,3 +59,28 @@ func snapshot(_ yaml: String) -> MeshSnapshot {
         #expect(mesh.virtualServices(boundTo: "mesh", visibleFrom: "shop").map(\.name).sorted() == ["catalog", "pricing"])
     }
 }
+
+@Suite struct MeshSnapshotMeshConfigTests {
+    @Test func readsMeshConfigFromTheIstioConfigMapInTheRootNamespaceOnly() {
+        let mesh = snapshot("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: istio, namespace: istio-system}
+        data:
+          mesh: |
+            trustDomain: example.org
+            extensionProviders:
+            - name: otel
+              opentelemetry: {service: collector.obs.svc.cluster.local, port: 4318}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: istio, namespace: shop}
+        data:
+          mesh: "trustDomain: wrong.example"
+        """)
+        #expect(mesh.meshConfig.effectiveTrustDomain == "example.org")
+        #expect(mesh.meshConfig.provider(named: "otel")?.opentelemetry?.port == 4318)
+        #expect(snapshot("apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}").meshConfig.effectiveTrustDomain == "cluster.local")
+    }
+}

@@ -384,7 +384,7 @@ import Testing
     @Test(arguments: [
         ("gateway.networking.k8s.io/v1", "HTTPRoute"),
         ("cert-manager.io/v1", "Certificate"),
-        ("v1", "ConfigMap"),
+        ("v1", "PersistentVolumeClaim"),
         ("networking.k8s.io/v1", "Gateway"),
     ])
     func unknownKindIsSkipped(_ apiVersion: String, _ kind: String) {

@@ -26,6 +26,7 @@ public enum ConfigKind: String, CaseIterable, Sendable, Hashable, Codable {
     case pod = "Pod"
     case serviceAccount = "ServiceAccount"
     case secret = "Secret"
+    case configMap = "ConfigMap"
     case deployment = "Deployment"
 
     public var group: String {
@@ -39,7 +40,7 @@ public enum ConfigKind: String, CaseIterable, Sendable, Hashable, Codable {
             "telemetry.istio.io"
         case .wasmPlugin:
             "extensions.istio.io"
-        case .namespace, .service, .endpoints, .pod, .serviceAccount, .secret:
+        case .namespace, .service, .endpoints, .pod, .serviceAccount, .secret, .configMap:
             ""
         case .endpointSlice:
             "discovery.k8s.io"
@@ -58,7 +59,7 @@ public enum ConfigKind: String, CaseIterable, Sendable, Hashable, Codable {
         case .peerAuthentication, .authorizationPolicy, .requestAuthentication: ["v1", "v1beta1"]
         case .telemetry: ["v1", "v1alpha1"]
         case .wasmPlugin: ["v1alpha1"]
-        case .namespace, .service, .endpoints, .pod, .serviceAccount, .secret, .deployment: ["v1"]
+        case .namespace, .service, .endpoints, .pod, .serviceAccount, .secret, .configMap, .deployment: ["v1"]
         case .endpointSlice: ["v1", "v1beta1"]
         }
     }

@@ -18,6 +18,7 @@ public enum ConfigSpec: Sendable, Equatable {
     case pod(KubePod)
     case serviceAccount(KubeServiceAccount)
     case secret(KubeSecret)
+    case configMap(KubeConfigMap)
     case deployment(KubeDeployment)
     /// EnvoyFilter, ProxyConfig, WasmPlugin: kept, not applied.
     case opaque(JSONValue)

@@ -109,6 +109,7 @@ public enum ObjectReader {
         case .serviceAccount: return .serviceAccount(try kube(KubeServiceAccount.self))
         case .deployment: return .deployment(try kube(KubeDeployment.self))
         case .secret: return .secret(try kube(KubeSecret.self))
+        case .configMap: return .configMap(try kube(KubeConfigMap.self))
         }
     }
 }

@@ -79,6 +79,13 @@ final class AdminHandler: ChannelInboundHandler {
             state.quit()
             return
         }
+        if parsed.path == "/logging" {
+            // Envoy's: GET lists the loggers, POST with a query changes levels.
+            if parsed.query.isEmpty { return respond(context, status: 200, body: ProxyLog.listing()) }
+            guard parsed.method == "POST" else { return respond(context, status: 405, body: "This endpoint requires POST\n") }
+            guard let listing = ProxyLog.apply(query: parsed.query) else { return respond(context, status: 404, body: ProxyLog.usage) }
+            return respond(context, status: 200, body: listing)
+        }
         let (status, body) = state.answer(path: parsed.path)
         respond(context, status: status, body: body)
     }

@@ -26,6 +26,8 @@ enum KubernetesRules {
                 sink.error(FieldPath(parsing: "spec.selector.matchLabels").appending(key), "selector does not match the pod template labels")
             }
         case .secret(let secret): validateSecret(secret, &sink)
+        case .configMap(let map) where header.metadata.name == IstioMeshConfig.configMapName:
+            MeshConfigRules.validate(map, &sink)
         default:
             break
         }

@@ -3,10 +3,13 @@ public struct AccessLogConfig: Sendable, Equatable {
     /// A file path; `/dev/stdout` and `/dev/stderr` are the process's streams.
     public var path: String
     public var format: AccessLogFormat
+    /// Which exchanges are logged; nil logs every one.
+    public var filter: AccessLogFilter?
 
-    public init(path: String, format: AccessLogFormat) {
+    public init(path: String, format: AccessLogFormat, filter: AccessLogFilter? = nil) {
         self.path = path
         self.format = format
+        self.filter = filter
     }
 }
 

@@ -28,6 +28,8 @@ public struct AccessLogFormat: Sendable, Equatable {
         case upstreamTransportFailureReason
         /// Known to Envoy, no value here yet.
         case missing
+        /// A JSON value of a `json_format` log (see AccessLogFormat+JSON).
+        case json(JSONSlot)
     }
 
     /// A header command: the name, and the alternative used when it is absent
@@ -40,15 +42,35 @@ public struct AccessLogFormat: Sendable, Equatable {
     /// Envoy's default format (what it logs without a `log_format`).
     public static let envoyDefault = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" \"%REQ(USER-AGENT)%\" \"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%UPSTREAM_HOST%\"\n"
 
-    public private(set) var segments: [Segment] = []
-    public private(set) var requestHeaders: [HeaderRef] = []
-    public private(set) var responseHeaders: [HeaderRef] = []
+    public internal(set) var segments: [Segment] = []
+    public internal(set) var requestHeaders: [HeaderRef] = []
+    public internal(set) var responseHeaders: [HeaderRef] = []
 
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public let description: String
     }
 
     public init(_ format: String) throws(ParseError) {
+        segments = try parseSegments(format)
+    }
+
+    /// The capture slot of a header a filter reads (shared with the format's own
+    /// `%REQ(...)%` / `%RESP(...)%` commands of the same name).
+    public mutating func headerSlot(_ name: String, response: Bool) -> Int {
+        let ref = HeaderRef(name: Array(name.lowercased().utf8), alternative: nil)
+        if response {
+            if let index = responseHeaders.firstIndex(of: ref) { return index }
+            responseHeaders.append(ref)
+            return responseHeaders.count - 1
+        }
+        if let index = requestHeaders.firstIndex(of: ref) { return index }
+        requestHeaders.append(ref)
+        return requestHeaders.count - 1
+    }
+
+    /// Splits a format string into literal text and commands (registering header refs).
+    mutating func parseSegments(_ format: String) throws(ParseError) -> [Segment] {
+        var result: [Segment] = []
         let bytes = Array(format.utf8)
         var literal: [UInt8] = []
         var index = 0
@@ -68,13 +90,14 @@ public struct AccessLogFormat: Sendable, Equatable {
                 continue
             }
             if !literal.isEmpty {
-                segments.append(.literal(literal))
+                result.append(.literal(literal))
                 literal = []
             }
-            segments.append(try command(String(decoding: bytes[(index + 1)..<close], as: UTF8.self)))
+            result.append(try command(String(decoding: bytes[(index + 1)..<close], as: UTF8.self)))
             index = close + 1
         }
-        if !literal.isEmpty { segments.append(.literal(literal)) }
+        if !literal.isEmpty { result.append(.literal(literal)) }
+        return result
     }
 
     private mutating func command(_ text: String) throws(ParseError) -> Segment {

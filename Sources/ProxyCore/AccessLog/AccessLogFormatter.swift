@@ -4,6 +4,11 @@
 public enum AccessLogFormatter {
     public static func write(_ record: AccessLogRecord, format: AccessLogFormat, into out: inout [UInt8]) {
         for segment in format.segments {
+            writeSegment(segment, record, into: &out)
+        }
+    }
+
+    static func writeSegment(_ segment: AccessLogFormat.Segment, _ record: AccessLogRecord, into out: inout [UInt8]) {
             switch segment {
             case .literal(let bytes): out.append(contentsOf: bytes)
             case .startTime: writeTimestamp(epochNanos: record.startEpochNanos, into: &out)
@@ -23,7 +28,7 @@ public enum AccessLogFormatter {
             case .upstreamCluster: writeBytes(record.upstreamCluster, into: &out)
             case .routeName: writeBytes(record.routeName, into: &out)
             case .downstreamRemoteAddress:
-                guard !record.downstreamRemote.isEmpty else { out.append(dash); continue }
+                guard !record.downstreamRemote.isEmpty else { out.append(dash); return }
                 out.append(contentsOf: record.downstreamRemote)
                 out.append(UInt8(ascii: ":"))
                 writeDecimal(record.downstreamRemotePort, into: &out)
@@ -34,8 +39,8 @@ public enum AccessLogFormatter {
             case .requestedServerName: writeBytes(record.requestedServerName, into: &out)
             case .upstreamTransportFailureReason: writeBytes(record.upstreamTransportFailureReason, into: &out)
             case .missing: out.append(dash)
+            case .json(let slot): writeJSON(slot, record, into: &out)
             }
-        }
     }
 
     static let dash = UInt8(ascii: "-")

@@ -106,6 +106,11 @@ public struct AccessLogRecord: Sendable {
         }
     }
 
+    /// The value captured for a response header slot, if any.
+    public func responseValue(_ slot: Int) -> ArraySlice<UInt8>? {
+        responseValues[slot].map { store[$0] }
+    }
+
     /// The value captured for a request header slot, if any.
     public func requestValue(_ slot: Int) -> ArraySlice<UInt8>? {
         requestValues[slot].map { store[$0] }

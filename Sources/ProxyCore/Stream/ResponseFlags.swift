@@ -21,13 +21,28 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
     public static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 13)    // DPE
     public static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 14)      // UPE
 
-    /// In Envoy's order of `%RESPONSE_FLAGS%` (its flag bit order: UH, UT, LR, ...).
+    /// In the order Envoy 1.40 prints `%RESPONSE_FLAGS%`: the order the flags were
+    /// set. The router sets URX before the failure that ended the last attempt
+    /// (`URX,UF`, `URX,UC`), the fault filter DI before FI; otherwise Envoy's flag
+    /// enum order (UH, UT, LR, UF, UC, UO, NR, ...).
     static let names: [(ResponseFlags, String)] = [
+        (.upstreamRetryLimitExceeded, "URX"),
         (.noHealthyUpstream, "UH"), (.upstreamRequestTimeout, "UT"), (.localReset, "LR"),
         (.upstreamConnectionFailure, "UF"), (.upstreamConnectionTermination, "UC"), (.upstreamOverflow, "UO"),
         (.noRouteFound, "NR"), (.delayInjected, "DI"), (.faultInjected, "FI"), (.rateLimited, "RL"),
-        (.downstreamConnectionTermination, "DC"), (.upstreamRetryLimitExceeded, "URX"),
+        (.downstreamConnectionTermination, "DC"),
         (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
+    ]
+
+    /// The flag of an Envoy short name; nil for names this proxy never sets (or unknown).
+    public static func named(_ name: String) -> ResponseFlags? {
+        names.first { $0.1 == name }?.0
+    }
+
+    /// Every short name Envoy 1.40 accepts in a response_flag_filter.
+    public static let envoyNames: Set<String> = [
+        "UH", "UF", "UO", "NR", "URX", "UT", "DC", "LH", "UR", "LR", "UC", "DI", "FI", "RL", "UAEX", "RLSE",
+        "IH", "SI", "DPE", "UPE", "UMSDR", "OM", "DF", "DO", "DR", "UDO", "NC", "RBAC",
     ]
 
     /// `UH,UF` style, or `-` when none (Envoy's rendering).

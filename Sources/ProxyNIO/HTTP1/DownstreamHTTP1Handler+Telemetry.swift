@@ -119,6 +119,7 @@ extension DownstreamHTTP1Handler {
         accessRecord!.bytesReceived = requestBodyBytes
         accessRecord!.bytesSent = responseBodyBytes
         for log in listener.accessLogs {
+            if let filter = log.filter, !filter.admits(accessRecord!, random: worker.random.next()) { continue }
             AccessLogFormatter.write(accessRecord!, format: log.format, into: &log.sink.pending)
             log.sink.lineAdded()
         }

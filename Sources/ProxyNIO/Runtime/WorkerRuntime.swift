@@ -166,7 +166,7 @@ final class WorkerRuntime {
         live.accessLogs = http.accessLogs.compactMap { log in
             guard let sink = sinks[log.path] ?? accessLogSinks[log.path] ?? AccessLogSink(path: log.path, eventLoop: eventLoop) else { return nil }
             sinks[log.path] = sink
-            return AccessLogRuntime(format: log.format, sink: sink)
+            return AccessLogRuntime(format: log.format, filter: log.filter, sink: sink)
         }
         usedSinks = sinks
         return live

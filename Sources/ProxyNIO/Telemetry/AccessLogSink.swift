@@ -77,5 +77,6 @@ final class AccessLogSink {
 /// An access log as a listener uses it: its format and this worker's sink.
 struct AccessLogRuntime {
     let format: AccessLogFormat
+    let filter: AccessLogFilter?
     let sink: AccessLogSink
 }

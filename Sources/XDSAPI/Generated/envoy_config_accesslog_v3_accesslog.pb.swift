@@ -144,6 +144,15 @@ public nonisolated struct Envoy_Config_Accesslog_V3_AccessLogFilter: Sendable {
     set {filterSpecifier = .responseFlagFilter(newValue)}
   }
 
+  /// An extension filter, e.g. envoy.access_loggers.extension_filters.cel.
+  public var extensionFilter: Envoy_Config_Accesslog_V3_ExtensionFilter {
+    get {
+      if case .extensionFilter(let v)? = filterSpecifier {return v}
+      return Envoy_Config_Accesslog_V3_ExtensionFilter()
+    }
+    set {filterSpecifier = .extensionFilter(newValue)}
+  }
+
   public var metadataFilter: Envoy_Config_Accesslog_V3_MetadataFilter {
     get {
       if case .metadataFilter(let v)? = filterSpecifier {return v}
@@ -164,6 +173,8 @@ public nonisolated struct Envoy_Config_Accesslog_V3_AccessLogFilter: Sendable {
     case orFilter(Envoy_Config_Accesslog_V3_OrFilter)
     case headerFilter(Envoy_Config_Accesslog_V3_HeaderFilter)
     case responseFlagFilter(Envoy_Config_Accesslog_V3_ResponseFlagFilter)
+    /// An extension filter, e.g. envoy.access_loggers.extension_filters.cel.
+    case extensionFilter(Envoy_Config_Accesslog_V3_ExtensionFilter)
     case metadataFilter(Envoy_Config_Accesslog_V3_MetadataFilter)
 
   }
@@ -325,6 +336,34 @@ public nonisolated struct Envoy_Config_Accesslog_V3_RuntimeFilter: Sendable {
   fileprivate var _percentSampled: Envoy_Type_V3_FractionalPercent? = nil
 }
 
+/// A filter extension by name (note Envoy's field number 3 for typed_config).
+public nonisolated struct Envoy_Config_Accesslog_V3_ExtensionFilter: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  public var configType: Envoy_Config_Accesslog_V3_ExtensionFilter.OneOf_ConfigType? = nil
+
+  public var typedConfig: SwiftProtobuf.Google_Protobuf_Any {
+    get {
+      if case .typedConfig(let v)? = configType {return v}
+      return SwiftProtobuf.Google_Protobuf_Any()
+    }
+    set {configType = .typedConfig(newValue)}
+  }
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated enum OneOf_ConfigType: Equatable, Sendable {
+    case typedConfig(SwiftProtobuf.Google_Protobuf_Any)
+
+  }
+
+  public init() {}
+}
+
 /// All filters must pass.
 public nonisolated struct Envoy_Config_Accesslog_V3_AndFilter: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -480,7 +519,7 @@ nonisolated extension Envoy_Config_Accesslog_V3_AccessLog: SwiftProtobuf.Message
 
 nonisolated extension Envoy_Config_Accesslog_V3_AccessLogFilter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AccessLogFilter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}status_code_filter\0\u{3}duration_filter\0\u{3}not_health_check_filter\0\u{3}traceable_filter\0\u{3}runtime_filter\0\u{3}and_filter\0\u{3}or_filter\0\u{3}header_filter\0\u{3}response_flag_filter\0\u{4}\u{3}metadata_filter\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}status_code_filter\0\u{3}duration_filter\0\u{3}not_health_check_filter\0\u{3}traceable_filter\0\u{3}runtime_filter\0\u{3}and_filter\0\u{3}or_filter\0\u{3}header_filter\0\u{3}response_flag_filter\0\u{4}\u{2}extension_filter\0\u{3}metadata_filter\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -605,6 +644,19 @@ nonisolated extension Envoy_Config_Accesslog_V3_AccessLogFilter: SwiftProtobuf.M
           self.filterSpecifier = .responseFlagFilter(v)
         }
       }()
+      case 11: try {
+        var v: Envoy_Config_Accesslog_V3_ExtensionFilter?
+        var hadOneofValue = false
+        if let current = self.filterSpecifier {
+          hadOneofValue = true
+          if case .extensionFilter(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.filterSpecifier = .extensionFilter(v)
+        }
+      }()
       case 12: try {
         var v: Envoy_Config_Accesslog_V3_MetadataFilter?
         var hadOneofValue = false
@@ -664,6 +716,10 @@ nonisolated extension Envoy_Config_Accesslog_V3_AccessLogFilter: SwiftProtobuf.M
     case .responseFlagFilter?: try {
       guard case .responseFlagFilter(let v)? = self.filterSpecifier else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .extensionFilter?: try {
+      guard case .extensionFilter(let v)? = self.filterSpecifier else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
     }()
     case .metadataFilter?: try {
       guard case .metadataFilter(let v)? = self.filterSpecifier else { preconditionFailure() }
@@ -869,6 +925,57 @@ nonisolated extension Envoy_Config_Accesslog_V3_RuntimeFilter: SwiftProtobuf.Mes
     if lhs.runtimeKey != rhs.runtimeKey {return false}
     if lhs._percentSampled != rhs._percentSampled {return false}
     if lhs.useIndependentRandomness != rhs.useIndependentRandomness {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Envoy_Config_Accesslog_V3_ExtensionFilter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExtensionFilter"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{4}\u{2}typed_config\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try {
+        var v: SwiftProtobuf.Google_Protobuf_Any?
+        var hadOneofValue = false
+        if let current = self.configType {
+          hadOneofValue = true
+          if case .typedConfig(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.configType = .typedConfig(v)
+        }
+      }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    try { if case .typedConfig(let v)? = self.configType {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Envoy_Config_Accesslog_V3_ExtensionFilter, rhs: Envoy_Config_Accesslog_V3_ExtensionFilter) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.configType != rhs.configType {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -530,7 +530,7 @@ public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager
 
   }
 
-  /// Tracing settings. The provider itself is not modelled.
+  /// Tracing settings.
   public nonisolated struct Tracing: Sendable {
     // SwiftProtobuf.Message conformance is added in an extension below. See the
     // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -579,6 +579,19 @@ public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager
     /// Clears the value of `maxPathTagLength`. Subsequent reads from it will return its default value.
     public mutating func clearMaxPathTagLength() {self._maxPathTagLength = nil}
 
+    /// Extra span tags (literal, environment, request/response header).
+    public var customTags: [Envoy_Type_Tracing_V3_CustomTag] = []
+
+    /// The tracer (e.g. envoy.tracers.opentelemetry) and its config.
+    public var provider: Envoy_Config_Trace_V3_Tracing.Http {
+      get {_provider ?? Envoy_Config_Trace_V3_Tracing.Http()}
+      set {_provider = newValue}
+    }
+    /// Returns true if `provider` has been explicitly set.
+    public var hasProvider: Bool {self._provider != nil}
+    /// Clears the value of `provider`. Subsequent reads from it will return its default value.
+    public mutating func clearProvider() {self._provider = nil}
+
     /// One span per upstream request.
     public var spawnUpstreamSpan: SwiftProtobuf.Google_Protobuf_BoolValue {
       get {_spawnUpstreamSpan ?? SwiftProtobuf.Google_Protobuf_BoolValue()}
@@ -597,6 +610,7 @@ public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager
     fileprivate var _randomSampling: Envoy_Type_V3_Percent? = nil
     fileprivate var _overallSampling: Envoy_Type_V3_Percent? = nil
     fileprivate var _maxPathTagLength: SwiftProtobuf.Google_Protobuf_UInt32Value? = nil
+    fileprivate var _provider: Envoy_Config_Trace_V3_Tracing.Http? = nil
     fileprivate var _spawnUpstreamSpan: SwiftProtobuf.Google_Protobuf_BoolValue? = nil
   }
 
@@ -1126,7 +1140,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
 
 nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.Tracing: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.protoMessageName + ".Tracing"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}client_sampling\0\u{3}random_sampling\0\u{3}overall_sampling\0\u{1}verbose\0\u{3}max_path_tag_length\0\u{4}\u{3}spawn_upstream_span\0\u{c}\u{1}\u{1}\u{c}\u{2}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{4}\u{3}client_sampling\0\u{3}random_sampling\0\u{3}overall_sampling\0\u{1}verbose\0\u{3}max_path_tag_length\0\u{3}custom_tags\0\u{1}provider\0\u{3}spawn_upstream_span\0\u{c}\u{1}\u{1}\u{c}\u{2}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1139,6 +1153,8 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
       case 5: try { try decoder.decodeSingularMessageField(value: &self._overallSampling) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.verbose) }()
       case 7: try { try decoder.decodeSingularMessageField(value: &self._maxPathTagLength) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.customTags) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._provider) }()
       case 10: try { try decoder.decodeSingularMessageField(value: &self._spawnUpstreamSpan) }()
       default: break
       }
@@ -1165,6 +1181,12 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
     try { if let v = self._maxPathTagLength {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
     } }()
+    if !self.customTags.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.customTags, fieldNumber: 8)
+    }
+    try { if let v = self._provider {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
     try { if let v = self._spawnUpstreamSpan {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
     } }()
@@ -1177,6 +1199,8 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
     if lhs._overallSampling != rhs._overallSampling {return false}
     if lhs.verbose != rhs.verbose {return false}
     if lhs._maxPathTagLength != rhs._maxPathTagLength {return false}
+    if lhs.customTags != rhs.customTags {return false}
+    if lhs._provider != rhs._provider {return false}
     if lhs._spawnUpstreamSpan != rhs._spawnUpstreamSpan {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true

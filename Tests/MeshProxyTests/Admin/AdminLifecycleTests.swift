@@ -30,6 +30,10 @@ struct AdminLifecycleTests {
         try #require(admin > 0 && health > 0)
         #expect(Self.status("GET", health, "/healthz/ready") == 200)
         #expect(Self.status("GET", health, "/stats") == 404, "the health port serves only /healthz/ready")
+        #expect(Self.status("GET", admin, "/logging") == 200)
+        #expect(Self.status("GET", admin, "/logging?level=debug") == 405, "changing levels needs POST, as on Envoy")
+        #expect(Self.status("POST", admin, "/logging?paths=config:info") == 200)
+        #expect(Self.status("POST", admin, "/logging?level=loud") == 404)
         #expect(Self.status("GET", admin, "/quitquitquit") == 405)
         #expect(Self.status("POST", admin, "/quitquitquit") == 200)
         // The run returns by itself after the request (no cancellation needed).

@@ -56,7 +56,7 @@ import Testing
             (.upstreamOverflow, "UO"), (.upstreamRetryLimitExceeded, "URX"), (.upstreamRequestTimeout, "UT"),
             (.downstreamConnectionTermination, "DC"), (.upstreamConnectionTermination, "UC"), (.delayInjected, "DI"),
             (.faultInjected, "FI"), (.localReset, "LR"), (.rateLimited, "RL"), (.noClusterFound, "NC"),
-            ([.upstreamConnectionFailure, .upstreamRetryLimitExceeded], "UF,URX"),
+            ([.upstreamConnectionFailure, .upstreamRetryLimitExceeded], "URX,UF"),
             ([.upstreamRequestTimeout, .noHealthyUpstream], "UH,UT"),
             ([.downstreamConnectionTermination, .upstreamConnectionTermination], "UC,DC"),
         ]
