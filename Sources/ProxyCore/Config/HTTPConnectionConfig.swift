@@ -34,6 +34,14 @@ public struct HTTPConnectionConfig: Sendable {
     public var defaultHostForHTTP10: String
     /// The connection manager's access logs (file / stdout), formats parsed.
     public var accessLogs: [AccessLogConfig] = []
+    /// `upgrade_configs` that are enabled, lower-cased (Istio: "websocket"): such
+    /// requests are tunnelled after the upstream's 101; other upgrades get 403.
+    public var upgradeTypes: [[UInt8]] = []
+
+    /// Whether an `upgrade` header value names an enabled upgrade type.
+    public func allowsUpgrade(_ value: UnsafeRawBufferPointer) -> Bool {
+        upgradeTypes.contains { ASCII.equalsLowercased(value, $0) }
+    }
 
     public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
                 useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,

@@ -24,6 +24,13 @@ public struct HTTP1RequestHead: Sendable {
     public var hasRequestID = false
     public var hasForwardedProto = false
     public var isHead = false
+    /// The `upgrade` header's value (empty span: none).
+    public var upgrade = ByteSpan.empty
+    /// `connection` names `upgrade`.
+    public var connectionUpgrade = false
+
+    /// An HTTP/1.1 protocol upgrade request (WebSocket): both headers present.
+    public var isUpgrade: Bool { connectionUpgrade && upgrade.end > upgrade.start }
 
     public init() {
         fields.reserveCapacity(32)
@@ -45,5 +52,7 @@ public struct HTTP1RequestHead: Sendable {
         hasRequestID = false
         hasForwardedProto = false
         isHead = false
+        upgrade = .empty
+        connectionUpgrade = false
     }
 }

@@ -68,6 +68,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var closeAfterResponse = false
     var requestWasHead = false
     var answeredContinue = false
+    /// The current exchange is an allowed protocol upgrade (WebSocket).
+    var upgrading = false
     /// Set by the HTTP/2 stream bridge for gRPC requests: local replies take gRPC's
     /// shape (DownstreamHTTP1Handler+GRPC).
     var grpcLocalReplies = false

@@ -50,6 +50,9 @@ struct LocalReply {
         return LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
     }
 
+    /// An upgrade the connection manager has no upgrade_configs entry for (Envoy: 403, upgrade_failed).
+    static let upgradeFailed = LocalReply(status: 403, body: [], flags: [])
+
     static let upgradeRequired = LocalReply(status: 426, text: "Upgrade Required", flags: .downstreamProtocolError)
 
     static let continueBuffer = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")

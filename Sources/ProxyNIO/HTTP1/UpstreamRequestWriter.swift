@@ -18,6 +18,9 @@ struct UpstreamRequestWriter {
     let exchangeLines: [UInt8]
     /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
     var overTLS = false
+    /// A protocol upgrade (WebSocket) goes through: `upgrade` is kept and
+    /// `connection: upgrade` sent, as Envoy forwards them.
+    var upgrade = false
 
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
@@ -34,7 +37,7 @@ struct UpstreamRequestWriter {
         var runStart = -1
         var runEnd = -1
         for field in head.fields {
-            var keep = !field.kind.isHopByHop
+            var keep = !field.kind.isHopByHop || (upgrade && field.kind == .upgrade)
             switch field.kind {
             case .expect: keep = !skipExpect
             case .host: keep = !dropsHost
@@ -71,6 +74,7 @@ struct UpstreamRequestWriter {
             buffer.writeBytes(head.authority.bytes(in: bytes))
             buffer.writeStaticString("\r\n")
         }
+        if upgrade { buffer.writeStaticString("connection: upgrade\r\n") }
         if !head.hasForwardedProto || http.useRemoteAddress {
             buffer.writeStaticString(overTLS ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
         }

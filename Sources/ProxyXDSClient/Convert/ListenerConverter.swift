@@ -123,7 +123,15 @@ public enum ListenerConverter {
             warnings.add(scope.child("normalize_path"), "path normalisation is not applied yet")
         }
         config.accessLogs = try AccessLogConverter.convert(manager.accessLog, scope, warnings: &warnings)
-        if !manager.upgradeConfigs.isEmpty { warnings.add(scope.child("upgrade_configs"), "protocol upgrades (WebSocket) are not proxied yet") }
+        for (index, upgrade) in manager.upgradeConfigs.enumerated() {
+            let upgradeScope = scope.index("upgrade_configs", index)
+            if !upgrade.filters.isEmpty { throw upgradeScope.child("filters").unsupported("filters for upgraded streams") }
+            guard upgrade.upgradeType.lowercased() == "websocket" else {
+                throw upgradeScope.child("upgrade_type").unsupported("upgrade \"\(upgrade.upgradeType)\" (websocket is)")
+            }
+            if upgrade.hasEnabled && !upgrade.enabled.value { continue }
+            config.upgradeTypes.append(Array(upgrade.upgradeType.lowercased().utf8))
+        }
         if manager.hasTracing { warnings.add(scope.child("tracing"), "tracing is not applied yet") }
         var sawRouter = false
         for (index, filter) in manager.httpFilters.enumerated() {
