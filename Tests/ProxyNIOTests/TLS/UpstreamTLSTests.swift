@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOSSL
 import NIOPosix
 import ProxyCore
 import Testing
@@ -101,6 +102,34 @@ struct UpstreamTLSTests {
         try await server.shutdown()
         try await secure.close()
         try await plain.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func http2UpstreamOverTLSWithALPN() async throws {
+        let mesh = try TLSTestMesh()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var serverTLS = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(mesh.server.certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: mesh.server.key, format: .pem)))
+        serverTLS.trustRoots = .file(mesh.root)
+        serverTLS.certificateVerification = .noHostnameVerification
+        serverTLS.applicationProtocols = ["h2"]
+        let upstream = try await GRPCEchoUpstream.start(group: group, tls: try NIOSSLContext(configuration: serverTLS))
+        var tls = Self.mutual(mesh)
+        tls.common.alpnProtocols = ["istio-peer-exchange", "istio", "h2"]
+        var config = try Self.config([EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)], socket: .tls(tls))
+        config.clusters["backend"]!.upstreamProtocol = .http2
+        let server = try await ProxyServer(group: group, config: config)
+        let port = try await server.start(config: config).bound[0].address.port!
+        let client = try BlockingClient(port: port)
+        for _ in 0..<2 {
+            client.send("GET /h2/notfound HTTP/1.1\r\nHost: svc\r\n\r\n")
+            let response = client.receiveResponse()
+            #expect(response.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(response.lowercased().contains("grpc-status: 5"))
+        }
+        try await server.shutdown()
+        try await upstream.close()
         try await group.shutdownGracefully()
     }
 }
