@@ -62,6 +62,14 @@ extension DownstreamHTTP1Handler {
     private func attach(_ connection: UpstreamHTTP1Handler) {
         upstream = connection
         connection.owner = self
+        if listener.reporter == .source {
+            // Istio's source-side principals come from the upstream TLS session.
+            if connection.securitySlot == nil {
+                connection.securitySlot = worker.telemetry.slot(upstreamLocal: connection.tlsIdentities.local,
+                                                                upstreamPeer: connection.tlsIdentities.peer)
+            }
+            upstreamSecuritySlot = connection.securitySlot ?? 0
+        }
         connection.write(requestScratch)
         if let pending = pendingUpstream {
             pendingUpstream = nil

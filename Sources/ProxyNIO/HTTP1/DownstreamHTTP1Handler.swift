@@ -119,6 +119,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     let connection: ConnectionFacts
     /// Slot of the connection's security labels in the worker's TelemetryStore.
     let securitySlot: Int32
+    /// The source reporter's security labels for this exchange (its upstream's TLS).
+    var upstreamSecuritySlot: Int32 = 0
 
     init(worker: WorkerRuntime, listener: ListenerRuntime, connection: ConnectionFacts = ConnectionFacts()) {
         self.worker = worker

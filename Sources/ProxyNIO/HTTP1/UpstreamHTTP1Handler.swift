@@ -11,6 +11,10 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler {
     var tlsRefusal: String?
     /// The endpoint's TLS generation this connection was opened with.
     var tlsGeneration = 0
+    /// Upstream TLS identities (own URI SAN, server's URI SAN); empty without TLS.
+    var tlsIdentities: (local: String, peer: String) = ("", "")
+    /// Their security-label slot in the worker's TelemetryStore, once looked up.
+    var securitySlot: Int32?
 
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer

@@ -47,6 +47,11 @@ struct UpstreamTLSTests {
         let served = client.receiveResponse()
         #expect(served.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(served.contains("echo /up HTTP/1.1"))
+        // The source reporter's principals come from the upstream TLS session.
+        let metrics = try await server.prometheusText()
+        #expect(metrics.contains("source_principal=\"\(TLSTestMesh.clientSAN)\""))
+        #expect(metrics.contains("destination_principal=\"\(TLSTestMesh.serverSAN)\""))
+        #expect(metrics.contains("connection_security_policy=\"unknown\""))
 
         // The server's SAN is not the one expected: Envoy's "verify SAN list" failure.
         config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh, san: "spiffe://cluster.local/ns/default/sa/other")), accessLog: log)
