@@ -68,7 +68,19 @@ struct MutualTLSDifferentialTests {
     @Test(arguments: pairings.indices) func mutualTLSBetweenDataPlanes(_ pairing: Int) throws {
         let (clientPlane, gatewayPlane) = Self.pairings[pairing]
         let port = try MeshHarness.freePort()
-        let mesh = try ReviewsMesh(dataPlane: clientPlane, apps: [ReviewsMesh.App(version: "v1", host: 2)], routing: nil)
+        // Both proxies log the TLS peer facts (MeshConfig's access log, Envoy's operators).
+        let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-mtls-\(pairing)-\(UUID().uuidString.prefix(8)).log")
+        defer { try? FileManager.default.removeItem(at: logFile) }
+        let meshConfig = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: istio, namespace: istio-system}
+        data:
+          mesh: |
+            accessLogFile: \(logFile.path)
+            accessLogFormat: "%DOWNSTREAM_PEER_URI_SAN% %DOWNSTREAM_LOCAL_URI_SAN% %REQUESTED_SERVER_NAME% %RESPONSE_CODE%\\n"
+        """
+        let mesh = try ReviewsMesh(dataPlane: clientPlane, apps: [ReviewsMesh.App(version: "v1", host: 2)], routing: nil, extraConfig: meshConfig)
         defer { mesh.stop() }
         let harness = mesh.harness
         let root = try harness.makeRootCertificate("mesh-root")
@@ -85,6 +97,12 @@ struct MutualTLSDifferentialTests {
             return response?.status == 200
         }
         #expect(response?.headers["x-served-by"] == "reviews-v1")
+        // The gateway's line names the client's certificate, its own and the SNI.
+        let gatewayLine = "spiffe://cluster.local/ns/default/sa/client spiffe://cluster.local/ns/default/sa/gateway \(Self.host) 200"
+        try harness.waitUntil("gateway access log", timeout: 10) {
+            _ = mesh.get(host: Self.host)
+            return ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").contains { $0 == gatewayLine }
+        }
 
         // The client presents a certificate from another root: the gateway refuses it.
         try harness.write("shop.yaml", config(harness, port: port, gateway: gateway, roots: root.0, client: rogueClient, clientRoots: root.0))
