@@ -78,7 +78,7 @@ struct MutualTLSDifferentialTests {
         data:
           mesh: |
             accessLogFile: \(logFile.path)
-            accessLogFormat: "%DOWNSTREAM_PEER_URI_SAN% %DOWNSTREAM_LOCAL_URI_SAN% %REQUESTED_SERVER_NAME% %RESPONSE_CODE%\\n"
+            accessLogFormat: "%DOWNSTREAM_PEER_URI_SAN% %DOWNSTREAM_LOCAL_URI_SAN% %REQUESTED_SERVER_NAME% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_TRANSPORT_FAILURE_REASON%\\n"
         """
         let mesh = try ReviewsMesh(dataPlane: clientPlane, apps: [ReviewsMesh.App(version: "v1", host: 2)], routing: nil, extraConfig: meshConfig)
         defer { mesh.stop() }
@@ -98,7 +98,7 @@ struct MutualTLSDifferentialTests {
         }
         #expect(response?.headers["x-served-by"] == "reviews-v1")
         // The gateway's line names the client's certificate, its own and the SNI.
-        let gatewayLine = "spiffe://cluster.local/ns/default/sa/client spiffe://cluster.local/ns/default/sa/gateway \(Self.host) 200"
+        let gatewayLine = "spiffe://cluster.local/ns/default/sa/client spiffe://cluster.local/ns/default/sa/gateway \(Self.host) 200 - -"
         try harness.waitUntil("gateway access log", timeout: 10) {
             _ = mesh.get(host: Self.host)
             return ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").contains { $0 == gatewayLine }
@@ -111,6 +111,11 @@ struct MutualTLSDifferentialTests {
             return response?.status == 503
         }
         #expect(response?.body == Self.refusedBody)
+        // The client's line: a connect failure after retries, with BoringSSL's reason
+        // for the gateway's alert (Envoy's access log turns spaces into `_`).
+        try Self.waitForLine(harness, logFile, "- - - 503 URX,UF TLS_error:|268436504:SSL_routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA:TLS_error_end") {
+            _ = mesh.get(host: Self.host)
+        }
         // Back to good, so the next failure is the next config's.
         try harness.write("shop.yaml", config(harness, port: port, gateway: gateway, roots: root.0, client: client, clientRoots: root.0))
         try harness.waitUntil("mTLS call again", timeout: 20) { mesh.get(host: Self.host)?.status == 200 }
@@ -122,5 +127,25 @@ struct MutualTLSDifferentialTests {
             return response?.status == 503
         }
         #expect(response?.body == Self.refusedBody)
+        // Envoy 1.40 appends X509 detail (":verify_cert_failed:_X509_verify_cert:_certificate_verification_error_at_depth_0:...")
+        // that NIOSSL does not expose; the BoringSSL part is the same.
+        try Self.waitForLine(harness, logFile, "- - - 503 URX,UF TLS_error:|268435581:SSL_routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:", prefix: true) {
+            _ = mesh.get(host: Self.host)
+        }
+    }
+
+    /// Waits (sending requests with `poke`) until the access log holds `line`
+    /// (or, with `prefix`, a line starting with it).
+    static func waitForLine(_ harness: MeshHarness, _ file: URL, _ line: String, prefix: Bool = false, poke: () -> Void) throws {
+        do {
+            try harness.waitUntil("access log line \(line)", timeout: 15) {
+                poke()
+                return ((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n").contains { prefix ? $0.hasPrefix(line) : $0 == line }
+            }
+        } catch {
+            let lines = Set(((try? String(contentsOf: file, encoding: .utf8)) ?? "").split(separator: "\n")).sorted().joined(separator: "\n")
+            Issue.record("no line \(line) in\n\(lines)")
+            throw error
+        }
     }
 }

@@ -52,7 +52,7 @@ extension DownstreamHTTP1Handler {
             // connection unusable for a next request.
             if case .body = requestPhase { closeAfterResponse = true }
             if let tls = error as? UpstreamTLSFailure, accessRecord != nil {
-                accessRecord!.upstreamTransportFailureReason = Array(tls.reason.utf8)
+                accessRecord!.upstreamTransportFailureReason = Self.logged(tls.reason)
             }
             sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
         }
@@ -135,7 +135,7 @@ extension DownstreamHTTP1Handler {
             if let refusal = connection.tlsRefusal, connection.exchanges == 0 {
                 // The server refused the TLS peer right after the handshake (TLS 1.3
                 // verifies client certificates then): Envoy counts a connect failure.
-                if accessRecord != nil { accessRecord!.upstreamTransportFailureReason = Array(refusal.utf8) }
+                if accessRecord != nil { accessRecord!.upstreamTransportFailureReason = Self.logged(refusal) }
                 if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
                 if case .body = requestPhase { closeAfterResponse = true }
                 sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
@@ -153,5 +153,10 @@ extension DownstreamHTTP1Handler {
             flushPending()
             closeDownstreamAfterFlush()
         }
+    }
+
+    /// A transport failure reason as Envoy's access log prints it: spaces become `_`.
+    static func logged(_ reason: String) -> [UInt8] {
+        reason.utf8.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }
     }
 }
