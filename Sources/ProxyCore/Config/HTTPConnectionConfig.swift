@@ -44,6 +44,14 @@ public struct HTTPConnectionConfig: Sendable {
     public var accessLogs: [AccessLogConfig] = []
     /// The connection manager's tracing (nil: no spans, no trace headers touched).
     public var tracing: TracingConfig?
+    /// `upgrade_configs` that are enabled, lower-cased (Istio: "websocket"): such
+    /// requests are tunnelled after the upstream's 101; other upgrades get 403.
+    public var upgradeTypes: [[UInt8]] = []
+
+    /// Whether an `upgrade` header value names an enabled upgrade type.
+    public func allowsUpgrade(_ value: UnsafeRawBufferPointer) -> Bool {
+        upgradeTypes.contains { ASCII.equalsLowercased(value, $0) }
+    }
 
     public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
                 useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,

@@ -14,6 +14,7 @@ extension DownstreamHTTP1Handler {
     /// A new exchange: reset its counters and note what the request says.
     func beginTelemetry(_ bytes: UnsafeRawBufferPointer?) {
         exchangeStartNanos = NIODeadline.now().uptimeNanoseconds
+        upstreamSecuritySlot = 0
         responseFlags = []
         responseCode = 0
         requestHeadBytes = requestHead.length
@@ -114,7 +115,7 @@ extension DownstreamHTTP1Handler {
                                        flags: responseFlags, durationMilliseconds: Double(durationNanos) / 1_000_000,
                                        requestBytes: requestHeadBytes + requestBodyBytes,
                                        responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus,
-                                       security: securitySlot)
+                                       security: listener.reporter == .source ? upstreamSecuritySlot : securitySlot)
         if trace != nil { endTrace(durationNanos: durationNanos) }
         guard accessRecord != nil else { return }
         accessRecord!.durationNanos = durationNanos

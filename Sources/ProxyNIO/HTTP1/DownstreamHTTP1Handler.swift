@@ -68,6 +68,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var closeAfterResponse = false
     var requestWasHead = false
     var answeredContinue = false
+    /// The current exchange is an allowed protocol upgrade (WebSocket).
+    var upgrading = false
     /// Set by the HTTP/2 stream bridge for gRPC requests: local replies take gRPC's
     /// shape (DownstreamHTTP1Handler+GRPC).
     var grpcLocalReplies = false
@@ -130,6 +132,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     let connection: ConnectionFacts
     /// Slot of the connection's security labels in the worker's TelemetryStore.
     let securitySlot: Int32
+    /// The source reporter's security labels for this exchange (its upstream's TLS).
+    var upstreamSecuritySlot: Int32 = 0
 
     init(worker: WorkerRuntime, listener: ListenerRuntime, connection: ConnectionFacts = ConnectionFacts()) {
         self.worker = worker

@@ -27,6 +27,9 @@ struct UpstreamRequestWriter {
     /// jwt_authn's header changes for this request (added lines, dropped names).
     var authnLines: [UInt8] = []
     var authnDrops: [[UInt8]] = []
+    /// A protocol upgrade (WebSocket) goes through: `upgrade` is kept and
+    /// `connection: upgrade` sent, as Envoy forwards them.
+    var upgrade = false
 
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
@@ -45,7 +48,7 @@ struct UpstreamRequestWriter {
         let replacesTraceContext = trace != nil
         var retaggedRequestID = ByteSpan.empty
         for field in head.fields {
-            var keep = !field.kind.isHopByHop
+            var keep = !field.kind.isHopByHop || (upgrade && field.kind == .upgrade)
             switch field.kind {
             case .expect: keep = !skipExpect
             case .host: keep = !dropsHost
@@ -88,6 +91,7 @@ struct UpstreamRequestWriter {
             buffer.writeBytes(head.authority.bytes(in: bytes))
             buffer.writeStaticString("\r\n")
         }
+        if upgrade { buffer.writeStaticString("connection: upgrade\r\n") }
         if !head.hasForwardedProto || http.useRemoteAddress {
             buffer.writeStaticString(overTLS ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
         }

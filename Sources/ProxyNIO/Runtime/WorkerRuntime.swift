@@ -83,7 +83,8 @@ final class WorkerRuntime {
                     }
                     runtime.index = runtimes.count
                     let tls = sockets.runtime(forEndpointMetadata: endpoint.transportSocketMatch)
-                    // Envoy drains a cluster's pools when its transport socket changes.
+                    // Envoy drains a cluster's pools when its transport socket changes
+                    // (connections leased now are not pooled again: tlsGeneration).
                     if !UpstreamTLSRuntime.same(runtime.tls, tls) { runtime.closeIdle() }
                     runtime.tls = tls
                     runtime.useHTTP2(cluster.upstreamProtocol == .http2 ? cluster.http2 : nil, eventLoop: eventLoop)

@@ -138,7 +138,15 @@ public enum ListenerConverter {
         case .UNRECOGNIZED(let value): throw scope.child("path_with_escaped_slashes_action").error("unknown value \(value)")
         }
         config.accessLogs = try AccessLogConverter.convert(manager.accessLog, scope, warnings: &warnings)
-        if !manager.upgradeConfigs.isEmpty { warnings.add(scope.child("upgrade_configs"), "protocol upgrades (WebSocket) are not proxied yet") }
+        for (index, upgrade) in manager.upgradeConfigs.enumerated() {
+            let upgradeScope = scope.index("upgrade_configs", index)
+            if !upgrade.filters.isEmpty { throw upgradeScope.child("filters").unsupported("filters for upgraded streams") }
+            guard upgrade.upgradeType.lowercased() == "websocket" else {
+                throw upgradeScope.child("upgrade_type").unsupported("upgrade \"\(upgrade.upgradeType)\" (websocket is)")
+            }
+            if upgrade.hasEnabled && !upgrade.enabled.value { continue }
+            config.upgradeTypes.append(Array(upgrade.upgradeType.lowercased().utf8))
+        }
         config.tracing = try TracingConverter.convert(manager, scope, warnings: &warnings)
         var sawRouter = false
         var sawRouteFilter = false
