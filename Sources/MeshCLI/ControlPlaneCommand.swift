@@ -113,6 +113,8 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         }
         // Trust domain, auto-mTLS and path normalisation come from MeshConfig (ConfigMap istio).
         options.translator.security = MeshSecurityOptions(mutualTLS: mtls, authorization: authz)
+        // The CA signs for --trust-domain: peers are checked against the same one.
+        options.translator.security.trustDomainOverride = trustDomain
         options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
         options.security = try securityOptions()
         options.traceToSelf = traceToSelf

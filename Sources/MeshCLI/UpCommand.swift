@@ -38,7 +38,10 @@ struct UpCommand: ParsableCommand {
     var secureXDSPort = 15012
 
     @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS between sidecars and the gateway (PeerAuthentication, auto-mTLS) with the certificates the agents get from the mesh CA.")
-    var mtls = false
+    var mtls = true
+
+    @Flag(inversion: .prefixedEnableDisable, help: "Enforce AuthorizationPolicy and RequestAuthentication in the proxies.")
+    var authz = true
 
     @Option(name: .customLong("workload-cert-ttl"), help: ArgumentHelp("Lifetime of workload certificates (the control plane's --workload-cert-ttl; e.g. 6s to watch rotation).", valueName: "duration"))
     var workloadCertTTL: String?
@@ -86,6 +89,7 @@ struct UpCommand: ParsableCommand {
         options.secureXDSPort = secureXDSPort
         options.workloadCertTTL = workloadCertTTL
         options.mutualTLS = mtls
+        options.authorization = authz
         options.startTimeout = startTimeout
         if prometheus {
             guard let binary = LocalMesh.findPrometheus() else {

@@ -24,7 +24,9 @@ public final class LocalMesh: @unchecked Sendable {
         /// The control plane's `--workload-cert-ttl` (nil: its default, 24 h).
         public var workloadCertTTL: String?
         /// Mesh mTLS (PeerAuthentication, auto-mTLS) with the agents' certificates.
-        public var mutualTLS = false
+        public var mutualTLS = true
+        /// AuthorizationPolicy / RequestAuthentication enforced by the proxies.
+        public var authorization = true
         public var startTimeout: Double = 30
         /// Also run a real Prometheus scraping the mesh through the control plane's
         /// HTTP service discovery (`/sd/prometheus`).
@@ -133,10 +135,10 @@ public final class LocalMesh: @unchecked Sendable {
                          // The mesh CA: a self-signed root kept in the run directory, a token per workload.
                          "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)"]
         if let ttl = options.workloadCertTTL { arguments += ["--workload-cert-ttl", ttl] }
-        // Mesh mTLS is opt-in (`--enable-mtls`; every proxy here holds a certificate
-        // from its agent); authorization stays off until every proxy it starts
-        // enforces it (see docs/security.md).
-        arguments += [options.mutualTLS ? "--enable-mtls" : "--disable-mtls", "--disable-authz"]
+        // Every proxy started here holds a workload certificate from its agent, and
+        // both data planes enforce RBAC / jwt_authn: mesh mTLS and authorization are
+        // on, as in Istio (`--disable-mtls` / `--disable-authz` turn them off).
+        arguments += [options.mutualTLS ? "--enable-mtls" : "--disable-mtls"] + (options.authorization ? [] : ["--disable-authz"])
         // Without a tracing provider in the mesh config, spans go to the console.
         arguments += ["--trace-to-self"]
         // The example's gateway listens on 8080; the user may move it.

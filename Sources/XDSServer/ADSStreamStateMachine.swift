@@ -61,13 +61,19 @@ public struct ADSStreamStateMachine: Sendable {
     }
 
     /// The resources changed: push every subscribed type whose content differs from
-    /// what was last sent.
+    /// what was last sent. Clusters sent means endpoints sent too, changed or not:
+    /// Envoy rebuilds a modified EDS cluster and keeps it warming (the old one
+    /// serving) until an EDS response arrives, and its re-request for the same
+    /// names looks like an ACK - istiod's full push sends EDS after CDS likewise.
     public mutating func resourcesChanged(_ resources: NodeResources) -> [Action] {
         var actions: [Action] = []
+        var clustersSent = false
         for type in TypeURL.all + subscriptions.keys.filter({ !TypeURL.all.contains($0) }).sorted() {
             guard let subscription = subscriptions[type] else { continue }
-            if subscription.sentVersion != versionFor(type, subscription, resources) {
+            let warming = type == TypeURL.endpoint && clustersSent
+            if warming || subscription.sentVersion != versionFor(type, subscription, resources) {
                 actions += respond(type, resources: resources)
+                if type == TypeURL.cluster { clustersSent = true }
             }
         }
         return actions

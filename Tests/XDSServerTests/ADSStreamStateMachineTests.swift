@@ -45,6 +45,26 @@ import XDSAPI
         #expect(push.nonce == "2")
     }
 
+    /// A modified EDS cluster warms until Envoy gets endpoints again: a cluster push
+    /// re-sends the (unchanged) endpoints.
+    @Test func clusterPushResendsEndpoints() throws {
+        var machine = ADSStreamStateMachine()
+        var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
+        assignment.clusterName = "a"
+        let endpoints = ("a", try Google_Protobuf_Any(message: assignment))
+        let v1 = NodeResources([TypeURL.cluster: [cluster("a")], TypeURL.endpoint: [endpoints]])
+        let cds = try #require(sent(machine.received(request(TypeURL.cluster), resources: v1)).first)
+        let eds = try #require(sent(machine.received(request(TypeURL.endpoint, names: ["a"]), resources: v1)).first)
+        _ = machine.received(request(TypeURL.cluster, version: cds.versionInfo, nonce: cds.nonce), resources: v1)
+        _ = machine.received(request(TypeURL.endpoint, names: ["a"], version: eds.versionInfo, nonce: eds.nonce), resources: v1)
+        let v2 = NodeResources([TypeURL.cluster: [cluster("a", timeout: 2)], TypeURL.endpoint: [endpoints]])
+        let pushed = sent(machine.resourcesChanged(v2))
+        #expect(pushed.map(\.typeURL) == [TypeURL.cluster, TypeURL.endpoint])
+        #expect(pushed.last?.versionInfo == eds.versionInfo)
+        // Nothing changed: nothing sent.
+        #expect(sent(machine.resourcesChanged(v2)).isEmpty)
+    }
+
     @Test func nackIsRecordedAndNotRetriedUntilContentChanges() throws {
         var machine = ADSStreamStateMachine()
         let resources = NodeResources([TypeURL.cluster: [cluster("a")]])

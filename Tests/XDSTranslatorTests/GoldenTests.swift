@@ -29,12 +29,11 @@ import XDSAPI
         return MeshSnapshot(version: 1, objects: objects)
     }
 
-    /// What `swiftmesh up` serves the example's proxies today: no mesh mTLS (no
-    /// certificates yet) and no RBAC / jwt_authn (`--disable-authz` until our proxy
+    /// What `swiftmesh up` serves the example's proxies on its default data plane
+    /// (our proxy): mesh mTLS, no RBAC / jwt_authn (`--disable-authz` until our proxy
     /// enforces them). The security translation has its own goldens (security-*.json).
     static var upOptions: TranslatorOptions {
         var options = TranslatorOptions()
-        options.security.mutualTLS = false
         options.security.authorization = false
         return options
     }

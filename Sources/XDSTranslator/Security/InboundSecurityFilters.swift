@@ -19,7 +19,8 @@ struct InboundSecurityFilters {
         if let jwt = JWTAuthenticationBuilder.filter(rules: jwtRules, jwks: snapshot.jwks, problems: &problems) { http.append(jwt) }
         let selection = AuthorizationPolicySelection(namespace: namespace, labels: labels, snapshot: snapshot)
         if !selection.isEmpty {
-            var builder = RBACFilterBuilder(selection: selection)
+            let bundle = TrustDomainBundle(trustDomain: options.security.trustDomain, aliases: options.security.trustDomainAliases)
+            var builder = RBACFilterBuilder(selection: selection, trustDomains: bundle)
             http += builder.httpFilters()
             tcp = builder.tcpFilters()
             problems += builder.skipped

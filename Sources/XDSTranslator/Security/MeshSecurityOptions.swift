@@ -33,6 +33,8 @@ public struct MeshSecurityOptions: Sendable, Hashable {
 
     /// The trust domain in force: the override, else MeshConfig `trustDomain`.
     var trustDomain = IstioMeshConfig.defaultTrustDomain
+    /// MeshConfig `trustDomainAliases`: other trust domains treated as this one.
+    var trustDomainAliases: [String] = []
     /// MeshConfig `enableAutoMtls` (default true).
     var enableAutoMTLS = true
     var pathNormalization = PathNormalization.base
@@ -46,6 +48,7 @@ public struct MeshSecurityOptions: Sendable, Hashable {
     func applying(_ mesh: IstioMeshConfig) -> MeshSecurityOptions {
         var result = self
         result.trustDomain = trustDomainOverride.flatMap { $0.isEmpty ? nil : $0 } ?? mesh.effectiveTrustDomain
+        result.trustDomainAliases = mesh.trustDomainAliases ?? []
         result.enableAutoMTLS = mesh.enableAutoMtls ?? true
         switch mesh.pathNormalization?.normalization {
         case .none?: result.pathNormalization = .none

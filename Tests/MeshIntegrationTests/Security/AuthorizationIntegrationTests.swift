@@ -251,3 +251,113 @@ struct TCPAuthorizationIntegrationTests {
         }
     }
 }
+
+/// Stock Envoy ACKs what every AuthorizationPolicy field and condition key and every
+/// RequestAuthentication field translate to, on HTTP and TCP chains.
+@Suite(.serialized)
+struct SecurityTranslationAckTests {
+    static let everything = """
+    apiVersion: security.istio.io/v1
+    kind: RequestAuthentication
+    metadata: {name: jwt, namespace: default}
+    spec:
+      selector: {matchLabels: {app: reviews}}
+      jwtRules:
+      - issuer: https://issuer.test
+        audiences: [a, b]
+        jwks: '{"keys":[{"kty":"RSA","e":"AQAB","n":"2Uo4EqRS1XMCjUxXQF77XdPgBoGAsFWUURNzC-N0qjKgHalEhKamgH0t_rmdrKg5VXAe7_C5E5PVPAHzSsPWA4OZHD66o0BlorKngjAyQyUyl2IjH4UixQBgPgqVJY6Tt508OFbzQEfiqfOiDZhTODUe1MVlv5-my96L0jonT-ToON2X5meXb_clyl37XQdmoA0JCpns53R4_dxVQvMCJs6gK8tznVmblS21Q8Dy29SYwTuRT83Oy95W2_m0yBv4f8X6UUDhfcX-FP9p4RhkrJBhk-f9SVCMmzM-99F7a9OQ-BI25fXOnCIJTZ8hVsbpXb6viL4WBaw3A3OwbvYp2w"}]}'
+        fromHeaders: [{name: x-jwt, prefix: "Bearer "}]
+        fromParams: [token]
+        fromCookies: [session]
+        outputPayloadToHeader: x-payload
+        outputClaimToHeaders: [{header: x-sub, claim: sub}]
+        forwardOriginalToken: true
+        spaceDelimitedClaims: [roles]
+      - issuer: https://unfetched.test
+        jwksUri: http://127.0.0.1:1/keys.json
+    ---
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata: {name: all-fields, namespace: default}
+    spec:
+      selector: {matchLabels: {app: reviews}}
+      rules:
+      - from:
+        - source:
+            principals: [cluster.local/ns/default/sa/client, "prefix-*", "*-suffix", "*"]
+            notPrincipals: [cluster.local/ns/x/sa/y]
+            requestPrincipals: ["https://issuer.test/alice", "*"]
+            notRequestPrincipals: ["https://evil.test/*"]
+            namespaces: [default, "team-*"]
+            notNamespaces: [kube-system]
+            serviceAccounts: [client, other/sa]
+            ipBlocks: [10.0.0.1, 10.1.0.0/16]
+            notIpBlocks: [10.1.2.0/24]
+            remoteIpBlocks: [192.168.0.0/16]
+            notRemoteIpBlocks: ["2001:db8::/32"]
+        to:
+        - operation:
+            hosts: [www.example.com, "*.example.org", "*"]
+            notHosts: [admin.example.com]
+            methods: [GET, "PO*"]
+            notMethods: [DELETE]
+            paths: [/exact, "/prefix/*", "*/suffix", "/t/{*}/x/{**}"]
+            notPaths: [/private]
+            ports: ["19080", "19090"]
+            notPorts: ["9000"]
+        when:
+        - {key: "request.headers[x-user]", values: [alice], notValues: [mallory]}
+        - {key: source.ip, values: [10.0.0.0/8]}
+        - {key: remote.ip, notValues: [1.2.3.4]}
+        - {key: source.namespace, values: [default]}
+        - {key: source.principal, values: [cluster.local/ns/default/sa/client]}
+        - {key: request.auth.principal, values: [https://issuer.test/alice]}
+        - {key: request.auth.audiences, values: [a]}
+        - {key: request.auth.presenter, values: [web]}
+        - {key: "request.auth.claims[groups]", values: [admins]}
+        - {key: "request.auth.claims[realm][role]", values: [boss]}
+        - {key: destination.ip, values: [10.0.0.11]}
+        - {key: destination.port, values: ["19080"]}
+        - {key: connection.sni, values: ["*.local"]}
+        - {key: "experimental.envoy.filters.network.mysql_proxy[db.table]", values: ["[update]"]}
+      - {}
+    ---
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata: {name: deny-dry-run, namespace: default, annotations: {istio.io/dry-run: "true"}}
+    spec:
+      selector: {matchLabels: {app: reviews}}
+      action: DENY
+      rules: [{to: [{operation: {paths: ["/x"]}}]}]
+    ---
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata: {name: audit, namespace: default}
+    spec:
+      selector: {matchLabels: {app: reviews}}
+      action: AUDIT
+      rules: [{to: [{operation: {methods: [DELETE]}}]}]
+    ---
+    apiVersion: security.istio.io/v1
+    kind: AuthorizationPolicy
+    metadata: {name: deny-nothing, namespace: default}
+    spec:
+      selector: {matchLabels: {app: reviews}}
+      action: DENY
+      rules: [{from: [{source: {notPrincipals: ["*"]}}], to: [{operation: {paths: ["/never"]}}]}]
+    """
+
+    @Test(arguments: AuthorizationIntegrationTests.planes)
+    func envoyAcceptsEveryField(plane: DataPlane) throws {
+        if AuthorizationIntegrationTests.skipWithoutEnvoy() { return }
+        // The mesh starts only when both sidecars took their listeners.
+        let mesh = try SecurityMesh(plane: plane, policies: Self.everything)
+        defer { mesh.stop() }
+        let status = HTTPProbe.get("127.0.0.1", mesh.harness.httpPort, path: "/debug/syncz")?.body ?? ""
+        #expect(status.contains("\"state\" : \"SYNCED\"") && !status.contains("\"state\" : \"NACK"), "\(status)")
+        let errors = status.split(separator: "\n").filter { $0.contains("\"error\"") && !$0.contains("\"error\" : \"\"") }
+        #expect(errors.isEmpty, "\(errors)")
+        // `{}` allows all; the dry-run DENY only logs.
+        #expect(mesh.request("/x").status == 200)
+    }
+}

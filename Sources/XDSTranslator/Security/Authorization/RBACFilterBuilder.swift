@@ -9,10 +9,12 @@ import XDSAPI
 /// out (see RBACRuleModel.policy), each reported in `skipped`.
 struct RBACFilterBuilder {
     let selection: AuthorizationPolicySelection
+    let trustDomains: TrustDomainBundle
     private(set) var skipped: [String] = []
 
-    init(selection: AuthorizationPolicySelection) {
+    init(selection: AuthorizationPolicySelection, trustDomains: TrustDomainBundle = TrustDomainBundle(trustDomain: TrustDomainBundle.clusterLocal)) {
         self.selection = selection
+        self.trustDomains = trustDomains
     }
 
     typealias HTTPFilter = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter
@@ -76,7 +78,8 @@ struct RBACFilterBuilder {
             for (index, rule) in rules.enumerated() {
                 let name = "ns[\(policy.namespace)]-policy[\(policy.name)]-rule[\(index)]"
                 do throws(RBACGenerationError) {
-                    let model = try RBACRuleModel(rule, policyNamespace: policy.namespace)
+                    var model = try RBACRuleModel(rule, policyNamespace: policy.namespace)
+                    model.migrate(to: trustDomains)
                     target.policies[name] = try model.policy(forTCP: forTCP, action: action)
                 } catch {
                     skipped.append("\(name) on \(forTCP ? "TCP" : "HTTP") chains: \(error)")

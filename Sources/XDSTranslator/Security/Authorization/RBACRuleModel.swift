@@ -64,6 +64,25 @@ struct RBACRuleModel {
         if (rule.to ?? []).isEmpty { permissions.append(basePermission) }
     }
 
+    /// Istio's MigrateTrustDomain: principals (and trust domains) of the local trust
+    /// domain, its aliases or `cluster.local` match in each of them.
+    mutating func migrate(to bundle: TrustDomainBundle) {
+        for index in principals.indices {
+            for entry in principals[index].indices {
+                switch principals[index][entry].attribute {
+                case .sourcePrincipal:
+                    principals[index][entry].values = bundle.replacingAliases(principals[index][entry].values)
+                    principals[index][entry].notValues = bundle.replacingAliases(principals[index][entry].notValues)
+                case .trustDomain:
+                    principals[index][entry].values = bundle.expanding(principals[index][entry].values)
+                    principals[index][entry].notValues = bundle.expanding(principals[index][entry].notValues)
+                default:
+                    continue
+                }
+            }
+        }
+    }
+
     static func insertFront(_ entries: inout [Entry], _ attribute: RBACAttribute, _ values: [String]?, _ notValues: [String]?) {
         let values = values ?? [], notValues = notValues ?? []
         guard !values.isEmpty || !notValues.isEmpty else { return }
