@@ -4,6 +4,7 @@ import Logging
 import MeshCA
 import MeshControlPlane
 import MeshCore
+import XDSTranslator
 
 struct ControlPlaneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -75,6 +76,11 @@ struct ControlPlaneCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("kube-audience"), help: "Audiences accepted in those tokens (repeatable; default istio-ca).")
     var kubeAudience: [String] = []
+    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS (PeerAuthentication, ISTIO_MUTUAL, auto-mTLS): needs proxies holding workload certificates over SDS (cluster sds-grpc); off until the mesh CA issues them.")
+    var mtls = false
+
+    @Flag(inversion: .prefixedEnableDisable, help: "Translate AuthorizationPolicy / RequestAuthentication into RBAC / jwt_authn (disable for proxies without those filters).")
+    var authz = true
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -102,6 +108,8 @@ struct ControlPlaneCommand: AsyncParsableCommand {
             }
             options.translator.gatewayListenOverrides[from] = .init(host: String(target[0]), port: to)
         }
+        // Trust domain, auto-mTLS and path normalisation come from MeshConfig (ConfigMap istio).
+        options.translator.security = MeshSecurityOptions(mutualTLS: mtls, authorization: authz)
         options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
         options.security = try securityOptions()
         let controlPlane = ControlPlane(options: options)

@@ -20,7 +20,12 @@ public actor ControlPlane: XDSResourceProvider {
         /// Streams written to at once (istiod's PILOT_PUSH_THROTTLE).
         public var pushThrottle = 100
         public var pollInterval: Duration = .milliseconds(100)
-        public var translator = TranslatorOptions()
+        /// Mesh mTLS stays off until proxies get workload certificates (`--enable-mtls`).
+        public var translator: TranslatorOptions = {
+            var options = TranslatorOptions()
+            options.security.mutualTLS = false
+            return options
+        }()
         /// How long an auto-registered workload outlives its proxy's stream
         /// (Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD, 10 s), so a reconnect keeps it.
         public var autoRegistrationGrace: Duration = .seconds(10)
@@ -44,6 +49,9 @@ public actor ControlPlane: XDSResourceProvider {
     /// Auto-registered proxies and how many of their streams are open.
     private var registrations: [AutoRegistration: Int] = [:]
     private var snapshotVersion = 0
+    /// Fetched RequestAuthentication JWKS by URI, and when each was last tried.
+    var jwks: [String: JWKSFetch] = [:]
+    var jwksAttempts: [String: ContinuousClock.Instant] = [:]
     /// The console's topology: previous scrape of the proxies' metrics.
     let topology = TopologyMonitor()
 
@@ -88,9 +96,11 @@ public actor ControlPlane: XDSResourceProvider {
         return true
     }
 
-    private func rebuildSnapshot() {
+    func rebuildSnapshot() {
         snapshotVersion += 1
-        snapshot = MeshSnapshot(version: snapshotVersion, objects: store.objects, registrations: registrations.keys.sorted { $0.entryName < $1.entryName })
+        var next = MeshSnapshot(version: snapshotVersion, objects: store.objects, registrations: registrations.keys.sorted { $0.entryName < $1.entryName })
+        next.jwks = jwks
+        snapshot = next
     }
 
     /// Where the control plane listens once started.
@@ -150,7 +160,10 @@ public actor ControlPlane: XDSResourceProvider {
                 reload()
                 writeTokens(workloadTokens)
                 lastTokens = .now
+                _ = await refreshJWKS()
                 await server.push(changedAt: changedAt)
+            } else if await refreshJWKS() {
+                await server.push()
             }
             reloadCAIfChanged()
             if ContinuousClock.now - lastTokens > tokenRefresh {

@@ -131,6 +131,9 @@ public final class LocalMesh: @unchecked Sendable {
                          // The mesh CA: a self-signed root kept in the run directory, a token per workload.
                          "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)"]
         if let ttl = options.workloadCertTTL { arguments += ["--workload-cert-ttl", ttl] }
+        // Mesh mTLS and authorization stay off in the local mesh until every proxy it
+        // starts enforces them (see docs/security.md).
+        arguments += ["--disable-mtls", "--disable-authz"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))

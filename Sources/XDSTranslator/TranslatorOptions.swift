@@ -10,6 +10,8 @@ public struct TranslatorOptions: Sendable, Hashable {
     /// Where gateway servers of a given port really listen (the local mesh moves
     /// the example's 8080 to `--gateway-port` on 127.0.0.1). Empty: as configured.
     public var gatewayListenOverrides: [Int: ListenAddress] = [:]
+    /// Trust domain, mTLS, authorization and path normalisation settings.
+    public var security = MeshSecurityOptions()
 
     public struct ListenAddress: Sendable, Hashable {
         public var host: String
