@@ -82,6 +82,9 @@ struct ControlPlaneCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedEnableDisable, help: "Translate AuthorizationPolicy / RequestAuthentication into RBAC / jwt_authn (disable for proxies without those filters).")
     var authz = true
 
+    @Flag(name: .customLong("trace-to-self"), help: "When the mesh config (ConfigMap istio) sets no default tracing provider, proxies export spans to this control plane (POST /v1/traces on the HTTP port; shown by the console).")
+    var traceToSelf = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
@@ -112,6 +115,7 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         options.translator.security = MeshSecurityOptions(mutualTLS: mtls, authorization: authz)
         options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
         options.security = try securityOptions()
+        options.traceToSelf = traceToSelf
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {
             try await controlPlane.run { listening in

@@ -44,6 +44,8 @@ public struct HTTPConnectionConfig: Sendable {
     public var defaultHostForHTTP10: String
     /// The connection manager's access logs (file / stdout), formats parsed.
     public var accessLogs: [AccessLogConfig] = []
+    /// The connection manager's tracing (nil: no spans, no trace headers touched).
+    public var tracing: TracingConfig?
 
     public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
                 useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,

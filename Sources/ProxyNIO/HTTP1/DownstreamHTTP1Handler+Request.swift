@@ -178,14 +178,20 @@ extension DownstreamHTTP1Handler {
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
             routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()
-            let generatedID = UpstreamRequestWriter(
+            var writer = UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
                 weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes,
                 exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines,
                 overTLS: connection.tlsTerminated,
-                authnLines: authnLines, authnDrops: authnDrops
-            ).write(into: &requestScratch, random: &worker.random)
+                authnLines: authnLines, authnDrops: authnDrops)
+            if let trace {
+                writer.trace = trace.upstreamHeaders
+                writer.traceState = trace.traceState
+                writer.requestIDReason = trace.reason.rawValue
+            }
+            let generatedID = writer.write(into: &requestScratch, random: &worker.random)
             if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }
+            if trace?.sampled == true { noteTracedRequestID(generatedID) }
             if !action.mirrors.isEmpty { startMirrors(action) }
             return nil
         }

@@ -23,6 +23,11 @@ extension DownstreamHTTP1Handler {
         peerSlot = 0
         requestCarriedPeerMetadata = false
         telemetryService = 0
+        if listener.traces {
+            beginTrace(bytes)
+        } else if trace != nil {
+            trace = nil
+        }
         guard let bytes else {
             if !listener.accessLogs.isEmpty { prepareAccessRecord(nil) }
             return
@@ -110,6 +115,7 @@ extension DownstreamHTTP1Handler {
                                        requestBytes: requestHeadBytes + requestBodyBytes,
                                        responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus,
                                        security: securitySlot)
+        if trace != nil { endTrace(durationNanos: durationNanos) }
         guard accessRecord != nil else { return }
         accessRecord!.durationNanos = durationNanos
         accessRecord!.startEpochNanos = Self.wallClockNanos() - durationNanos

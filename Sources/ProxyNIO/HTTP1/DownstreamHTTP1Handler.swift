@@ -118,6 +118,11 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     /// jwt_authn's header changes for the current exchange's upstream request.
     var authnLines: [UInt8] = []
     var authnDrops: [[UInt8]] = []
+    /// Tracing of the current exchange (DownstreamHTTP1Handler+Tracing); nil when
+    /// the connection manager does not trace.
+    var trace: ExchangeTrace?
+    var traceGeneratedRequestID: String?
+    var upstreamStartNanos: UInt64 = 0
     /// Mirrored copies of the current request still receiving its body.
     var shadows: [ShadowExchange] = []
     /// The downstream connection: addresses, SNI, and with TLS the peer's identity

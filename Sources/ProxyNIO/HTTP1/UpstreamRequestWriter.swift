@@ -16,6 +16,12 @@ struct UpstreamRequestWriter {
     let remoteAddress: [UInt8]
     /// Istio's metadata-exchange header lines (outbound to a mesh cluster), or empty.
     let exchangeLines: [UInt8]
+    /// Traced exchanges: the trace context the upstream gets (replacing the
+    /// request's), where the request's `tracestate` is, and the trace reason a
+    /// generated x-request-id records.
+    var trace: TraceHeaderWriter? = nil
+    var traceState = ByteSpan.empty
+    var requestIDReason: UInt8 = TraceSampler.Reason.notTraceable.rawValue
     /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
     var overTLS = false
     /// jwt_authn's header changes for this request (added lines, dropped names).
@@ -36,6 +42,8 @@ struct UpstreamRequestWriter {
             || !selection.virtualHost.requestHeaders.isEmpty
         var runStart = -1
         var runEnd = -1
+        let replacesTraceContext = trace != nil
+        var retaggedRequestID = ByteSpan.empty
         for field in head.fields {
             var keep = !field.kind.isHopByHop
             switch field.kind {
@@ -44,7 +52,13 @@ struct UpstreamRequestWriter {
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
             // The exchange is between proxies: the app never sees a peer's metadata.
             case .peerMetadata, .peerMetadataID: keep = false
-            default: break
+            case .xRequestID:
+                // Envoy writes its trace decision into the request id it forwards.
+                if replacesTraceContext, Self.reasonDiffers(field.value.bytes(in: bytes), requestIDReason) {
+                    keep = false
+                    retaggedRequestID = field.value
+                }
+            default: if replacesTraceContext { keep = !field.kind.isTraceContext }
             }
             if keep && (mutations || !authnDrops.isEmpty) && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
@@ -81,7 +95,24 @@ struct UpstreamRequestWriter {
             buffer.writeStaticString("x-request-id: ")
             generatedID = buffer.writerIndex - buffer.readerIndex
             RequestIDWriter.write(into: &buffer, random: &random)
+            // Envoy's UUID request id carries the trace decision in its version nibble.
+            if trace != nil { buffer.setInteger(requestIDReason, at: buffer.readerIndex + generatedID! + 14) }
             buffer.writeStaticString("\r\n")
+        }
+        if !retaggedRequestID.isEmpty {
+            buffer.writeStaticString("x-request-id: ")
+            let start = buffer.writerIndex
+            buffer.writeBytes(retaggedRequestID.bytes(in: bytes))
+            buffer.setInteger(requestIDReason, at: start + 14)
+            buffer.writeStaticString("\r\n")
+        }
+        if let trace {
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceHeaderWriter.maxLength) { trace.write(into: $0) }
+            if !traceState.isEmpty {
+                buffer.writeStaticString("tracestate: ")
+                buffer.writeBytes(traceState.bytes(in: bytes))
+                buffer.writeStaticString("\r\n")
+            }
         }
         if http.useRemoteAddress { writeForwardedFor(into: &buffer) }
         if mutations {
@@ -95,6 +126,12 @@ struct UpstreamRequestWriter {
         return generatedID
     }
 
+
+    /// A UUID-form request id whose trace reason is not `reason`.
+    static func reasonDiffers(_ value: UnsafeRawBufferPointer, _ reason: UInt8) -> Bool {
+        guard let current = TraceSampler.reason(requestID: value) else { return false }
+        return current.rawValue != reason
+    }
 
     @inline(__always) private func copy(_ start: Int, _ end: Int, into buffer: inout ByteBuffer) {
         guard start >= 0, end > start else { return }

@@ -148,7 +148,7 @@ public enum ListenerConverter {
         config.hostNormalization.stripTrailingDot = manager.stripTrailingHostDot
         config.accessLogs = try AccessLogConverter.convert(manager.accessLog, scope, warnings: &warnings)
         if !manager.upgradeConfigs.isEmpty { warnings.add(scope.child("upgrade_configs"), "protocol upgrades (WebSocket) are not proxied yet") }
-        if manager.hasTracing { warnings.add(scope.child("tracing"), "tracing is not applied yet") }
+        config.tracing = try TracingConverter.convert(manager, scope, warnings: &warnings)
         var sawRouter = false
         var sawRouteFilter = false
         for (index, filter) in manager.httpFilters.enumerated() {

@@ -17,6 +17,8 @@ struct MutualTLSAuthorizationTests {
 
     @Test func principalsAndServerNamesComeFromTheHandshake() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let other = try mesh.certificates.leaf("other", issuer: "ca", sans: ["URI:spiffe://cluster.local/ns/default/sa/other"])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.start(group: group)
