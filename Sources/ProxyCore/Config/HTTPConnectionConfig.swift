@@ -34,6 +34,8 @@ public struct HTTPConnectionConfig: Sendable {
         get { PathNormalization(normalizePath: normalizePath, mergeSlashes: mergeSlashes, escapedSlashes: escapedSlashes) }
     }
     public var escapedSlashes = PathNormalization.EscapedSlashes.keepUnchanged
+    /// `strip_any_host_port` / `strip_matching_host_port` / `strip_trailing_host_dot`.
+    public var hostNormalization = HostNormalization()
     /// RBAC (and later jwt_authn) filters, in chain order, before the router.
     public var authzFilters: [HTTPAuthzFilter] = []
     /// Envoy answers HTTP/1.0 with 426 unless `http_protocol_options.accept_http_10`.

@@ -137,6 +137,15 @@ public enum ListenerConverter {
         case .unescapeAndForward: config.escapedSlashes = .unescapeAndForward
         case .UNRECOGNIZED(let value): throw scope.child("path_with_escaped_slashes_action").error("unknown value \(value)")
         }
+        if case .stripAnyHostPort(true)? = manager.stripPortMode {
+            if manager.stripMatchingHostPort {
+                throw scope.child("strip_matching_host_port").error("strip_matching_host_port and strip_any_host_port cannot both be set")
+            }
+            config.hostNormalization.stripPort = .any
+        } else if manager.stripMatchingHostPort {
+            config.hostNormalization.stripPort = .matching
+        }
+        config.hostNormalization.stripTrailingDot = manager.stripTrailingHostDot
         config.accessLogs = try AccessLogConverter.convert(manager.accessLog, scope, warnings: &warnings)
         for (index, upgrade) in manager.upgradeConfigs.enumerated() {
             let upgradeScope = scope.index("upgrade_configs", index)
