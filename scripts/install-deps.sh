@@ -4,7 +4,7 @@
 set -euo pipefail
 # prometheus, nghttp2-client (h2load) and openssl are real peers the integration tests start;
 # chromium runs the console tests (headless, driven over the DevTools protocol).
-packages=(libre2-dev libyaml-dev pkg-config curl python3-venv openssl prometheus nghttp2-client chromium)
+packages=(libre2-dev libyaml-dev pkg-config curl python3-venv openssl prometheus nghttp2-client chromium iproute2 iptables)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

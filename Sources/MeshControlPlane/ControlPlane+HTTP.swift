@@ -115,6 +115,7 @@ extension ControlPlane {
             "# TYPE swiftmesh_translation_seconds_total counter",
             "swiftmesh_translation_seconds_total \(Double(nanoseconds) / 1e9)",
         ]
+        lines += certificateAuthority?.metricLines() ?? []
         return lines.joined(separator: "\n") + "\n"
     }
 

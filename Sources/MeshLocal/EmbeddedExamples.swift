@@ -173,7 +173,7 @@ spec:
     to:
     - operation:
         methods: [GET, HEAD]
-        paths: [/catalog, /catalog/*]
+        paths: [/items, /items/*]
 """# + "\n"),
         ("services.yaml", #"""
 # Services of the shop, each backed by workloads on their own loopback address.

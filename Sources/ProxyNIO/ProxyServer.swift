@@ -45,10 +45,6 @@ public final class ProxyServer: Sendable {
         var bound: [BoundListener] = []
         var skipped: [String] = []
         for listener in config.listeners where listener.bindToPort {
-            guard !listener.useOriginalDestination else {
-                skipped.append(listener.name)
-                continue
-            }
             let channel = try await bind(listener)
             channels.withLock { $0[listener.name] = (listener.host, listener.port, channel) }
             if let address = channel.localAddress { bound.append(BoundListener(name: listener.name, address: address)) }
@@ -62,24 +58,50 @@ public final class ProxyServer: Sendable {
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let worker = workers[ObjectIdentifier(channel.eventLoop)]?.value else { throw ProxyServerError.noWorker }
-                    if let selecting = worker.selectingListeners[name] {
-                        try channel.pipeline.syncOperations.addHandler(FilterChainSelectionHandler(worker: worker, listener: selecting))
-                    } else if let tcp = worker.tcpListeners[name] {
-                        try channel.pipeline.syncOperations.addHandler(TCPProxyHandler(worker: worker, config: tcp,
-                                                                                       telemetryScope: worker.tcpScopes[name] ?? 0))
-                    } else if let runtime = worker.listener(named: name) {
-                        try channel.pipeline.syncOperations.addHandler(runtime.makeConnectionHandler(worker: worker))
-                    } else {
-                        throw ProxyServerError.noWorker
+                guard listener.useOriginalDestination || listener.inspection.originalDestination else {
+                    return channel.eventLoop.makeCompletedFuture {
+                        guard let worker = workers[ObjectIdentifier(channel.eventLoop)]?.value else { throw ProxyServerError.noWorker }
+                        try Self.serve(channel, listener: name, worker: worker, destination: nil)
                     }
+                }
+                return OriginalDestinationHandoff.originalDestination(of: channel).flatMapThrowing { original in
+                    guard let worker = workers[ObjectIdentifier(channel.eventLoop)]?.value else { throw ProxyServerError.noWorker }
+                    guard let original, let ip = original.ipAddress, let port = original.port else {
+                        return try Self.serve(channel, listener: name, worker: worker, destination: nil)
+                    }
+                    // use_original_dst hands over; the original_dst filter alone only restores.
+                    let target = listener.useOriginalDestination ? OriginalDestinationHandoff.target(in: worker.config, ip: ip, port: port) ?? name : name
+                    try Self.serve(channel, listener: target, worker: worker, destination: (IPAddress(ip), port))
                 }
             }
             .bind(host: listener.host, port: listener.port)
             .get()
+    }
+
+    /// Puts the first handler of listener `name` on an accepted connection;
+    /// `destination` replaces the socket's local address (a redirected connection).
+    private static func serve(_ channel: any Channel, listener name: String, worker: WorkerRuntime,
+                              destination: (IPAddress?, Int)?) throws {
+        let pipeline = channel.pipeline.syncOperations
+        var facts = ConnectionFacts.of(channel)
+        if let destination {
+            facts.destinationAddress = destination.0
+            facts.destinationPort = destination.1
+            facts.redirected = true
+        }
+        if let selecting = worker.selectingListeners[name] {
+            try pipeline.addHandler(FilterChainSelectionHandler(worker: worker, listener: selecting,
+                                                                destination: destination.map { _ in facts }))
+        } else if let tcp = worker.tcpListeners[name] {
+            try pipeline.addHandler(TCPProxyHandler(worker: worker, config: tcp, telemetryScope: worker.tcpScopes[name] ?? 0,
+                                                    connection: facts))
+        } else if let runtime = worker.listener(named: name) {
+            try pipeline.addHandler(runtime.makeConnectionHandler(worker: worker, connection: facts))
+        } else {
+            throw ProxyServerError.noWorker
+        }
     }
 
     /// Swaps the config on every worker (each on its own loop). TLS contexts are
@@ -108,7 +130,7 @@ public final class ProxyServer: Sendable {
     /// that went. Returns the newly bound ones.
     public func reconcile(_ config: ProxyConfig) async throws -> [BoundListener] {
         try await apply(config)
-        let wanted = Dictionary(config.listeners.filter { $0.bindToPort && !$0.useOriginalDestination }.map { ($0.name, $0) },
+        let wanted = Dictionary(config.listeners.filter { $0.bindToPort }.map { ($0.name, $0) },
                                 uniquingKeysWith: { first, _ in first })
         let stale = channels.withLock { channels -> [any Channel] in
             var stale: [any Channel] = []

@@ -35,6 +35,8 @@ public struct XDSTranslator: Sendable {
     }
 
     public func resources(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyResources {
+        var options = self.options
+        options.security = options.security.applying(snapshot.meshConfig)
         let proxy = Self.withLocality(proxy, in: snapshot)
         let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
         let routes = RouteGenerator(snapshot: snapshot, proxy: proxy)
@@ -43,7 +45,9 @@ public struct XDSTranslator: Sendable {
         switch proxy.kind {
         case .sidecar:
             let logging = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog)
-            let listeners = ListenerGenerator(scope: scope, routes: routes, options: options, accessLog: logging)
+            var listeners = ListenerGenerator(scope: scope, routes: routes, options: options, accessLog: logging)
+            listeners.peerAuthentication = PeerAuthenticationPolicy(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot)
+            listeners.inboundSecurity = InboundSecurityFilters(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot, options: options)
             let outbound = listeners.outbound()
             result.listeners = outbound.listeners + listeners.inbound()
             result.routes = outbound.routes
@@ -51,6 +55,7 @@ public struct XDSTranslator: Sendable {
         case .router:
             var generator = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options)
             generator.accessLog = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog).client
+            generator.security = InboundSecurityFilters(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot, options: options)
             let gateway = generator.generate()
             result.listeners = gateway.listeners
             result.routes = gateway.routes
@@ -59,7 +64,7 @@ public struct XDSTranslator: Sendable {
         }
         TracingApplier.apply(TracingPolicy.resolve(proxy: proxy, snapshot: snapshot, fallback: options.defaultTracingCollector), proxy: proxy,
                              snapshot: snapshot, to: &result)
-        result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope).assignments(for: result.clusters)
+        result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope, security: options.security).assignments(for: result.clusters)
         result.sort()
         return result
     }

@@ -27,6 +27,9 @@ final class MeshHarness: @unchecked Sendable {
     private var processes: [(name: String, process: Process, kill: Int32)] = []
     private(set) var xdsPort = 0
     private(set) var httpPort = 0
+    /// Runs every launched command under this prefix (e.g. `ip netns exec NAME`),
+    /// which execs the command: the PID stopped is the command's own.
+    var commandPrefix: [String] = []
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-it-\(UUID().uuidString.prefix(8))")
@@ -53,8 +56,13 @@ final class MeshHarness: @unchecked Sendable {
     @discardableResult
     func launch(_ name: String, _ executable: String, _ arguments: [String], kill signal: Int32 = SIGTERM) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        if let first = commandPrefix.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(commandPrefix.dropFirst()) + [executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
         let log = directory.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)

@@ -23,6 +23,10 @@ public struct ConnectionFacts: Sendable {
     public var localURISAN = ""
     /// ALPN protocol negotiated in the proxy's handshake; empty: none.
     public var negotiatedProtocol = ""
+    /// The destination was restored from a transparent-capture redirect
+    /// (SO_ORIGINAL_DST): only then may an ORIGINAL_DST cluster connect to it
+    /// (a direct connection to the capture port would connect to itself).
+    public var redirected = false
 
     public init(destinationAddress: IPAddress? = nil, destinationPort: Int = 0, sourceAddress: IPAddress? = nil, sourcePort: Int = 0,
                 serverName: String = "", transportProtocol: String = "raw_buffer", applicationProtocols: [String] = []) {

@@ -8,6 +8,9 @@ public struct ListenerInspection: Sendable, Equatable {
     /// On timeout, go on with what is known instead of closing.
     public var continueOnTimeout: Bool
     public var maxClientHelloBytes: Int
+    /// envoy.filters.listener.original_dst: a redirected connection's destination is
+    /// its original one (SO_ORIGINAL_DST) for chain matching and ORIGINAL_DST clusters.
+    public var originalDestination = false
 
     public init(tlsInspector: Bool = false, timeoutNanos: Int64 = 15_000_000_000, continueOnTimeout: Bool = false,
                 maxClientHelloBytes: Int = TLSClientHelloParser.defaultMaxBytes) {

@@ -156,7 +156,9 @@ extension DownstreamHTTP1Handler {
             telemetryService = cluster.telemetryService
             if accessRecord != nil { accessRecord!.upstreamCluster = cluster.nameBytes }
             let picked: EndpointRuntime?
-            if cluster.usesHash && !action.hashPolicies.isEmpty {
+            if cluster.isOriginalDestination {
+                picked = cluster.originalDestination(connection)
+            } else if cluster.usesHash && !action.hashPolicies.isEmpty {
                 let input = RouteHashInput(request: request, sourceIP: context?.channel.remoteAddress?.ipAddress)
                 picked = cluster.pick(hash: action.requestHashPolicy.hash(input).hash, random: &worker.random)
             } else {

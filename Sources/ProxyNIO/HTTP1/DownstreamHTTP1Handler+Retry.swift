@@ -56,7 +56,9 @@ extension DownstreamHTTP1Handler {
         guard id == exchangeID, inExchange, !downstreamClosed, waitingForConnection else { return }
         waitingForConnection = false
         let avoid = policy.avoidPreviousHosts ? (retryState?.attemptedHosts.map(\.endpoint) ?? []) : []
-        guard let next = cluster.pick(random: &worker.random, avoiding: avoid, attempts: policy.hostSelectionRetryMaxAttempts) else {
+        let candidate = cluster.isOriginalDestination ? cluster.originalDestination(connection)
+            : cluster.pick(random: &worker.random, avoiding: avoid, attempts: policy.hostSelectionRetryMaxAttempts)
+        guard let next = candidate else {
             sendLocalReply(LocalReply.noHealthyUpstream)
             return
         }

@@ -18,16 +18,17 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
     private var timeout: Scheduled<Void>?
     private var decided = false
 
-    init(worker: WorkerRuntime, listener: SelectingListenerRuntime) {
+    /// Facts of a redirected connection (its original destination); nil: from the socket.
+    private let given: ConnectionFacts?
+
+    init(worker: WorkerRuntime, listener: SelectingListenerRuntime, destination given: ConnectionFacts? = nil) {
         self.worker = worker
         self.listener = listener
+        self.given = given
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let local = context.channel.localAddress
-        let remote = context.channel.remoteAddress
-        facts = ConnectionFacts(destinationAddress: local?.ipAddress.flatMap { IPAddress($0) }, destinationPort: local?.port ?? 0,
-                                sourceAddress: remote?.ipAddress.flatMap { IPAddress($0) }, sourcePort: remote?.port ?? 0)
+        facts = given ?? ConnectionFacts.of(context.channel)
         guard listener.config.needsTLSInspection || listener.config.terminatesTLS else {
             choose(context: context)
             return

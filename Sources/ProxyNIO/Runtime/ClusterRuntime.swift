@@ -23,6 +23,8 @@ final class ClusterRuntime {
     var breaker: CircuitBreaker
     /// Slot of the cluster's service in the worker's TelemetryStore (0: unknown).
     var telemetryService: Int32 = 0
+    /// ORIGINAL_DST hosts by `ip:port` (see ClusterRuntime+OriginalDestination).
+    var originalDestinations: [String: EndpointRuntime] = [:]
     /// Istio sends no metadata-exchange headers to clusters outside the mesh.
     let exchangesMetadata: Bool
     let nameBytes: [UInt8]

@@ -48,7 +48,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         let cluster = worker.cluster(named: target.name)
         telemetryService = cluster?.telemetryService ?? 0
         worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService, security: securitySlot)
-        guard let cluster, let endpoint = cluster.pick(random: &worker.random) else {
+        guard let cluster, let endpoint = cluster.isOriginalDestination ? cluster.originalDestination(connection) : cluster.pick(random: &worker.random) else {
             // Envoy: no cluster (NC) or no healthy upstream (UH): the connection closes.
             flags = cluster == nil ? .noClusterFound : .noHealthyUpstream
             context.close(promise: nil)

@@ -11,7 +11,7 @@ enum UpstreamTLSConnector {
     static func connect(eventLoop: any EventLoop, address: SocketAddress, tls: UpstreamTLSRuntime?, timeoutNanos: Int64,
                         handlers: @escaping @Sendable (ChannelPipeline.SynchronousOperations) throws -> Void) -> EventLoopFuture<any Channel> {
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(timeoutNanos > 0 ? timeoutNanos : 5_000_000_000))
         guard let tls else {
             return bootstrap.channelInitializer { channel in

@@ -17,10 +17,6 @@ public enum ClusterConverter {
         case .type(.UNRECOGNIZED(let value)): throw scope.child("type").error("unknown value \(value)")
         case .clusterType: throw scope.child("cluster_type").unsupported("custom cluster types")
         }
-        if discovery == .originalDestination {
-            // Transparent capture needs SO_ORIGINAL_DST, which the data path has not got yet.
-            warnings.add(scope.child("type"), "ORIGINAL_DST clusters answer 503 UH until transparent capture lands")
-        }
         let balancer: ClusterConfig.LoadBalancer
         switch cluster.lbPolicy {
         case .roundRobin: balancer = .roundRobin

@@ -61,7 +61,7 @@ extension ListenerConverter {
             switch filter.name {
             case tlsInspector: inspection.tlsInspector = true
             case httpInspector: warnings.add(filterScope, "\(filter.name): plaintext HTTP is not detected (application_protocols match TLS ALPN only)")
-            case originalDst: warnings.add(filterScope, "\(filter.name): the destination is the socket's local address (redirected destinations are not read)")
+            case originalDst: inspection.originalDestination = true
             default: throw filterScope.child("name").unsupported("listener filter \"\(filter.name)\"")
             }
         }
