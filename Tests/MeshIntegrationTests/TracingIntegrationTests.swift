@@ -36,7 +36,7 @@ struct TracingIntegrationTests {
         """.write(to: config.appendingPathComponent("mesh-config.yaml"), atomically: true, encoding: .utf8)
 
         let gatewayPort = try MeshHarness.freePort()
-        let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+        let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", base.appendingPathComponent("run").path, "--start-timeout", "30",
                                 "--data-plane", plane.rawValue], directory: base)
         defer { up.stop() }
