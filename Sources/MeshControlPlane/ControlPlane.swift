@@ -122,7 +122,7 @@ public actor ControlPlane: XDSResourceProvider {
         reload()
         // HTTP first: its port is where proxies export spans with `traceToSelf`,
         // which the translation must know before the first proxy connects.
-        var debug: DebugHTTPServer?
+        let debug: DebugHTTPServer?
         if let httpPort = options.httpPort {
             debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
                 await self.http(request)
@@ -134,6 +134,8 @@ public actor ControlPlane: XDSResourceProvider {
                 options.translator.defaultTracingCollector = .init(host: host, port: debug!.port)
                 translator = XDSTranslator(options: options.translator)
             }
+        } else {
+            debug = nil
         }
         let security = try options.security.map { try makeSecurity($0) }
         var listeners = [XDSServer.Listener(host: options.xdsHost, port: options.xdsPort)]

@@ -36,7 +36,7 @@ struct TracingIntegrationTests {
         """.write(to: config.appendingPathComponent("mesh-config.yaml"), atomically: true, encoding: .utf8)
 
         let gatewayPort = try MeshHarness.freePort()
-        let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+        let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", base.appendingPathComponent("run").path, "--start-timeout", "30",
                                 "--data-plane", plane.rawValue], directory: base)
         defer { up.stop() }
@@ -66,6 +66,17 @@ struct TracingIntegrationTests {
         #expect(shopClient?.attributes["http.method"] == "GET" && shopClient?.attributes["http.status_code"] == "200")
         #expect(shopClient?.attributes["upstream_cluster"]?.contains("catalog.shop.svc.cluster.local") == true)
         #expect(catalogServer?.attributes["istio.canonical_service"] == "catalog")
+        // The same names and tags from both data planes (what stock Envoy 1.40 exports).
+        #expect(gateway?.name == "shop-ingress.shop:8080/*" && shopServer?.name == "shop-ingress.shop:8080/*",
+                "routes' decorators name the spans; the callee takes the caller's (x-envoy-decorator-operation)")
+        #expect(shopClient?.name == "catalog.shop:9080/*" && catalogServer?.name == "catalog.shop:9080/*")
+        #expect(parent(of: shopServer)?.name == "router outbound|9080||shop.shop.svc.cluster.local egress")
+        let envoyTags: Set<String> = ["node_id", "zone", "guid:x-request-id", "http.url", "http.method", "downstream_cluster", "user_agent",
+                                      "http.protocol", "peer.address", "request_size", "response_size", "component", "upstream_cluster",
+                                      "upstream_cluster.name", "http.status_code", "response_flags", "istio.canonical_service",
+                                      "istio.canonical_revision", "istio.namespace", "istio.mesh_id", "istio.cluster_id"]
+        #expect(shopClient.map { Set($0.attributes.keys) } == envoyTags)
+        #expect(catalogServer?.attributes["peer.address"]?.contains(":") == false)
         #expect(mine.allSatisfy { !$0.isError })
 
         // 2. 100 % (the example's Telemetry): every request is a trace rooted at the gateway.

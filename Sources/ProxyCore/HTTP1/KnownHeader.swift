@@ -31,11 +31,14 @@ public enum KnownHeader: UInt8, Sendable {
     case xB3Flags
     case xEnvoyForceTrace
     case xClientTraceID
+    /// The caller's route decorator, naming the callee's span (Envoy).
+    case xEnvoyDecoratorOperation
 
     /// Headers that carry a trace context: replaced by the proxy's own when it traces.
     public var isTraceContext: Bool {
         switch self {
-        case .traceparent, .tracestate, .b3, .xB3TraceID, .xB3SpanID, .xB3ParentSpanID, .xB3Sampled, .xB3Flags: return true
+        case .traceparent, .tracestate, .b3, .xB3TraceID, .xB3SpanID, .xB3ParentSpanID, .xB3Sampled, .xB3Flags,
+             .xEnvoyDecoratorOperation: return true
         default: return false
         }
     }
@@ -75,13 +78,14 @@ public enum KnownHeader: UInt8, Sendable {
         (Array("x-b3-flags".utf8), .xB3Flags),
         (Array("x-envoy-force-trace".utf8), .xEnvoyForceTrace),
         (Array("x-client-trace-id".utf8), .xClientTraceID),
+        (Array("x-envoy-decorator-operation".utf8), .xEnvoyDecoratorOperation),
     ]
 
     /// Classifies a header name (any case).
     @inline(__always) static func classify(_ name: UnsafeRawBufferPointer) -> KnownHeader {
         // Most names are long custom ones; the length check rejects them cheaply.
         switch name.count {
-        case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 21, 24: break
+        case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 21, 24, 27: break
         default: return .other
         }
         // Plain loop and nested ifs: `where` with `&&` costs a closure context per

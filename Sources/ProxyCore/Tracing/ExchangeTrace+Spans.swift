@@ -18,6 +18,8 @@ extension ExchangeTrace {
         /// An x-request-id the proxy generated (the request had none).
         public var generatedRequestID: String?
         public var nodeID: String
+        /// The proxy's locality zone (Envoy tags it, empty when unknown).
+        public var zone = ""
         public var startUnixNanos: UInt64
         public var endUnixNanos: UInt64
         /// When the router started upstream (0: it did not).
@@ -49,9 +51,10 @@ extension ExchangeTrace {
         let status = outcome.statusCode == 0 ? "0" : String(outcome.statusCode)
         var url = "http://" + request.authority + request.path
         if url.utf8.count > config.maxPathTagLength { url = String(decoding: url.utf8.prefix(config.maxPathTagLength), as: UTF8.self) }
+        // Envoy's tags, in its order (HttpTracerUtility::finalizeDownstreamSpan).
         var tags: [TraceSpan.Attribute] = [
-            .init("component", .string("proxy")),
             .init("node_id", .string(outcome.nodeID)),
+            .init("zone", .string(outcome.zone)),
             .init("guid:x-request-id", .string(outcome.generatedRequestID ?? request.requestID)),
             .init("http.url", .string(url)),
             .init("http.method", .string(request.method)),
@@ -61,33 +64,39 @@ extension ExchangeTrace {
             .init("peer.address", .string(outcome.peerAddress)),
             .init("request_size", .string(String(outcome.requestSize))),
             .init("response_size", .string(String(outcome.responseSize))),
-            .init("response_flags", .string(outcome.responseFlags)),
+            .init("component", .string("proxy")),
         ]
         if let cluster = outcome.upstreamCluster {
             tags.append(.init("upstream_cluster", .string(cluster)))
             tags.append(.init("upstream_cluster.name", .string(cluster)))
         }
-        if let address = outcome.upstreamAddress { tags.append(.init("upstream_address", .string(address))) }
         tags.append(.init("http.status_code", .string(status)))
+        tags.append(.init("response_flags", .string(outcome.responseFlags)))
         if failed { tags.append(.init("error", .string("true"))) }
         for (name, value) in request.customTags { tags.append(.init(name, .string(value))) }
 
         let spawned = upstreamSpanID != 0
-        let name = outcome.operation ?? (config.operation == .egress ? "egress " + request.authority : "ingress")
+        let name = request.operation ?? outcome.operation ?? (config.operation == .egress ? "egress " + request.authority : "ingress")
         let kind: TraceSpan.Kind = config.operation == .egress && !spawned ? .client : .server
         var result = [TraceSpan(traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, spanID: spanID, parentSpanID: parentSpanID,
                                 traceState: request.traceState, name: name, kind: kind, startUnixNanos: outcome.startUnixNanos,
                                 endUnixNanos: outcome.endUnixNanos, attributes: tags, isError: failed)]
         if spawned, outcome.upstreamStartUnixNanos != 0, let cluster = outcome.upstreamCluster {
-            var upstream: [TraceSpan.Attribute] = [
+            // The router's span (Router's finalizeUpstreamSpan), with the custom tags.
+            var upstream: [TraceSpan.Attribute] = [.init("http.protocol", .string("HTTP/1.1"))]
+            if let address = outcome.upstreamAddress {
+                upstream.append(.init("upstream_address", .string(address)))
+                upstream.append(.init("peer.address", .string(address)))
+            }
+            upstream += [
                 .init("component", .string("proxy")),
-                .init("http.protocol", .string("HTTP/1.1")),
                 .init("upstream_cluster", .string(cluster)),
                 .init("upstream_cluster.name", .string(cluster)),
+                .init("http.status_code", .string(status)),
+                .init("response_flags", .string(outcome.responseFlags)),
             ]
-            if let address = outcome.upstreamAddress { upstream.append(.init("upstream_address", .string(address))) }
-            upstream.append(.init("http.status_code", .string(status)))
             if failed { upstream.append(.init("error", .string("true"))) }
+            for (name, value) in request.customTags { upstream.append(.init(name, .string(value))) }
             result.append(TraceSpan(traceIDHigh: traceIDHigh, traceIDLow: traceIDLow, spanID: upstreamSpanID, parentSpanID: spanID,
                                     traceState: request.traceState, name: "router \(cluster) egress", kind: .client,
                                     startUnixNanos: outcome.upstreamStartUnixNanos, endUnixNanos: outcome.endUnixNanos,

@@ -29,12 +29,15 @@ public struct ExchangeTrace: Sendable {
         public var requestID = ""
         public var downstreamCluster = "-"
         public var traceState = ""
+        /// Inbound: the caller's route decorator (`x-envoy-decorator-operation`),
+        /// which names this proxy's span.
+        public var operation: String?
         /// Custom tags with their values (literals and request headers).
         public var customTags: [(String, String)] = []
 
         public static func == (lhs: RequestFacts, rhs: RequestFacts) -> Bool {
             lhs.method == rhs.method && lhs.authority == rhs.authority && lhs.path == rhs.path && lhs.userAgent == rhs.userAgent
-                && lhs.requestID == rhs.requestID && lhs.traceState == rhs.traceState
+                && lhs.requestID == rhs.requestID && lhs.traceState == rhs.traceState && lhs.operation == rhs.operation
                 && lhs.customTags.elementsEqual(rhs.customTags) { $0 == $1 }
         }
     }
@@ -49,7 +52,7 @@ public struct ExchangeTrace: Sendable {
         var traceparent = ByteSpan.empty, b3Single = ByteSpan.empty, state = ByteSpan.empty
         var b3TraceID = ByteSpan.empty, b3SpanID = ByteSpan.empty
         var b3Sampled: ByteSpan?, b3Flags: ByteSpan?
-        var requestID = ByteSpan.empty
+        var requestID = ByteSpan.empty, decorator = ByteSpan.empty
         var clientTraceID = false, forceTrace = false
         for field in head.fields {
             switch field.kind {
@@ -63,6 +66,7 @@ public struct ExchangeTrace: Sendable {
             case .xRequestID: requestID = field.value
             case .xClientTraceID: clientTraceID = true
             case .xEnvoyForceTrace: forceTrace = true
+            case .xEnvoyDecoratorOperation: decorator = field.value
             default: break
             }
         }
@@ -90,7 +94,12 @@ public struct ExchangeTrace: Sendable {
                                   upstreamSpanID: config.spawnUpstreamSpan ? nonZero(nextRandom()) : 0,
                                   sampled: sampled, reason: reason,
                                   b3: b3, traceState: parent == nil ? .empty : state, request: nil)
-        if sampled { trace.request = facts(config: config, bytes: bytes, head: head, requestID: requestID, state: trace.traceState) }
+        if sampled {
+            trace.request = facts(config: config, bytes: bytes, head: head, requestID: requestID, state: trace.traceState)
+            if config.operation == .ingress && !decorator.isEmpty {
+                trace.request!.operation = String(decoding: decorator.bytes(in: bytes), as: UTF8.self)
+            }
+        }
         return trace
     }
 

@@ -25,8 +25,9 @@ public struct TraceHeaderWriter: Sendable {
         self.b3 = b3
     }
 
-    /// The most bytes `write` produces.
-    public static let maxLength = 70 + 2 + 76 + 48 + 33 + 39 + 18
+    /// The most bytes `write` produces: the traceparent line (70) and the longest
+    /// B3 form, the four `x-b3-*` lines with a 128-bit trace id (133).
+    public static let maxLength = 70 + 133
 
     /// Writes the lines (each ending in CRLF) at the start of `out`; returns the count.
     public func write(into out: UnsafeMutableRawBufferPointer) -> Int {

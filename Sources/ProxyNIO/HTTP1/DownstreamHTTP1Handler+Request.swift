@@ -197,6 +197,8 @@ extension DownstreamHTTP1Handler {
                 writer.trace = trace.upstreamHeaders
                 writer.traceState = trace.traceState
                 writer.requestIDReason = trace.reason.rawValue
+                // Envoy's egress side names the callee's span after its route.
+                if listener.tracesEgress { writer.decoratorOperation = selection.route.operation }
             }
             let generatedID = writer.write(into: &requestScratch, random: &worker.random)
             if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }

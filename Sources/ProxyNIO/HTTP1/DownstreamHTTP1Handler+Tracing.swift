@@ -33,7 +33,7 @@ extension DownstreamHTTP1Handler {
         }
         let outcome = ExchangeTrace.Outcome(
             operation: selection?.route.operation, protocolName: servesHTTP2Stream ? "HTTP/2" : "HTTP/1.1",
-            peerAddress: context?.channel.remoteAddress.map { "\($0.ipAddress ?? ""):\($0.port ?? 0)" } ?? "",
+            peerAddress: context?.channel.remoteAddress?.ipAddress ?? "",
             requestSize: requestBodyBytes, responseSize: responseBodyBytes, statusCode: responseCode,
             responseFlags: responseFlags.envoyString, upstreamCluster: currentCluster?.config.name,
             upstreamAddress: endpoint?.label, generatedRequestID: traceGeneratedRequestID,

@@ -22,6 +22,8 @@ struct UpstreamRequestWriter {
     var trace: TraceHeaderWriter? = nil
     var traceState = ByteSpan.empty
     var requestIDReason: UInt8 = TraceSampler.Reason.notTraceable.rawValue
+    /// Egress: the route's decorator, sent as `x-envoy-decorator-operation`.
+    var decoratorOperation: String? = nil
     /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
     var overTLS = false
     /// jwt_authn's header changes for this request (added lines, dropped names).
@@ -112,9 +114,13 @@ struct UpstreamRequestWriter {
         }
         if let trace {
             buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceHeaderWriter.maxLength) { trace.write(into: $0) }
-            if !traceState.isEmpty {
-                buffer.writeStaticString("tracestate: ")
-                buffer.writeBytes(traceState.bytes(in: bytes))
+            // Envoy's tracer always sends tracestate, empty when the parent had none.
+            buffer.writeStaticString("tracestate: ")
+            if !traceState.isEmpty { buffer.writeBytes(traceState.bytes(in: bytes)) }
+            buffer.writeStaticString("\r\n")
+            if let decoratorOperation {
+                buffer.writeStaticString("x-envoy-decorator-operation: ")
+                buffer.writeString(decoratorOperation)
                 buffer.writeStaticString("\r\n")
             }
         }

@@ -9,8 +9,10 @@ import Testing
 /// parent, keeps tracestate, and hands sampled spans to the exporter; an
 /// untraced one leaves trace headers alone; unsampled tracing costs no allocation.
 @Suite struct TracingForwardingTests {
-    static func config(sampling: Double, spawn: Bool = false, generateRequestID: Bool = false) -> ProxyConfig {
-        var config = EmbeddedProxy.config(generateRequestID: generateRequestID)
+    static func config(sampling: Double, spawn: Bool = false, generateRequestID: Bool = false, routes: [RouteEntry] = [],
+                       direction: ListenerConfig.Direction = .unspecified) -> ProxyConfig {
+        var config = EmbeddedProxy.config(routes: routes, generateRequestID: generateRequestID)
+        config.listeners[0].direction = direction
         if case .http(var http) = config.listeners[0].chain {
             var tracing = TracingConfig(operation: .ingress, randomSampling: sampling, spawnUpstreamSpan: spawn,
                                         customTags: [.literal(name: "team", value: "shop"), .requestHeader(name: "user", header: Array("end-user".utf8), defaultValue: "-")],
@@ -92,6 +94,30 @@ import Testing
         let other = try EmbeddedProxy(config: Self.config(sampling: 100))
         try other.send("GET / HTTP/1.1\r\nHost: shop\r\nx-request-id: my-own-id\r\n\r\n")
         #expect(try other.upstreamReceived().contains("x-request-id: my-own-id\r\n"), "ids that are not UUIDs go on unchanged")
+    }
+
+    /// Envoy's decorator propagation: the egress side sends its route's operation,
+    /// the ingress side names its span after it and does not pass it on.
+    @Test func decoratorOperationNamesTheCalleesSpan() throws {
+        let route = RouteEntry(name: "items", match: RouteMatchRule(path: PathMatch(.prefix(Array("/items".utf8)))),
+                               action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0)), operation: "catalog.shop:9080/*")
+        let egress = try EmbeddedProxy(config: Self.config(sampling: 100, routes: [route], direction: .outbound))
+        try egress.send("GET /items HTTP/1.1\r\nHost: catalog\r\n\r\n")
+        let sent = try egress.upstreamReceived()
+        #expect(sent.contains("x-envoy-decorator-operation: catalog.shop:9080/*\r\n") && sent.contains("tracestate: \r\n"), "\(sent)")
+
+        let ingress = try EmbeddedProxy(config: Self.config(sampling: 100, direction: .inbound))
+        try ingress.send("GET /items HTTP/1.1\r\nHost: catalog\r\nx-envoy-decorator-operation: catalog.shop:9080/*\r\n\r\n")
+        #expect(!(try ingress.upstreamReceived()).contains("x-envoy-decorator-operation"), "not passed to the application")
+        try ingress.respond("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        var queue = try #require(ingress.worker.listener(named: "http")?.spanExporter).queue
+        guard case .export(let spans) = queue.timerFired() else {
+            Issue.record("a span waits for export")
+            return
+        }
+        #expect(spans.map(\.name) == ["catalog.shop:9080/*"] && spans[0].kind == .server)
+        let tags = Dictionary(spans[0].attributes.map { ($0.key, $0.value) }) { first, _ in first }
+        #expect(tags["peer.address"] == .string("127.0.0.1") && tags["zone"] == .string(""), "Envoy's peer.address is the IP alone")
     }
 
     @Test func untracedListenersLeaveTraceHeadersAlone() throws {
