@@ -76,7 +76,7 @@ struct ControlPlaneCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("kube-audience"), help: "Audiences accepted in those tokens (repeatable; default istio-ca).")
     var kubeAudience: [String] = []
-    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS (PeerAuthentication, ISTIO_MUTUAL, auto-mTLS): needs proxies holding workload certificates over SDS (cluster sds-grpc); off until the mesh CA issues them.")
+    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS (PeerAuthentication, ISTIO_MUTUAL, auto-mTLS): needs proxies holding workload certificates over SDS (cluster sds-grpc, the certificate agent of `swiftmesh proxy`); `swiftmesh up` turns it on.")
     var mtls = false
 
     @Flag(inversion: .prefixedEnableDisable, help: "Translate AuthorizationPolicy / RequestAuthentication into RBAC / jwt_authn (disable for proxies without those filters).")
