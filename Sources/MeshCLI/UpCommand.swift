@@ -37,6 +37,9 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("secure-xds-port"), help: "The control plane's xDS + CA over TLS port (Istio's 15012) on 127.0.0.1; 0 picks a free one.")
     var secureXDSPort = 15012
 
+    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS between sidecars and the gateway (PeerAuthentication, auto-mTLS) with the certificates the agents get from the mesh CA.")
+    var mtls = false
+
     @Option(name: .customLong("workload-cert-ttl"), help: ArgumentHelp("Lifetime of workload certificates (the control plane's --workload-cert-ttl; e.g. 6s to watch rotation).", valueName: "duration"))
     var workloadCertTTL: String?
 
@@ -82,6 +85,7 @@ struct UpCommand: ParsableCommand {
         options.xdsPort = xdsPort
         options.secureXDSPort = secureXDSPort
         options.workloadCertTTL = workloadCertTTL
+        options.mutualTLS = mtls
         options.startTimeout = startTimeout
         if prometheus {
             guard let binary = LocalMesh.findPrometheus() else {

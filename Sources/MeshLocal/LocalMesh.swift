@@ -23,6 +23,8 @@ public final class LocalMesh: @unchecked Sendable {
         public var secureXDSPort = 15012
         /// The control plane's `--workload-cert-ttl` (nil: its default, 24 h).
         public var workloadCertTTL: String?
+        /// Mesh mTLS (PeerAuthentication, auto-mTLS) with the agents' certificates.
+        public var mutualTLS = false
         public var startTimeout: Double = 30
         /// Also run a real Prometheus scraping the mesh through the control plane's
         /// HTTP service discovery (`/sd/prometheus`).
@@ -129,13 +131,14 @@ public final class LocalMesh: @unchecked Sendable {
         var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
                          "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)",
                          // The mesh CA: a self-signed root kept in the run directory, a token per workload.
-                         "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)",
-                         // Without a tracing provider in the mesh config, spans go to the console.
-                         "--trace-to-self"]
+                         "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)"]
         if let ttl = options.workloadCertTTL { arguments += ["--workload-cert-ttl", ttl] }
-        // Mesh mTLS and authorization stay off in the local mesh until every proxy it
-        // starts enforces them (see docs/security.md).
-        arguments += ["--disable-mtls", "--disable-authz"]
+        // Mesh mTLS is opt-in (`--enable-mtls`; every proxy here holds a certificate
+        // from its agent); authorization stays off until every proxy it starts
+        // enforces it (see docs/security.md).
+        arguments += [options.mutualTLS ? "--enable-mtls" : "--disable-mtls", "--disable-authz"]
+        // Without a tracing provider in the mesh config, spans go to the console.
+        arguments += ["--trace-to-self"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))

@@ -47,6 +47,7 @@ public enum XDSAnyTypes {
         Envoy_Config_Trace_V3_OpenTelemetryConfig.self,
         Envoy_Extensions_RequestId_Uuid_V3_UuidRequestIdConfig.self,
         Envoy_Extensions_AccessLoggers_Filters_Cel_V3_ExpressionFilter.self,
+        Envoy_Extensions_Path_Match_UriTemplate_V3_UriTemplateMatchConfig.self,
     ]
 
     /// Registers every type with SwiftProtobuf's process-wide Any registry, so that

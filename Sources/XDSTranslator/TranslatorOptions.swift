@@ -12,6 +12,7 @@ public struct TranslatorOptions: Sendable, Hashable {
     public var gatewayListenOverrides: [Int: ListenAddress] = [:]
     /// Trust domain, mTLS, authorization and path normalisation settings.
     public var security = MeshSecurityOptions()
+
     /// Where spans go when the mesh config names no default tracing provider
     /// (`swiftmesh up`: the control plane's own OTLP receiver); nil: nowhere.
     public var defaultTracingCollector: TracingCollector?

@@ -24,6 +24,8 @@ public struct HTTP1RequestHead: Sendable {
     public var hasRequestID = false
     public var hasForwardedProto = false
     public var isHead = false
+    /// More than one Host field (Envoy joins them with ",").
+    public var repeatedHost = false
 
     public init() {
         fields.reserveCapacity(32)
@@ -45,5 +47,6 @@ public struct HTTP1RequestHead: Sendable {
         hasRequestID = false
         hasForwardedProto = false
         isHead = false
+        repeatedHost = false
     }
 }

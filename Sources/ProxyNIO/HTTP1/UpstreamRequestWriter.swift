@@ -26,6 +26,9 @@ struct UpstreamRequestWriter {
     var decoratorOperation: String? = nil
     /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
     var overTLS = false
+    /// jwt_authn's header changes for this request (added lines, dropped names).
+    var authnLines: [UInt8] = []
+    var authnDrops: [[UInt8]] = []
 
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
@@ -59,7 +62,7 @@ struct UpstreamRequestWriter {
                 }
             default: if replacesTraceContext { keep = !field.kind.isTraceContext }
             }
-            if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
+            if keep && (mutations || !authnDrops.isEmpty) && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
             if keep && end - start >= 2 && bytes[end - 2] == UInt8(ascii: "\r") {
                 if runEnd == start {
@@ -123,6 +126,7 @@ struct UpstreamRequestWriter {
             add(selection.route.requestHeaders, into: &buffer)
             add(selection.virtualHost.requestHeaders, into: &buffer)
         }
+        if !authnLines.isEmpty { buffer.writeBytes(authnLines) }
         if !exchangeLines.isEmpty { buffer.writeBytes(exchangeLines) }
         buffer.writeStaticString("\r\n")
         return generatedID
@@ -188,7 +192,7 @@ struct UpstreamRequestWriter {
     }
 
     private func dropped(_ name: UnsafeRawBufferPointer) -> Bool {
-        (weighted?.requestHeaders.drops(name) ?? false) || selection.route.requestHeaders.drops(name)
+        authnDrops.contains { ASCII.equalsLowercased(name, $0) } || (weighted?.requestHeaders.drops(name) ?? false) || selection.route.requestHeaders.drops(name)
             || selection.virtualHost.requestHeaders.drops(name)
     }
 

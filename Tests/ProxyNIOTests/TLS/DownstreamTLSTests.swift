@@ -15,6 +15,8 @@ struct DownstreamTLSTests {
 
     @Test func terminatesWithFilesAndNegotiatesALPN() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.start(group: group)
         let tls = DownstreamTLSConfig(common: TLSContextConfig(
@@ -46,6 +48,8 @@ struct DownstreamTLSTests {
 
     @Test func mutualTLSFromTheAgentChecksRootsAndSANs() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.start(group: group)
         let agent = StaticSecretProvider([
@@ -97,6 +101,8 @@ struct DownstreamTLSTests {
 
     @Test func rotatedSecretReachesNewConnectionsAndOpenOnesStay() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let rotated = try mesh.certificates.leaf("rotated", issuer: "ca", sans: ["URI:spiffe://cluster.local/ns/default/sa/rotated"])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let upstream = try await TestUpstream.start(group: group)
@@ -129,6 +135,8 @@ struct DownstreamTLSTests {
 
     @Test func missingSecretRefusesConnectionsUntilItArrives() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.start(group: group)
         let agent = StaticSecretProvider()
