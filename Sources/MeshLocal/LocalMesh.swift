@@ -133,9 +133,7 @@ public final class LocalMesh: @unchecked Sendable {
         var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
                          "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)",
                          // The mesh CA: a self-signed root kept in the run directory, a token per workload.
-                         "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)",
-                         // Without a tracing provider in the mesh config, spans go to the console.
-                         "--trace-to-self"]
+                         "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)"]
         if let ttl = options.workloadCertTTL { arguments += ["--workload-cert-ttl", ttl] }
         // Every proxy started here holds a workload certificate from its agent, and
         // both data planes enforce RBAC / jwt_authn: mesh mTLS and authorization are

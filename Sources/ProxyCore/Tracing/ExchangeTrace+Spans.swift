@@ -20,6 +20,8 @@ extension ExchangeTrace {
         public var nodeID: String
         /// The proxy's locality zone (Envoy tags it, empty when unknown).
         public var zone = ""
+        /// The protocol spoken to the upstream (the router span's `http.protocol`).
+        public var upstreamProtocolName = "HTTP/1.1"
         public var startUnixNanos: UInt64
         public var endUnixNanos: UInt64
         /// When the router started upstream (0: it did not).
@@ -83,7 +85,7 @@ extension ExchangeTrace {
                                 endUnixNanos: outcome.endUnixNanos, attributes: tags, isError: failed)]
         if spawned, outcome.upstreamStartUnixNanos != 0, let cluster = outcome.upstreamCluster {
             // The router's span (Router's finalizeUpstreamSpan), with the custom tags.
-            var upstream: [TraceSpan.Attribute] = [.init("http.protocol", .string("HTTP/1.1"))]
+            var upstream: [TraceSpan.Attribute] = [.init("http.protocol", .string(outcome.upstreamProtocolName))]
             if let address = outcome.upstreamAddress {
                 upstream.append(.init("upstream_address", .string(address)))
                 upstream.append(.init("peer.address", .string(address)))

@@ -31,13 +31,14 @@ extension DownstreamHTTP1Handler {
         if upstreamStartNanos != 0 {
             upstreamStart = end &- (NIODeadline.now().uptimeNanoseconds &- upstreamStartNanos)
         }
-        let outcome = ExchangeTrace.Outcome(
+        var outcome = ExchangeTrace.Outcome(
             operation: selection?.route.operation, protocolName: servesHTTP2Stream ? "HTTP/2" : "HTTP/1.1",
             peerAddress: context?.channel.remoteAddress?.ipAddress ?? "",
             requestSize: requestBodyBytes, responseSize: responseBodyBytes, statusCode: responseCode,
             responseFlags: responseFlags.envoyString, upstreamCluster: currentCluster?.config.name,
             upstreamAddress: endpoint?.label, generatedRequestID: traceGeneratedRequestID,
             nodeID: worker.identity.nodeID, startUnixNanos: start, endUnixNanos: end, upstreamStartUnixNanos: upstreamStart)
+        if currentCluster?.config.upstreamProtocol == .http2 { outcome.upstreamProtocolName = "HTTP/2" }
         exporter.add(trace.spans(outcome, config: config))
     }
 }

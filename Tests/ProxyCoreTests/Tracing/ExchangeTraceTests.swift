@@ -34,11 +34,13 @@ struct ExchangeTraceTests {
     @Test func spansAsEnvoyNamesThem() throws {
         let config = TracingConfig(operation: .ingress, randomSampling: 100, spawnUpstreamSpan: true, exporter: Self.exporter)
         let trace = try begin("user-agent: curl\r\nx-request-id: abc\r\n", config: config)
-        let outcome = ExchangeTrace.Outcome(operation: nil, protocolName: "HTTP/1.1", peerAddress: "10.0.0.1:5000", requestSize: 0, responseSize: 5,
+        var outcome = ExchangeTrace.Outcome(operation: nil, protocolName: "HTTP/1.1", peerAddress: "10.0.0.1:5000", requestSize: 0, responseSize: 5,
                                             statusCode: 200, responseFlags: "-", upstreamCluster: "outbound|9080||shop", upstreamAddress: "10.0.0.2:9080",
                                             generatedRequestID: nil, nodeID: "router~x", startUnixNanos: 100, endUnixNanos: 900, upstreamStartUnixNanos: 200)
+        outcome.upstreamProtocolName = "HTTP/2"
         let spans = trace.spans(outcome, config: config)
         #expect(spans.map(\.name) == ["ingress", "router outbound|9080||shop egress"])
+        #expect(spans[1].attributes.first { $0.key == "http.protocol" }?.value == .string("HTTP/2"), "the router span speaks the upstream's protocol")
         #expect(spans.map(\.kind) == [.server, .client])
         #expect(spans[1].parentSpanID == spans[0].spanID && spans[0].spanID == trace.spanID)
         #expect(trace.upstreamHeaders.spanID == spans[1].spanID, "the next hop's parent is the router span")
