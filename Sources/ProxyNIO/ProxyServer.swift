@@ -43,7 +43,7 @@ public final class ProxyServer: Sendable {
     /// yet (original-destination capture) are returned in `skipped`.
     public func start(config: ProxyConfig) async throws -> (bound: [BoundListener], skipped: [String]) {
         var bound: [BoundListener] = []
-        var skipped: [String] = []
+        let skipped: [String] = []
         for listener in config.listeners where listener.bindToPort {
             let channel = try await bind(listener)
             channels.withLock { $0[listener.name] = (listener.host, listener.port, channel) }

@@ -1,7 +1,7 @@
 /// The console's files under `/ui`, compiled into the binary (no build step, no
 /// files to ship): every page is the same shell; the script picks the view by path.
 enum ConsoleAssets {
-    static let pages: Set<String> = ["/ui", "/ui/", "/ui/topology", "/ui/config", "/ui/edit", "/ui/routing", "/ui/resilience", "/ui/traces", "/ui/tap"]
+    static let pages: Set<String> = ["/ui", "/ui/", "/ui/topology", "/ui/config", "/ui/edit", "/ui/routing", "/ui/resilience", "/ui/traces", "/ui/tap", "/ui/service"]
 
     static let scripts: [String: String] = [
         "core.js": ConsoleScript.core,
@@ -14,6 +14,7 @@ enum ConsoleAssets {
         "resilience.js": ConsoleScript.resilience,
         "traces.js": ConsoleScript.traces,
         "tap.js": ConsoleScript.tap,
+        "service.js": ConsoleScript.service,
     ]
 
     static func response(for path: String) -> DebugHTTPServer.Response {

@@ -32,6 +32,7 @@ enum ConsolePage {
     <script src="/ui/js/resilience.js"></script>
     <script src="/ui/js/traces.js"></script>
     <script src="/ui/js/tap.js"></script>
+    <script src="/ui/js/service.js"></script>
     </body>
     </html>
     """#

@@ -9,7 +9,7 @@ extension ConsoleScript {
         Console.get('/api/v1/services'), Console.get('/api/v1/proxies'), Console.rejectedFiles()]);
       const stateClass = {SYNCED: 'ok', STALE: 'warn', NACKED: 'bad'};
       const serviceRows = (services.items || []).sort((a, b) => a.hostname.localeCompare(b.hostname)).map(s => [
-        s.hostname, s.namespace,
+        Console.link(s.hostname, '/ui/service?host=' + encodeURIComponent(s.hostname)), s.namespace,
         s.ports.map(p => `${p.name || ''} ${p.port}/${p.protocol}`.trim()).join(', '),
         String(s.endpoints.length)]);
       const proxyRows = (proxies.items || []).sort((a, b) => a.proxy.localeCompare(b.proxy)).map(p => [

@@ -271,6 +271,23 @@ def tap(check):
     check.no_errors("tap")
 
 
+def service_page(check):
+    """A service's page: endpoints, the rules in force, recent requests, and the
+    namespace's mTLS mode form (applied through the API)."""
+    check.open("/ui/service?host=catalog.shop.svc.cluster.local",
+               "document.querySelectorAll('#service-endpoints tr').length > 1 && document.getElementById('mtls-mode')", "service page")
+    endpoints = check.page.evaluate("document.querySelectorAll('#service-endpoints tr').length - 1")
+    check.check(endpoints == 3, f"catalog has its three endpoints ({endpoints})")
+    rules = check.page.evaluate("document.getElementById('service-rules').innerText")
+    check.check("VirtualService" in rules and "DestinationRule" in rules, f"catalog's routing rules are listed ({rules[:200]!r})")
+    mode = check.page.evaluate("document.getElementById('mtls-mode').value")
+    check.page.evaluate("document.getElementById('mtls-apply').click()")
+    check.page.wait_for("document.getElementById('mtls-result').textContent.startsWith('applied')", what="mTLS mode applied")
+    check.check(True, f"the namespace's mTLS mode {mode} is applied again through the API")
+    check.screenshot("service")
+    check.no_errors("service")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -286,7 +303,7 @@ def main():
             page.call(domain)
         page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
         check = ConsoleCheck(page, options.url.rstrip("/"), options.artifacts)
-        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing, lambda: resilience(check), lambda: traces(check), lambda: tap(check)):
+        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing, lambda: resilience(check), lambda: traces(check), lambda: tap(check), lambda: service_page(check)):
             try:
                 step()
             except Exception as error:  # one broken page must not hide the others' results
