@@ -131,9 +131,9 @@ public final class LocalMesh: @unchecked Sendable {
                          // The mesh CA: a self-signed root kept in the run directory, a token per workload.
                          "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)"]
         if let ttl = options.workloadCertTTL { arguments += ["--workload-cert-ttl", ttl] }
-        // Every proxy started here holds a workload certificate (the agent), so mesh
-        // mTLS is on; authorization only where the proxy enforces RBAC / jwt_authn.
-        arguments += ["--enable-mtls"] + (options.dataPlane == .envoy ? [] : ["--disable-authz"])
+        // Every proxy started here holds a workload certificate (the agent) and
+        // enforces RBAC / jwt_authn: mesh mTLS and authorization are on.
+        arguments += ["--enable-mtls"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))
