@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "XDSServerTests", dependencies: ["XDSServer"]),
         .testTarget(name: "MeshCATests", dependencies: ["MeshCA", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         // Starts real processes (control plane, stock Envoy, demo apps); needs the swiftmesh binary built.
-        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeshLocalTests", dependencies: ["MeshLocal", "MeshValidation"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
         .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", "MeshCA", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),

@@ -12,12 +12,16 @@ public struct CallerAuthenticator: Sendable {
         /// `aud` (legacy Kubernetes secret tokens) are accepted when `allowMissingAudience`.
         public var audiences: [String]
         public var allowMissingAudience = false
+        /// Tokens without `exp` never stop working: refused unless this is off
+        /// (legacy Kubernetes secret tokens have none).
+        public var requireExpiry = true
 
-        public init(issuer: String?, keys: [JWTVerificationKey], audiences: [String], allowMissingAudience: Bool = false) {
+        public init(issuer: String?, keys: [JWTVerificationKey], audiences: [String], allowMissingAudience: Bool = false, requireExpiry: Bool = true) {
             self.issuer = issuer
             self.keys = keys
             self.audiences = audiences
             self.allowMissingAudience = allowMissingAudience
+            self.requireExpiry = requireExpiry
         }
     }
 
@@ -52,6 +56,9 @@ public struct CallerAuthenticator: Sendable {
         }
         guard let accepting = candidates.first(where: { token.isSigned(byOneOf: $0.keys) }) else {
             throw .unauthenticated("the token's \(token.algorithm) signature does not verify with the keys of issuer \"\(claims.issuer ?? "(none)")\"")
+        }
+        if claims.expiresAt == nil, accepting.requireExpiry {
+            throw .unauthenticated("the token has no expiry (exp); tokens that never expire are not accepted")
         }
         if let expiry = claims.expiresAt, expiry.addingTimeInterval(leeway) < now {
             throw .unauthenticated("the token expired at \(expiry)")

@@ -76,11 +76,14 @@ struct ControlPlaneCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("kube-audience"), help: "Audiences accepted in those tokens (repeatable; default istio-ca).")
     var kubeAudience: [String] = []
-    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS (PeerAuthentication, ISTIO_MUTUAL, auto-mTLS): needs proxies holding workload certificates over SDS (cluster sds-grpc); off until the mesh CA issues them.")
+    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS (PeerAuthentication, ISTIO_MUTUAL, auto-mTLS): needs proxies holding workload certificates over SDS (cluster sds-grpc, the certificate agent of `swiftmesh proxy`); `swiftmesh up` turns it on.")
     var mtls = false
 
     @Flag(inversion: .prefixedEnableDisable, help: "Translate AuthorizationPolicy / RequestAuthentication into RBAC / jwt_authn (disable for proxies without those filters).")
     var authz = true
+
+    @Flag(name: .customLong("trace-to-self"), help: "When the mesh config (ConfigMap istio) sets no default tracing provider, proxies export spans to this control plane (POST /v1/traces on the HTTP port; shown by the console).")
+    var traceToSelf = false
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
@@ -114,6 +117,7 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         options.translator.security.trustDomainOverride = trustDomain
         options.autoRegistrationGrace = .nanoseconds(try DurationOption.parse(autoRegistrationGrace, name: "--auto-registration-grace"))
         options.security = try securityOptions()
+        options.traceToSelf = traceToSelf
         let controlPlane = ControlPlane(options: options)
         try await SignalHandling.runUntilTerminated {
             try await controlPlane.run { listening in

@@ -37,6 +37,12 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("secure-xds-port"), help: "The control plane's xDS + CA over TLS port (Istio's 15012) on 127.0.0.1; 0 picks a free one.")
     var secureXDSPort = 15012
 
+    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS between sidecars and the gateway (PeerAuthentication, auto-mTLS) with the certificates the agents get from the mesh CA.")
+    var mtls = true
+
+    @Flag(inversion: .prefixedEnableDisable, help: "Enforce AuthorizationPolicy and RequestAuthentication in the proxies.")
+    var authz = true
+
     @Option(name: .customLong("workload-cert-ttl"), help: ArgumentHelp("Lifetime of workload certificates (the control plane's --workload-cert-ttl; e.g. 6s to watch rotation).", valueName: "duration"))
     var workloadCertTTL: String?
 
@@ -82,6 +88,8 @@ struct UpCommand: ParsableCommand {
         options.xdsPort = xdsPort
         options.secureXDSPort = secureXDSPort
         options.workloadCertTTL = workloadCertTTL
+        options.mutualTLS = mtls
+        options.authorization = authz
         options.startTimeout = startTimeout
         if prometheus {
             guard let binary = LocalMesh.findPrometheus() else {
@@ -131,7 +139,7 @@ struct UpCommand: ParsableCommand {
         if !mesh.plan.gateways.isEmpty { lines.append("  gateway        \(mesh.gatewayURL)") }
         if mesh.gatewayMetricsPort > 0 { lines.append("  gateway stats  http://127.0.0.1:\(mesh.gatewayMetricsPort)/stats/prometheus") }
         if mesh.prometheusPort > 0 { lines.append("  Prometheus     http://127.0.0.1:\(mesh.prometheusPort)/  (targets from http://127.0.0.1:\(mesh.httpPort)/sd/prometheus)") }
-        lines.append("  console        http://127.0.0.1:\(mesh.httpPort)/ui/  (services, topology, config)")
+        lines.append("  console        http://127.0.0.1:\(mesh.httpPort)/ui/  (services, topology, config, traces)")
         lines.append("  control plane  http://127.0.0.1:\(mesh.httpPort)/metrics  /debug/syncz  /debug/config_dump?proxyID=ID")
         lines.append("  xDS            127.0.0.1:\(mesh.xdsPort) (plaintext)   xDS + CA over TLS 127.0.0.1:\(mesh.secureXDSPort)")
         lines.append("  mesh CA        \(mesh.caDirectory)/root-cert.pem   workload tokens \(mesh.tokenDirectory)/")

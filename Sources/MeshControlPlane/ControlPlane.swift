@@ -26,6 +26,9 @@ public actor ControlPlane: XDSResourceProvider {
             options.security.mutualTLS = false
             return options
         }()
+        /// With no tracing provider in the mesh config, export spans to this control
+        /// plane's own OTLP receiver (`swiftmesh up`: the console shows them).
+        public var traceToSelf = false
         /// How long an auto-registered workload outlives its proxy's stream
         /// (Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD, 10 s), so a reconnect keeps it.
         public var autoRegistrationGrace: Duration = .seconds(10)
@@ -37,11 +40,11 @@ public actor ControlPlane: XDSResourceProvider {
         }
     }
 
-    public let options: Options
+    public private(set) var options: Options
     private(set) var store = ConfigStore()
     private var scan = DirectoryScan()
     public private(set) var snapshot: MeshSnapshot
-    private let translator: XDSTranslator
+    private var translator: XDSTranslator
     private let cache = TranslationCache()
     let logger: Logger
     public private(set) var configErrors: [String: [String]] = [:]
@@ -54,6 +57,8 @@ public actor ControlPlane: XDSResourceProvider {
     var jwksAttempts: [String: ContinuousClock.Instant] = [:]
     /// The console's topology: previous scrape of the proxies' metrics.
     let topology = TopologyMonitor()
+    /// Spans received on `POST /v1/traces` (ControlPlane+Traces).
+    var recentSpans = RecentSpans()
 
     public init(options: Options, logger: Logger = Logger(label: "swiftmesh.control-plane")) {
         self.options = options
@@ -64,7 +69,7 @@ public actor ControlPlane: XDSResourceProvider {
 
     public nonisolated func resources(for node: Envoy_Config_Core_V3_Node) async throws -> NodeResources {
         let proxy = try NodeIdentity.proxy(from: node)
-        let current = await snapshot
+        let (current, translator) = await (snapshot, self.translator)
         return await cache.resources(for: proxy, snapshot: current, translator: translator)
     }
 
@@ -115,6 +120,23 @@ public actor ControlPlane: XDSResourceProvider {
     /// options), then watches for changes until cancelled.
     public func run(onListening: @Sendable (Listening) -> Void = { _ in }) async throws {
         reload()
+        // HTTP first: its port is where proxies export spans with `traceToSelf`,
+        // which the translation must know before the first proxy connects.
+        let debug: DebugHTTPServer?
+        if let httpPort = options.httpPort {
+            debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
+                await self.http(request)
+            }
+            logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
+            httpAddress = "\(options.xdsHost):\(debug!.port)"
+            if options.traceToSelf {
+                let host = options.xdsHost == "0.0.0.0" ? "127.0.0.1" : options.xdsHost
+                options.translator.defaultTracingCollector = .init(host: host, port: debug!.port)
+                translator = XDSTranslator(options: options.translator)
+            }
+        } else {
+            debug = nil
+        }
         let security = try options.security.map { try makeSecurity($0) }
         var listeners = [XDSServer.Listener(host: options.xdsHost, port: options.xdsPort)]
         if let security, let port = options.security?.secureXDSPort {
@@ -132,14 +154,6 @@ public actor ControlPlane: XDSResourceProvider {
             logger.info("xDS (ADS) listening", metadata: ["address": "\(options.xdsHost):\(ports[0])"])
             if ports.count > 1 {
                 logger.info("xDS and CA over TLS listening", metadata: ["address": "\(options.xdsHost):\(ports[1])"])
-            }
-            var debug: DebugHTTPServer?
-            if let httpPort = options.httpPort {
-                debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
-                    await self.http(request)
-                }
-                logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
-                httpAddress = "\(options.xdsHost):\(debug!.port)"
             }
             onListening(Listening(xdsPort: ports[0], httpPort: debug?.port, secureXDSPort: ports.count > 1 ? ports[1] : nil))
             group.addTask { try await self.watch(server) }

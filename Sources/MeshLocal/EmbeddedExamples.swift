@@ -410,7 +410,7 @@ spec:
   - providers:
     - name: envoy
   tracing:
-  - randomSamplingPercentage: 10.0
+  - randomSamplingPercentage: 100.0
 """# + "\n"),
     ]
 }

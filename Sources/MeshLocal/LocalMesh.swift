@@ -23,6 +23,10 @@ public final class LocalMesh: @unchecked Sendable {
         public var secureXDSPort = 15012
         /// The control plane's `--workload-cert-ttl` (nil: its default, 24 h).
         public var workloadCertTTL: String?
+        /// Mesh mTLS (PeerAuthentication, auto-mTLS) with the agents' certificates.
+        public var mutualTLS = true
+        /// AuthorizationPolicy / RequestAuthentication enforced by the proxies.
+        public var authorization = true
         public var startTimeout: Double = 30
         /// Also run a real Prometheus scraping the mesh through the control plane's
         /// HTTP service discovery (`/sd/prometheus`).
@@ -129,11 +133,16 @@ public final class LocalMesh: @unchecked Sendable {
         var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
                          "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)",
                          // The mesh CA: a self-signed root kept in the run directory, a token per workload.
-                         "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)"]
+                         "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)",
+                         // Without a tracing provider in the mesh config, spans go to the console.
+                         "--trace-to-self"]
         if let ttl = options.workloadCertTTL { arguments += ["--workload-cert-ttl", ttl] }
-        // Every proxy started here holds a workload certificate (the agent) and
-        // enforces RBAC / jwt_authn: mesh mTLS and authorization are on.
-        arguments += ["--enable-mtls"]
+        // Every proxy started here holds a workload certificate from its agent, and
+        // both data planes enforce RBAC / jwt_authn: mesh mTLS and authorization are
+        // on, as in Istio (`--disable-mtls` / `--disable-authz` turn them off).
+        arguments += [options.mutualTLS ? "--enable-mtls" : "--disable-mtls"] + (options.authorization ? [] : ["--disable-authz"])
+        // Without a tracing provider in the mesh config, spans go to the console.
+        arguments += ["--trace-to-self"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))

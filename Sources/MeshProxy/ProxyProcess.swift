@@ -89,7 +89,9 @@ public enum ProxyProcess {
                     client.trustedRootsPEM = controlPlaneRoots
                     await client.run(apply: { config in
                         do {
-                            let added = try await server.reconcile(config)
+                            let added = try await server.reconcile(config) { name, error in
+                                ProxyLog.write(.config, .error, "xds: listener \(name): cannot bind: \(error)")
+                            }
                             var addresses: [String: String] = [:]
                             for listener in added {
                                 addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"

@@ -127,8 +127,9 @@ public final class ProxyServer: Sendable {
 
     /// Brings bound listeners in line with `config` (xDS updates): applies the
     /// config on every worker, binds listeners that are new or moved, closes those
-    /// that went. Returns the newly bound ones.
-    public func reconcile(_ config: ProxyConfig) async throws -> [BoundListener] {
+    /// that went. Returns the newly bound ones. As Envoy, a listener that cannot
+    /// bind (address in use) is reported to `bindFailed` and the others still bind.
+    public func reconcile(_ config: ProxyConfig, bindFailed: (String, any Error) -> Void = { _, _ in }) async throws -> [BoundListener] {
         try await apply(config)
         let wanted = Dictionary(config.listeners.filter { $0.bindToPort }.map { ($0.name, $0) },
                                 uniquingKeysWith: { first, _ in first })
@@ -143,7 +144,13 @@ public final class ProxyServer: Sendable {
         for channel in stale { try? await channel.close() }
         var bound: [BoundListener] = []
         for (name, listener) in wanted.sorted(by: { $0.key < $1.key }) where channels.withLock({ $0[name] == nil }) {
-            let channel = try await bind(listener)
+            let channel: any Channel
+            do {
+                channel = try await bind(listener)
+            } catch {
+                bindFailed(name, error)
+                continue
+            }
             channels.withLock { $0[name] = (listener.host, listener.port, channel) }
             if let address = channel.localAddress { bound.append(BoundListener(name: name, address: address)) }
         }

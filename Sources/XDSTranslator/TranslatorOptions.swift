@@ -13,6 +13,23 @@ public struct TranslatorOptions: Sendable, Hashable {
     /// Trust domain, mTLS, authorization and path normalisation settings.
     public var security = MeshSecurityOptions()
 
+    /// Where spans go when the mesh config names no default tracing provider
+    /// (`swiftmesh up`: the control plane's own OTLP receiver); nil: nowhere.
+    public var defaultTracingCollector: TracingCollector?
+
+    /// An OTLP/HTTP collector by address.
+    public struct TracingCollector: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        public var path: String
+
+        public init(host: String, port: Int, path: String = "/v1/traces") {
+            self.host = host
+            self.port = port
+            self.path = path
+        }
+    }
+
     public struct ListenAddress: Sendable, Hashable {
         public var host: String
         public var port: Int

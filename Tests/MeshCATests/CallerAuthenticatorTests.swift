@@ -55,6 +55,10 @@ import Testing
         #expect(throws: CAError.unauthenticated("the token's audience api is not one of istio-ca")) {
             try authenticator.authenticate(token: wrongAudience, now: now)
         }
+        let forever = try token(["iss": "https://kubernetes.default.svc.cluster.local", "aud": ["istio-ca"], "sub": "system:serviceaccount:shop:catalog"])
+        #expect(throws: CAError.unauthenticated("the token has no expiry (exp); tokens that never expire are not accepted")) {
+            try authenticator.authenticate(token: forever, now: now)
+        }
         let notAccount = try token(["iss": "https://kubernetes.default.svc.cluster.local", "aud": "istio-ca", "exp": 1_800_003_600, "sub": "alice"])
         #expect(throws: CAError.self) { try authenticator.authenticate(token: notAccount, now: now) }
     }

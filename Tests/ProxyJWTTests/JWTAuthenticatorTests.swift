@@ -111,6 +111,30 @@ import Testing
         #expect(Self.run(config, headers: Self.bearer(Self.tokens.token(Self.good))).metadata["payload"] != nil)
     }
 
+    /// Envoy's AnyVerifier: a real error beats an unknown issuer, which beats a
+    /// missing token; allow_missing only forgives a missing one.
+    @Test func requiresAnyPrefersRealErrors() throws {
+        var config = try Self.config(requirement: .any([.provider("origins-0", audiences: nil), .provider("origins-1", audiences: nil)]))
+        var other = config.providers["origins-0"]!
+        other.issuer = "https://other.example"
+        other.locations = [.header(name: Array("x-other".utf8), prefix: [])]
+        config.providers["origins-1"] = JWTProviderConfig(name: "origins-1", issuer: other.issuer, keys: other.keys, locations: other.locations)
+        var expired = Self.good
+        expired["exp"] = Self.now - 3600
+        // origins-0 finds an expired token, origins-1 none: the expiry is the answer.
+        #expect(Self.run(config, headers: Self.bearer(Self.tokens.token(expired))).status == .expired)
+        // A token of the wrong issuer in origins-0's place, nothing for origins-1.
+        var stranger = Self.good
+        stranger["iss"] = "https://third.example"
+        #expect(Self.run(config, headers: Self.bearer(Self.tokens.token(stranger))).status == .unknownIssuer)
+        #expect(Self.run(config).status == .missing)
+        config.rules[0].requirement = .any([.provider("origins-0", audiences: nil), .allowMissing(providers: [])])
+        #expect(Self.run(config).status == .ok)
+        #expect(Self.run(config, headers: Self.bearer(Self.tokens.token(stranger))).status == .unknownIssuer)
+        config.rules[0].requirement = .any([.provider("origins-0", audiences: nil), .allowMissingOrFailed(providers: [])])
+        #expect(Self.run(config, headers: Self.bearer(Self.tokens.token(expired))).status == .ok)
+    }
+
     @Test func parserAndBase64() {
         #expect(Base64URL.decode(Array("aGk".utf8)) == Array("hi".utf8))
         #expect(Base64URL.decode(Array("aGk=".utf8)) == Array("hi".utf8))

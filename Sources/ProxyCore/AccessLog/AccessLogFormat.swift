@@ -25,6 +25,7 @@ public struct AccessLogFormat: Sendable, Equatable {
         case downstreamPeerURISAN
         case downstreamLocalURISAN
         case requestedServerName
+        case upstreamTransportFailureReason
         /// Known to Envoy, no value here yet.
         case missing
         /// A JSON value of a `json_format` log (see AccessLogFormat+JSON).
@@ -136,7 +137,8 @@ public struct AccessLogFormat: Sendable, Equatable {
         case "DOWNSTREAM_PEER_URI_SAN": return .downstreamPeerURISAN
         case "DOWNSTREAM_LOCAL_URI_SAN": return .downstreamLocalURISAN
         case "REQUESTED_SERVER_NAME": return .requestedServerName
-        case "CONNECTION_TERMINATION_DETAILS", "UPSTREAM_TRANSPORT_FAILURE_REASON", "UPSTREAM_LOCAL_ADDRESS",
+        case "UPSTREAM_TRANSPORT_FAILURE_REASON": return .upstreamTransportFailureReason
+        case "CONNECTION_TERMINATION_DETAILS", "UPSTREAM_LOCAL_ADDRESS",
              "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
             return .missing
         default:

@@ -30,6 +30,10 @@ extension AccessLogFormatter {
         case .routeName: return record.routeName.isEmpty
         case .downstreamRemoteAddress, .downstreamRemoteAddressWithoutPort: return record.downstreamRemote.isEmpty
         case .downstreamLocalAddress: return record.downstreamLocal.isEmpty
+        case .downstreamPeerURISAN: return record.downstreamPeerURISAN.isEmpty
+        case .downstreamLocalURISAN: return record.downstreamLocalURISAN.isEmpty
+        case .requestedServerName: return record.requestedServerName.isEmpty
+        case .upstreamTransportFailureReason: return record.upstreamTransportFailureReason.isEmpty
         case .missing: return true
         default: return false
         }

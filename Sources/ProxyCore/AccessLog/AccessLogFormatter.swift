@@ -42,6 +42,7 @@ public enum AccessLogFormatter {
             case .downstreamPeerURISAN: writeBytes(record.downstreamPeerURISAN, into: &out)
             case .downstreamLocalURISAN: writeBytes(record.downstreamLocalURISAN, into: &out)
             case .requestedServerName: writeBytes(record.requestedServerName, into: &out)
+            case .upstreamTransportFailureReason: writeBytes(record.upstreamTransportFailureReason, into: &out)
             case .missing: out.append(dash)
             case .json(let slot): writeJSON(slot, record, into: &out)
             }

@@ -26,6 +26,8 @@ public struct AccessLogRecord: Sendable {
     public var downstreamPeerURISAN: [UInt8] = []
     public var downstreamLocalURISAN: [UInt8] = []
     public var requestedServerName: [UInt8] = []
+    /// Why the upstream TLS connection failed (`%UPSTREAM_TRANSPORT_FAILURE_REASON%`).
+    public var upstreamTransportFailureReason: [UInt8] = []
     /// Values by the format's header index; -1 start: absent.
     var store: [UInt8] = []
     var requestValues: [Range<Int>?] = []
@@ -53,6 +55,7 @@ public struct AccessLogRecord: Sendable {
         upstreamHost = []
         upstreamCluster = []
         routeName = []
+        upstreamTransportFailureReason = []
     }
 
     /// Copies the request headers the format names out of the received bytes.

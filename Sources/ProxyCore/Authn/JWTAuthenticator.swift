@@ -60,14 +60,29 @@ public struct JWTAuthenticator {
             }
             return .ok
         case .any(let children):
-            // Envoy runs plain requirements first and one allow-type requirement last,
-            // the first success wins, otherwise the last child's status stands.
-            var status = JWTStatus.missing
-            for child in Self.ordered(children) {
-                status = evaluate(child, payloads: &payloads)
-                if status == .ok { return .ok }
+            // Envoy's AnyVerifier: allow-type children are flags, the others verify
+            // in order until one passes; otherwise a real error beats an unknown
+            // issuer, which beats a missing token.
+            var allowMissing = false, allowFailed = false
+            var regular: [JWTRequirement] = []
+            for child in children {
+                switch child {
+                case .allowMissing: allowMissing = true
+                case .allowMissingOrFailed: allowFailed = true
+                default: regular.append(child)
+                }
             }
-            return status
+            if regular.isEmpty && (allowMissing || allowFailed) {
+                regular = [allowFailed ? .allowMissingOrFailed(providers: []) : .allowMissing(providers: [])]
+            }
+            var final = JWTStatus.missing
+            for child in regular {
+                let status = evaluate(child, payloads: &payloads)
+                if status == .ok { return .ok }
+                if (status != .missing && status != .unknownIssuer) || final == .missing { final = status }
+            }
+            if allowFailed || (allowMissing && final == .missing) { return .ok }
+            return final
         case .all(let children):
             for child in children {
                 let status = evaluate(child, payloads: &payloads)
@@ -83,36 +98,9 @@ public struct JWTAuthenticator {
         }
     }
 
-    /// Envoy's AnyVerifier order; an allow-type child verifies against the
-    /// providers its siblings name.
-    static func ordered(_ children: [JWTRequirement]) -> [JWTRequirement] {
-        var regular: [JWTRequirement] = []
-        var named: [String] = []
-        var bypass: JWTRequirement?
-        for child in children {
-            switch child {
-            case .provider(let name, _):
-                named.append(name)
-                regular.append(child)
-            case .allowMissingOrFailed:
-                bypass = .allowMissingOrFailed(providers: [])
-            case .allowMissing:
-                if bypass == nil { bypass = .allowMissing(providers: []) }
-            default:
-                regular.append(child)
-            }
-        }
-        switch bypass {
-        case .allowMissing?: regular.append(.allowMissing(providers: named))
-        case .allowMissingOrFailed?: regular.append(.allowMissingOrFailed(providers: named))
-        default: break
-        }
-        return regular
-    }
-
-    /// Tokens from the named providers' locations (all providers when none is
-    /// named), each tried against the provider its issuer selects; the last
-    /// token's status is the result, as Envoy's authenticator leaves it.
+    /// Tokens from every provider's locations (Envoy's allow-type verifiers use
+    /// all providers), each tried against the provider its issuer selects; the
+    /// last token's status is the result, as Envoy's authenticator leaves it.
     private mutating func verifyAny(_ names: [String], payloads: inout [String: MetadataValue]) -> JWTStatus {
         let providers = (names.isEmpty ? config.providers.keys.sorted() : names).compactMap { config.providers[$0] }
         var tokens: [(token: [UInt8], issuers: [String], location: JWTProviderConfig.Location)] = []

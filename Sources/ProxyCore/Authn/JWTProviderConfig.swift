@@ -67,7 +67,8 @@ public indirect enum JWTRequirement: Sendable {
     case provider(String, audiences: [String]?)
     case any([JWTRequirement])
     case all([JWTRequirement])
-    /// Succeeds without a token; a present token must verify (against `providers`).
+    /// Succeeds without a token; a present token must verify (against
+    /// `providers`, every configured provider when empty, as Envoy does).
     case allowMissing(providers: [String])
     /// Always succeeds; valid tokens still yield their payload.
     case allowMissingOrFailed(providers: [String])

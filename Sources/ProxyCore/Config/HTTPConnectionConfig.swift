@@ -34,6 +34,8 @@ public struct HTTPConnectionConfig: Sendable {
         get { PathNormalization(normalizePath: normalizePath, mergeSlashes: mergeSlashes, escapedSlashes: escapedSlashes) }
     }
     public var escapedSlashes = PathNormalization.EscapedSlashes.keepUnchanged
+    /// `strip_any_host_port` / `strip_matching_host_port` / `strip_trailing_host_dot`.
+    public var hostNormalization = HostNormalization()
     /// RBAC (and later jwt_authn) filters, in chain order, before the router.
     public var authzFilters: [HTTPAuthzFilter] = []
     /// Envoy answers HTTP/1.0 with 426 unless `http_protocol_options.accept_http_10`.
@@ -42,6 +44,16 @@ public struct HTTPConnectionConfig: Sendable {
     public var defaultHostForHTTP10: String
     /// The connection manager's access logs (file / stdout), formats parsed.
     public var accessLogs: [AccessLogConfig] = []
+    /// The connection manager's tracing (nil: no spans, no trace headers touched).
+    public var tracing: TracingConfig?
+    /// `upgrade_configs` that are enabled, lower-cased (Istio: "websocket"): such
+    /// requests are tunnelled after the upstream's 101; other upgrades get 403.
+    public var upgradeTypes: [[UInt8]] = []
+
+    /// Whether an `upgrade` header value names an enabled upgrade type.
+    public func allowsUpgrade(_ value: UnsafeRawBufferPointer) -> Bool {
+        upgradeTypes.contains { ASCII.equalsLowercased(value, $0) }
+    }
 
     public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
                 useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,

@@ -13,6 +13,16 @@ public enum HTTP1HeadRewrite {
         return output
     }
 
+    /// `bytes` with the head's authority (absolute-form target or Host value) replaced.
+    public static func replacingAuthority(_ bytes: UnsafeRawBufferPointer, head: HTTP1RequestHead, with authority: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + authority.count)
+        output.append(contentsOf: bytes[..<Int(head.authority.start)])
+        output.append(contentsOf: authority)
+        output.append(contentsOf: bytes[Int(head.authority.end)...])
+        return output
+    }
+
     /// `bytes` with every Host field folded into the first one, values joined with
     /// "," (Envoy's header map does this for repeated Host / :authority).
     public static func joiningHosts(_ bytes: UnsafeRawBufferPointer, head: HTTP1RequestHead) -> [UInt8] {

@@ -94,5 +94,6 @@ enum HTTP1HeaderBlock {
         static let close = Array("close".utf8)
         static let keepAlive = Array("keep-alive".utf8)
         static let continue100 = Array("100-continue".utf8)
+        static let upgrade = Array("upgrade".utf8)
     }
 }

@@ -26,6 +26,13 @@ public struct HTTP1RequestHead: Sendable {
     public var isHead = false
     /// More than one Host field (Envoy joins them with ",").
     public var repeatedHost = false
+    /// The `upgrade` header's value (empty span: none).
+    public var upgrade = ByteSpan.empty
+    /// `connection` names `upgrade`.
+    public var connectionUpgrade = false
+
+    /// An HTTP/1.1 protocol upgrade request (WebSocket): both headers present.
+    public var isUpgrade: Bool { connectionUpgrade && upgrade.end > upgrade.start }
 
     public init() {
         fields.reserveCapacity(32)
@@ -48,5 +55,7 @@ public struct HTTP1RequestHead: Sendable {
         hasForwardedProto = false
         isHead = false
         repeatedHost = false
+        upgrade = .empty
+        connectionUpgrade = false
     }
 }

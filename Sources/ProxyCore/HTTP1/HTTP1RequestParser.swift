@@ -126,6 +126,9 @@ public struct HTTP1RequestParser: Sendable {
             case .connection:
                 if HTTP1HeaderBlock.listContains(value, HTTP1HeaderBlock.Tokens.close) { head.wantsClose = true }
                 if HTTP1HeaderBlock.listContains(value, HTTP1HeaderBlock.Tokens.keepAlive) { keepAlive = true }
+                if HTTP1HeaderBlock.listContains(value, HTTP1HeaderBlock.Tokens.upgrade) { head.connectionUpgrade = true }
+            case .upgrade:
+                head.upgrade = field.value
             case .expect:
                 if ASCII.equalsLowercased(value, HTTP1HeaderBlock.Tokens.continue100) { head.expectsContinue = head.version == .http11 }
             case .xRequestID:

@@ -1,20 +1,27 @@
-/// Istio's security labels of a series as the downstream connection set them:
-/// `connection_security_policy` (mutual_tls or none) and the principals the
-/// certificates proved (`source_principal`: the peer's URI SAN,
-/// `destination_principal`: the proxy's own), for the destination reporter.
+/// Istio's security labels of a series as TLS set them: for the destination
+/// reporter the downstream connection's (`connection_security_policy` mutual_tls
+/// or none, `source_principal` the client certificate's URI SAN,
+/// `destination_principal` the proxy's own); for the source reporter the upstream
+/// connection's (policy `unknown` as Istio reports it, `source_principal` the
+/// proxy's own URI SAN, `destination_principal` the server's).
 public struct ConnectionSecurity: Sendable, Hashable {
-    public var mutualTLS: Bool
+    /// Istio's policy label value.
+    public var policy: String
     public var sourcePrincipal: String
     public var destinationPrincipal: String
 
     public init(mutualTLS: Bool, sourcePrincipal: String, destinationPrincipal: String) {
-        self.mutualTLS = mutualTLS
+        self.policy = mutualTLS ? "mutual_tls" : "none"
         self.sourcePrincipal = sourcePrincipal
         self.destinationPrincipal = destinationPrincipal
     }
 
-    /// Istio's policy label value.
-    public var policy: String { mutualTLS ? "mutual_tls" : "none" }
+    /// The source reporter's view of an upstream TLS connection.
+    public init(upstreamLocal: String, upstreamPeer: String) {
+        self.policy = "unknown"
+        self.sourcePrincipal = upstreamLocal
+        self.destinationPrincipal = upstreamPeer
+    }
 }
 
 extension TelemetryStore {
@@ -24,6 +31,13 @@ extension TelemetryStore {
     public mutating func slot(forConnection facts: ConnectionFacts, reporter: TelemetryScope.Reporter) -> Int32 {
         guard reporter == .destination, facts.tlsTerminated else { return 0 }
         return slot(for: ConnectionSecurity(mutualTLS: facts.mutualTLS, sourcePrincipal: facts.peerURISAN, destinationPrincipal: facts.localURISAN))
+    }
+
+    /// The security-label slot of an exchange the source reporter counts, from its
+    /// upstream TLS connection's identities (0 without TLS or identities).
+    public mutating func slot(upstreamLocal: String, upstreamPeer: String) -> Int32 {
+        guard !upstreamLocal.isEmpty || !upstreamPeer.isEmpty else { return 0 }
+        return slot(for: ConnectionSecurity(upstreamLocal: upstreamLocal, upstreamPeer: upstreamPeer))
     }
 
     /// Who reports the series of a listener scope slot.

@@ -22,7 +22,7 @@ extension DownstreamHTTP1Handler {
         }
         switch outcome {
         case .unchanged:
-            return nil
+            return screenHost(&buffer)
         case .reject:
             return LocalReply.pathNormalizationFailed
         case .redirect(let location):
@@ -32,8 +32,23 @@ extension DownstreamHTTP1Handler {
             return reply
         case .rewritten(let path):
             let rewritten = buffer.withUnsafeReadableBytes { HTTP1HeadRewrite.replacingPath($0, head: requestHead, with: path) }
-            return replaceHead(&buffer, with: rewritten) ? nil : LocalReply.pathNormalizationFailed
+            return replaceHead(&buffer, with: rewritten) ? screenHost(&buffer) : LocalReply.pathNormalizationFailed
         }
+    }
+
+    /// Envoy's `maybeNormalizeHost`, after the path: the port and a trailing dot
+    /// stripped from the authority as the connection manager asks.
+    private func screenHost(_ buffer: inout ByteBuffer) -> LocalReply? {
+        let options = listener.http.hostNormalization
+        guard !options.isIdentity, requestHead.hasAuthority else { return nil }
+        let port = connection.destinationPort != 0 ? connection.destinationPort : (context?.channel.localAddress?.port ?? 0)
+        let stripped: [UInt8]? = buffer.withUnsafeReadableBytes { bytes in
+            let isConnect = requestHead.method.bytes(in: bytes).elementsEqual("CONNECT".utf8)
+            return options.apply(requestHead.authority.bytes(in: bytes), listenerPort: port, isConnect: isConnect)
+        }
+        guard let stripped else { return nil }
+        let rewritten = buffer.withUnsafeReadableBytes { HTTP1HeadRewrite.replacingAuthority($0, head: requestHead, with: stripped) }
+        return replaceHead(&buffer, with: rewritten) ? nil : LocalReply.protocolError(.badRequest("invalid host"))
     }
 
     /// Swaps the received bytes for a rewritten run and parses its head again.

@@ -84,9 +84,18 @@ extension DownstreamHTTP1Handler {
         replayedOnFreshConnection = false
         answeredContinue = false
         upstreamReusable = true
-        let reply: LocalReply? = pathReply ?? buffer.withUnsafeReadableBytes { bytes in route(bytes) }
+        // An upgrade (WebSocket) the connection manager allows is tunnelled once
+        // the upstream answers 101; others get Envoy's 403 (upgrade_failed).
+        upgrading = requestHead.isUpgrade && !servesHTTP2Stream
+        let reply: LocalReply? = pathReply ?? buffer.withUnsafeReadableBytes { bytes in
+            if upgrading, !listener.http.allowsUpgrade(requestHead.upgrade.bytes(in: bytes)) { return LocalReply.upgradeFailed }
+            return route(bytes)
+        }
         buffer.moveReaderIndex(forwardBy: requestHead.length)
-        let tracker = BodyTracker(requestHead.framing)
+        if reply != nil { upgrading = false }
+        if upgrading { closeAfterResponse = true }
+        // The upgraded request's "body" is the client's side of the tunnel.
+        let tracker = BodyTracker(upgrading ? .untilClose : requestHead.framing)
         requestPhase = tracker.isDone ? .done : .body(tracker)
         endMirrorsIfRequestDone()
         if let reply {
@@ -178,14 +187,22 @@ extension DownstreamHTTP1Handler {
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
             routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()
-            let generatedID = UpstreamRequestWriter(
+            var writer = UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
                 weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes,
                 exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines,
                 overTLS: connection.tlsTerminated,
-                authnLines: authnLines, authnDrops: authnDrops
-            ).write(into: &requestScratch, random: &worker.random)
+                authnLines: authnLines, authnDrops: authnDrops, upgrade: upgrading)
+            if let trace {
+                writer.trace = trace.upstreamHeaders
+                writer.traceState = trace.traceState
+                writer.requestIDReason = trace.reason.rawValue
+                // Envoy's egress side names the callee's span after its route.
+                if listener.tracesEgress { writer.decoratorOperation = selection.route.operation }
+            }
+            let generatedID = writer.write(into: &requestScratch, random: &worker.random)
             if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }
+            if trace?.sampled == true { noteTracedRequestID(generatedID) }
             if !action.mirrors.isEmpty { startMirrors(action) }
             return nil
         }

@@ -16,7 +16,8 @@ extension DownstreamHTTP1Handler {
                         return .failure(error)
                     }
                 }
-                if case .success(true) = outcome, !responseHead.isInformational {
+                let switching = upgrading && responseHead.status == 101
+                if case .success(true) = outcome, !responseHead.isInformational || switching {
                     upstreamAnswered(status: responseHead.status)
                     // A retriable status is dropped (with its connection) for another attempt.
                     if policyMayRetry(status: responseHead.status), retryAfterFailure(.response(status: responseHead.status)) { return }
@@ -32,6 +33,13 @@ extension DownstreamHTTP1Handler {
                 case .success(true):
                     buffer.moveReaderIndex(forwardBy: responseHead.length)
                     // 100 Continue and friends: the proxy answered Expect itself.
+                    if switching {
+                        // The upgrade went through: bytes flow both ways until either side closes.
+                        upstreamReusable = false
+                        exchangeDeadline = nil
+                        responsePhase = .body(BodyTracker(.untilClose))
+                        break
+                    }
                     if responseHead.isInformational {
                         if responseHead.status == 101 { upstreamProtocolError(); return }
                         break
@@ -73,7 +81,7 @@ extension DownstreamHTTP1Handler {
         let reportsDestination = listener.reporter == .destination
         DownstreamResponseWriter(
             bytes: bytes, head: responseHead, selection: selection, weighted: weightedEntry,
-            close: closeAfterResponse, downstreamVersion: requestHead.version,
+            close: closeAfterResponse, upgrade: upgrading && responseHead.status == 101, downstreamVersion: requestHead.version,
             stripPeerMetadata: !reportsDestination,
             exchangeLines: withCORS(reportsDestination && requestCarriedPeerMetadata ? worker.identity.exchangeHeaderLines : Self.noLines)
         ).write(into: &responseScratch)

@@ -14,6 +14,7 @@ extension DownstreamHTTP1Handler {
     /// A new exchange: reset its counters and note what the request says.
     func beginTelemetry(_ bytes: UnsafeRawBufferPointer?) {
         exchangeStartNanos = NIODeadline.now().uptimeNanoseconds
+        upstreamSecuritySlot = 0
         responseFlags = []
         responseCode = 0
         requestHeadBytes = requestHead.length
@@ -23,6 +24,11 @@ extension DownstreamHTTP1Handler {
         peerSlot = 0
         requestCarriedPeerMetadata = false
         telemetryService = 0
+        if listener.traces {
+            beginTrace(bytes)
+        } else if trace != nil {
+            trace = nil
+        }
         guard let bytes else {
             if !listener.accessLogs.isEmpty { prepareAccessRecord(nil) }
             return
@@ -109,7 +115,8 @@ extension DownstreamHTTP1Handler {
                                        flags: responseFlags, durationMilliseconds: Double(durationNanos) / 1_000_000,
                                        requestBytes: requestHeadBytes + requestBodyBytes,
                                        responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus,
-                                       security: securitySlot)
+                                       security: listener.reporter == .source ? upstreamSecuritySlot : securitySlot)
+        if trace != nil { endTrace(durationNanos: durationNanos) }
         guard accessRecord != nil else { return }
         accessRecord!.durationNanos = durationNanos
         accessRecord!.startEpochNanos = Self.wallClockNanos() - durationNanos

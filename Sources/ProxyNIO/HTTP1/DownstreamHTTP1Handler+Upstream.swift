@@ -8,6 +8,7 @@ extension DownstreamHTTP1Handler {
         responsePhase = .head
         // A replay on a fresh connection is the pool's business, not a new request.
         if !fresh, let cluster = currentCluster { cluster.counters.stats.upstreamRequestTotal += 1 }
+        if !fresh, upstreamStartNanos == 0, trace != nil { upstreamStartNanos = NIODeadline.now().uptimeNanoseconds }
         if !fresh, let pooled = endpoint.takeIdle() {
             attach(pooled)
             return
@@ -16,12 +17,13 @@ extension DownstreamHTTP1Handler {
         endpoint.openConnections += 1
         currentCluster?.counters.stats.upstreamConnectionTotal += 1
         let id = exchangeID
+        let generation = endpoint.tlsGeneration
         worker.connect(to: endpoint, timeoutNanos: connectTimeoutNanos).assumeIsolated().whenComplete { result in
-            self.connected(result, exchange: id, endpoint: endpoint)
+            self.connected(result, exchange: id, endpoint: endpoint, tlsGeneration: generation)
         }
     }
 
-    private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime) {
+    private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime, tlsGeneration: Int) {
         switch result {
         case .success(let channel):
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
@@ -30,6 +32,7 @@ extension DownstreamHTTP1Handler {
                 return
             }
             handler.endpoint = endpoint
+            handler.tlsGeneration = tlsGeneration
             if id == exchangeID, waitingForConnection, !downstreamClosed {
                 currentCluster?.outlierResult(.localOriginConnectSuccess, endpoint: endpoint, worker: worker)
                 waitingForConnection = false
@@ -49,11 +52,10 @@ extension DownstreamHTTP1Handler {
             // Nothing of the request reached the upstream; an unread body makes the
             // connection unusable for a next request.
             if case .body = requestPhase { closeAfterResponse = true }
-            if let tls = error as? UpstreamTLSFailure {
-                sendLocalReply(LocalReply.transportFailure(tls.reason, retried: (retryState?.attempts ?? 0) > 1))
-            } else {
-                sendLocalReply(LocalReply.connectFailure)
+            if let tls = error as? UpstreamTLSFailure, accessRecord != nil {
+                accessRecord!.upstreamTransportFailureReason = Self.logged(tls.reason)
             }
+            sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
         }
     }
 
@@ -61,6 +63,14 @@ extension DownstreamHTTP1Handler {
     private func attach(_ connection: UpstreamHTTP1Handler) {
         upstream = connection
         connection.owner = self
+        if listener.reporter == .source {
+            // Istio's source-side principals come from the upstream TLS session.
+            if connection.securitySlot == nil {
+                connection.securitySlot = worker.telemetry.slot(upstreamLocal: connection.tlsIdentities.local,
+                                                                upstreamPeer: connection.tlsIdentities.peer)
+            }
+            upstreamSecuritySlot = connection.securitySlot ?? 0
+        }
         connection.write(requestScratch)
         if let pending = pendingUpstream {
             pendingUpstream = nil
@@ -123,6 +133,15 @@ extension DownstreamHTTP1Handler {
                 return
             }
             upstreamFailed(.localOriginConnectFailed, status: 503)
+            if let refusal = connection.tlsRefusal, connection.exchanges == 0 {
+                // The server refused the TLS peer right after the handshake (TLS 1.3
+                // verifies client certificates then): Envoy counts a connect failure.
+                if accessRecord != nil { accessRecord!.upstreamTransportFailureReason = Self.logged(refusal) }
+                if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
+                if case .body = requestPhase { closeAfterResponse = true }
+                sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
+                return
+            }
             if retryAfterFailure(.reset(.connectionTermination, requestStarted: true)) { return }
             if case .body = requestPhase { closeAfterResponse = true }
             sendLocalReply(LocalReply.upstreamReset)
@@ -135,5 +154,10 @@ extension DownstreamHTTP1Handler {
             flushPending()
             closeDownstreamAfterFlush()
         }
+    }
+
+    /// A transport failure reason as Envoy's access log prints it: spaces become `_`.
+    static func logged(_ reason: String) -> [UInt8] {
+        reason.utf8.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }
     }
 }

@@ -68,6 +68,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var closeAfterResponse = false
     var requestWasHead = false
     var answeredContinue = false
+    /// The current exchange is an allowed protocol upgrade (WebSocket).
+    var upgrading = false
     /// Set by the HTTP/2 stream bridge for gRPC requests: local replies take gRPC's
     /// shape (DownstreamHTTP1Handler+GRPC).
     var grpcLocalReplies = false
@@ -118,6 +120,11 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     /// jwt_authn's header changes for the current exchange's upstream request.
     var authnLines: [UInt8] = []
     var authnDrops: [[UInt8]] = []
+    /// Tracing of the current exchange (DownstreamHTTP1Handler+Tracing); nil when
+    /// the connection manager does not trace.
+    var trace: ExchangeTrace?
+    var traceGeneratedRequestID: String?
+    var upstreamStartNanos: UInt64 = 0
     /// Mirrored copies of the current request still receiving its body.
     var shadows: [ShadowExchange] = []
     /// The downstream connection: addresses, SNI, and with TLS the peer's identity
@@ -125,6 +132,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     let connection: ConnectionFacts
     /// Slot of the connection's security labels in the worker's TelemetryStore.
     let securitySlot: Int32
+    /// The source reporter's security labels for this exchange (its upstream's TLS).
+    var upstreamSecuritySlot: Int32 = 0
 
     init(worker: WorkerRuntime, listener: ListenerRuntime, connection: ConnectionFacts = ConnectionFacts()) {
         self.worker = worker

@@ -10,6 +10,8 @@ struct DownstreamResponseWriter {
     let selection: RouteTable.Selection?
     let weighted: WeightedClusterEntry?
     let close: Bool
+    /// A 101 to an allowed upgrade: `upgrade` kept, `connection: upgrade` sent.
+    var upgrade = false
     let downstreamVersion: HTTPVersion1
     /// Drop the upstream's metadata-exchange headers (the source side reads them).
     var stripPeerMetadata = false
@@ -26,7 +28,7 @@ struct DownstreamResponseWriter {
         var runStart = -1
         var runEnd = -1
         for field in head.fields {
-            var keep = !field.kind.isHopByHop
+            var keep = !field.kind.isHopByHop || (upgrade && field.kind == .upgrade)
             if stripPeerMetadata && (field.kind == .peerMetadata || field.kind == .peerMetadataID) { keep = false }
             if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
@@ -57,7 +59,9 @@ struct DownstreamResponseWriter {
             add(selection.virtualHost.responseHeaders, into: &buffer)
         }
         if !exchangeLines.isEmpty { buffer.writeBytes(exchangeLines) }
-        if close {
+        if upgrade {
+            buffer.writeStaticString("connection: upgrade\r\n")
+        } else if close {
             buffer.writeStaticString("connection: close\r\n")
         } else if downstreamVersion == .http10 {
             buffer.writeStaticString("connection: keep-alive\r\n")

@@ -30,13 +30,12 @@ struct LocalReply {
     static let connectFailure = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
         flags: .upstreamConnectionFailure)
-    /// A TLS handshake with the upstream failed: Envoy's connect-failure body with
-    /// the transport failure reason (and "retried and the latest" after retries).
-    static func transportFailure(_ reason: String, retried: Bool) -> LocalReply {
-        LocalReply(status: 503, text: "upstream connect error or disconnect/reset before headers. \(retried ? "retried and the latest " : "")"
-                       + "reset reason: remote connection failure, transport failure reason: \(reason)",
-                   flags: .upstreamConnectionFailure)
-    }
+    /// Envoy's connect-failure reply after retries ("retried and the latest").
+    /// A TLS handshake failure is one too: Envoy 1.40 keeps the transport failure
+    /// reason out of the body (`%UPSTREAM_TRANSPORT_FAILURE_REASON%` has it).
+    static let retriedConnectFailure = LocalReply(
+        status: 503, text: "upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure",
+        flags: .upstreamConnectionFailure)
     static let upstreamReset = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
         flags: .upstreamConnectionTermination)
@@ -54,6 +53,9 @@ struct LocalReply {
         if error == .badRequest("invalid target") { reply.details = Array("http1.invalid_url".utf8) }
         return reply
     }
+
+    /// An upgrade the connection manager has no upgrade_configs entry for (Envoy: 403, upgrade_failed).
+    static let upgradeFailed = LocalReply(status: 403, body: [], flags: [])
 
     static let upgradeRequired: LocalReply = {
         var reply = LocalReply(status: 426, text: "Upgrade Required", flags: .downstreamProtocolError)

@@ -1,10 +1,21 @@
 import NIOCore
+import NIOSSL
 
 /// The upstream end of a pooled HTTP/1.1 connection: hands bytes and events to
 /// the downstream exchange that leases it, and returns to its endpoint's idle
 /// list between exchanges. It also holds reads back while the downstream cannot
 /// take more (backpressure).
 final class UpstreamHTTP1Handler: ChannelDuplexHandler {
+    /// Envoy's transport failure reason when the server refused the TLS session
+    /// before answering anything (nil: no such refusal).
+    var tlsRefusal: String?
+    /// The endpoint's TLS generation this connection was opened with.
+    var tlsGeneration = 0
+    /// Upstream TLS identities (own URI SAN, server's URI SAN); empty without TLS.
+    var tlsIdentities: (local: String, peer: String) = ("", "")
+    /// Their security-label slot in the worker's TelemetryStore, once looked up.
+    var securitySlot: Int32?
+
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -59,6 +70,8 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A TLS alert before any response (the server refused our certificate).
+        if exchanges == 0, error is BoringSSLError || error is NIOSSLError { tlsRefusal = TLSFailureReason.envoyText(error) }
         close()
     }
 

@@ -16,11 +16,22 @@ struct UpstreamRequestWriter {
     let remoteAddress: [UInt8]
     /// Istio's metadata-exchange header lines (outbound to a mesh cluster), or empty.
     let exchangeLines: [UInt8]
+    /// Traced exchanges: the trace context the upstream gets (replacing the
+    /// request's), where the request's `tracestate` is, and the trace reason a
+    /// generated x-request-id records.
+    var trace: TraceHeaderWriter? = nil
+    var traceState = ByteSpan.empty
+    var requestIDReason: UInt8 = TraceSampler.Reason.notTraceable.rawValue
+    /// Egress: the route's decorator, sent as `x-envoy-decorator-operation`.
+    var decoratorOperation: String? = nil
     /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
     var overTLS = false
     /// jwt_authn's header changes for this request (added lines, dropped names).
     var authnLines: [UInt8] = []
     var authnDrops: [[UInt8]] = []
+    /// A protocol upgrade (WebSocket) goes through: `upgrade` is kept and
+    /// `connection: upgrade` sent, as Envoy forwards them.
+    var upgrade = false
 
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
@@ -36,15 +47,23 @@ struct UpstreamRequestWriter {
             || !selection.virtualHost.requestHeaders.isEmpty
         var runStart = -1
         var runEnd = -1
+        let replacesTraceContext = trace != nil
+        var retaggedRequestID = ByteSpan.empty
         for field in head.fields {
-            var keep = !field.kind.isHopByHop
+            var keep = !field.kind.isHopByHop || (upgrade && field.kind == .upgrade)
             switch field.kind {
             case .expect: keep = !skipExpect
             case .host: keep = !dropsHost
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
             // The exchange is between proxies: the app never sees a peer's metadata.
             case .peerMetadata, .peerMetadataID: keep = false
-            default: break
+            case .xRequestID:
+                // Envoy writes its trace decision into the request id it forwards.
+                if replacesTraceContext, Self.reasonDiffers(field.value.bytes(in: bytes), requestIDReason) {
+                    keep = false
+                    retaggedRequestID = field.value
+                }
+            default: if replacesTraceContext { keep = !field.kind.isTraceContext }
             }
             if keep && (mutations || !authnDrops.isEmpty) && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
@@ -74,6 +93,7 @@ struct UpstreamRequestWriter {
             buffer.writeBytes(head.authority.bytes(in: bytes))
             buffer.writeStaticString("\r\n")
         }
+        if upgrade { buffer.writeStaticString("connection: upgrade\r\n") }
         if !head.hasForwardedProto || http.useRemoteAddress {
             buffer.writeStaticString(overTLS ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
         }
@@ -81,7 +101,28 @@ struct UpstreamRequestWriter {
             buffer.writeStaticString("x-request-id: ")
             generatedID = buffer.writerIndex - buffer.readerIndex
             RequestIDWriter.write(into: &buffer, random: &random)
+            // Envoy's UUID request id carries the trace decision in its version nibble.
+            if trace != nil { buffer.setInteger(requestIDReason, at: buffer.readerIndex + generatedID! + 14) }
             buffer.writeStaticString("\r\n")
+        }
+        if !retaggedRequestID.isEmpty {
+            buffer.writeStaticString("x-request-id: ")
+            let start = buffer.writerIndex
+            buffer.writeBytes(retaggedRequestID.bytes(in: bytes))
+            buffer.setInteger(requestIDReason, at: start + 14)
+            buffer.writeStaticString("\r\n")
+        }
+        if let trace {
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceHeaderWriter.maxLength) { trace.write(into: $0) }
+            // Envoy's tracer always sends tracestate, empty when the parent had none.
+            buffer.writeStaticString("tracestate: ")
+            if !traceState.isEmpty { buffer.writeBytes(traceState.bytes(in: bytes)) }
+            buffer.writeStaticString("\r\n")
+            if let decoratorOperation {
+                buffer.writeStaticString("x-envoy-decorator-operation: ")
+                buffer.writeString(decoratorOperation)
+                buffer.writeStaticString("\r\n")
+            }
         }
         if http.useRemoteAddress { writeForwardedFor(into: &buffer) }
         if mutations {
@@ -95,6 +136,12 @@ struct UpstreamRequestWriter {
         return generatedID
     }
 
+
+    /// A UUID-form request id whose trace reason is not `reason`.
+    static func reasonDiffers(_ value: UnsafeRawBufferPointer, _ reason: UInt8) -> Bool {
+        guard let current = TraceSampler.reason(requestID: value) else { return false }
+        return current.rawValue != reason
+    }
 
     @inline(__always) private func copy(_ start: Int, _ end: Int, into buffer: inout ByteBuffer) {
         guard start >= 0, end > start else { return }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP2
 import NIOPosix
+import NIOSSL
 import ProxyCore
 
 /// The HTTP/2 connection of one endpoint on one worker (clusters with
@@ -15,6 +16,8 @@ final class UpstreamHTTP2Connection {
     let options: HTTP2Options
     /// TLS for new connections (kept in step with the endpoint's).
     var tls: UpstreamTLSRuntime?
+    /// The TLS identities of the open connection (own URI SAN, server's), for its streams.
+    private var identities: (local: String, peer: String) = ("", "")
     private var channel: (any Channel)?
     private var connecting: EventLoopFuture<any Channel>?
 
@@ -36,12 +39,14 @@ final class UpstreamHTTP2Connection {
         }
         return connection.assumeIsolated().flatMap { channel -> EventLoopFuture<any Channel> in
             let promise = channel.eventLoop.makePromise(of: (any Channel).self)
+            let identities = self.identities
             do {
                 let multiplexer = try channel.pipeline.syncOperations.handler(type: NIOHTTP2Handler.self).syncMultiplexer()
                 multiplexer.createStreamChannel(promise: promise) { stream in
                     stream.eventLoop.makeCompletedFuture {
                         let upstream = UpstreamHTTP1Handler()
                         upstream.singleExchange = true
+                        upstream.tlsIdentities = identities
                         try stream.pipeline.syncOperations.addHandler(UpstreamHTTP2StreamBridge())
                         try stream.pipeline.syncOperations.addHandler(upstream)
                     }
@@ -72,6 +77,10 @@ final class UpstreamHTTP2Connection {
             self.connecting = nil
             guard case .success(let channel) = result else { return }
             self.channel = channel
+            if let tls = self.tls, let client = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) {
+                let peer = client.peerCertificate.map(SubjectAltNames.of)?.first { $0.kind == .uri }?.value ?? ""
+                self.identities = (tls.localURISAN, peer)
+            }
             try? channel.pipeline.syncOperations.addHandler(UpstreamHTTP2GoAwayWatcher(connection: self))
         }
         return future

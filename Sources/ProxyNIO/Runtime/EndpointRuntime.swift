@@ -23,7 +23,11 @@ final class EndpointRuntime {
     var http2: UpstreamHTTP2Connection?
     /// TLS towards this endpoint (the cluster's transport socket, or the one its
     /// metadata picks from transport_socket_matches); nil: plain TCP.
-    var tls: UpstreamTLSRuntime?
+    var tls: UpstreamTLSRuntime? {
+        // Connections made with other TLS settings never go back to the pool.
+        didSet { if !UpstreamTLSRuntime.same(oldValue, tls) { tlsGeneration &+= 1 } }
+    }
+    private(set) var tlsGeneration = 0
 
     init(address: SocketAddress, label: String) {
         self.address = address
@@ -42,6 +46,10 @@ final class EndpointRuntime {
     }
 
     func putIdle(_ connection: UpstreamHTTP1Handler) {
+        guard connection.tlsGeneration == tlsGeneration else {
+            connection.close()
+            return
+        }
         idle.append(connection)
     }
 

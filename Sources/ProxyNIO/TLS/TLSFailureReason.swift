@@ -8,7 +8,12 @@ enum TLSFailureReason {
     static let sanMismatch = "TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: verify SAN list:TLS_error_end"
 
     static func envoyText(_ error: any Error) -> String {
-        guard case NIOSSLError.handshakeFailed(let failure) = error else {
+        let failure: BoringSSLError
+        if case NIOSSLError.handshakeFailed(let inner) = error {
+            failure = inner
+        } else if let inner = error as? BoringSSLError {
+            failure = inner
+        } else {
             // An EOF or reset during the handshake: Envoy has no BoringSSL error then.
             return "TLS_error:|\(error):TLS_error_end"
         }

@@ -18,6 +18,8 @@ struct UpstreamTLSRuntime {
     let failure: String?
     let serverName: String?
     let subjectAltNames: [SubjectAltNameMatcher]
+    /// The client certificate's first URI SAN (Istio's source principal).
+    var localURISAN = ""
 }
 
 extension UpstreamTLSRuntime {
@@ -55,7 +57,7 @@ extension TLSMaterialResolver {
                                        roots: validation?.roots ?? [], requirePeerCertificate: true, alpn: config.common.alpnProtocols)
             let entry = try cache.context(for: material)
             return UpstreamTLSRuntime(context: entry.context, failure: nil, serverName: serverName,
-                                      subjectAltNames: validation?.subjectAltNames ?? [])
+                                      subjectAltNames: validation?.subjectAltNames ?? [], localURISAN: entry.localURISAN)
         } catch {
             return UpstreamTLSRuntime(context: nil, failure: error.description, serverName: serverName, subjectAltNames: [])
         }

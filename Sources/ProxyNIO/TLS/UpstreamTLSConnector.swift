@@ -33,11 +33,25 @@ enum UpstreamTLSConnector {
             }
         }.connect(to: address)
         connected.whenFailure { outcome.finish(.failure($0)) }
+        let localURISAN = tls.localURISAN
         return connected.flatMap { channel in
-            outcome.promise.futureResult.map { channel }.flatMapErrorThrowing { error in
+            outcome.promise.futureResult.map {
+                UpstreamTLSConnector.notePeer(channel, local: localURISAN, peer: outcome.peerURISAN)
+                return channel
+            }.flatMapErrorThrowing { error in
                 channel.close(promise: nil)
                 throw error
             }
+        }
+    }
+}
+
+extension UpstreamTLSConnector {
+    /// Hands the TLS identities to the connection's HTTP/1.1 handler (Istio's
+    /// source-side principals); HTTP/2 connections keep them for their streams.
+    static func notePeer(_ channel: any Channel, local: String, peer: String) {
+        if let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) {
+            handler.tlsIdentities = (local, peer)
         }
     }
 }
@@ -54,6 +68,8 @@ struct UpstreamTLSFailure: Error, CustomStringConvertible, Sendable {
 final class HandshakeOutcome: @unchecked Sendable {
     let promise: EventLoopPromise<Void>
     private var done = false
+    /// The server certificate's first URI SAN, once the handshake succeeded.
+    var peerURISAN = ""
 
     init(promise: EventLoopPromise<Void>) {
         self.promise = promise

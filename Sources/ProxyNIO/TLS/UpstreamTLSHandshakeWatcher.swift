@@ -25,8 +25,9 @@ final class UpstreamTLSHandshakeWatcher: ChannelInboundHandler, RemovableChannel
             context.fireUserInboundEventTriggered(event)
             return
         }
+        let names = tls.peerCertificate.map(SubjectAltNames.of) ?? []
+        outcome.peerURISAN = names.first { $0.kind == .uri }?.value ?? ""
         if !subjectAltNames.isEmpty {
-            let names = tls.peerCertificate.map(SubjectAltNames.of) ?? []
             guard SubjectAltNameMatcher.accepts(subjectAltNames, names) else {
                 outcome.finish(.failure(UpstreamTLSFailure(reason: TLSFailureReason.sanMismatch)))
                 context.close(promise: nil)

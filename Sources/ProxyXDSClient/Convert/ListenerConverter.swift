@@ -137,9 +137,26 @@ public enum ListenerConverter {
         case .unescapeAndForward: config.escapedSlashes = .unescapeAndForward
         case .UNRECOGNIZED(let value): throw scope.child("path_with_escaped_slashes_action").error("unknown value \(value)")
         }
+        if case .stripAnyHostPort(true)? = manager.stripPortMode {
+            if manager.stripMatchingHostPort {
+                throw scope.child("strip_matching_host_port").error("strip_matching_host_port and strip_any_host_port cannot both be set")
+            }
+            config.hostNormalization.stripPort = .any
+        } else if manager.stripMatchingHostPort {
+            config.hostNormalization.stripPort = .matching
+        }
+        config.hostNormalization.stripTrailingDot = manager.stripTrailingHostDot
         config.accessLogs = try AccessLogConverter.convert(manager.accessLog, scope, warnings: &warnings)
-        if !manager.upgradeConfigs.isEmpty { warnings.add(scope.child("upgrade_configs"), "protocol upgrades (WebSocket) are not proxied yet") }
-        if manager.hasTracing { warnings.add(scope.child("tracing"), "tracing is not applied yet") }
+        for (index, upgrade) in manager.upgradeConfigs.enumerated() {
+            let upgradeScope = scope.index("upgrade_configs", index)
+            if !upgrade.filters.isEmpty { throw upgradeScope.child("filters").unsupported("filters for upgraded streams") }
+            guard upgrade.upgradeType.lowercased() == "websocket" else {
+                throw upgradeScope.child("upgrade_type").unsupported("upgrade \"\(upgrade.upgradeType)\" (websocket is)")
+            }
+            if upgrade.hasEnabled && !upgrade.enabled.value { continue }
+            config.upgradeTypes.append(Array(upgrade.upgradeType.lowercased().utf8))
+        }
+        config.tracing = try TracingConverter.convert(manager, scope, warnings: &warnings)
         var sawRouter = false
         var sawRouteFilter = false
         for (index, filter) in manager.httpFilters.enumerated() {

@@ -109,7 +109,10 @@ enum TLSContextConverter {
 
     static func source(_ source: Envoy_Config_Core_V3_DataSource, _ scope: ConversionScope) throws(XDSConversionError) -> TLSDataSource {
         switch source.specifier {
-        case .filename(let path)?: return .file(path)
+        case .filename(let path)?:
+            // Envoy reads TLS files when it loads the config and rejects it when it cannot.
+            guard FileAccess.readable(path) else { throw scope.child("filename").error("Invalid path: \(path)") }
+            return .file(path)
         case .inlineBytes(let bytes)?: return .inline(Array(bytes))
         case .inlineString(let text)?: return .inline(Array(text.utf8))
         case .environmentVariable?: throw scope.child("environment_variable").unsupported("TLS material from environment variables")

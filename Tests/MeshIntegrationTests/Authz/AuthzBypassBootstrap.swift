@@ -1,17 +1,18 @@
 /// One Envoy bootstrap both data planes run for the bypass corpus: two listeners
 /// with the same RBAC filters as Istio's translator writes them (a DENY filter,
 /// then an ALLOW filter), one with Istio's default path handling (normalise,
-/// merge slashes, escaped slashes kept) and one that also decodes `%2F` / `%5C`
-/// (Istio's DECODE_AND_MERGE_SLASHES).
+/// merge slashes, escaped slashes kept), one that also decodes `%2F` / `%5C`
+/// (Istio's DECODE_AND_MERGE_SLASHES), and one that strips the Host's port and
+/// trailing dot.
 enum AuthzBypassBootstrap {
     /// `accessLog`: a file both listeners log every request to, one line each:
     /// status, flags, details and the (normalised) path.
-    static func json(keepPort: Int, decodePort: Int, upstreamPort: Int, accessLog: String) -> String {
+    static func json(keepPort: Int, decodePort: Int, stripPort: Int, upstreamPort: Int, accessLog: String) -> String {
         """
         {
           "admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 0}}},
           "static_resources": {
-            "listeners": [\(listener("keep", keepPort, escapedSlashes: "KEEP_UNCHANGED", accessLog)), \(listener("decode", decodePort, escapedSlashes: "UNESCAPE_AND_FORWARD", accessLog))],
+            "listeners": [\(listener("keep", keepPort, escapedSlashes: "KEEP_UNCHANGED", accessLog)), \(listener("decode", decodePort, escapedSlashes: "UNESCAPE_AND_FORWARD", accessLog)), \(listener("strip", stripPort, escapedSlashes: "KEEP_UNCHANGED", accessLog, hostOptions: #""strip_trailing_host_dot": true, "strip_any_host_port": true,"#))],
             "clusters": [{"name": "upstream", "type": "STATIC", "connect_timeout": "1s",
               "load_assignment": {"cluster_name": "upstream", "endpoints": [{"lb_endpoints": [{"endpoint":
                 {"address": {"socket_address": {"address": "127.0.0.1", "port_value": \(upstreamPort)}}}}]}]}}]
@@ -20,13 +21,13 @@ enum AuthzBypassBootstrap {
         """
     }
 
-    static func listener(_ name: String, _ port: Int, escapedSlashes: String, _ accessLog: String) -> String {
+    static func listener(_ name: String, _ port: Int, escapedSlashes: String, _ accessLog: String, hostOptions: String = "") -> String {
         """
         {"name": "\(name)", "address": {"socket_address": {"address": "127.0.0.1", "port_value": \(port)}},
          "filter_chains": [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": {
            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
            "stat_prefix": "\(name)", "generate_request_id": false,
-           "normalize_path": true, "merge_slashes": true, "path_with_escaped_slashes_action": "\(escapedSlashes)",
+           "normalize_path": true, "merge_slashes": true, "path_with_escaped_slashes_action": "\(escapedSlashes)", \(hostOptions)
            "access_log": [{"name": "envoy.access_loggers.file", "typed_config": {
              "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", "path": "\(accessLog)",
              "log_format": {"text_format_source": {"inline_string": "%RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS% %REQ(:PATH)%\\n"}}}}],

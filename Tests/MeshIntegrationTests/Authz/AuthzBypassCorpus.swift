@@ -1,6 +1,7 @@
 /// The bypass corpus: raw requests against the DENY / ALLOW policies of
 /// `AuthzBypassBootstrap`, with the status stock Envoy 1.40 gives on each
-/// listener (`keep`: escaped slashes kept; `decode`: `%2F` / `%5C` decoded).
+/// listener (`keep`: escaped slashes kept; `decode`: `%2F` / `%5C` decoded;
+/// `strip`: as `keep`, with the Host's port and trailing dot stripped).
 /// 200 means the request reached the upstream; anything else means the proxy
 /// answered and the upstream must have seen nothing. A 200 on a path the policy
 /// names is Envoy's documented semantics (case-sensitive paths, `%2F` kept
@@ -10,14 +11,17 @@ struct BypassCase: Sendable, CustomStringConvertible {
     let request: String
     let keep: Int
     let decode: Int
+    /// The listener stripping Host ports and trailing dots (else as `keep`).
+    let strip: Int
 
     var description: String { name }
 
-    init(_ name: String, _ request: String, _ keep: Int, decode: Int? = nil) {
+    init(_ name: String, _ request: String, _ keep: Int, decode: Int? = nil, strip: Int? = nil) {
         self.name = name
         self.request = request
         self.keep = keep
         self.decode = decode ?? keep
+        self.strip = strip ?? keep
     }
 
     static func req(_ target: String, method: String = "GET", host: String = "svc", _ headers: String = "", version: String = "HTTP/1.1") -> String {
@@ -112,8 +116,9 @@ struct BypassCase: Sendable, CustomStringConvertible {
         BypassCase("denied host", req("/x", host: "blocked.example"), 403),
         BypassCase("denied host, upper case", req("/x", host: "BLOCKED.EXAMPLE"), 403),
         BypassCase("denied host with port", req("/x", host: "blocked.example:8080"), 403),
-        BypassCase("denied host, trailing dot", req("/x", host: "blocked.example."), 200),
-        BypassCase("denied host, trailing dot and port", req("/x", host: "blocked.example.:80"), 200),
+        BypassCase("denied host, trailing dot", req("/x", host: "blocked.example."), 200, strip: 403),
+        BypassCase("denied host, trailing dot and port", req("/x", host: "blocked.example.:80"), 200, strip: 403),
+        BypassCase("absolute form, trailing dot", req("http://blocked.example./x"), 200, strip: 403),
         BypassCase("absolute form names the denied host", req("http://blocked.example/x"), 403),
         BypassCase("absolute form overrides a denied Host", req("http://svc/x", host: "blocked.example"), 200),
         BypassCase("two Host fields", req("/x", "Host: blocked.example\r\n"), 200),

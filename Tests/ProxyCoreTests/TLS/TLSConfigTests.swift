@@ -47,5 +47,7 @@ import Testing
         #expect(slot != 0 && store.slot(forConnection: facts, reporter: .destination) == slot)
         #expect(ConnectionSecurity(mutualTLS: true, sourcePrincipal: "", destinationPrincipal: "").policy == "mutual_tls")
         #expect(ConnectionSecurity(mutualTLS: false, sourcePrincipal: "", destinationPrincipal: "").policy == "none")
+        #expect(store.slot(upstreamLocal: "", upstreamPeer: "") == 0)
+        #expect(ConnectionSecurity(upstreamLocal: "a", upstreamPeer: "b").policy == "unknown")
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 import NIOHPACK
 import NIOHTTP2
 import NIOPosix
@@ -58,10 +59,12 @@ final class GRPCEchoStreamHandler: ChannelInboundHandler {
 }
 
 enum GRPCEchoUpstream {
-    static func start(group: any EventLoopGroup) async throws -> any Channel {
+    /// - Parameter tls: serve HTTP/2 over TLS with this context (ALPN h2).
+    static func start(group: any EventLoopGroup, tls: NIOSSLContext? = nil) async throws -> any Channel {
         try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
                         mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
                     ) { stream in

@@ -16,9 +16,14 @@ final class TLSTestClient {
         typealias InboundIn = ByteBuffer
         var received: [UInt8] = []
         var handshake: EventLoopPromise<String?>?
+        /// Read when the handshake completes (the server may close right after).
+        var serverCertificate: NIOSSLCertificate?
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if case TLSUserEvent.handshakeCompleted(let negotiated)? = event as? TLSUserEvent { handshake?.succeed(negotiated) }
+            if case TLSUserEvent.handshakeCompleted(let negotiated)? = event as? TLSUserEvent {
+                serverCertificate = (try? context.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self))?.peerCertificate
+                handshake?.succeed(negotiated)
+            }
         }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             received += Array(buffer: unwrapInboundIn(data))
@@ -62,9 +67,7 @@ final class TLSTestClient {
             channel.close(promise: nil)
             throw error
         }
-        serverCertificate = try await channel.pipeline.handler(type: NIOSSLClientHandler.self).flatMap { handler in
-            channel.eventLoop.makeSucceededFuture(handler.peerCertificate)
-        }.get()
+        serverCertificate = try await channel.eventLoop.submit { collector.serverCertificate }.get()
     }
 
     /// Sends `text` and waits until `complete` accepts what arrived (or 5 s, or close).

@@ -1,4 +1,6 @@
+import Foundation
 import NIOCore
+import NIOSSL
 import NIOPosix
 import ProxyCore
 import Testing
@@ -20,8 +22,12 @@ struct UpstreamTLSTests {
     }
 
     static func config(_ endpoints: [EndpointSet.Endpoint], socket: TransportSocketConfig = .plaintext,
-                       matches: [TransportSocketMatch] = []) -> ProxyConfig {
+                       matches: [TransportSocketMatch] = [], accessLog: String? = nil) throws -> ProxyConfig {
         var config = EmbeddedProxy.config(endpoints: endpoints)
+        if let accessLog, case .http(var http) = config.listeners[0].chain {
+            http.accessLogs = [AccessLogConfig(path: accessLog, format: try AccessLogFormat("%RESPONSE_FLAGS% %UPSTREAM_TRANSPORT_FAILURE_REASON%\n"))]
+            config.listeners[0] = config.listeners[0].replacingChain(.http(http))
+        }
         config.clusters["backend"]!.transportSocket = socket
         config.clusters["backend"]!.transportSocketMatches = matches
         return config
@@ -34,7 +40,8 @@ struct UpstreamTLSTests {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.startTLS(group: group, certificate: mesh.server.certificate, key: mesh.server.key, clientRoots: mesh.root)
         let endpoint = EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)
-        var config = Self.config([endpoint], socket: .tls(Self.mutual(mesh)))
+        let log = mesh.certificates.path("access.log")
+        var config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh)), accessLog: log)
         let server = try await ProxyServer(group: group, config: config)
         let port = try await server.start(config: config).bound[0].address.port!
         let client = try BlockingClient(port: port)
@@ -42,30 +49,40 @@ struct UpstreamTLSTests {
         let served = client.receiveResponse()
         #expect(served.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(served.contains("echo /up HTTP/1.1"))
+        // The source reporter's principals come from the upstream TLS session.
+        let metrics = try await server.prometheusText()
+        #expect(metrics.contains("source_principal=\"\(TLSTestMesh.clientSAN)\""))
+        #expect(metrics.contains("destination_principal=\"\(TLSTestMesh.serverSAN)\""))
+        #expect(metrics.contains("connection_security_policy=\"unknown\""))
 
         // The server's SAN is not the one expected: Envoy's "verify SAN list" failure.
-        config = Self.config([endpoint], socket: .tls(Self.mutual(mesh, san: "spiffe://cluster.local/ns/default/sa/other")))
+        config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh, san: "spiffe://cluster.local/ns/default/sa/other")), accessLog: log)
         try await server.apply(config)
         client.send(Self.request)
         let wrongSAN = client.receiveResponse()
         #expect(wrongSAN.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
-        #expect(wrongSAN.hasSuffix("upstream connect error or disconnect/reset before headers. reset reason: remote connection failure, transport failure reason: TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify cert failed: verify SAN list:TLS_error_end"))
+        // Envoy 1.40's body; the reason goes to %UPSTREAM_TRANSPORT_FAILURE_REASON%.
+        #expect(wrongSAN.hasSuffix("\r\n\r\nupstream connect error or disconnect/reset before headers. reset reason: remote connection failure"))
 
         // A server certificate from roots the cluster does not trust.
-        config = Self.config([endpoint], socket: .tls(Self.mutual(mesh, roots: mesh.rogueRoot)))
+        config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh, roots: mesh.rogueRoot)), accessLog: log)
         try await server.apply(config)
         client.send(Self.request)
         let untrusted = client.receiveResponse()
         #expect(untrusted.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
-        #expect(untrusted.contains("transport failure reason: TLS_error:|268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"))
+        #expect(untrusted.hasSuffix("reset reason: remote connection failure"))
 
         // Plain text to a TLS upstream is no connection failure: the upstream hangs up (UC).
-        config = Self.config([endpoint])
+        config = try Self.config([endpoint])
         try await server.apply(config)
         client.send(Self.request)
         #expect(client.receiveResponse().hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
 
         try await server.shutdown()
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines == ["- -",
+                          "UF TLS_error:|268435581:SSL_routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:verify_cert_failed:_verify_SAN_list:TLS_error_end",
+                          "UF TLS_error:|268435581:SSL_routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:TLS_error_end"])
         try await upstream.close()
         try await group.shutdownGracefully()
     }
@@ -82,7 +99,7 @@ struct UpstreamTLSTests {
                          EndpointSet.Endpoint(host: "127.0.0.1", port: plain.localAddress!.port!)]
         let matches = [TransportSocketMatch(name: "tlsMode-istio", match: ["tlsMode": "istio"], socket: .tls(Self.mutual(mesh))),
                        TransportSocketMatch(name: "tlsMode-disabled", match: [:], socket: .plaintext)]
-        let config = Self.config(endpoints, matches: matches)
+        let config = try Self.config(endpoints, matches: matches)
         let server = try await ProxyServer(group: group, config: config)
         let port = try await server.start(config: config).bound[0].address.port!
         let client = try BlockingClient(port: port)
@@ -94,6 +111,34 @@ struct UpstreamTLSTests {
         try await server.shutdown()
         try await secure.close()
         try await plain.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func http2UpstreamOverTLSWithALPN() async throws {
+        let mesh = try TLSTestMesh()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var serverTLS = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(mesh.server.certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: mesh.server.key, format: .pem)))
+        serverTLS.trustRoots = .file(mesh.root)
+        serverTLS.certificateVerification = .noHostnameVerification
+        serverTLS.applicationProtocols = ["h2"]
+        let upstream = try await GRPCEchoUpstream.start(group: group, tls: try NIOSSLContext(configuration: serverTLS))
+        var tls = Self.mutual(mesh)
+        tls.common.alpnProtocols = ["istio-peer-exchange", "istio", "h2"]
+        var config = try Self.config([EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)], socket: .tls(tls))
+        config.clusters["backend"]!.upstreamProtocol = .http2
+        let server = try await ProxyServer(group: group, config: config)
+        let port = try await server.start(config: config).bound[0].address.port!
+        let client = try BlockingClient(port: port)
+        for _ in 0..<2 {
+            client.send("GET /h2/notfound HTTP/1.1\r\nHost: svc\r\n\r\n")
+            let response = client.receiveResponse()
+            #expect(response.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(response.lowercased().contains("grpc-status: 5"))
+        }
+        try await server.shutdown()
+        try await upstream.close()
         try await group.shutdownGracefully()
     }
 }
