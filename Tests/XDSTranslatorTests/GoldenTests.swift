@@ -29,14 +29,9 @@ import XDSAPI
         return MeshSnapshot(version: 1, objects: objects)
     }
 
-    /// What `swiftmesh up` serves the example's proxies on its default data plane
-    /// (our proxy): mesh mTLS, no RBAC / jwt_authn (`--disable-authz` until our proxy
-    /// enforces them). The security translation has its own goldens (security-*.json).
-    static var upOptions: TranslatorOptions {
-        var options = TranslatorOptions()
-        options.security.authorization = false
-        return options
-    }
+    /// What `swiftmesh up` serves the example's proxies: the full translation (mesh
+    /// mTLS, RBAC); security-*.json cover the rest of the security translation.
+    static var upOptions: TranslatorOptions { TranslatorOptions() }
 
     @Test(arguments: proxies.map(\.0))
     func exampleProxyMatchesGolden(name: String) throws {

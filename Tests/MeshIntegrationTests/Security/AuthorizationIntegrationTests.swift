@@ -4,10 +4,10 @@ import Testing
 
 /// AuthorizationPolicy and RequestAuthentication end to end: the server's sidecar
 /// enforces what the control plane translated, and a client sees Istio's documented
-/// answers (200 / 403 RBAC / 401 JWT), identically on stock Envoy and our proxy.
+/// answers (200 / 403 RBAC / 401 JWT), on stock Envoy and on our proxy.
 @Suite(.serialized)
 struct AuthorizationIntegrationTests {
-    static let planes: [DataPlane] = [.envoy, .swift]
+    static let planes: [DataPlane] = DataPlane.allCases
 
     static func skipWithoutEnvoy() -> Bool {
         if MeshHarness.envoyBinary == nil {
@@ -251,7 +251,7 @@ struct TCPAuthorizationIntegrationTests {
     }
 }
 
-/// Stock Envoy ACKs what every AuthorizationPolicy field and condition key and every
+/// Stock Envoy and our proxy ACK what every AuthorizationPolicy field and condition key and every
 /// RequestAuthentication field translate to, on HTTP and TCP chains.
 @Suite(.serialized)
 struct SecurityTranslationAckTests {
@@ -347,7 +347,7 @@ struct SecurityTranslationAckTests {
     """
 
     @Test(arguments: AuthorizationIntegrationTests.planes)
-    func envoyAcceptsEveryField(plane: DataPlane) throws {
+    func everyFieldIsAccepted(plane: DataPlane) throws {
         if AuthorizationIntegrationTests.skipWithoutEnvoy() { return }
         // The mesh starts only when both sidecars took their listeners.
         let mesh = try SecurityMesh(plane: plane, policies: Self.everything)

@@ -31,9 +31,10 @@ struct MutualTLSIntegrationTests {
         """
     }
 
-    @Test func peerAuthenticationModesAndDestinationRuleTLS() throws {
+    @Test(arguments: AuthorizationIntegrationTests.planes)
+    func peerAuthenticationModesAndDestinationRuleTLS(plane: DataPlane) throws {
         if AuthorizationIntegrationTests.skipWithoutEnvoy() || MutualTLSMesh.skipWithoutCA() { return }
-        let mesh = try MutualTLSMesh(config: Self.peerAuthentication("STRICT"))
+        let mesh = try MutualTLSMesh(plane: plane, config: Self.peerAuthentication("STRICT"))
         defer { mesh.stop() }
         // STRICT: sidecar traffic (auto-mTLS) is served, plaintext never.
         #expect(mesh.viaClient("/").status == 200)
@@ -63,7 +64,8 @@ struct MutualTLSIntegrationTests {
         }
     }
 
-    @Test func principalsAndNamespacesAuthorise() throws {
+    @Test(arguments: AuthorizationIntegrationTests.planes)
+    func principalsAndNamespacesAuthorise(plane: DataPlane) throws {
         if AuthorizationIntegrationTests.skipWithoutEnvoy() || MutualTLSMesh.skipWithoutCA() { return }
         func policy(_ source: String) -> String {
             Self.peerAuthentication("STRICT") + """
@@ -78,7 +80,7 @@ struct MutualTLSIntegrationTests {
               rules: [{from: [{source: {\(source)}}]}]
             """
         }
-        let mesh = try MutualTLSMesh(config: policy("principals: [cluster.local/ns/default/sa/client]"))
+        let mesh = try MutualTLSMesh(plane: plane, config: policy("principals: [cluster.local/ns/default/sa/client]"))
         defer { mesh.stop() }
         #expect(mesh.viaClient("/").status == 200)
         try mesh.replaceConfig(policy("principals: [cluster.local/ns/default/sa/someone-else]"))

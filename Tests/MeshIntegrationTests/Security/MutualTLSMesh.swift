@@ -11,7 +11,10 @@ final class MutualTLSMesh: @unchecked Sendable {
     let clientHost = 1
     let serverHost = 2
 
-    init(config: String) throws {
+    let plane: DataPlane
+
+    init(plane: DataPlane, config: String) throws {
+        self.plane = plane
         harness = try MeshHarness()
         try harness.write("services.yaml", """
         apiVersion: networking.istio.io/v1
@@ -54,6 +57,12 @@ final class MutualTLSMesh: @unchecked Sendable {
           - port: {number: 19080, protocol: HTTP, name: http}
             defaultEndpoint: 0.0.0.0:18080
             captureMode: NONE
+          # Bound egress only: nothing listens on the shared capture ports 15001 / 15006.
+          egress:
+          - port: {number: 9081, protocol: HTTP, name: http-out}
+            bind: \(harness.address(serverHost))
+            captureMode: NONE
+            hosts: ["./*"]
         """)
         try harness.write("security.yaml", config)
         try harness.startApp("reviews", version: "v1", host: serverHost)
@@ -66,7 +75,7 @@ final class MutualTLSMesh: @unchecked Sendable {
         }
         for (name, host, account, labels, listener) in [("reviews-v1", serverHost, "reviews", ["app": "reviews", "version": "v1"], "\(harness.address(serverHost))_19080"),
                                                         ("client", clientHost, "client", ["app": "client"], "\(harness.address(clientHost))_9080")] {
-            try startAgentEnvoy(name, host: host, account: account, labels: labels, listener: listener, caPort: secure, caDirectory: ca, tokens: tokens)
+            try startAgentProxy(name, host: host, account: account, labels: labels, listener: listener, caPort: secure, caDirectory: ca, tokens: tokens)
         }
         try harness.waitUntil("the server answers through both sidecars", timeout: 30) {
             let status = self.viaClient("/").status
@@ -95,10 +104,10 @@ final class MutualTLSMesh: @unchecked Sendable {
         let description: String
     }
 
-    /// Stock Envoy under the agent: the agent asks the CA for the workload's
-    /// certificate (with the WorkloadEntry's bootstrap token) and serves SDS.
-    func startAgentEnvoy(_ name: String, host: Int, account: String, labels: [String: String], listener: String, caPort: Int, caDirectory: String, tokens: String) throws {
-        guard let envoy = MeshHarness.envoyBinary else { throw MutualTLSMeshError(description: "no stock Envoy") }
+    /// A sidecar under the agent: it asks the CA for the workload's certificate
+    /// (with the WorkloadEntry's bootstrap token) and serves it over SDS to stock
+    /// Envoy, or in process to our proxy.
+    func startAgentProxy(_ name: String, host: Int, account: String, labels: [String: String], listener: String, caPort: Int, caDirectory: String, tokens: String) throws {
         let admin = try MeshHarness.freePort()
         let metadata = try String(decoding: JSONSerialization.data(withJSONObject: ["NAMESPACE": "default", "SERVICE_ACCOUNT": account, "LABELS": labels] as [String: Any]), as: UTF8.self)
         let bootstrap = Process()
@@ -113,10 +122,15 @@ final class MutualTLSMesh: @unchecked Sendable {
         bootstrap.waitUntilExit()
         let file = harness.directory.appendingPathComponent("\(name).json")
         try data.write(to: file)
-        try harness.launch(name, MeshHarness.swiftmesh, ["proxy", "--data-plane", "envoy", "-c", file.path, "--envoy-binary", envoy,
-                                                         "--run-dir", harness.directory.appendingPathComponent("agent-\(name)").path,
-                                                         "--ca-address", "127.0.0.1:\(caPort)", "--ca-root", "\(caDirectory)/root-cert.pem",
-                                                         "--token-file", "\(tokens)/\(name).default.token"])
+        let agent = ["--ca-root", "\(caDirectory)/root-cert.pem", "--token-file", "\(tokens)/\(name).default.token"]
+        switch plane {
+        case .envoy:
+            guard let envoy = MeshHarness.envoyBinary else { throw MutualTLSMeshError(description: "no stock Envoy") }
+            try harness.launch(name, MeshHarness.swiftmesh, ["proxy", "--data-plane", "envoy", "-c", file.path, "--envoy-binary", envoy,
+                                                             "--run-dir", harness.directory.appendingPathComponent("agent-\(name)").path] + agent)
+        case .swift:
+            try harness.launch(name, MeshHarness.swiftmesh, ["proxy", "-c", file.path, "--concurrency", "1"] + agent)
+        }
         try harness.waitUntil("\(name) listener \(listener)", timeout: 30) {
             (HTTPProbe.get("127.0.0.1", admin, path: "/listeners")?.body ?? "").contains(listener)
         }

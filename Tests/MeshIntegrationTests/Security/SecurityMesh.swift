@@ -59,6 +59,12 @@ final class SecurityMesh: @unchecked Sendable {
           - port: {number: 19090, protocol: TCP, name: tcp}
             defaultEndpoint: 0.0.0.0:18080
             captureMode: NONE
+          # Bound egress only: nothing listens on the shared capture ports 15001 / 15006.
+          egress:
+          - port: {number: 9081, protocol: HTTP, name: http-out}
+            bind: \(harness.address(serverHost))
+            captureMode: NONE
+            hosts: ["./*"]
         """)
         try harness.write("policies.yaml", policies)
         try harness.startApp("reviews", version: "v1", host: serverHost)
