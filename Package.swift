@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
     ],
     targets: [
         .target(
@@ -40,19 +44,25 @@ let package = Package(
         .target(name: "XDSAPI", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf")], exclude: ["Protos"]),
         .target(name: "XDSTranslator", dependencies: ["MeshSnapshot", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "XDSServer", dependencies: ["XDSAPI", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "MeshControlPlane", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // The mesh CA (istiod's CA role): pure signing, roots, caller tokens; file I/O only in CADirectory.
+        .target(name: "MeshCA", dependencies: [.product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
+        .target(name: "MeshControlPlane", dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"), "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSServer", "XDSAPI", "MeshCA", .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // -- data plane: our proxy. Nothing here imports the control plane's modules. --
         .target(name: "ProxyCore", dependencies: ["MeshCore"]),
-        .target(name: "ProxyXDSClient", dependencies: ["ProxyCore", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "Logging", package: "swift-log")]),
+        // JWKS keys for jwt_authn (jwt-kit's JWK model, swift-crypto's signature checks); kept out of ProxyCore.
+        .target(name: "ProxyJWT", dependencies: ["ProxyCore", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")]),
+        .target(name: "ProxyXDSClient", dependencies: ["ProxyCore", "ProxyJWT", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "ProxyNIO", dependencies: ["ProxyCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio")]),
-        .target(name: "MeshProxy", dependencies: ["ProxyCore", "ProxyXDSClient", "ProxyNIO", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        // pilot-agent's role: workload key + CSR, CA client, renewal, SDS for stock Envoy.
+        .target(name: "ProxyAgent", dependencies: ["XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
+        .target(name: "MeshProxy", dependencies: ["ProxyCore", "ProxyXDSClient", "ProxyNIO", "ProxyAgent", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         // -- tools: the local mesh (`swiftmesh up`) --
         .target(name: "MeshLocal", dependencies: ["MeshConfig"]),
         // -- demo workload --
         .target(name: "MeshDemoApp", dependencies: ["MeshCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]),
         .executableTarget(
             name: "MeshCLI",
-            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshControlPlane", "MeshProxy", "MeshLocal", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshCA", "MeshControlPlane", "MeshProxy", "MeshLocal", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "MeshBench", dependencies: ["MeshConfig", "MeshLocal", "MeshValidation", "MeshControlPlane", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
@@ -62,14 +72,17 @@ let package = Package(
         .testTarget(name: "MeshSnapshotTests", dependencies: ["MeshSnapshot"]),
         .testTarget(name: "XDSTranslatorTests", dependencies: ["XDSTranslator", "MeshValidation"], exclude: ["Golden"]),
         .testTarget(name: "XDSServerTests", dependencies: ["XDSServer"]),
+        .testTarget(name: "MeshCATests", dependencies: ["MeshCA", .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         // Starts real processes (control plane, stock Envoy, demo apps); needs the swiftmesh binary built.
-        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal"]),
+        .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeshLocalTests", dependencies: ["MeshLocal", "MeshValidation"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
-        .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", "MeshCA", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"]),
+        .testTarget(name: "ProxyAgentTests", dependencies: ["ProxyAgent", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
+        .testTarget(name: "ProxyJWTTests", dependencies: ["ProxyJWT", "ProxyCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "ProxyXDSClientTests", dependencies: ["ProxyXDSClient", "XDSAPI"]),
         // Counts mallocs of the calling thread; only the allocation-guard tests link it.
         .target(name: "CProxyMallocCounter"),

@@ -16,7 +16,8 @@ struct SwiftMeshCommand: AsyncParsableCommand {
           swiftmesh analyze -f examples/         cross-object checks with Istio's IST codes
           swiftmesh control-plane --config examples/   serve xDS to Envoy (istiod's role)
           swiftmesh generate --config examples/ --node ID   what one proxy is sent
+          swiftmesh ca rotate-root --ca-dir run/ca       rotate the mesh root with overlap
         """,
-        subcommands: [UpCommand.self, ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, ProxyConfigCommand.self, DemoAppCommand.self, ProxyCommand.self]
+        subcommands: [UpCommand.self, ValidateCommand.self, AnalyzeCommand.self, ControlPlaneCommand.self, GenerateCommand.self, EnvoyBootstrapCommand.self, ProxyStatusCommand.self, ProxyConfigCommand.self, DemoAppCommand.self, ProxyCommand.self, CACommand.self]
     )
 }

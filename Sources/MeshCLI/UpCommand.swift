@@ -34,6 +34,15 @@ struct UpCommand: ParsableCommand {
     @Option(name: .customLong("xds-port"), help: "The control plane's xDS port on 127.0.0.1; 0 picks a free one.")
     var xdsPort = 15010
 
+    @Option(name: .customLong("secure-xds-port"), help: "The control plane's xDS + CA over TLS port (Istio's 15012) on 127.0.0.1; 0 picks a free one.")
+    var secureXDSPort = 15012
+
+    @Flag(inversion: .prefixedEnableDisable, help: "Mesh mTLS between sidecars and the gateway (PeerAuthentication, auto-mTLS) with the certificates the agents get from the mesh CA.")
+    var mtls = false
+
+    @Option(name: .customLong("workload-cert-ttl"), help: ArgumentHelp("Lifetime of workload certificates (the control plane's --workload-cert-ttl; e.g. 6s to watch rotation).", valueName: "duration"))
+    var workloadCertTTL: String?
+
     @Option(name: .customLong("data-plane"), help: "Proxy for sidecars and gateway: envoy (stock Envoy) or swift (our SwiftNIO proxy).")
     var dataPlane = "swift"
 
@@ -74,6 +83,9 @@ struct UpCommand: ParsableCommand {
         options.gatewayPort = gatewayPort
         options.httpPort = httpPort
         options.xdsPort = xdsPort
+        options.secureXDSPort = secureXDSPort
+        options.workloadCertTTL = workloadCertTTL
+        options.mutualTLS = mtls
         options.startTimeout = startTimeout
         if prometheus {
             guard let binary = LocalMesh.findPrometheus() else {
@@ -123,9 +135,10 @@ struct UpCommand: ParsableCommand {
         if !mesh.plan.gateways.isEmpty { lines.append("  gateway        \(mesh.gatewayURL)") }
         if mesh.gatewayMetricsPort > 0 { lines.append("  gateway stats  http://127.0.0.1:\(mesh.gatewayMetricsPort)/stats/prometheus") }
         if mesh.prometheusPort > 0 { lines.append("  Prometheus     http://127.0.0.1:\(mesh.prometheusPort)/  (targets from http://127.0.0.1:\(mesh.httpPort)/sd/prometheus)") }
-        lines.append("  console        http://127.0.0.1:\(mesh.httpPort)/ui/  (services, topology, config)")
+        lines.append("  console        http://127.0.0.1:\(mesh.httpPort)/ui/  (services, topology, config, traces)")
         lines.append("  control plane  http://127.0.0.1:\(mesh.httpPort)/metrics  /debug/syncz  /debug/config_dump?proxyID=ID")
-        lines.append("  xDS            127.0.0.1:\(mesh.xdsPort)")
+        lines.append("  xDS            127.0.0.1:\(mesh.xdsPort) (plaintext)   xDS + CA over TLS 127.0.0.1:\(mesh.secureXDSPort)")
+        lines.append("  mesh CA        \(mesh.caDirectory)/root-cert.pem   workload tokens \(mesh.tokenDirectory)/")
         for workload in mesh.plan.workloads {
             var line = "  \(workload.name.padding(toLength: 14, withPad: " ", startingAt: 0)) app \(workload.address):\(workload.appPort), sidecar admin http://\(workload.address):15000/"
             if mesh.options.dataPlane == .swift { line += ", stats :15090/stats/prometheus" }

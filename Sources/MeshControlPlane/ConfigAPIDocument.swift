@@ -30,7 +30,14 @@ enum ConfigAPIDocument {
                    "responses": {"201": {"description": "registered"}, "200": {"description": "replaced"}, "400": {"description": "{error, errors}; nothing stored"}}}},
         "/api/v1/vms/{namespace}/{name}": {"delete": {"summary": "Remove a VM registration (its file)", "responses": {"200": {"description": "deleted"}, "404": {"description": "no such registration"}}}},
         "/api/v1/services": {"get": {"summary": "Services and their endpoints", "responses": {"200": {"description": "{items}"}}}},
-        "/api/v1/proxies": {"get": {"summary": "Connected proxies and their sync status per type", "responses": {"200": {"description": "{items}"}}}}
+        "/api/v1/proxies": {"get": {"summary": "Connected proxies and their sync status per type", "responses": {"200": {"description": "{items}"}}}},
+        "/api/v1/traces": {"get": {"summary": "Recent traces received by the control plane's OTLP receiver (POST /v1/traces, OTLP/HTTP protobuf), newest first",
+          "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "default": 50}}],
+          "responses": {"200": {"description": "{received, items: [{traceId, rootName, rootService, services, spanCount, startTime, durationMicros, error}]}"}}}},
+        "/api/v1/traces/{traceId}": {"get": {"summary": "One trace's spans, parents before children",
+          "parameters": [{"name": "traceId", "in": "path", "required": true, "schema": {"type": "string"}, "description": "32 hex digits"}],
+          "responses": {"200": {"description": "{traceId, spans: [{spanId, parentSpanId, depth, name, kind, service, startTime, durationMicros, error, attributes}]}"},
+                        "404": {"description": "no span of that trace is held"}}}}
       }
     }
     """#

@@ -17,6 +17,11 @@ extension ControlPlane {
             return Self.json(200, ["items": registryz()])
         case ("GET", ["proxies"]):
             return Self.json(200, ["items": await syncz()])
+        case ("GET", ["traces"]):
+            return Self.json(200, tracesReport(limit: Int(request.query["limit"] ?? "") ?? 50))
+        case ("GET", let path) where path.count == 2 && path[0] == "traces":
+            guard let report = traceReport(path[1]) else { return Self.json(404, ["error": "no spans of trace \(path[1])"]) }
+            return Self.json(200, report)
         case ("GET", ["topology"]):
             return Self.json(200, await topologyReport())
         case ("GET", ["vms"]):

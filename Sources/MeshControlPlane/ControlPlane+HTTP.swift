@@ -11,6 +11,7 @@ extension ControlPlane {
     /// `/debug/config_dump?proxyID=`, `/debug/registryz`, `/sd/prometheus`.
     func http(_ request: DebugHTTPServer.Request) async -> DebugHTTPServer.Response {
         if request.path.hasPrefix("/api/") { return await api(request) }
+        if request.path == "/v1/traces" { return receiveTraces(request) }
         if request.path == "/ui" || request.path.hasPrefix("/ui/") { return ConsoleAssets.response(for: request.path) }
         let (status, type, body) = await debug(request.path, request.query)
         return DebugHTTPServer.Response(status, type, body)
@@ -114,6 +115,7 @@ extension ControlPlane {
             "# TYPE swiftmesh_translation_seconds_total counter",
             "swiftmesh_translation_seconds_total \(Double(nanoseconds) / 1e9)",
         ]
+        lines += certificateAuthority?.metricLines() ?? []
         return lines.joined(separator: "\n") + "\n"
     }
 

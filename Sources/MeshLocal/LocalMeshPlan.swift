@@ -29,6 +29,7 @@ public struct LocalMeshPlan: Sendable, Equatable {
         public var namespace: String
         public var address: String
         public var labels: [String: String]
+        public var serviceAccount: String?
         public var nodeID: String { "router~\(address)~\(name).\(namespace)~\(namespace).svc.cluster.local" }
     }
 
@@ -63,7 +64,8 @@ public struct LocalMeshPlan: Sendable, Equatable {
             guard case .workloadEntry(let entry) = object.spec, let address = entry.address, !address.isEmpty else { continue }
             let labels = entry.labels ?? [:]
             if let role = labels["istio"], role.hasSuffix("gateway") {
-                plan.gateways.append(Gateway(name: object.name, namespace: object.namespace, address: address, labels: labels))
+                plan.gateways.append(Gateway(name: object.name, namespace: object.namespace, address: address, labels: labels,
+                                             serviceAccount: entry.serviceAccount))
                 continue
             }
             let sidecar = sidecars.first { $0.namespace == object.namespace && $0.spec.workloadSelector?.labels.map { selector in

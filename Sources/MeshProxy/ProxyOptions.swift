@@ -31,6 +31,41 @@ public struct ProxyOptions: Sendable {
     /// `root-cert.pem`) served as "default" and "ROOTCA" when no provider is given.
     public var workloadCertificatesDirectory: String?
 
+    /// The certificate agent (pilot-agent's role); nil: no workload certificate.
+    public var agent: AgentOptions?
+    /// `envoy`: run stock Envoy as a child with SDS from the agent instead of serving.
+    public var dataPlane: DataPlane = .swift
+    public var envoyBinary: String?
+    public var envoyArguments: [String] = []
+    /// Where the agent keeps its files (the SDS socket for Envoy, the rewritten bootstrap).
+    public var runDirectory: String?
+
+    public enum DataPlane: String, Sendable, CaseIterable {
+        case swift
+        case envoy
+    }
+
+    public struct AgentOptions: Sendable {
+        /// The mesh roots (root-cert.pem): the control plane's certificate is
+        /// verified against them (xDS and CA over TLS) and they seed ROOTCA.
+        public var caRootPath: String?
+        /// The workload's token (bootstrap or Kubernetes service-account JWT).
+        public var tokenPath: String?
+        /// The CA; nil: the xDS server.
+        public var caHost: String?
+        public var caPort: Int?
+        public var trustDomain = "cluster.local"
+        /// nil: node metadata SERVICE_ACCOUNT, else `default`.
+        public var serviceAccount: String?
+        /// nil: node metadata NAMESPACE.
+        public var namespace: String?
+        /// 0: the CA's default lifetime.
+        public var validitySeconds: Int64 = 0
+        public var rsaKey = false
+
+        public init() {}
+    }
+
     public init(bootstrapPath: String?, resourcesPath: String? = nil, concurrency: Int = 1, adminHost: String? = nil, adminPort: Int? = nil) {
         self.bootstrapPath = bootstrapPath
         self.resourcesPath = resourcesPath

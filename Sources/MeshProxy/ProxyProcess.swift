@@ -28,7 +28,15 @@ public enum ProxyProcess {
                                                   assignments: resources.endpoints, warnings: &warnings)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.concurrency))
         let identity = try telemetryIdentity(options, bootstrap: bootstrap)
-        let provider = options.secretProvider ?? options.workloadCertificatesDirectory.map(WorkloadCertificateFiles.provider)
+        let xds: (host: String, port: Int)? = (options.xdsHost ?? bootstrap.ads?.host).flatMap { host in
+            (options.xdsPort ?? bootstrap.ads?.port).map { (host, $0) }
+        }
+        let node = try node(options, bootstrap: bootstrap)
+        // The certificate agent serves `default` / `ROOTCA` in process (no SDS socket).
+        let agent = try makeAgent(options, node: node, xds: xds)
+        let agentSecrets = agent.map { _ in StaticSecretProvider() }
+        if let agent, let agentSecrets { await agent.add(sink: AgentSecretSink(provider: agentSecrets)) }
+        let provider = options.secretProvider ?? agentSecrets ?? options.workloadCertificatesDirectory.map(WorkloadCertificateFiles.provider)
         let server = try await ProxyServer(group: group, config: config, identity: identity, secretProvider: provider)
         let state = AdminState()
         state.metrics = { try await server.prometheusText() }
@@ -62,12 +70,11 @@ public enum ProxyProcess {
             state.update(config: config, listenerAddresses: addresses, ready: true)
             started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress,
                             prometheus: prometheusChannel?.localAddress, health: healthChannel?.localAddress, warnings: warnings.messages))
-            let xds: (host: String, port: Int)? = (options.xdsHost ?? bootstrap.ads?.host).flatMap { host in
-                (options.xdsPort ?? bootstrap.ads?.port).map { (host, $0) }
-            }
-            let node = try node(options, bootstrap: bootstrap)
+            let controlPlaneRoots = try controlPlaneRoots(options)
+            if let agent { state.certificates = { await agent.secrets?.certsJSON() ?? "{\"certificates\": []}\n" } }
             // Serve until cancelled (SIGTERM) or asked to quit (POST /quitquitquit).
             try await withThrowingTaskGroup(of: Void.self) { tasks in
+                if let agent { tasks.addTask { await agent.run(); try Task.checkCancellation() } }
                 tasks.addTask {
                     guard let (host, port) = xds else {
                         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
@@ -79,6 +86,7 @@ public enum ProxyProcess {
                                            store: ADSResourceStore(staticListeners: bootstrap.listeners, staticClusters: bootstrap.clusters),
                                            delta: delta, stats: xdsStats)
                     client.accepted = { store, version in state.configDump = { try store.configDumpJSON(version: version) } }
+                    client.trustedRootsPEM = controlPlaneRoots
                     await client.run(apply: { config in
                         do {
                             let added = try await server.reconcile(config)

@@ -14,10 +14,13 @@ public struct MeshEndpoint: Sendable, Hashable {
     /// WorkloadEntry / Pod name, when known.
     public var workloadName: String?
     public var healthy: Bool
+    /// A sidecar runs beside it (Workload.hasSidecar; for endpoints not backed by a
+    /// known workload, the `security.istio.io/tlsMode: istio` label).
+    public var sidecar: Bool
 
     public init(serviceHostname: String, servicePortNumber: Int, address: String, port: Int, labels: [String: String] = [:],
                 namespace: String, serviceAccount: String? = nil, locality: String? = nil, weight: Int? = nil,
-                network: String? = nil, workloadName: String? = nil, healthy: Bool = true) {
+                network: String? = nil, workloadName: String? = nil, healthy: Bool = true, sidecar: Bool? = nil) {
         self.serviceHostname = serviceHostname
         self.servicePortNumber = servicePortNumber
         self.address = address
@@ -30,6 +33,7 @@ public struct MeshEndpoint: Sendable, Hashable {
         self.network = network
         self.workloadName = workloadName
         self.healthy = healthy
+        self.sidecar = sidecar ?? (labels[Workload.tlsModeLabel] == "istio")
     }
 
     /// `spiffe://TRUST_DOMAIN/ns/NAMESPACE/sa/ACCOUNT`

@@ -73,7 +73,8 @@ extension ServiceRegistry {
                 }
                 add(MeshEndpoint(serviceHostname: hostname, servicePortNumber: port.number, address: workload.address, port: target,
                                  labels: workload.labels, namespace: namespace, serviceAccount: workload.serviceAccount,
-                                 locality: workload.locality, weight: workload.weight, network: workload.network, workloadName: workload.name))
+                                 locality: workload.locality, weight: workload.weight, network: workload.network, workloadName: workload.name,
+                                 sidecar: workload.hasSidecar))
             }
         }
     }
@@ -84,7 +85,7 @@ extension ServiceRegistry {
         let pod = workloads.first { $0.namespace == namespace && ($0.name == podName || $0.address == ip) }
         return MeshEndpoint(serviceHostname: hostname, servicePortNumber: port.number, address: ip, port: number,
                             labels: pod?.labels ?? [:], namespace: namespace, serviceAccount: pod?.serviceAccount,
-                            locality: pod?.locality, workloadName: pod?.name)
+                            locality: pod?.locality, workloadName: pod?.name, sidecar: pod?.hasSidecar ?? false)
     }
 }
 

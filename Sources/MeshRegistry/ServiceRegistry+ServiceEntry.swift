@@ -41,7 +41,7 @@ extension ServiceRegistry {
                             add(MeshEndpoint(serviceHostname: host, servicePortNumber: port.number, address: workload.address, port: target,
                                              labels: workload.labels, namespace: object.namespace, serviceAccount: workload.serviceAccount,
                                              locality: workload.locality, weight: workload.weight, network: workload.network,
-                                             workloadName: workload.name))
+                                             workloadName: workload.name, sidecar: workload.hasSidecar))
                         }
                     }
                 }

@@ -29,6 +29,21 @@ public struct Workload: Sendable, Hashable {
         self.ports = ports
     }
 
+    /// Istio's label for whether a workload's proxy takes mesh mTLS (`istio`) or not
+    /// (`disabled`); the sidecar injector sets it on Pods.
+    public static let tlsModeLabel = "security.istio.io/tlsMode"
+
+    /// Whether a sidecar runs beside this workload (so clients may use mesh mTLS to
+    /// it): the `security.istio.io/tlsMode` label when present; otherwise every
+    /// WorkloadEntry except gateways (`istio: ...gateway`), as `swiftmesh up` starts
+    /// a sidecar for each and a WorkloadGroup's entries are made by their proxies;
+    /// Pods only with the label (the injector's mark).
+    public var hasSidecar: Bool {
+        if let mode = labels[Self.tlsModeLabel] { return mode == "istio" }
+        guard kind == .workloadEntry else { return false }
+        return !(labels["istio"]?.hasSuffix("gateway") ?? false)
+    }
+
     public func matches(_ selector: [String: String]) -> Bool {
         selector.allSatisfy { labels[$0.key] == $0.value }
     }

@@ -23,6 +23,9 @@ public struct MeshSnapshot: Sendable {
     /// rejected by validation, so it never reaches a snapshot.
     public let meshConfig: IstioMeshConfig
     public let objects: [ConfigObject]
+    /// JWKS documents fetched for RequestAuthentication `jwksUri`s, by URI; a URI
+    /// not here has not been fetched (yet).
+    public var jwks: [String: JWKSFetch] = [:]
 
     public init(version: Int, objects: [ConfigObject], rootNamespace: String = "istio-system", registrations: [AutoRegistration] = []) {
         self.version = version

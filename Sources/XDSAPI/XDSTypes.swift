@@ -41,10 +41,13 @@ public enum XDSAnyTypes {
         Envoy_Extensions_Retry_Host_PreviousHosts_V3_PreviousHostsPredicate.self,
         Envoy_Extensions_Retry_Priority_PreviousPriorities_V3_PreviousPrioritiesConfig.self,
         Envoy_Extensions_TransportSockets_RawBuffer_V3_RawBuffer.self,
+        Envoy_Extensions_Path_Match_UriTemplate_V3_UriTemplateMatchConfig.self,
         Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtAuthentication.self,
         Envoy_Extensions_Filters_Http_JwtAuthn_V3_PerRouteConfig.self,
         Envoy_Config_Trace_V3_OpenTelemetryConfig.self,
+        Envoy_Extensions_RequestId_Uuid_V3_UuidRequestIdConfig.self,
         Envoy_Extensions_AccessLoggers_Filters_Cel_V3_ExpressionFilter.self,
+        Envoy_Extensions_Path_Match_UriTemplate_V3_UriTemplateMatchConfig.self,
     ]
 
     /// Registers every type with SwiftProtobuf's process-wide Any registry, so that

@@ -64,7 +64,7 @@ struct ClusterGenerator {
             assignment.clusterName = cluster.name
             let endpoints = snapshot.registry.endpoints(of: service.hostname, port: port.number)
                 .filter { subset == nil || $0.matches(subsetLabels(subset!, service: service)) }
-            assignment.endpoints = EndpointGenerator.localities(endpoints)
+            assignment.endpoints = EndpointGenerator.localities(endpoints, security: options.security)
             cluster.loadAssignment = assignment
         case .passthrough:
             cluster.type = .originalDst
@@ -72,6 +72,7 @@ struct ClusterGenerator {
         }
         if port.proto.isHTTP2 { cluster.typedExtensionProtocolOptions[UpstreamProtocol.optionsKey] = UpstreamProtocol.http2Options() }
         TrafficPolicyApplier.apply(policy, to: &cluster, sni: service.hostname, systemCA: options.systemCACertificates)
+        applyMeshTLS(policy.tls, service: service, port: port, subset: subset, to: &cluster)
         if service.resolution == .passthrough { cluster.lbPolicy = .clusterProvided }
         return cluster
     }

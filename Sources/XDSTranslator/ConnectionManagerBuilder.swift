@@ -2,12 +2,15 @@ import SwiftProtobuf
 import XDSAPI
 
 /// The HTTP connection manager every HTTP listener carries: RDS (or an inline route),
-/// fault and CORS filters before the router, an access log to stdout, request ids.
+/// authentication and authorization filters (inbound, gateways), fault and CORS
+/// filters before the router, an access log to stdout, request ids.
 enum ConnectionManagerBuilder {
     static let name = "envoy.filters.network.http_connection_manager"
 
     static func filter(statPrefix: String, routeName: String? = nil, inlineRoute: Envoy_Config_Route_V3_RouteConfiguration? = nil,
-                       accessLog: [Envoy_Config_Accesslog_V3_AccessLog], inbound: Bool) -> Envoy_Config_Listener_V3_Filter {
+                       accessLog: [Envoy_Config_Accesslog_V3_AccessLog], inbound: Bool,
+                       security: [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] = [],
+                       pathNormalization: MeshSecurityOptions.PathNormalization? = nil) -> Envoy_Config_Listener_V3_Filter {
         var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
         manager.statPrefix = statPrefix
         manager.codecType = .auto
@@ -19,15 +22,19 @@ enum ConnectionManagerBuilder {
             rds.routeConfigName = routeName ?? statPrefix
             manager.rds = rds
         }
-        manager.httpFilters = [
+        manager.httpFilters = security + [
             httpFilter(RouteFilters.fault, Envoy_Extensions_Filters_Http_Fault_V3_HTTPFault()),
             httpFilter(RouteFilters.cors, Envoy_Extensions_Filters_Http_Cors_V3_Cors()),
             httpFilter("envoy.filters.http.router", Envoy_Extensions_Filters_Http_Router_V3_Router()),
         ]
         manager.useRemoteAddress = Proto.bool(!inbound)
         manager.generateRequestID = Proto.bool(true)
-        manager.normalizePath = Proto.bool(true)
-        manager.mergeSlashes = true
+        if let pathNormalization {
+            PathNormalizationSettings.apply(pathNormalization, to: &manager)
+        } else {
+            manager.normalizePath = Proto.bool(true)
+            manager.mergeSlashes = true
+        }
         var websocket = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.UpgradeConfig()
         websocket.upgradeType = "websocket"
         manager.upgradeConfigs = [websocket]

@@ -8,6 +8,7 @@ import XDSAPI
 struct EndpointGenerator {
     let snapshot: MeshSnapshot
     let scope: SidecarScope
+    var security = MeshSecurityOptions()
 
     func assignments(for clusters: [Envoy_Config_Cluster_V3_Cluster]) -> [Envoy_Config_Endpoint_V3_ClusterLoadAssignment] {
         clusters.filter { $0.type == .eds }.compactMap { cluster in
@@ -19,7 +20,7 @@ struct EndpointGenerator {
             let policy = TrafficPolicyMerge.effective(rule?.spec.trafficPolicy, subset: subset?.trafficPolicy, port: parsed.port)
             var assignment = Envoy_Config_Endpoint_V3_ClusterLoadAssignment()
             assignment.clusterName = cluster.name
-            assignment.endpoints = balancer(for: policy)?.localities(endpoints) ?? Self.localities(endpoints)
+            assignment.endpoints = balancer(for: policy)?.localities(endpoints) ?? Self.localities(endpoints, security: security)
             return assignment
         }
     }
@@ -29,16 +30,24 @@ struct EndpointGenerator {
     func balancer(for policy: TrafficPolicyMerge.Policy) -> LocalityLoadBalancer? {
         let setting = policy.loadBalancer?.localityLbSetting ?? LocalityLoadBalancerSetting()
         guard setting.enabled != false, scope.proxy.locality != nil || !scope.proxy.labels.isEmpty else { return nil }
-        return LocalityLoadBalancer(setting: setting, proxyLocality: .init(scope.proxy.locality), proxyLabels: scope.proxy.labels,
-                                    outlierDetection: policy.outlierDetection != nil)
+        var balancer = LocalityLoadBalancer(setting: setting, proxyLocality: .init(scope.proxy.locality), proxyLabels: scope.proxy.labels,
+                                            outlierDetection: policy.outlierDetection != nil)
+        balancer.security = security
+        return balancer
     }
 
-    static func localities(_ endpoints: [MeshEndpoint]) -> [Envoy_Config_Endpoint_V3_LocalityLbEndpoints] {
+    static func localities(_ endpoints: [MeshEndpoint], security: MeshSecurityOptions) -> [Envoy_Config_Endpoint_V3_LocalityLbEndpoints] {
         var groups: [String: [MeshEndpoint]] = [:]
         for endpoint in endpoints { groups[endpoint.locality ?? "", default: []].append(endpoint) }
         return groups.keys.sorted().map { key in
-            locality(key.isEmpty ? nil : key, groups[key]!.map { lbEndpoint($0.address, $0.port, weight: $0.weight) })
+            locality(key.isEmpty ? nil : key, groups[key]!.map { lbEndpoint($0, security: security) })
         }
+    }
+
+    static func lbEndpoint(_ endpoint: MeshEndpoint, security: MeshSecurityOptions) -> Envoy_Config_Endpoint_V3_LbEndpoint {
+        var lb = lbEndpoint(endpoint.address, endpoint.port, weight: endpoint.weight)
+        if let metadata = ClusterGenerator.endpointMetadata(sidecar: endpoint.sidecar, security: security) { lb.metadata = metadata }
+        return lb
     }
 
     static func locality(_ name: String?, _ endpoints: [Envoy_Config_Endpoint_V3_LbEndpoint]) -> Envoy_Config_Endpoint_V3_LocalityLbEndpoints {

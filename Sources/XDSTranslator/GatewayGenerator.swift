@@ -13,6 +13,8 @@ struct GatewayGenerator {
     let options: TranslatorOptions
     /// A gateway logs as the client side of its requests (Telemetry `match.mode`).
     var accessLog = AccessLogPolicy(meshDefault: true).client
+    /// AuthorizationPolicy / RequestAuthentication selecting the gateway's workload.
+    var security = InboundSecurityFilters()
 
     func generate() -> (listeners: [Envoy_Config_Listener_V3_Listener], routes: [Envoy_Config_Route_V3_RouteConfiguration], secrets: [Envoy_Extensions_TransportSockets_Tls_V3_Secret]) {
         let credentials = GatewayCredentials(snapshot: snapshot, namespace: proxy.namespace)
@@ -57,7 +59,8 @@ struct GatewayGenerator {
                     var chain = Envoy_Config_Listener_V3_FilterChain()
                     chain.filterChainMatch = sniMatch(server.hosts ?? [])
                     chain.transportSocket = DownstreamTLS.transportSocket(server.tls!)
-                    chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(key)", routeName: routeName, accessLog: accessLog, inbound: false)]
+                    chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(key)", routeName: routeName, accessLog: accessLog, inbound: false,
+                                                                 security: security.http, pathNormalization: options.security.pathNormalization)]
                     listener.filterChains.append(chain)
                     listener.listenerFilters = [TLSInspector.filter()]
                 case "HTTPS", "TLS":
@@ -71,7 +74,8 @@ struct GatewayGenerator {
                 let routeName = "http.\(port)"
                 routeConfigs.append(routes.gatewayRoute(name: routeName, port: port, servers: plainHTTP))
                 var chain = Envoy_Config_Listener_V3_FilterChain()
-                chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(key)", routeName: routeName, accessLog: accessLog, inbound: false)]
+                chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(key)", routeName: routeName, accessLog: accessLog, inbound: false,
+                                                                 security: security.http, pathNormalization: options.security.pathNormalization)]
                 listener.filterChains.append(chain)
             }
             if !listener.filterChains.isEmpty { listeners.append(listener) }
@@ -97,7 +101,7 @@ struct GatewayGenerator {
                 var chain = Envoy_Config_Listener_V3_FilterChain()
                 chain.filterChainMatch = sniMatch(sniHosts)
                 let cluster = context.clusterName(for: destination, from: vs.namespace)
-                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
                 chains.append(chain)
             }
         }
@@ -111,7 +115,7 @@ struct GatewayGenerator {
                 guard let destination = route.route?.first?.destination else { continue }
                 var chain = Envoy_Config_Listener_V3_FilterChain()
                 let cluster = context.clusterName(for: destination, from: vs.namespace)
-                chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
                 return chain
             }
         }

@@ -12,13 +12,15 @@ extension ListenerGenerator {
         listener.trafficDirection = .inbound
         var chains: [Envoy_Config_Listener_V3_FilterChain] = []
         for ingress in scope.ingress where ingress.captured {
-            var chain = inboundChain(ingress, statPrefix: "inbound_0.0.0.0_\(ingress.port)")
-            var match = Envoy_Config_Listener_V3_FilterChainMatch()
-            match.destinationPort = Proto.uint32(ingress.port)
-            chain.filterChainMatch = match
-            chains.append(chain)
+            for var chain in inboundChains(ingress, statPrefix: "inbound_0.0.0.0_\(ingress.port)") {
+                chain.filterChainMatch.destinationPort = Proto.uint32(ingress.port)
+                chains.append(chain)
+            }
         }
         listener.filterChains = chains
+        if chains.contains(where: { !$0.filterChainMatch.transportProtocol.isEmpty }) {
+            listener.listenerFilters = [TLSInspector.filter()]
+        }
         var passthrough = Envoy_Config_Listener_V3_FilterChain()
         passthrough.name = "virtualInbound"
         passthrough.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: ClusterName.passthrough, cluster: ClusterName.passthrough)]

@@ -12,6 +12,10 @@ struct ListenerGenerator {
     let options: TranslatorOptions
     /// Access logging per side, from the Telemetry API (or the mesh default).
     var accessLog: AccessLogPolicy
+    /// PeerAuthentication in force for this workload (mTLS on inbound chains).
+    var peerAuthentication = PeerAuthenticationPolicy(mode: .disable)
+    /// jwt_authn and RBAC filters for inbound HTTP chains, RBAC for TCP chains.
+    var inboundSecurity = InboundSecurityFilters()
 
     init(scope: SidecarScope, routes: RouteGenerator, options: TranslatorOptions, accessLog: AccessLogPolicy? = nil) {
         self.scope = scope
@@ -101,23 +105,27 @@ struct ListenerGenerator {
             listener.name = "\(ingress.bind)_\(ingress.port)"
             listener.address = Proto.address(ingress.bind, ingress.port)
             listener.trafficDirection = .inbound
-            let cluster = ClusterName.inbound(port: ingress.port)
-            listener.filterChains = [inboundChain(ingress, statPrefix: "inbound_\(ingress.bind)_\(ingress.port)")]
+            listener.filterChains = inboundChains(ingress, statPrefix: "inbound_\(ingress.bind)_\(ingress.port)")
+            if listener.filterChains.contains(where: { !$0.filterChainMatch.transportProtocol.isEmpty }) {
+                listener.listenerFilters = [TLSInspector.filter()]
+            }
             return listener
         }
         return bound + (scope.ingress.contains { $0.captured } || scope.capturesOutbound ? [virtualInbound()] : [])
     }
 
-    /// The chain that hands a port's traffic to the application (`inbound|PORT||`).
+    /// The chain that hands a port's traffic to the application (`inbound|PORT||`),
+    /// with the workload's authentication and authorization filters.
     func inboundChain(_ ingress: SidecarScope.IngressListener, statPrefix: String) -> Envoy_Config_Listener_V3_FilterChain {
         let cluster = ClusterName.inbound(port: ingress.port)
         var chain = Envoy_Config_Listener_V3_FilterChain()
         chain.name = cluster
         if ingress.proto.isHTTP {
             chain.filters = [ConnectionManagerBuilder.filter(statPrefix: statPrefix, inlineRoute: inboundRoute(cluster: cluster, port: ingress.port),
-                                                             accessLog: accessLog.server, inbound: true)]
+                                                             accessLog: accessLog.server, inbound: true, security: inboundSecurity.http,
+                                                             pathNormalization: options.security.pathNormalization)]
         } else {
-            chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+            chain.filters = inboundSecurity.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
         }
         return chain
     }

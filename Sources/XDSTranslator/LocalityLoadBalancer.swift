@@ -14,6 +14,8 @@ struct LocalityLoadBalancer {
     let proxyLocality: Locality
     let proxyLabels: [String: String]
     let outlierDetection: Bool
+    /// For the endpoints' auto-mTLS metadata.
+    var security = MeshSecurityOptions()
 
     struct Locality: Equatable {
         var region = "", zone = "", subzone = ""
@@ -45,9 +47,9 @@ struct LocalityLoadBalancer {
     /// Groups the endpoints by locality (and priority) into Envoy's structure.
     func localities(_ endpoints: [MeshEndpoint]) -> [Envoy_Config_Endpoint_V3_LocalityLbEndpoints] {
         if let distribute = setting.distribute, !distribute.isEmpty {
-            return distributed(EndpointGenerator.localities(endpoints), distribute)
+            return distributed(EndpointGenerator.localities(endpoints, security: security), distribute)
         }
-        guard outlierDetection else { return EndpointGenerator.localities(endpoints) }
+        guard outlierDetection else { return EndpointGenerator.localities(endpoints, security: security) }
         // Istio: failoverPriority alone ranks by labels only; with `failover` too (or
         // without failoverPriority) proximity ranks within each label rank.
         let byLabelsOnly = !(setting.failoverPriority ?? []).isEmpty && (setting.failover ?? []).isEmpty
@@ -58,7 +60,7 @@ struct LocalityLoadBalancer {
         }
         var result: [Envoy_Config_Endpoint_V3_LocalityLbEndpoints] = []
         for (compacted, raw) in groups.keys.sorted().enumerated() {
-            for var group in EndpointGenerator.localities(groups[raw]!) {
+            for var group in EndpointGenerator.localities(groups[raw]!, security: security) {
                 group.priority = UInt32(compacted)
                 result.append(group)
             }

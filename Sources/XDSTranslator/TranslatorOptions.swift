@@ -10,6 +10,25 @@ public struct TranslatorOptions: Sendable, Hashable {
     /// Where gateway servers of a given port really listen (the local mesh moves
     /// the example's 8080 to `--gateway-port` on 127.0.0.1). Empty: as configured.
     public var gatewayListenOverrides: [Int: ListenAddress] = [:]
+    /// Trust domain, mTLS, authorization and path normalisation settings.
+    public var security = MeshSecurityOptions()
+
+    /// Where spans go when the mesh config names no default tracing provider
+    /// (`swiftmesh up`: the control plane's own OTLP receiver); nil: nowhere.
+    public var defaultTracingCollector: TracingCollector?
+
+    /// An OTLP/HTTP collector by address.
+    public struct TracingCollector: Sendable, Hashable {
+        public var host: String
+        public var port: Int
+        public var path: String
+
+        public init(host: String, port: Int, path: String = "/v1/traces") {
+            self.host = host
+            self.port = port
+            self.path = path
+        }
+    }
 
     public struct ListenAddress: Sendable, Hashable {
         public var host: String

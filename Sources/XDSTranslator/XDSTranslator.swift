@@ -13,14 +13,14 @@ public struct XDSTranslator: Sendable {
 
     /// Proxies with equal keys get identical resources, so one translation can serve
     /// them all (what Istio's per-scope caches achieve): the key keeps what translation
-    /// reads — kind, namespace, labels — and the address only when a listener or
+    /// reads — kind, namespace, labels, mesh and cluster ids (span tags) — and the address only when a listener or
     /// endpoint is built from it (captureMode NONE binds, inbound listeners).
     public func cacheKey(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyNode {
         let proxy = Self.withLocality(proxy, in: snapshot)
         let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
         let usesAddress = proxy.kind == .sidecar && (!scope.ingress.isEmpty || scope.egress.contains { $0.bind == proxy.primaryIP })
         return ProxyNode(kind: proxy.kind, ipAddresses: usesAddress ? proxy.ipAddresses : ["0.0.0.0"], id: "", domain: "",
-                         namespace: proxy.namespace, labels: proxy.labels, locality: proxy.locality)
+                         namespace: proxy.namespace, labels: proxy.labels, clusterID: proxy.clusterID, meshID: proxy.meshID, locality: proxy.locality)
     }
 
     /// A proxy that does not say where it runs is where its workload is
@@ -35,6 +35,8 @@ public struct XDSTranslator: Sendable {
     }
 
     public func resources(for proxy: ProxyNode, in snapshot: MeshSnapshot) -> ProxyResources {
+        var options = self.options
+        options.security = options.security.applying(snapshot.meshConfig)
         let proxy = Self.withLocality(proxy, in: snapshot)
         let scope = SidecarScope(proxy: proxy, snapshot: snapshot)
         let routes = RouteGenerator(snapshot: snapshot, proxy: proxy)
@@ -43,7 +45,9 @@ public struct XDSTranslator: Sendable {
         switch proxy.kind {
         case .sidecar:
             let logging = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog)
-            let listeners = ListenerGenerator(scope: scope, routes: routes, options: options, accessLog: logging)
+            var listeners = ListenerGenerator(scope: scope, routes: routes, options: options, accessLog: logging)
+            listeners.peerAuthentication = PeerAuthenticationPolicy(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot)
+            listeners.inboundSecurity = InboundSecurityFilters(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot, options: options)
             let outbound = listeners.outbound()
             result.listeners = outbound.listeners + listeners.inbound()
             result.routes = outbound.routes
@@ -51,13 +55,16 @@ public struct XDSTranslator: Sendable {
         case .router:
             var generator = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options)
             generator.accessLog = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog).client
+            generator.security = InboundSecurityFilters(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot, options: options)
             let gateway = generator.generate()
             result.listeners = gateway.listeners
             result.routes = gateway.routes
             result.secrets = gateway.secrets
             result.clusters = clusters.outboundClusters()
         }
-        result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope).assignments(for: result.clusters)
+        TracingApplier.apply(TracingPolicy.resolve(proxy: proxy, snapshot: snapshot, fallback: options.defaultTracingCollector), proxy: proxy,
+                             snapshot: snapshot, to: &result)
+        result.endpoints = EndpointGenerator(snapshot: snapshot, scope: scope, security: options.security).assignments(for: result.clusters)
         result.sort()
         return result
     }

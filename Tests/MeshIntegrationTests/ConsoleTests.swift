@@ -20,7 +20,7 @@ struct ConsoleTests {
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: MeshHarness.packageRoot + "/examples", toPath: examples.path)
         let gatewayPort = try MeshHarness.freePort()
-        let up = try UpProcess([examples.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+        let up = try UpProcess([examples.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", base.appendingPathComponent("run").path, "--data-plane", "swift"], directory: base)
         defer { up.stop() }
         try up.waitUntilUp()

@@ -18,7 +18,7 @@ struct LocalMeshUpTests {
         defer { try? FileManager.default.removeItem(at: base) }
         let run = base.appendingPathComponent("run")
         let gatewayPort = try MeshHarness.freePort()
-        let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+        let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", run.path, "--start-timeout", "30", "--data-plane", dataPlane], directory: base)
         defer { if up.process.isRunning { kill(up.process.processIdentifier, SIGKILL) } }
         let elapsed = try up.waitUntilUp()
@@ -43,6 +43,18 @@ struct LocalMeshUpTests {
         let routes = (section("RoutesConfigDump")?["dynamic_route_configs"] as? [[String: Any]] ?? [])
             .compactMap { ($0["route_config"] as? [String: Any])?["name"] as? String }
         #expect(routes.contains("9080"), "\(routes)")
+
+        // Every proxy runs under the certificate agent: xDS came over TLS (15012) and
+        // each workload got its own SPIFFE certificate with its token.
+        let controlPlane = try String(contentsOf: run.appendingPathComponent("control-plane.log"), encoding: .utf8)
+        for account in ["shop", "catalog", "pricing", "stock", "ingressgateway"] {
+            #expect(controlPlane.contains("identity=spiffe://cluster.local/ns/shop/sa/\(account) "), "no certificate issued for \(account)")
+        }
+        #expect(!controlPlane.contains("certificate refused"))
+        if dataPlane == "swift" {
+            let certs = HTTPProbe.get("127.0.10.1", 15000, path: "/certs")?.body ?? ""
+            #expect(certs.contains("spiffe://cluster.local/ns/shop/sa/shop"), "\(certs)")
+        }
 
         let pids = try String(contentsOf: run.appendingPathComponent("pids"), encoding: .utf8)
             .split(separator: "\n").compactMap { Int32($0.split(separator: " ").first ?? "") }

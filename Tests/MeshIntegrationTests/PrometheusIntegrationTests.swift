@@ -31,7 +31,7 @@ struct PrometheusIntegrationTests {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-prom-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: base) }
         let gatewayPort = try MeshHarness.freePort()
-        let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+        let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", base.appendingPathComponent("run").path, "--data-plane", "swift",
                                 "--prometheus", "--prometheus-port", "0", "--prometheus-scrape-interval", "1s"], directory: base)
         defer { up.stop() }

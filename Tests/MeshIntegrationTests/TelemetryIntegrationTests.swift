@@ -31,7 +31,7 @@ struct TelemetryIntegrationTests {
 
         let run = base.appendingPathComponent("run")
         let gatewayPort = try MeshHarness.freePort()
-        let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0",
+        let up = try UpProcess([config.path, "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", run.path, "--start-timeout", "30", "--data-plane", "swift"], directory: base)
         defer { up.stop() }
         try up.waitUntilUp()

@@ -5,6 +5,19 @@ import Testing
 /// (`ValidateAuthorizationPolicy`, `security.ValidateAttribute`, path templates).
 @Suite struct AuthorizationPolicyValidationTests {
     static let invalid: [ValidationCase] = [
+        // Valid in Istio, refused here: no extension providers to enforce it.
+        .istio("AuthorizationPolicy", "custom-provider", spec: """
+        action: CUSTOM
+        provider: {name: my-ext-authz}
+        rules:
+        - to: [{operation: {paths: ["/admin/*"], hosts: ["*.example.com"]}}]
+          from: [{source: {ipBlocks: ["10.0.0.0/16"]}}]
+        """, path: "spec.action", message: "CUSTOM (external authorization through an extension provider) is not supported"),
+        .istio("AuthorizationPolicy", "custom-match-all", spec: """
+        action: CUSTOM
+        provider: {name: opa}
+        rules: [{}]
+        """, path: "spec.action", message: "not supported by SwiftMesh"),
         // Actions and providers.
         .istio("AuthorizationPolicy", "bad-action", spec: """
         action: REJECT
@@ -242,18 +255,6 @@ import Testing
         action: DENY
         rules:
         - from: [{source: {ipBlocks: ["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"], notRemoteIpBlocks: ["10.0.0.0/8"]}}]
-        """),
-        .istio("AuthorizationPolicy", "custom-provider", spec: """
-        action: CUSTOM
-        provider: {name: my-ext-authz}
-        rules:
-        - to: [{operation: {paths: ["/admin/*"], hosts: ["*.example.com"]}}]
-          from: [{source: {ipBlocks: ["10.0.0.0/16"]}}]
-        """),
-        .istio("AuthorizationPolicy", "custom-match-all", spec: """
-        action: CUSTOM
-        provider: {name: opa}
-        rules: [{}]
         """),
         .istio("AuthorizationPolicy", "audit", spec: """
         action: AUDIT

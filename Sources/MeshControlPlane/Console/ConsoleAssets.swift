@@ -1,7 +1,7 @@
 /// The console's files under `/ui`, compiled into the binary (no build step, no
 /// files to ship): every page is the same shell; the script picks the view by path.
 enum ConsoleAssets {
-    static let pages: Set<String> = ["/ui", "/ui/", "/ui/topology", "/ui/config", "/ui/edit", "/ui/routing", "/ui/resilience"]
+    static let pages: Set<String> = ["/ui", "/ui/", "/ui/topology", "/ui/config", "/ui/edit", "/ui/routing", "/ui/resilience", "/ui/traces"]
 
     static let scripts: [String: String] = [
         "core.js": ConsoleScript.core,
@@ -12,6 +12,7 @@ enum ConsoleAssets {
         "edit.js": ConsoleScript.edit,
         "routing.js": ConsoleScript.routing,
         "resilience.js": ConsoleScript.resilience,
+        "traces.js": ConsoleScript.traces,
     ]
 
     static func response(for path: String) -> DebugHTTPServer.Response {

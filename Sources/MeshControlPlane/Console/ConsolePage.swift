@@ -17,6 +17,7 @@ enum ConsolePage {
         <a href="/ui/" data-view="overview">Overview</a>
         <a href="/ui/topology" data-view="topology">Topology</a>
         <a href="/ui/config" data-view="config">Config</a>
+        <a href="/ui/traces" data-view="traces">Traces</a>
       </nav>
     </header>
     <main id="main"><p class="muted">Loading…</p></main>
@@ -28,6 +29,7 @@ enum ConsolePage {
     <script src="/ui/js/edit.js"></script>
     <script src="/ui/js/routing.js"></script>
     <script src="/ui/js/resilience.js"></script>
+    <script src="/ui/js/traces.js"></script>
     </body>
     </html>
     """#
@@ -57,5 +59,9 @@ enum ConsolePage {
     svg .edge { stroke: #7a8597; fill: none; stroke-width: 1.5; }
     svg .edge.failing { stroke: #c62828; }
     svg text { font-size: 12px; }
+    .timeline { position: relative; width: 260px; height: 10px; background: #eef1f5; }
+    .timeline .bar { height: 10px; background: #5aa0ff; }
+    .timeline .bar.failing { background: #c62828; }
+    details pre { margin: 4px 0; font-size: 12px; }
     """#
 }

@@ -72,6 +72,7 @@ final class AdminHandler: ChannelInboundHandler {
         }
         if mode == .prometheus { return respond(context, status: 404, body: "not found: \(parsed.path)\n") }
         if parsed.path == "/stats" { return stats(context, query: parsed.query) }
+        if parsed.path == "/certs" { return certs(context) }
         if parsed.path == "/quitquitquit" {
             // Envoy's: POST only; answer first, then the proxy shuts down gracefully.
             guard parsed.method == "POST" else { return respond(context, status: 405, body: "This endpoint requires POST\n") }
@@ -101,6 +102,16 @@ final class AdminHandler: ChannelInboundHandler {
             case .success(let text): self.respond(context, status: 200, body: text)
             case .failure(let error): self.respond(context, status: 400, body: "\(error)\n")
             }
+        }
+    }
+
+    /// Envoy's `/certs`: the workload certificate in use (empty without an agent).
+    private func certs(_ context: ChannelHandlerContext) {
+        let promise = context.eventLoop.makePromise(of: String.self)
+        let certificates = state.certificates
+        promise.completeWithTask { await certificates?() ?? "{\"certificates\": []}\n" }
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            if case .success(let text) = result { self.respond(context, status: 200, body: text) }
         }
     }
 

@@ -26,6 +26,14 @@ public final class AdminState: Sendable {
         set { countersSource.withLock { $0 = newValue } }
     }
 
+    private let certificatesSource = Mutex<(@Sendable () async -> String)?>(nil)
+
+    /// Envoy's `/certs` JSON (set when the certificate agent runs).
+    public var certificates: (@Sendable () async -> String)? {
+        get { certificatesSource.withLock { $0 } }
+        set { certificatesSource.withLock { $0 = newValue } }
+    }
+
     private let quitHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// Called by `POST /quitquitquit`.

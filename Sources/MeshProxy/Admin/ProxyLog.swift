@@ -30,7 +30,7 @@ public enum ProxyLog {
 
     /// The loggers that have something to say here (Envoy's names).
     public enum Logger: Int, Sendable, CaseIterable {
-        case admin, config, connection, http, main, upstream
+        case admin, config, connection, http, main, upstream, secret
 
         public var name: String {
             switch self {
@@ -40,6 +40,7 @@ public enum ProxyLog {
             case .http: "http"
             case .main: "main"
             case .upstream: "upstream"
+            case .secret: "secret"
             }
         }
     }

@@ -9,6 +9,9 @@ enum AuthorizationPolicyRules {
         PolicyTargetChecks.validate(selector: policy.selector, targetRef: policy.targetRef, targetRefs: policy.targetRefs, spec, &sink)
         let action = policy.action ?? .allow
         if action == .custom {
+            // Valid Istio, but nothing here could enforce it: say so rather than let
+            // the policy silently do nothing.
+            sink.error(spec / "action", "CUSTOM (external authorization through an extension provider) is not supported by SwiftMesh: use ALLOW, DENY or AUDIT")
             // Istio checks the provider only once rules are present.
             if policy.rules == nil { sink.error(spec / "rules", "a CUSTOM policy without rules matches nothing: add rules (use [{}] to match all)") }
             else if (policy.provider?.name ?? "").isEmpty { sink.error(spec / "provider" / "name", "a CUSTOM policy needs a provider name") }

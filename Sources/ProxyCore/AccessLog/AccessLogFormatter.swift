@@ -19,7 +19,12 @@ public enum AccessLogFormatter {
             case .protocolName:
                 out.append(contentsOf: record.isHTTP2 ? http2 : record.version == .http10 ? http10 : http11)
             case .responseCode: writeDecimal(record.responseCode, into: &out)
-            case .responseCodeDetails: writeStatic(record.responseCodeDetails, into: &out)
+            case .responseCodeDetails:
+                if record.dynamicResponseCodeDetails.isEmpty {
+                    writeStatic(record.responseCodeDetails, into: &out)
+                } else {
+                    out.append(contentsOf: record.dynamicResponseCodeDetails)
+                }
             case .responseFlags: record.flags.write(into: &out)
             case .bytesReceived: writeDecimal(record.bytesReceived, into: &out)
             case .bytesSent: writeDecimal(record.bytesSent, into: &out)

@@ -7,6 +7,9 @@ public struct AccessLogRecord: Sendable {
     /// 0 when no response was sent.
     public var responseCode = 0
     public var responseCodeDetails: StaticString = "-"
+    /// Details built per request (RBAC's `rbac_access_denied_matched_policy[NAME]`);
+    /// when set they replace `responseCodeDetails`.
+    public var dynamicResponseCodeDetails: [UInt8] = []
     public var flags: ResponseFlags = []
     public var bytesReceived = 0
     public var bytesSent = 0
@@ -43,6 +46,7 @@ public struct AccessLogRecord: Sendable {
         responseValues.append(contentsOf: repeatElement(nil, count: format.responseHeaders.count))
         responseCode = 0
         responseCodeDetails = "-"
+        if !dynamicResponseCodeDetails.isEmpty { dynamicResponseCodeDetails = [] }
         flags = []
         bytesReceived = 0
         bytesSent = 0

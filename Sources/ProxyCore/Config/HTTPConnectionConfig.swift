@@ -28,6 +28,14 @@ public struct HTTPConnectionConfig: Sendable {
     public var proxy100Continue: Bool
     public var normalizePath: Bool
     public var mergeSlashes: Bool
+    /// `normalize_path`, `merge_slashes`, `path_with_escaped_slashes_action`, applied
+    /// before routing and the HTTP filters.
+    public var pathNormalization: PathNormalization {
+        get { PathNormalization(normalizePath: normalizePath, mergeSlashes: mergeSlashes, escapedSlashes: escapedSlashes) }
+    }
+    public var escapedSlashes = PathNormalization.EscapedSlashes.keepUnchanged
+    /// RBAC (and later jwt_authn) filters, in chain order, before the router.
+    public var authzFilters: [HTTPAuthzFilter] = []
     /// Envoy answers HTTP/1.0 with 426 unless `http_protocol_options.accept_http_10`.
     public var acceptHTTP10: Bool
     /// Host for HTTP/1.0 requests without one (`default_host_for_http_10`).
@@ -42,6 +50,8 @@ public struct HTTPConnectionConfig: Sendable {
     public func allowsUpgrade(_ value: UnsafeRawBufferPointer) -> Bool {
         upgradeTypes.contains { ASCII.equalsLowercased(value, $0) }
     }
+    /// The connection manager's tracing (nil: no spans, no trace headers touched).
+    public var tracing: TracingConfig?
 
     public init(statPrefix: String, routes: Routes, codec: Codec = .auto, generateRequestID: Bool = true,
                 useRemoteAddress: Bool = false, suppressEnvoyHeaders: Bool = false, maxRequestHeadersBytes: Int = 60 * 1024,

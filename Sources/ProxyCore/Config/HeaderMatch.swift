@@ -38,6 +38,17 @@ public struct HeaderMatch: Sendable {
         return result != invert
     }
 
+    /// The result for a request without this header (RBAC on TCP sees no headers).
+    func matchesAbsent() -> Bool {
+        let result: Bool
+        switch rule {
+        case .present(let expected): result = !expected
+        case .string(let matcher): result = treatMissingAsEmpty && matcher.matches(UnsafeRawBufferPointer(start: nil, count: 0))
+        case .range: result = false
+        }
+        return result != invert
+    }
+
     static func signedDecimal(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard let first = bytes.first else { return nil }
         let negative = first == UInt8(ascii: "-")

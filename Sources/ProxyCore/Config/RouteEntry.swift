@@ -10,10 +10,12 @@ public final class RouteEntry: Sendable {
     public let fault: FaultInjection?
     /// Per-route CORS policy; nil for almost every route.
     public let cors: CorsPolicyConfig?
+    /// The route's `decorator.operation`: the name of the spans it serves.
+    public let operation: String?
 
     public init(name: String = "", match: RouteMatchRule, action: RouteAction,
                 requestHeaders: HeaderMutation = .none, responseHeaders: HeaderMutation = .none, fault: FaultInjection? = nil,
-                cors: CorsPolicyConfig? = nil) {
+                cors: CorsPolicyConfig? = nil, operation: String? = nil) {
         self.name = name
         self.match = match
         self.action = action
@@ -21,5 +23,6 @@ public final class RouteEntry: Sendable {
         self.responseHeaders = responseHeaders
         self.fault = fault
         self.cors = cors
+        self.operation = operation
     }
 }

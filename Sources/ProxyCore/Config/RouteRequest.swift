@@ -30,7 +30,7 @@ public struct RouteRequest {
 
     /// Calls `body` with the value of the named header (lower-case name), or nil.
     /// Repeated headers are joined with "," as Envoy's matchers see them.
-    func withHeaderValue<R>(named name: [UInt8], _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    public func withHeaderValue<R>(named name: [UInt8], _ body: (UnsafeRawBufferPointer?) -> R) -> R {
         if let first = name.first, first == UInt8(ascii: ":") {
             switch name {
             case Self.methodName: return body(method.bytes(in: bytes))

@@ -4,6 +4,9 @@ public struct TCPProxyConfig: Sendable {
     public var target: ClusterTarget
     /// Envoy's default idle timeout is 1 h; 0 disables it.
     public var idleTimeoutNanos: Int64
+    /// `envoy.filters.network.rbac` filters before the tcp_proxy, in chain order:
+    /// checked on the first bytes from the client, a denial closes the connection.
+    public var rbac: [RBACFilterConfig] = []
 
     public init(statPrefix: String, target: ClusterTarget, idleTimeoutNanos: Int64 = 3_600_000_000_000) {
         self.statPrefix = statPrefix

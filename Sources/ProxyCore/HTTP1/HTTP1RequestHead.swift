@@ -31,6 +31,8 @@ public struct HTTP1RequestHead: Sendable {
 
     /// An HTTP/1.1 protocol upgrade request (WebSocket): both headers present.
     public var isUpgrade: Bool { connectionUpgrade && upgrade.end > upgrade.start }
+    /// More than one Host field (Envoy joins them with ",").
+    public var repeatedHost = false
 
     public init() {
         fields.reserveCapacity(32)
@@ -54,5 +56,6 @@ public struct HTTP1RequestHead: Sendable {
         isHead = false
         upgrade = .empty
         connectionUpgrade = false
+        repeatedHost = false
     }
 }

@@ -5,10 +5,15 @@ public struct HTTP1RequestParser: Sendable {
     public var maxHeadBytes: Int
     /// Envoy's `max_headers_count` default.
     public var maxHeaderCount: Int
+    /// Refuse methods outside Envoy's HTTP/1 codec list (its Balsa parser answers
+    /// 400 to `delete` or `FOO`); off where the head was not sent by a client in
+    /// HTTP/1 (HTTP/2 streams, our own upstream requests).
+    public var knownMethodsOnly: Bool
 
-    public init(maxHeadBytes: Int = 60 * 1024, maxHeaderCount: Int = 100) {
+    public init(maxHeadBytes: Int = 60 * 1024, maxHeaderCount: Int = 100, knownMethodsOnly: Bool = false) {
         self.maxHeadBytes = maxHeadBytes
         self.maxHeaderCount = maxHeaderCount
+        self.knownMethodsOnly = knownMethodsOnly
     }
 
     /// Parses the head at the start of `bytes` into `head`. Returns false when more
@@ -40,6 +45,9 @@ public struct HTTP1RequestParser: Sendable {
         while index < end, ASCII.isToken(bytes[index]) { index += 1 }
         guard index > start, index < end, bytes[index] == HTTP1HeaderBlock.space else { throw .badRequest("invalid method") }
         head.method = ByteSpan(start: start, end: index)
+        if knownMethodsOnly && !HTTPMethods.isKnown(UnsafeRawBufferPointer(rebasing: bytes[start..<index])) {
+            throw .badRequest("invalid method")
+        }
         head.isHead = index - start == 4 && bytes[start] == UInt8(ascii: "H") && bytes[start + 1] == UInt8(ascii: "E")
             && bytes[start + 2] == UInt8(ascii: "A") && bytes[start + 3] == UInt8(ascii: "D")
         let targetStart = index + 1
@@ -58,7 +66,14 @@ public struct HTTP1RequestParser: Sendable {
     /// whose authority replaces Host as Envoy does.
     private func splitTarget(_ bytes: UnsafeRawBufferPointer, start: Int, end: Int, into head: inout HTTP1RequestHead) throws(HTTPParseError) {
         let first = bytes[start]
-        if first == UInt8(ascii: "/") || (first == UInt8(ascii: "*") && end == start + 1) {
+        if first == UInt8(ascii: "*") && end == start + 1 {
+            // Asterisk form is for OPTIONS only (RFC 9112 §3.2.4); Envoy's codec refuses it otherwise.
+            let method = head.method.bytes(in: bytes)
+            guard method.elementsEqual("OPTIONS".utf8) else { throw .badRequest("invalid target") }
+            head.path = ByteSpan(start: start, end: end)
+            return
+        }
+        if first == UInt8(ascii: "/") {
             head.path = ByteSpan(start: start, end: end)
             return
         }
@@ -93,7 +108,8 @@ public struct HTTP1RequestParser: Sendable {
             let value = field.value.bytes(in: bytes)
             switch field.kind {
             case .host:
-                if sawHost { throw .badRequest("multiple host headers") }
+                // Envoy joins repeated Host fields with ","; the handler rewrites the head so.
+                if sawHost { head.repeatedHost = true }
                 sawHost = true
                 if !head.hasAuthority {
                     head.authority = field.value

@@ -19,6 +19,26 @@ public enum KnownHeader: UInt8, Sendable {
     /// stripped by the proxy, never passed between workloads.
     case peerMetadata
     case peerMetadataID
+    // Trace context (W3C, B3) and Envoy's tracing controls: read and rewritten
+    // only when the connection manager traces.
+    case traceparent
+    case tracestate
+    case b3
+    case xB3TraceID
+    case xB3SpanID
+    case xB3ParentSpanID
+    case xB3Sampled
+    case xB3Flags
+    case xEnvoyForceTrace
+    case xClientTraceID
+
+    /// Headers that carry a trace context: replaced by the proxy's own when it traces.
+    public var isTraceContext: Bool {
+        switch self {
+        case .traceparent, .tracestate, .b3, .xB3TraceID, .xB3SpanID, .xB3ParentSpanID, .xB3Sampled, .xB3Flags: return true
+        default: return false
+        }
+    }
 
     /// Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and are not
     /// forwarded. Transfer-Encoding is kept: bodies are streamed with their framing.
@@ -45,17 +65,31 @@ public enum KnownHeader: UInt8, Sendable {
         (Array("server".utf8), .server),
         (Array("x-envoy-peer-metadata".utf8), .peerMetadata),
         (Array("x-envoy-peer-metadata-id".utf8), .peerMetadataID),
+        (Array("traceparent".utf8), .traceparent),
+        (Array("tracestate".utf8), .tracestate),
+        (Array("b3".utf8), .b3),
+        (Array("x-b3-traceid".utf8), .xB3TraceID),
+        (Array("x-b3-spanid".utf8), .xB3SpanID),
+        (Array("x-b3-parentspanid".utf8), .xB3ParentSpanID),
+        (Array("x-b3-sampled".utf8), .xB3Sampled),
+        (Array("x-b3-flags".utf8), .xB3Flags),
+        (Array("x-envoy-force-trace".utf8), .xEnvoyForceTrace),
+        (Array("x-client-trace-id".utf8), .xClientTraceID),
     ]
 
     /// Classifies a header name (any case).
     @inline(__always) static func classify(_ name: UnsafeRawBufferPointer) -> KnownHeader {
         // Most names are long custom ones; the length check rejects them cheaply.
         switch name.count {
-        case 2, 4, 6, 7, 10, 12, 14, 15, 16, 17, 21, 24: break
+        case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 21, 24: break
         default: return .other
         }
-        for entry in table where entry.name.count == name.count && ASCII.equalsLowercased(name, entry.name) {
-            return entry.kind
+        // Plain loop and nested ifs: `where` with `&&` costs a closure context per
+        // entry in unoptimised builds.
+        for index in table.indices {
+            if table[index].name.count == name.count {
+                if ASCII.equalsLowercased(name, table[index].name) { return table[index].kind }
+            }
         }
         return .other
     }

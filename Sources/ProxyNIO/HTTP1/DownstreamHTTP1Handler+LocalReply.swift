@@ -7,6 +7,9 @@ extension DownstreamHTTP1Handler {
     /// Answers the current request from the proxy and ends the exchange.
     func sendLocalReply(_ reply: LocalReply) {
         responseFlags.formUnion(reply.flags)
+        if !reply.details.isEmpty, accessRecord != nil { accessRecord!.dynamicResponseCodeDetails = reply.details }
+        // Envoy closes an HTTP/1 connection after any 400 it answers itself.
+        if reply.status == 400 && !servesHTTP2Stream { closeAfterResponse = true }
         upstreamReusable = false
         releaseUpstream()
         var buffer = responseScratch

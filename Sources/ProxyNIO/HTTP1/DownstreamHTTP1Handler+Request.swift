@@ -67,11 +67,14 @@ extension DownstreamHTTP1Handler {
         case .success(true):
             break
         }
+        // Envoy refuses HTTP/1.0 before it reads the path (426, nothing logged as the path).
+        let refuseHTTP10 = requestHead.version == .http10 && !listener.http.acceptHTTP10
+        let pathReply = refuseHTTP10 ? nil : screenHead(&buffer)
         exchangeID &+= 1
-        buffer.withUnsafeReadableBytes { beginTelemetry($0) }
+        if refuseHTTP10 { beginTelemetry(nil) } else { buffer.withUnsafeReadableBytes { beginTelemetry($0) } }
         inExchange = true
         requestWasHead = requestHead.isHead
-        if requestHead.version == .http10 && !listener.http.acceptHTTP10 {
+        if refuseHTTP10 {
             closeAfterResponse = true
             sendLocalReply(LocalReply.upgradeRequired)
             return false
@@ -84,7 +87,7 @@ extension DownstreamHTTP1Handler {
         // An upgrade (WebSocket) the connection manager allows is tunnelled once
         // the upstream answers 101; others get Envoy's 403 (upgrade_failed).
         upgrading = requestHead.isUpgrade && !servesHTTP2Stream
-        let reply: LocalReply? = buffer.withUnsafeReadableBytes { bytes in
+        let reply: LocalReply? = pathReply ?? buffer.withUnsafeReadableBytes { bytes in
             if upgrading, !listener.http.allowsUpgrade(requestHead.upgrade.bytes(in: bytes)) { return LocalReply.upgradeFailed }
             return route(bytes)
         }
@@ -122,9 +125,11 @@ extension DownstreamHTTP1Handler {
     /// Routes the parsed request and writes the upstream head into
     /// `requestScratch`; returns the local reply instead when there is one.
     private func route(_ bytes: UnsafeRawBufferPointer) -> LocalReply? {
-        guard let table = listener.routeTable else { return LocalReply.noRoute }
         let random = worker.random.next()
         let request = RouteRequest(bytes: bytes, head: requestHead, random: random)
+        // The HTTP filters before the router (RBAC) answer even when no route matches.
+        if let denied = authorize(request) { return denied }
+        guard let table = listener.routeTable else { return LocalReply.noRoute }
         guard let selection = table.select(request) else { return LocalReply.noRoute }
         self.selection = selection
         if !corsLines.isEmpty { corsLines = [] }
@@ -182,13 +187,20 @@ extension DownstreamHTTP1Handler {
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
             routeTimeoutNanos = action.timeoutNanos
             requestScratch.clear()
-            let generatedID = UpstreamRequestWriter(
+            var writer = UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
                 weighted: target.entry, skipExpect: requestHead.expectsContinue, remoteAddress: remoteAddressBytes,
                 exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines,
-                overTLS: connection.tlsTerminated, upgrade: upgrading
-            ).write(into: &requestScratch, random: &worker.random)
+                overTLS: connection.tlsTerminated, upgrade: upgrading,
+                authnLines: authnLines, authnDrops: authnDrops)
+            if let trace {
+                writer.trace = trace.upstreamHeaders
+                writer.traceState = trace.traceState
+                writer.requestIDReason = trace.reason.rawValue
+            }
+            let generatedID = writer.write(into: &requestScratch, random: &worker.random)
             if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }
+            if trace?.sampled == true { noteTracedRequestID(generatedID) }
             if !action.mirrors.isEmpty { startMirrors(action) }
             return nil
         }

@@ -24,6 +24,11 @@ extension DownstreamHTTP1Handler {
         peerSlot = 0
         requestCarriedPeerMetadata = false
         telemetryService = 0
+        if listener.traces {
+            beginTrace(bytes)
+        } else if trace != nil {
+            trace = nil
+        }
         guard let bytes else {
             if !listener.accessLogs.isEmpty { prepareAccessRecord(nil) }
             return
@@ -111,6 +116,7 @@ extension DownstreamHTTP1Handler {
                                        requestBytes: requestHeadBytes + requestBodyBytes,
                                        responseBytes: responseHeadBytes + responseBodyBytes, grpcStatus: grpcResponseStatus,
                                        security: listener.reporter == .source ? upstreamSecuritySlot : securitySlot)
+        if trace != nil { endTrace(durationNanos: durationNanos) }
         guard accessRecord != nil else { return }
         accessRecord!.durationNanos = durationNanos
         accessRecord!.startEpochNanos = Self.wallClockNanos() - durationNanos

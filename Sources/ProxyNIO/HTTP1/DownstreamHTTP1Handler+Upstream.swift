@@ -8,6 +8,7 @@ extension DownstreamHTTP1Handler {
         responsePhase = .head
         // A replay on a fresh connection is the pool's business, not a new request.
         if !fresh, let cluster = currentCluster { cluster.counters.stats.upstreamRequestTotal += 1 }
+        if !fresh, upstreamStartNanos == 0, trace != nil { upstreamStartNanos = NIODeadline.now().uptimeNanoseconds }
         if !fresh, let pooled = endpoint.takeIdle() {
             attach(pooled)
             return

@@ -29,7 +29,7 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
 
     let worker: WorkerRuntime
     let listener: ListenerRuntime
-    let parser: HTTP1RequestParser
+    var parser: HTTP1RequestParser
     let responseParser = HTTP1ResponseParser()
     var context: ChannelHandlerContext?
 
@@ -74,7 +74,10 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     /// shape (DownstreamHTTP1Handler+GRPC).
     var grpcLocalReplies = false
     /// This handler serves one HTTP/2 stream behind a DownstreamHTTP2StreamBridge.
-    var servesHTTP2Stream = false
+    var servesHTTP2Stream = false {
+        // Envoy's HTTP/1 codec refuses unknown methods; its HTTP/2 codec does not.
+        didSet { parser.knownMethodsOnly = !servesHTTP2Stream }
+    }
     /// Istio's gRPC labels for the exchange, noted by the HTTP/2 bridge
     /// (TelemetryStore.notGRPC on the HTTP/1.1 path).
     var grpcResponseStatus = TelemetryStore.notGRPC
@@ -112,6 +115,16 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var requestCarriedPeerMetadata = false
     /// Only when the listener has an access log.
     var accessRecord: AccessLogRecord?
+    /// What RBAC reads of this connection, gathered on first use.
+    var authzConnection: AuthzConnection?
+    /// jwt_authn's header changes for the current exchange's upstream request.
+    var authnLines: [UInt8] = []
+    var authnDrops: [[UInt8]] = []
+    /// Tracing of the current exchange (DownstreamHTTP1Handler+Tracing); nil when
+    /// the connection manager does not trace.
+    var trace: ExchangeTrace?
+    var traceGeneratedRequestID: String?
+    var upstreamStartNanos: UInt64 = 0
     /// Mirrored copies of the current request still receiving its body.
     var shadows: [ShadowExchange] = []
     /// The downstream connection: addresses, SNI, and with TLS the peer's identity
@@ -127,7 +140,7 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
         self.listener = listener
         self.connection = connection
         self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: listener.reporter)
-        self.parser = HTTP1RequestParser(maxHeadBytes: listener.http.maxRequestHeadersBytes)
+        self.parser = HTTP1RequestParser(maxHeadBytes: listener.http.maxRequestHeadersBytes, knownMethodsOnly: true)
         let allocator = ByteBufferAllocator()
         requestScratch = allocator.buffer(capacity: 1024)
         responseScratch = allocator.buffer(capacity: 512)

@@ -10,6 +10,8 @@ struct LocalReply {
     var location: [UInt8]?
     /// Whole header lines (`name: value\r\n`) to add, e.g. a CORS preflight's.
     var extraLines: [UInt8] = []
+    /// `%RESPONSE_CODE_DETAILS%` when it is not the flags' (RBAC's policy name).
+    var details: [UInt8] = []
 
     init(status: Int, body: [UInt8], flags: ResponseFlags, location: [UInt8]? = nil) {
         self.status = status
@@ -47,13 +49,23 @@ struct LocalReply {
         // Envoy's connection manager rejects a missing Host with an empty 400; codec
         // errors carry the reason phrase.
         if error == .badRequest("missing host header") { return LocalReply(status: 400, body: [], flags: .downstreamProtocolError) }
-        return LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
+        var reply = LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
+        if error == .badRequest("invalid target") { reply.details = Array("http1.invalid_url".utf8) }
+        return reply
     }
 
     /// An upgrade the connection manager has no upgrade_configs entry for (Envoy: 403, upgrade_failed).
-    static let upgradeFailed = LocalReply(status: 403, body: [], flags: [])
+    static let upgradeFailed: LocalReply = {
+        var reply = LocalReply(status: 403, body: [], flags: [])
+        reply.details = Array("upgrade_failed".utf8)
+        return reply
+    }()
 
-    static let upgradeRequired = LocalReply(status: 426, text: "Upgrade Required", flags: .downstreamProtocolError)
+    static let upgradeRequired: LocalReply = {
+        var reply = LocalReply(status: 426, text: "Upgrade Required", flags: .downstreamProtocolError)
+        reply.details = Array("low_version".utf8)
+        return reply
+    }()
 
     static let continueBuffer = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
 

@@ -16,11 +16,20 @@ struct UpstreamRequestWriter {
     let remoteAddress: [UInt8]
     /// Istio's metadata-exchange header lines (outbound to a mesh cluster), or empty.
     let exchangeLines: [UInt8]
+    /// Traced exchanges: the trace context the upstream gets (replacing the
+    /// request's), where the request's `tracestate` is, and the trace reason a
+    /// generated x-request-id records.
+    var trace: TraceHeaderWriter? = nil
+    var traceState = ByteSpan.empty
+    var requestIDReason: UInt8 = TraceSampler.Reason.notTraceable.rawValue
     /// The downstream connection is TLS the proxy terminated (`x-forwarded-proto: https`).
     var overTLS = false
     /// A protocol upgrade (WebSocket) goes through: `upgrade` is kept and
     /// `connection: upgrade` sent, as Envoy forwards them.
     var upgrade = false
+    /// jwt_authn's header changes for this request (added lines, dropped names).
+    var authnLines: [UInt8] = []
+    var authnDrops: [[UInt8]] = []
 
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
@@ -36,6 +45,8 @@ struct UpstreamRequestWriter {
             || !selection.virtualHost.requestHeaders.isEmpty
         var runStart = -1
         var runEnd = -1
+        let replacesTraceContext = trace != nil
+        var retaggedRequestID = ByteSpan.empty
         for field in head.fields {
             var keep = !field.kind.isHopByHop || (upgrade && field.kind == .upgrade)
             switch field.kind {
@@ -44,9 +55,15 @@ struct UpstreamRequestWriter {
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
             // The exchange is between proxies: the app never sees a peer's metadata.
             case .peerMetadata, .peerMetadataID: keep = false
-            default: break
+            case .xRequestID:
+                // Envoy writes its trace decision into the request id it forwards.
+                if replacesTraceContext, Self.reasonDiffers(field.value.bytes(in: bytes), requestIDReason) {
+                    keep = false
+                    retaggedRequestID = field.value
+                }
+            default: if replacesTraceContext { keep = !field.kind.isTraceContext }
             }
-            if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
+            if keep && (mutations || !authnDrops.isEmpty) && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
             if keep && end - start >= 2 && bytes[end - 2] == UInt8(ascii: "\r") {
                 if runEnd == start {
@@ -82,7 +99,24 @@ struct UpstreamRequestWriter {
             buffer.writeStaticString("x-request-id: ")
             generatedID = buffer.writerIndex - buffer.readerIndex
             RequestIDWriter.write(into: &buffer, random: &random)
+            // Envoy's UUID request id carries the trace decision in its version nibble.
+            if trace != nil { buffer.setInteger(requestIDReason, at: buffer.readerIndex + generatedID! + 14) }
             buffer.writeStaticString("\r\n")
+        }
+        if !retaggedRequestID.isEmpty {
+            buffer.writeStaticString("x-request-id: ")
+            let start = buffer.writerIndex
+            buffer.writeBytes(retaggedRequestID.bytes(in: bytes))
+            buffer.setInteger(requestIDReason, at: start + 14)
+            buffer.writeStaticString("\r\n")
+        }
+        if let trace {
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceHeaderWriter.maxLength) { trace.write(into: $0) }
+            if !traceState.isEmpty {
+                buffer.writeStaticString("tracestate: ")
+                buffer.writeBytes(traceState.bytes(in: bytes))
+                buffer.writeStaticString("\r\n")
+            }
         }
         if http.useRemoteAddress { writeForwardedFor(into: &buffer) }
         if mutations {
@@ -90,11 +124,18 @@ struct UpstreamRequestWriter {
             add(selection.route.requestHeaders, into: &buffer)
             add(selection.virtualHost.requestHeaders, into: &buffer)
         }
+        if !authnLines.isEmpty { buffer.writeBytes(authnLines) }
         if !exchangeLines.isEmpty { buffer.writeBytes(exchangeLines) }
         buffer.writeStaticString("\r\n")
         return generatedID
     }
 
+
+    /// A UUID-form request id whose trace reason is not `reason`.
+    static func reasonDiffers(_ value: UnsafeRawBufferPointer, _ reason: UInt8) -> Bool {
+        guard let current = TraceSampler.reason(requestID: value) else { return false }
+        return current.rawValue != reason
+    }
 
     @inline(__always) private func copy(_ start: Int, _ end: Int, into buffer: inout ByteBuffer) {
         guard start >= 0, end > start else { return }
@@ -149,7 +190,7 @@ struct UpstreamRequestWriter {
     }
 
     private func dropped(_ name: UnsafeRawBufferPointer) -> Bool {
-        (weighted?.requestHeaders.drops(name) ?? false) || selection.route.requestHeaders.drops(name)
+        authnDrops.contains { ASCII.equalsLowercased(name, $0) } || (weighted?.requestHeaders.drops(name) ?? false) || selection.route.requestHeaders.drops(name)
             || selection.virtualHost.requestHeaders.drops(name)
     }
 

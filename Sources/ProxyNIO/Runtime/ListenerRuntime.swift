@@ -11,6 +11,13 @@ final class ListenerRuntime {
     var telemetryScope: Int32 = 0
     var reporter = TelemetryScope.Reporter.source
     var accessLogs: [AccessLogRuntime] = []
+    /// The connection manager's tracing, its operation set from the listener's direction.
+    var tracing: TracingConfig? {
+        didSet { traces = tracing != nil }
+    }
+    /// `tracing != nil`, read per request without copying the config.
+    private(set) var traces = false
+    var spanExporter: SpanExporter?
 
     init(name: String, http: HTTPConnectionConfig, routeTable: RouteTable?) {
         self.name = name

@@ -24,6 +24,8 @@ final class WorkerRuntime {
     var telemetry = TelemetryStore()
     /// Access-log destinations by path, shared by this worker's listeners.
     private var accessLogSinks: [String: AccessLogSink] = [:]
+    /// Span exporters by collector, shared by this worker's traced listeners.
+    private(set) var spanExporters: [OTLPExporterConfig: SpanExporter] = [:]
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
     var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
@@ -115,6 +117,7 @@ final class WorkerRuntime {
         var scopes: [String: Int32] = [:]
         var selecting: [String: SelectingListenerRuntime] = [:]
         var usedSinks: [String: AccessLogSink] = [:]
+        var usedExporters: [OTLPExporterConfig: SpanExporter] = [:]
         for listener in config.listeners {
             // Label sets are fixed per listener here, so requests only index them.
             let scope = identity.scope(inbound: listener.direction == .inbound)
@@ -124,7 +127,8 @@ final class WorkerRuntime {
             if let single = listener.singleChain {
                 switch single {
                 case .tcp(let proxy): tcp[listener.name] = proxy
-                case .http(let http): _ = httpRuntime(listener.name, http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks)
+                case .http(let http): _ = httpRuntime(listener.name, http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks,
+                                                           outbound: listener.direction == .outbound, exporters: &usedExporters)
                 }
                 continue
             }
@@ -134,7 +138,8 @@ final class WorkerRuntime {
                 switch chain.chain {
                 case .tcp(let proxy): return SelectingListenerRuntime.ChainRuntime.tcp(proxy)
                 case .http(let http):
-                    return .http(httpRuntime("\(listener.name)#\(index)", http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks))
+                    return .http(httpRuntime("\(listener.name)#\(index)", http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks,
+                                             outbound: listener.direction == .outbound, exporters: &usedExporters))
                 }
             }
             selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains, tls: tls, telemetryScope: scopeSlot)
@@ -143,13 +148,16 @@ final class WorkerRuntime {
         tcpScopes = scopes
         selectingListeners = selecting
         accessLogSinks = usedSinks
+        for (key, exporter) in spanExporters where usedExporters[key] == nil { exporter.flush() }
+        spanExporters = usedExporters
         self.config = config
     }
 
     /// An HTTP chain's runtime, updated in place when it exists so that open
     /// connections see the new route table; with its telemetry scope and logs.
     private func httpRuntime(_ key: String, _ http: HTTPConnectionConfig, _ config: ProxyConfig, scope: TelemetryScope, slot: Int32,
-                             sinks usedSinks: inout [String: AccessLogSink]) -> ListenerRuntime {
+                             sinks usedSinks: inout [String: AccessLogSink], outbound: Bool,
+                             exporters: inout [OTLPExporterConfig: SpanExporter]) -> ListenerRuntime {
         let table = config.routeTable(for: http)
         let live: ListenerRuntime
         if let existing = listeners[key] {
@@ -169,12 +177,24 @@ final class WorkerRuntime {
             return AccessLogRuntime(format: log.format, filter: log.filter, sink: sink)
         }
         usedSinks = sinks
+        if var tracing = http.tracing {
+            // Envoy: spans of OUTBOUND listeners are "egress" (CLIENT), others "ingress".
+            tracing.operation = outbound ? .egress : .ingress
+            let exporter = exporters[tracing.exporter] ?? spanExporters[tracing.exporter] ?? SpanExporter(config: tracing.exporter, worker: self)
+            exporters[tracing.exporter] = exporter
+            live.tracing = tracing
+            live.spanExporter = exporter
+        } else {
+            live.tracing = nil
+            live.spanExporter = nil
+        }
         return live
     }
 
-    /// Writes buffered access-log lines now (shutdown).
+    /// Writes buffered access-log lines now and sends waiting spans (shutdown).
     func flushAccessLogs() {
         for sink in accessLogSinks.values { sink.flush() }
+        for exporter in spanExporters.values { exporter.flush() }
     }
 
     func listener(named name: String) -> ListenerRuntime? { listeners[name] }
@@ -205,6 +225,15 @@ final class WorkerRuntime {
     /// Adds this worker's cluster counters to `counters` under Envoy's names.
     func collectStats(into counters: inout [String: UInt64]) {
         for (name, counter) in clusterCounters { counter.stats.collect(cluster: name, into: &counters) }
+        // Envoy's OpenTelemetry tracer stats, plus the spans the full queue dropped.
+        for exporter in spanExporters.values {
+            let stats = exporter.queue.stats
+            counters["tracing.opentelemetry.spans_sent", default: 0] += stats.sent
+            counters["tracing.opentelemetry.spans_dropped", default: 0] += stats.dropped
+            counters["tracing.opentelemetry.timer_flushed", default: 0] += stats.timerFlushes
+            counters["tracing.opentelemetry.http_reports_success", default: 0] += stats.exportsSucceeded
+            counters["tracing.opentelemetry.http_reports_failed", default: 0] += stats.exportsFailed
+        }
     }
 
     /// Opens a connection to an upstream on this worker's event loop, with the

@@ -25,6 +25,9 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private var receivedBytes = 0
     private var sentBytes = 0
     private var flags: ResponseFlags = []
+    /// Network RBAC (ONE_TIME_ON_FIRST_BYTE) has passed; true when there is none.
+    private var authorized: Bool
+
 
     /// The downstream connection's facts (TLS peer identity for Istio's labels).
     let connection: ConnectionFacts
@@ -37,6 +40,27 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         self.connection = connection
         let reporter = worker.telemetry.reporter(ofScope: telemetryScope)
         self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: reporter)
+        self.authorized = config.rbac.isEmpty
+    }
+
+    /// Envoy's network RBAC runs when the client's first bytes arrive, before
+    /// tcp_proxy sees them: a denial closes the connection and nothing reaches
+    /// the upstream.
+    private func authorize(_ context: ChannelHandlerContext) -> Bool {
+        var facts = AuthzConnection(connection)
+        let channel = DownstreamHTTP1Handler.connectionFacts(context.channel)
+        if facts.directRemote == nil { facts.directRemote = channel.directRemote }
+        if facts.local == nil {
+            facts.local = channel.local
+            facts.localPort = channel.localPort
+        }
+        let input = AuthzInput(connection: facts)
+        for filter in config.rbac where !filter.evaluate(input).allowed {
+            context.close(promise: nil)
+            return false
+        }
+        authorized = true
+        return true
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -89,6 +113,9 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !authorized {
+            guard authorize(context) else { return }
+        }
         var buffer = unwrapInboundIn(data)
         receivedBytes += buffer.readableBytes
         guard let peer else {

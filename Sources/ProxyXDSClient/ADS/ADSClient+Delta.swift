@@ -9,7 +9,7 @@ extension ADSClient {
     func deltaStream(_ progress: Progress,
                      apply: @escaping @Sendable (ProxyConfig) async -> Void,
                      log: @escaping @Sendable (String) -> Void) async throws {
-        try await withGRPCClient(transport: .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)) { client in
+        try await withGRPCClient(transport: try transport()) { client in
             let ads = Envoy_Service_Discovery_V3_AggregatedDiscoveryService.Client(wrapping: client)
             let (requests, continuation) = AsyncStream<Envoy_Service_Discovery_V3_DeltaDiscoveryRequest>.makeStream()
             try await ads.deltaAggregatedResources(requestProducer: { writer in

@@ -23,6 +23,10 @@ public struct ADSClient: Sendable {
     /// Called with the accepted resources and version after each applied config
     /// (the admin's `/config_dump`).
     public var accepted: (@Sendable (ADSResourceStore, String) -> Void)?
+    /// PEM roots the control plane's certificate must chain to: ADS over TLS
+    /// (Istio's 15012), verifying `serverName`; nil: plaintext (15010).
+    public var trustedRootsPEM: String?
+    public var serverName = "istiod.istio-system.svc"
 
     public init(host: String, port: Int, node: Envoy_Config_Core_V3_Node, store: ADSResourceStore = ADSResourceStore(),
                 delta: Bool = false, stats: XDSUpdateStats? = nil) {
@@ -59,6 +63,18 @@ public struct ADSClient: Sendable {
         }
     }
 
+    func transport() throws -> HTTP2ClientTransport.Posix {
+        guard let trustedRootsPEM else {
+            return try .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)
+        }
+        var config = HTTP2ClientTransport.Posix.Config.defaults
+        config.http2.authority = serverName
+        let security = HTTP2ClientTransport.Posix.TransportSecurity.tls { tls in
+            tls.trustRoots = .certificates([.bytes(Array(trustedRootsPEM.utf8), format: .pem)])
+        }
+        return try .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: security, config: config)
+    }
+
     /// The accepted state, shared with the stream's response handler.
     final class Progress: Sendable {
         let state: Mutex<(XDSClientStateMachine, ADSResourceStore)>
@@ -68,7 +84,7 @@ public struct ADSClient: Sendable {
     private func stream(_ progress: Progress,
                         apply: @escaping @Sendable (ProxyConfig) async -> Void,
                         log: @escaping @Sendable (String) -> Void) async throws {
-        try await withGRPCClient(transport: .http2NIOPosix(target: .ipv4(address: host, port: port), transportSecurity: .plaintext)) { client in
+        try await withGRPCClient(transport: try transport()) { client in
             let ads = Envoy_Service_Discovery_V3_AggregatedDiscoveryService.Client(wrapping: client)
             let (requests, continuation) = AsyncStream<Envoy_Service_Discovery_V3_DiscoveryRequest>.makeStream()
             try await ads.streamAggregatedResources(requestProducer: { writer in

@@ -52,11 +52,19 @@ public enum ListenerConverter {
         let match = matching && chain.hasFilterChainMatch ? try filterChainMatch(chain.filterChainMatch, chainScope.child("filter_chain_match")) : .any
         let tls = chain.hasTransportSocket
             ? try TLSContextConverter.downstream(chain.transportSocket, chainScope.child("transport_socket"), warnings: &warnings) : nil
-        guard chain.filters.count == 1 else {
-            throw chainScope.child("filters").unsupported("\(chain.filters.count) network filters (exactly one is)")
+        guard let last = chain.filters.last else { throw chainScope.child("filters").error("no network filters") }
+        // Network RBAC filters may precede a tcp_proxy (Istio's TCP authorization).
+        var networkRBAC: [RBACFilterConfig] = []
+        for (index, filter) in chain.filters.dropLast().enumerated() {
+            let filterScope = chainScope.index("filters", index)
+            guard filter.name == RBACConverter.networkFilter, last.name == tcpProxy else {
+                throw filterScope.child("name").unsupported("network filter \"\(filter.name)\" before \(last.name)")
+            }
+            let config: Envoy_Extensions_Filters_Network_Rbac_V3_RBAC = try unpack(filter.typedConfig, filterScope.child("typed_config"))
+            networkRBAC.append(try RBACConverter.network(config, name: filter.name, filterScope.child("typed_config")))
         }
-        let filterScope = chainScope.index("filters", 0)
-        let filter = chain.filters[0]
+        let filterScope = chainScope.index("filters", chain.filters.count - 1)
+        let filter = last
         let converted: ListenerConfig.Chain
         switch filter.name {
         case httpConnectionManager:
@@ -64,7 +72,9 @@ public enum ListenerConverter {
             converted = .http(try connectionManager(manager, filterScope.child("typed_config"), warnings: &warnings))
         case tcpProxy:
             let proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy = try unpack(filter.typedConfig, filterScope.child("typed_config"))
-            converted = .tcp(try Self.tcpProxy(proxy, filterScope.child("typed_config")))
+            var config = try Self.tcpProxy(proxy, filterScope.child("typed_config"))
+            config.rbac = networkRBAC
+            converted = .tcp(config)
         default:
             throw filterScope.child("name").unsupported("network filter \"\(filter.name)\"")
         }
@@ -119,8 +129,13 @@ public enum ListenerConverter {
         }
         config.normalizePath = manager.hasNormalizePath && manager.normalizePath.value
         config.mergeSlashes = manager.mergeSlashes
-        if config.normalizePath || config.mergeSlashes {
-            warnings.add(scope.child("normalize_path"), "path normalisation is not applied yet")
+        switch manager.pathWithEscapedSlashesAction {
+        // Envoy's unset default (runtime key unset) keeps escaped slashes.
+        case .implementationSpecificDefault, .keepUnchanged: config.escapedSlashes = .keepUnchanged
+        case .rejectRequest: config.escapedSlashes = .reject
+        case .unescapeAndRedirect: config.escapedSlashes = .unescapeAndRedirect
+        case .unescapeAndForward: config.escapedSlashes = .unescapeAndForward
+        case .UNRECOGNIZED(let value): throw scope.child("path_with_escaped_slashes_action").error("unknown value \(value)")
         }
         config.accessLogs = try AccessLogConverter.convert(manager.accessLog, scope, warnings: &warnings)
         for (index, upgrade) in manager.upgradeConfigs.enumerated() {
@@ -132,8 +147,9 @@ public enum ListenerConverter {
             if upgrade.hasEnabled && !upgrade.enabled.value { continue }
             config.upgradeTypes.append(Array(upgrade.upgradeType.lowercased().utf8))
         }
-        if manager.hasTracing { warnings.add(scope.child("tracing"), "tracing is not applied yet") }
+        config.tracing = try TracingConverter.convert(manager, scope, warnings: &warnings)
         var sawRouter = false
+        var sawRouteFilter = false
         for (index, filter) in manager.httpFilters.enumerated() {
             let filterScope = scope.index("http_filters", index)
             switch filter.name {
@@ -144,10 +160,24 @@ public enum ListenerConverter {
                 // The proxy adds no x-envoy-* headers either way.
                 _ = config.suppressEnvoyHeaders
             case RouteConfigurationConverter.faultFilter, RouteConfigurationConverter.corsFilter:
+                sawRouteFilter = true
                 // Acts through per-route config only (faults are served, CORS is refused there).
                 if filter.configType != nil, !filter.typedConfig.value.isEmpty {
                     throw filterScope.child("typed_config").unsupported("\(filter.name) with listener-wide settings")
                 }
+            case JWTAuthnConverter.filterName:
+                if sawRouter { throw filterScope.child("name").error("\(filter.name) after the router filter") }
+                if sawRouteFilter { throw filterScope.child("name").unsupported("\(filter.name) after envoy.filters.http.fault or cors") }
+                if filter.disabled { throw filterScope.child("disabled").unsupported("a jwt_authn filter enabled per route") }
+                let jwt: Envoy_Extensions_Filters_Http_JwtAuthn_V3_JwtAuthentication = try unpack(filter.typedConfig, filterScope.child("typed_config"))
+                config.authzFilters.append(.jwtAuthn(try JWTAuthnConverter.convert(jwt, filterScope.child("typed_config"))))
+            case RBACConverter.httpFilter:
+                if sawRouter { throw filterScope.child("name").error("\(filter.name) after the router filter") }
+                // Faults and CORS act at the route step, after authorization (Istio's order).
+                if sawRouteFilter { throw filterScope.child("name").unsupported("\(filter.name) after envoy.filters.http.fault or cors") }
+                if filter.disabled { throw filterScope.child("disabled").unsupported("an RBAC filter enabled per route") }
+                let rbac: Envoy_Extensions_Filters_Http_Rbac_V3_RBAC = try unpack(filter.typedConfig, filterScope.child("typed_config"))
+                config.authzFilters.append(.rbac(try RBACConverter.http(rbac, name: filter.name, filterScope.child("typed_config"))))
             default:
                 if filter.isOptional || filter.disabled { continue }
                 throw filterScope.child("name").unsupported("HTTP filter \"\(filter.name)\"")

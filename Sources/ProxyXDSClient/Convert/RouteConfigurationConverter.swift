@@ -79,6 +79,7 @@ public enum RouteConfigurationConverter {
                                                           addField: "request_headers_to_add", removeField: "request_headers_to_remove")
         let response = try HeaderMutationConverter.convert(add: route.responseHeadersToAdd, remove: route.responseHeadersToRemove, scope,
                                                            addField: "response_headers_to_add", removeField: "response_headers_to_remove")
-        return RouteEntry(name: route.name, match: match, action: action, requestHeaders: request, responseHeaders: response, fault: fault, cors: cors)
+        return RouteEntry(name: route.name, match: match, action: action, requestHeaders: request, responseHeaders: response, fault: fault, cors: cors,
+                          operation: route.hasDecorator && !route.decorator.operation.isEmpty ? route.decorator.operation : nil)
     }
 }

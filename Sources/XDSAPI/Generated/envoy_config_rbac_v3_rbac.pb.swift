@@ -212,6 +212,16 @@ public nonisolated struct Envoy_Config_Rbac_V3_Permission: @unchecked Sendable {
     set {_uniqueStorage()._rule = .matcher(newValue)}
   }
 
+  /// A path template (envoy.path.match extensions, e.g. Istio's `{*}` / `{**}`
+  /// paths as a UriTemplateMatchConfig).
+  public var uriTemplate: Envoy_Config_Core_V3_TypedExtensionConfig {
+    get {
+      if case .uriTemplate(let v)? = _storage._rule {return v}
+      return Envoy_Config_Core_V3_TypedExtensionConfig()
+    }
+    set {_uniqueStorage()._rule = .uriTemplate(newValue)}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public nonisolated enum OneOf_Rule: Equatable, Sendable {
@@ -233,6 +243,9 @@ public nonisolated struct Envoy_Config_Rbac_V3_Permission: @unchecked Sendable {
     case requestedServerName(Envoy_Type_Matcher_V3_StringMatcher)
     /// Matcher extension.
     case matcher(Envoy_Config_Core_V3_TypedExtensionConfig)
+    /// A path template (envoy.path.match extensions, e.g. Istio's `{*}` / `{**}`
+    /// paths as a UriTemplateMatchConfig).
+    case uriTemplate(Envoy_Config_Core_V3_TypedExtensionConfig)
 
   }
 
@@ -512,7 +525,7 @@ nonisolated extension Envoy_Config_Rbac_V3_Policy: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Envoy_Config_Rbac_V3_Permission: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Permission"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}and_rules\0\u{3}or_rules\0\u{1}any\0\u{1}header\0\u{3}destination_ip\0\u{3}destination_port\0\u{1}metadata\0\u{3}not_rule\0\u{3}requested_server_name\0\u{3}url_path\0\u{3}destination_port_range\0\u{1}matcher\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}and_rules\0\u{3}or_rules\0\u{1}any\0\u{1}header\0\u{3}destination_ip\0\u{3}destination_port\0\u{1}metadata\0\u{3}not_rule\0\u{3}requested_server_name\0\u{3}url_path\0\u{3}destination_port_range\0\u{1}matcher\0\u{3}uri_template\0")
 
   fileprivate class _StorageClass {
     var _rule: Envoy_Config_Rbac_V3_Permission.OneOf_Rule?
@@ -691,6 +704,19 @@ nonisolated extension Envoy_Config_Rbac_V3_Permission: SwiftProtobuf.Message, Sw
             _storage._rule = .matcher(v)
           }
         }()
+        case 13: try {
+          var v: Envoy_Config_Core_V3_TypedExtensionConfig?
+          var hadOneofValue = false
+          if let current = _storage._rule {
+            hadOneofValue = true
+            if case .uriTemplate(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._rule = .uriTemplate(v)
+          }
+        }()
         default: break
         }
       }
@@ -751,6 +777,10 @@ nonisolated extension Envoy_Config_Rbac_V3_Permission: SwiftProtobuf.Message, Sw
       case .matcher?: try {
         guard case .matcher(let v)? = _storage._rule else { preconditionFailure() }
         try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      }()
+      case .uriTemplate?: try {
+        guard case .uriTemplate(let v)? = _storage._rule else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
       }()
       case nil: break
       }

@@ -249,6 +249,16 @@ public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager
     set {_uniqueStorage()._alwaysSetRequestIDInResponse = newValue}
   }
 
+  /// How x-request-id is made and read (envoy.request_id.uuid).
+  public var requestIDExtension: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_RequestIDExtension {
+    get {_storage._requestIDExtension ?? Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_RequestIDExtension()}
+    set {_uniqueStorage()._requestIDExtension = newValue}
+  }
+  /// Returns true if `requestIDExtension` has been explicitly set.
+  public var hasRequestIDExtension: Bool {_storage._requestIDExtension != nil}
+  /// Clears the value of `requestIDExtension`. Subsequent reads from it will return its default value.
+  public mutating func clearRequestIDExtension() {_uniqueStorage()._requestIDExtension = nil}
+
   public var forwardClientCertDetails: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.ForwardClientCertDetails {
     get {_storage._forwardClientCertDetails}
     set {_uniqueStorage()._forwardClientCertDetails = newValue}
@@ -690,6 +700,28 @@ public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager
   fileprivate var _storage = _StorageClass.defaultInstance
 }
 
+/// The request id extension and its typed configuration.
+public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_RequestIDExtension: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var typedConfig: SwiftProtobuf.Google_Protobuf_Any {
+    get {_typedConfig ?? SwiftProtobuf.Google_Protobuf_Any()}
+    set {_typedConfig = newValue}
+  }
+  /// Returns true if `typedConfig` has been explicitly set.
+  public var hasTypedConfig: Bool {self._typedConfig != nil}
+  /// Clears the value of `typedConfig`. Subsequent reads from it will return its default value.
+  public mutating func clearTypedConfig() {self._typedConfig = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _typedConfig: SwiftProtobuf.Google_Protobuf_Any? = nil
+}
+
 /// Where to fetch the route table.
 public nonisolated struct Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_Rds: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -755,7 +787,7 @@ fileprivate nonisolated let _protobuf_package = "envoy.extensions.filters.networ
 
 nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HttpConnectionManager"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}codec_type\0\u{3}stat_prefix\0\u{1}rds\0\u{3}route_config\0\u{3}http_filters\0\u{3}add_user_agent\0\u{1}tracing\0\u{3}http_protocol_options\0\u{3}http2_protocol_options\0\u{3}server_name\0\u{4}\u{2}drain_timeout\0\u{3}access_log\0\u{3}use_remote_address\0\u{3}generate_request_id\0\u{3}forward_client_cert_details\0\u{3}set_current_client_cert_details\0\u{3}proxy_100_continue\0\u{3}xff_num_trusted_hops\0\u{4}\u{2}skip_xff_append\0\u{1}via\0\u{3}upgrade_configs\0\u{3}stream_idle_timeout\0\u{3}internal_address_config\0\u{3}delayed_close_timeout\0\u{4}\u{2}request_timeout\0\u{3}max_request_headers_kb\0\u{3}normalize_path\0\u{4}\u{2}preserve_external_request_id\0\u{3}merge_slashes\0\u{3}server_header_transformation\0\u{3}common_http_protocol_options\0\u{4}\u{2}always_set_request_id_in_response\0\u{4}\u{2}strip_matching_host_port\0\u{3}stream_error_on_invalid_http_message\0\u{3}request_headers_timeout\0\u{3}strip_any_host_port\0\u{4}\u{3}path_with_escaped_slashes_action\0\u{4}\u{2}strip_trailing_host_dot\0\u{4}\u{4}append_x_forwarded_port\0\u{c}\u{1b}\u{1}\u{c}\u{b}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}codec_type\0\u{3}stat_prefix\0\u{1}rds\0\u{3}route_config\0\u{3}http_filters\0\u{3}add_user_agent\0\u{1}tracing\0\u{3}http_protocol_options\0\u{3}http2_protocol_options\0\u{3}server_name\0\u{4}\u{2}drain_timeout\0\u{3}access_log\0\u{3}use_remote_address\0\u{3}generate_request_id\0\u{3}forward_client_cert_details\0\u{3}set_current_client_cert_details\0\u{3}proxy_100_continue\0\u{3}xff_num_trusted_hops\0\u{4}\u{2}skip_xff_append\0\u{1}via\0\u{3}upgrade_configs\0\u{3}stream_idle_timeout\0\u{3}internal_address_config\0\u{3}delayed_close_timeout\0\u{4}\u{2}request_timeout\0\u{3}max_request_headers_kb\0\u{3}normalize_path\0\u{4}\u{2}preserve_external_request_id\0\u{3}merge_slashes\0\u{3}server_header_transformation\0\u{3}common_http_protocol_options\0\u{3}request_id_extension\0\u{3}always_set_request_id_in_response\0\u{4}\u{2}strip_matching_host_port\0\u{3}stream_error_on_invalid_http_message\0\u{3}request_headers_timeout\0\u{3}strip_any_host_port\0\u{4}\u{3}path_with_escaped_slashes_action\0\u{4}\u{2}strip_trailing_host_dot\0\u{4}\u{4}append_x_forwarded_port\0\u{c}\u{1b}\u{1}\u{c}\u{b}\u{1}")
 
   fileprivate class _StorageClass {
     var _codecType: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.CodecType = .auto
@@ -784,6 +816,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
     var _generateRequestID: SwiftProtobuf.Google_Protobuf_BoolValue? = nil
     var _preserveExternalRequestID: Bool = false
     var _alwaysSetRequestIDInResponse: Bool = false
+    var _requestIDExtension: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_RequestIDExtension? = nil
     var _forwardClientCertDetails: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.ForwardClientCertDetails = .sanitize
     var _setCurrentClientCertDetails: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.SetCurrentClientCertDetails? = nil
     var _proxy100Continue: Bool = false
@@ -832,6 +865,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
       _generateRequestID = source._generateRequestID
       _preserveExternalRequestID = source._preserveExternalRequestID
       _alwaysSetRequestIDInResponse = source._alwaysSetRequestIDInResponse
+      _requestIDExtension = source._requestIDExtension
       _forwardClientCertDetails = source._forwardClientCertDetails
       _setCurrentClientCertDetails = source._setCurrentClientCertDetails
       _proxy100Continue = source._proxy100Continue
@@ -917,6 +951,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
         case 33: try { try decoder.decodeSingularBoolField(value: &_storage._mergeSlashes) }()
         case 34: try { try decoder.decodeSingularEnumField(value: &_storage._serverHeaderTransformation) }()
         case 35: try { try decoder.decodeSingularMessageField(value: &_storage._commonHTTPProtocolOptions) }()
+        case 36: try { try decoder.decodeSingularMessageField(value: &_storage._requestIDExtension) }()
         case 37: try { try decoder.decodeSingularBoolField(value: &_storage._alwaysSetRequestIDInResponse) }()
         case 39: try { try decoder.decodeSingularBoolField(value: &_storage._stripMatchingHostPort) }()
         case 40: try { try decoder.decodeSingularMessageField(value: &_storage._streamErrorOnInvalidHTTPMessage) }()
@@ -1042,6 +1077,9 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
       try { if let v = _storage._commonHTTPProtocolOptions {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 35)
       } }()
+      try { if let v = _storage._requestIDExtension {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 36)
+      } }()
       if _storage._alwaysSetRequestIDInResponse != false {
         try visitor.visitSingularBoolField(value: _storage._alwaysSetRequestIDInResponse, fieldNumber: 37)
       }
@@ -1101,6 +1139,7 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
         if _storage._generateRequestID != rhs_storage._generateRequestID {return false}
         if _storage._preserveExternalRequestID != rhs_storage._preserveExternalRequestID {return false}
         if _storage._alwaysSetRequestIDInResponse != rhs_storage._alwaysSetRequestIDInResponse {return false}
+        if _storage._requestIDExtension != rhs_storage._requestIDExtension {return false}
         if _storage._forwardClientCertDetails != rhs_storage._forwardClientCertDetails {return false}
         if _storage._setCurrentClientCertDetails != rhs_storage._setCurrentClientCertDetails {return false}
         if _storage._proxy100Continue != rhs_storage._proxy100Continue {return false}
@@ -1335,6 +1374,40 @@ nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_
     if lhs.upgradeType != rhs.upgradeType {return false}
     if lhs.filters != rhs.filters {return false}
     if lhs._enabled != rhs._enabled {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_RequestIDExtension: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RequestIDExtension"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}typed_config\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._typedConfig) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._typedConfig {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_RequestIDExtension, rhs: Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_RequestIDExtension) -> Bool {
+    if lhs._typedConfig != rhs._typedConfig {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -2,8 +2,8 @@
 """Drives the SwiftMesh console in real headless Chromium over the DevTools
 protocol and checks what a user sees: every page loads with no console errors or
 exceptions, the topology shows the example's edges, the YAML editor reports
-validation errors and conflicts, and the weighted-routing form changes the
-weights of VirtualService shop/catalog. Screenshots go to --artifacts.
+validation errors and conflicts, the weighted-routing form changes the
+weights of VirtualService shop/catalog, and the Traces page shows span trees. Screenshots go to --artifacts.
 
 Usage: console_check.py --url http://127.0.0.1:PORT --artifacts DIR [--chromium PATH]
 Exit status 0 when every check passed; the failures are printed otherwise."""
@@ -242,6 +242,25 @@ def resilience(check):
     check.no_errors("resilience")
 
 
+def traces(check):
+    """The Traces page: recent traces the proxies exported to the control plane,
+    and one trace's span tree across the gateway, shop and catalog."""
+    check.open("/ui/traces", "document.querySelectorAll('#traces tr').length > 1", "traces table")
+    text = check.page.evaluate("document.getElementById('traces').innerText")
+    check.check("ingressgateway.shop" in text and "catalog.shop" in text, f"traces list the gateway and catalog ({text[:200]!r})")
+    # Spans arrive per proxy as each flushes: open a trace that is complete (gateway,
+    # shop, catalog and stock: 7 spans or more).
+    check.page.evaluate("[...document.querySelectorAll('#traces tr')].find(r => r.children[2] && r.children[2].innerText.includes('catalog.shop') && parseInt(r.children[3].innerText) >= 7).querySelector('a').click()")
+    check.page.wait_for("document.querySelectorAll('#spans tr').length > 4", what="span tree")
+    services = check.page.evaluate("[...document.querySelectorAll('#spans tr')].slice(1).map(r => r.children[1].innerText)")
+    depths = check.page.evaluate("[...document.querySelectorAll('#spans .span-name')].map(s => parseInt(s.style.paddingLeft))")
+    check.check(services[0] == "ingressgateway.shop" and "shop.shop" in services and "catalog.shop" in services,
+                f"the trace runs gateway -> shop -> catalog ({services})")
+    check.check(depths[0] == 0 and max(depths) >= 4 * 18, f"spans are indented as a tree ({depths})")
+    check.screenshot("traces")
+    check.no_errors("traces")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -257,7 +276,7 @@ def main():
             page.call(domain)
         page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
         check = ConsoleCheck(page, options.url.rstrip("/"), options.artifacts)
-        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing, lambda: resilience(check)):
+        for step in (check.overview, check.topology, check.config, check.editor, check.yaml_writer, check.weighted_routing, lambda: resilience(check), lambda: traces(check)):
             try:
                 step()
             except Exception as error:  # one broken page must not hide the others' results

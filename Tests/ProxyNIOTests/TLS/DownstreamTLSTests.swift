@@ -15,6 +15,8 @@ struct DownstreamTLSTests {
 
     @Test func terminatesWithFilesAndNegotiatesALPN() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.start(group: group)
         let tls = DownstreamTLSConfig(common: TLSContextConfig(
@@ -35,7 +37,7 @@ struct DownstreamTLSTests {
         // h2 goes straight to the HTTP/2 codec: its SETTINGS frame answers the preface.
         let http2 = try await TLSTestClient(group: group, port: port, trusting: mesh.root, alpn: ["h2"])
         #expect(http2.negotiatedProtocol == "h2")
-        let frames = try await http2.exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") { $0.utf8.count >= 9 }
+        let frames = try await http2.exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", fromStart: true) { $0.utf8.count >= 9 }
         #expect(Array(frames.utf8).count >= 9 && Array(frames.utf8)[3] == 0x4)
         await http2.close()
 
@@ -46,6 +48,8 @@ struct DownstreamTLSTests {
 
     @Test func mutualTLSFromTheAgentChecksRootsAndSANs() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.start(group: group)
         let agent = StaticSecretProvider([
@@ -97,6 +101,8 @@ struct DownstreamTLSTests {
 
     @Test func rotatedSecretReachesNewConnectionsAndOpenOnesStay() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let rotated = try mesh.certificates.leaf("rotated", issuer: "ca", sans: ["URI:spiffe://cluster.local/ns/default/sa/rotated"])
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let upstream = try await TestUpstream.start(group: group)
@@ -129,6 +135,8 @@ struct DownstreamTLSTests {
 
     @Test func missingSecretRefusesConnectionsUntilItArrives() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.start(group: group)
         let agent = StaticSecretProvider()

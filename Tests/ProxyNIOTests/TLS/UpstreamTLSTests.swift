@@ -35,6 +35,8 @@ struct UpstreamTLSTests {
 
     @Test func mutualTLSToTheUpstreamAndEnvoysFailureReplies() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await TestUpstream.startTLS(group: group, certificate: mesh.server.certificate, key: mesh.server.key, clientRoots: mesh.root)
         let endpoint = EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)
@@ -87,6 +89,8 @@ struct UpstreamTLSTests {
 
     @Test func transportSocketMatchesPickTLSByEndpointMetadata() async throws {
         let mesh = try TLSTestMesh()
+        // Its certificate files live as long as the mesh value: keep it to the end.
+        defer { withExtendedLifetime(mesh) {} }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let secure = try await TestUpstream.startTLS(group: group, certificate: mesh.server.certificate, key: mesh.server.key, clientRoots: mesh.root)
         let plain = try await TestUpstream.start(group: group)

@@ -16,9 +16,9 @@ import XDSAPI
             try ListenerConverter.convert(tls, warnings: &warnings)
         }
         var manager = F.connectionManager()
-        manager.httpFilters.insert(F.httpFilter("envoy.filters.http.rbac", Envoy_Extensions_Filters_Http_Rbac_V3_RBAC()), at: 0)
+        manager.httpFilters.insert(F.httpFilter("envoy.filters.http.ext_authz", Envoy_Extensions_Filters_Http_Rbac_V3_RBAC()), at: 0)
         #expect(throws: XDSConversionError(resource: "Listener 127.0.0.1_9080", field: "filter_chains[0].filters[0].typed_config.http_filters[0].name",
-                                           reason: "HTTP filter \"envoy.filters.http.rbac\" is not supported by this proxy")) {
+                                           reason: "HTTP filter \"envoy.filters.http.ext_authz\" is not supported by this proxy")) {
             try ListenerConverter.convert(F.listener(manager: manager), warnings: &warnings)
         }
         var two = F.listener()

@@ -28,8 +28,9 @@ import XDSAPI
         #expect(config.clusters[reviews]?.thresholds.maxPendingRequests == 100)
         let table = try #require(config.routeTables["9080"])
         #expect(table.virtualHosts.map(\.name) == ["reviews:9080", "allow_any"])
-        // Path normalisation is accepted with a warning, not silently.
-        #expect(warnings.messages.contains { $0.contains("normalize_path") })
+        // Path normalisation is applied (no longer a warning).
+        #expect(http.pathNormalization == PathNormalization(normalizePath: true, mergeSlashes: true))
+        #expect(!warnings.messages.contains { $0.contains("normalize_path") })
     }
 
     @Test func inlineRouteAndStaticEndpoints() throws {

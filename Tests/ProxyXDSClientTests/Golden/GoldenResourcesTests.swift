@@ -54,10 +54,13 @@ import Darwin
             for assignment in resources.endpoints {
                 #expect(try !EndpointConverter.convert(assignment).groups.isEmpty, "\(name): \(assignment.clusterName)")
             }
+            var normalised = 0
             for listener in resources.listeners {
-                _ = try ListenerConverter.convert(listener, warnings: &warnings)
+                guard case .http(let http) = try ListenerConverter.convert(listener, warnings: &warnings).chain else { continue }
+                // The translator's connection managers normalise paths as Istio's do; the proxy applies it.
+                if http.pathNormalization.normalizePath && http.pathNormalization.mergeSlashes { normalised += 1 }
             }
-            #expect(warnings.messages.contains { $0.contains("access_log") || $0.contains("normalize_path") }, "\(name)")
+            #expect(normalised > 0, "\(name)")
         }
     }
 

@@ -47,6 +47,7 @@ public enum CELEvaluator {
         case .responseHeader(let slot): return record.responseValue(slot).map { .string(Array($0)) } ?? .error
         case .responseCode: return .int(Int64(record.responseCode))
         case .responseCodeDetails:
+            if !record.dynamicResponseCodeDetails.isEmpty { return .string(record.dynamicResponseCodeDetails) }
             let details = record.responseCodeDetails
             return .string(Array(UnsafeBufferPointer(start: details.utf8Start, count: details.utf8CodeUnitCount)))
         case .responseFlags: return .int(Int64(record.flags.rawValue))

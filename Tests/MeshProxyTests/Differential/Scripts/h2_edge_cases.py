@@ -36,7 +36,7 @@ def base_headers(method="GET", path="/h2"):
     return [(":method", method), (":scheme", "http"), (":authority", "edge.test"), (":path", path)]
 
 
-def collect(sock, conn, want_streams, seconds=2.0):
+def collect(sock, conn, want_streams, seconds=4.0):
     """Reads events until every stream in want_streams ended or the connection did."""
     outcome = {}
     pending = set(want_streams)
@@ -169,7 +169,8 @@ def main():
     zero_window.window_increment = 0
     results = {
         "get": case_simple(port, base_headers()),
-        "post_body": case_simple(port, base_headers("POST") + [("content-length", "5")], body=b"hello"),
+        "post_body": case_simple(port, base_headers("POST", "/pkg.Echo/Say") + [("content-type", "application/grpc"), ("content-length", "5")],
+                                 body=b"\x00\x00\x00\x00\x00"),
         "post_trailers": case_simple(port, base_headers("POST", "/pkg.Echo/Say") + [("content-type", "application/grpc"), ("te", "trailers")],
                                      body=b"\x00\x00\x00\x00\x00", trailers=[("x-checksum", "1")]),
         "uppercase_header_name": case_simple(port, base_headers() + [("X-Upper", "1")]),
