@@ -71,8 +71,10 @@ final class TLSTestClient {
     }
 
     /// Sends `text` and waits until `complete` accepts what arrived (or 5 s, or close).
-    func exchange(_ text: String, until complete: @escaping (String) -> Bool = TLSTestClient.wholeResponse) async throws -> String {
-        let start = collector.received.count
+    /// With `fromStart`, what arrived before sending counts too (a server that
+    /// speaks first, as HTTP/2's SETTINGS right after the handshake).
+    func exchange(_ text: String, fromStart: Bool = false, until complete: @escaping (String) -> Bool = TLSTestClient.wholeResponse) async throws -> String {
+        let start = fromStart ? 0 : try await channel.eventLoop.submit { self.collector.received.count }.get()
         try await channel.writeAndFlush(ByteBuffer(string: text)).get()
         for _ in 0..<500 {
             let text = try await channel.eventLoop.submit { String(decoding: self.collector.received[start...], as: UTF8.self) }.get()

@@ -37,7 +37,7 @@ struct DownstreamTLSTests {
         // h2 goes straight to the HTTP/2 codec: its SETTINGS frame answers the preface.
         let http2 = try await TLSTestClient(group: group, port: port, trusting: mesh.root, alpn: ["h2"])
         #expect(http2.negotiatedProtocol == "h2")
-        let frames = try await http2.exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") { $0.utf8.count >= 9 }
+        let frames = try await http2.exchange("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", fromStart: true) { $0.utf8.count >= 9 }
         #expect(Array(frames.utf8).count >= 9 && Array(frames.utf8)[3] == 0x4)
         await http2.close()
 
