@@ -136,10 +136,11 @@ run_plane() { # name
   after=$(ticks $server)
   local total_handshakes cpu_per_handshake
   total_handshakes=$(awk -v h="$handshakes" -v d=$duration 'BEGIN { printf "%d", h * d }')
-  cpu_per_handshake=$(awk -v t=$((after - before)) -v hz=$hz -v n="$total_handshakes" 'BEGIN { printf "%.0f", n > 0 ? t / hz / n * 1e6 : 0 }')
+  cpu_per_handshake=$(awk -v t=$((after - before)) -v hz=$hz -v n="$total_handshakes" 'BEGIN { printf "%.0f", (n > 0 ? t / hz / n * 1e6 : 0) }')
   local rss
   rss=$(( ($(awk '/VmRSS/ {print $2}' /proc/$server/status) + $(awk '/VmRSS/ {print $2}' /proc/$client/status)) / 1024 ))
-  results+=("$name $rps $cpu_per_krps $handshakes $cpu_per_handshake $rss")
+  results+=("$name ${rps:-0} ${cpu_per_krps:-0} ${handshakes:-0} ${cpu_per_handshake:-0} ${rss:-0}")
+  echo "$name: ${rps:-0} req/s, ${handshakes:-0} handshakes/s" >&2
   kill $server $client 2>/dev/null || true
   wait $server $client 2>/dev/null || true
 }
