@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "ProxyNIO", dependencies: ["ProxyCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio")]),
         // pilot-agent's role: workload key + CSR, CA client, renewal, SDS for stock Envoy.
         .target(name: "ProxyAgent", dependencies: ["XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
-        .target(name: "MeshProxy", dependencies: ["ProxyCore", "ProxyXDSClient", "ProxyNIO", "ProxyAgent", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .target(name: "MeshProxy", dependencies: ["ProxyCore", "ProxyXDSClient", "ProxyNIO", "ProxyAgent", "MeshConfig", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         // -- tools: the local mesh (`swiftmesh up`) --
         .target(name: "MeshLocal", dependencies: ["MeshConfig"]),
         // -- demo workload --

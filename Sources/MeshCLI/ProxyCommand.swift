@@ -13,8 +13,9 @@ struct ProxyCommand: AsyncParsableCommand {
         commandName: "proxy",
         abstract: "Run SwiftMesh's own data-plane proxy (Envoy's role) from an Envoy bootstrap.",
         discussion: """
-        Reads an Envoy v3 bootstrap in JSON (node, admin, static_resources with
-        listeners and clusters) - the same file can start stock Envoy - and serves
+        Reads an Envoy v3 bootstrap (node, admin, static_resources with listeners
+        and clusters) - the same file can start stock Envoy, and is read the same
+        way: YAML when its name ends in .yaml or .yml, JSON otherwise - and serves
         its HTTP listeners: HTTP/1.1 parsed on the received bytes, routed like
         Envoy's route tables, forwarded over pooled keep-alive upstream
         connections. Anything in the file the proxy cannot honour stops it with
@@ -43,10 +44,10 @@ struct ProxyCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: [.customShort("c"), .customLong("config-path")], help: ArgumentHelp("Envoy bootstrap (JSON).", valueName: "file"))
+    @Option(name: [.customShort("c"), .customLong("config-path")], help: ArgumentHelp("Envoy bootstrap: YAML if the name ends in .yaml/.yml, else JSON (as Envoy decides).", valueName: "file"))
     var configPath: String?
 
-    @Option(help: ArgumentHelp("Also run these resources: the output of `swiftmesh generate --type all -o json` (no xDS stream).", valueName: "file"))
+    @Option(help: ArgumentHelp("Also run these resources: the output of `swiftmesh generate --type all -o json` (no xDS stream); .yaml/.yml names are read as YAML.", valueName: "file"))
     var resources: String?
 
     @Option(help: ArgumentHelp("ADS server to take listeners, routes, clusters and endpoints from (plaintext gRPC).", valueName: "addr:port"))

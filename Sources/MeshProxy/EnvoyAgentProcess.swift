@@ -11,7 +11,8 @@ public enum EnvoyAgentProcess {
     public static func run(_ options: ProxyOptions, started: @Sendable (_ envoyPID: Int32, _ bootstrap: String) -> Void) async throws {
         guard let bootstrapPath = options.bootstrapPath else { throw AgentError("--data-plane envoy needs -c BOOTSTRAP (the bootstrap Envoy starts from)") }
         guard let binary = options.envoyBinary else { throw AgentError("--data-plane envoy needs --envoy-binary (or ENVOY_BIN)") }
-        let text = try FileReader.read(bootstrapPath)
+        // A YAML bootstrap is handed on as JSON: the agent edits JSON.
+        let text = try BootstrapDocument.read(bootstrapPath).jsonText()
         // Only the node and the ADS address are read: the rest is Envoy's to check.
         let (nodeJSON, xds) = try EnvoyAgentBootstrap.inspect(Data(text.utf8))
         var bootstrap = ProxyBootstrap()

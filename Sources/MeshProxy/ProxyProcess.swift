@@ -19,8 +19,8 @@ public enum ProxyProcess {
 
     /// Starts everything, reports through `started`, then waits for cancellation.
     public static func run(_ options: ProxyOptions, started: @Sendable (Started) -> Void) async throws {
-        let bootstrap = try options.bootstrapPath.map { try BootstrapDecoder.decode(json: try FileReader.read($0)) } ?? ProxyBootstrap()
-        let resources = try options.resourcesPath.map { try ResourcesDecoder.decode(json: try FileReader.read($0)) } ?? ResourcesDecoder.Resources()
+        let bootstrap = try options.bootstrapPath.map { try BootstrapDecoder.decode(file: $0) } ?? ProxyBootstrap()
+        let resources = try options.resourcesPath.map { try ResourcesDecoder.decode(file: $0) } ?? ResourcesDecoder.Resources()
         var warnings = ConversionWarnings()
         let config = try ProxyConfigBuilder.build(version: "bootstrap", listeners: bootstrap.listeners + resources.listeners,
                                                   routes: resources.routes, clusters: bootstrap.clusters + resources.clusters,

@@ -8,7 +8,7 @@ public enum DocumentParser {
     /// bounds the recursion of everything that walks a node later.
     public static let maxDepth = 64
 
-    public static func parse(_ bytes: [UInt8], source: String) -> ParsedSource {
+    public static func parse(_ bytes: [UInt8], source: String, dialect: YAMLDialect = .kubernetes) -> ParsedSource {
         if let failure = UTF8Check.firstInvalid(in: bytes) {
             return ParsedSource(source: source, documents: [], failure: ParseFailure(
                 source: source, documentIndex: 1, location: failure,
@@ -17,6 +17,6 @@ public enum DocumentParser {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         // Without aliases a document has fewer values than bytes; more means expansion.
         let budget = max(10_000, body.count + 1_000)
-        return YAMLComposer(source: source, nodeBudget: budget).compose(body)
+        return YAMLComposer(source: source, nodeBudget: budget, dialect: dialect).compose(body)
     }
 }

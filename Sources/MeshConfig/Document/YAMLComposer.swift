@@ -14,6 +14,8 @@ struct YAMLComposer {
         var keys: Set<String> = []
         var pendingKey: String?
         var pendingKeyLocation = SourceLocation(line: 0, column: 0)
+        /// The pending key was tagged `!ignore` (Envoy dialect): its value is dropped.
+        var pendingKeyIgnored = false
         var size = 1
     }
 
@@ -24,6 +26,7 @@ struct YAMLComposer {
 
     let source: String
     let nodeBudget: Int
+    var dialect: YAMLDialect = .kubernetes
 
     func compose(_ bytes: [UInt8]) -> ParsedSource {
         var documents: [ParsedDocument] = []
@@ -64,9 +67,11 @@ struct YAMLComposer {
                         used += 1
                         try checkBudget(used, location)
                         let tag = scalar.tag.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-                        let node = ConfigNode(Self.scalarValue(text, tag: tag, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), at: location)
+                        let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
+                        let value = dialect == .envoy ? Self.envoyScalarValue(text, tag: tag, plain: plain) : Self.scalarValue(text, tag: tag, plain: plain)
+                        let node = ConfigNode(value, at: location)
                         if let anchor = Self.optionalString(scalar.anchor) { anchors[anchor] = (node, 1) }
-                        try add(node, rawKey: text, size: 1, to: &stack, root: &root)
+                        try add(node, rawKey: text, size: 1, to: &stack, root: &root, ignoredKey: dialect == .envoy && tag == "!ignore")
                     case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                         if stack.count >= DocumentParser.maxDepth {
                             throw Failure(location: location, message: "document nesting exceeds \(DocumentParser.maxDepth) levels")
@@ -113,7 +118,7 @@ struct YAMLComposer {
         }
     }
 
-    private func add(_ node: ConfigNode, rawKey: String?, size: Int, to stack: inout [Frame], root: inout ConfigNode?) throws {
+    private func add(_ node: ConfigNode, rawKey: String?, size: Int, to stack: inout [Frame], root: inout ConfigNode?, ignoredKey: Bool = false) throws {
         guard !stack.isEmpty else {
             root = node
             return
@@ -123,8 +128,11 @@ struct YAMLComposer {
         if !stack[top].isMapping {
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
-            stack[top].entries.append(ConfigNode.Entry(key: key, keyLocation: stack[top].pendingKeyLocation, value: node))
+            if !stack[top].pendingKeyIgnored {
+                stack[top].entries.append(ConfigNode.Entry(key: key, keyLocation: stack[top].pendingKeyLocation, value: node))
+            }
             stack[top].pendingKey = nil
+            stack[top].pendingKeyIgnored = false
         } else {
             guard let key = rawKey else {
                 throw Failure(location: node.location, message: "mapping keys must be plain values, not collections")
@@ -134,6 +142,7 @@ struct YAMLComposer {
             }
             stack[top].pendingKey = key
             stack[top].pendingKeyLocation = node.location
+            stack[top].pendingKeyIgnored = ignoredKey
         }
     }
 
@@ -168,6 +177,18 @@ struct YAMLComposer {
             return ScalarResolver.resolve(plain: text)
         default:
             return .string(text)
+        }
+    }
+
+    /// Envoy's reading (`YAMLDialect.envoy`): only integers yaml-cpp would read as
+    /// 64-bit integers, booleans and null resolve; other numbers stay text.
+    static func envoyScalarValue(_ text: String, tag: String?, plain: Bool) -> ConfigNode.Value {
+        guard plain, tag == nil || tag == "!" else { return scalarValue(text, tag: tag, plain: plain) }
+        let value = ScalarResolver.resolve(plain: text)
+        switch value {
+        case .float, .bigInteger: return .string(text)
+        case .int where text.utf8.contains(UInt8(ascii: "_")): return .string(text)
+        default: return value
         }
     }
 }

@@ -1,3 +1,4 @@
+import MeshCore
 import SwiftProtobuf
 import XDSAPI
 
@@ -5,18 +6,12 @@ import XDSAPI
 /// uses (ADS over gRPC to a static cluster, LDS and CDS from ADS). Anything else is
 /// refused with the field named, so a bootstrap never half-works.
 extension BootstrapDecoder {
-    static func decodeNode(_ value: Google_Protobuf_Value) throws -> Envoy_Config_Core_V3_Node {
+    static func decodeNode(_ value: Google_Protobuf_Value) throws(BootstrapError) -> Envoy_Config_Core_V3_Node {
         guard case .structValue? = value.kind else { throw BootstrapError(field: "node", reason: "expected an object") }
-        var options = JSONDecodingOptions()
-        options.ignoreUnknownFields = false
-        do {
-            return try Envoy_Config_Core_V3_Node(jsonString: try value.jsonString(), options: options)
-        } catch {
-            throw BootstrapError(field: "node", reason: "\(error)")
-        }
+        return try typed(Envoy_Config_Core_V3_Node.self, value, at: FieldPath(parsing: "node"))
     }
 
-    static func decodeDynamicResources(_ value: Google_Protobuf_Value, clusters: [Envoy_Config_Cluster_V3_Cluster]) throws -> ADSServerAddress? {
+    static func decodeDynamicResources(_ value: Google_Protobuf_Value, clusters: [Envoy_Config_Cluster_V3_Cluster]) throws(BootstrapError) -> ADSServerAddress? {
         guard case .structValue(let dynamic)? = value.kind else {
             throw BootstrapError(field: "dynamic_resources", reason: "expected an object")
         }
@@ -36,7 +31,7 @@ extension BootstrapDecoder {
         return try adsServer(ads, clusters: clusters)
     }
 
-    private static func adsServer(_ ads: Google_Protobuf_Struct, clusters: [Envoy_Config_Cluster_V3_Cluster]) throws -> ADSServerAddress {
+    private static func adsServer(_ ads: Google_Protobuf_Struct, clusters: [Envoy_Config_Cluster_V3_Cluster]) throws(BootstrapError) -> ADSServerAddress {
         let field = "dynamic_resources.ads_config"
         let known: Set<String> = ["api_type", "transport_api_version", "grpc_services", "set_node_on_first_message_only"]
         for key in ads.fields.keys.sorted() where !known.contains(key) {
@@ -54,13 +49,13 @@ extension BootstrapDecoder {
         else {
             throw BootstrapError(field: "\(field).grpc_services", reason: "expected exactly one {envoy_grpc: {cluster_name}}")
         }
-        guard let cluster = clusters.first(where: { $0.name == name }) else {
+        guard let index = clusters.firstIndex(where: { $0.name == name }) else {
             throw BootstrapError(field: "\(field).grpc_services[0].envoy_grpc.cluster_name", reason: "no static cluster named \(name)")
         }
-        guard let socket = cluster.loadAssignment.endpoints.first?.lbEndpoints.first?.endpoint.address.socketAddress,
+        guard let socket = clusters[index].loadAssignment.endpoints.first?.lbEndpoints.first?.endpoint.address.socketAddress,
               !socket.address.isEmpty, socket.portValue > 0
         else {
-            throw BootstrapError(field: "static_resources.clusters[\(name)].load_assignment", reason: "the ADS cluster needs one socket address endpoint")
+            throw BootstrapError(field: "static_resources.clusters[\(index)].load_assignment", reason: "the ADS cluster \(name) needs one socket address endpoint")
         }
         return ADSServerAddress(cluster: name, host: socket.address, port: Int(socket.portValue), delta: apiType == "DELTA_GRPC")
     }

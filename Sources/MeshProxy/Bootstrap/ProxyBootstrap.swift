@@ -1,3 +1,4 @@
+import MeshCore
 import SwiftProtobuf
 import XDSAPI
 
@@ -40,10 +41,31 @@ public struct ADSServerAddress: Sendable, Equatable {
     }
 }
 
-/// A bootstrap the proxy cannot start from, naming the field.
+/// A bootstrap the proxy cannot start from, naming the field and, when the file is
+/// known, where in it (line and column of the value, for YAML and JSON alike).
 public struct BootstrapError: Error, CustomStringConvertible, Sendable {
-    public let field: String
-    public let reason: String
+    public var field: String
+    public var reason: String
+    /// The file read (`-c` / `--resources`), when there was one.
+    public var source: String?
+    public var location: SourceLocation?
+    /// The field as a path, when it was built as one (keys may contain dots).
+    var path: FieldPath?
 
-    public var description: String { "bootstrap: \(field): \(reason)" }
+    init(field: String, reason: String, source: String? = nil, location: SourceLocation? = nil) {
+        self.field = field
+        self.reason = reason
+        self.source = source
+        self.location = location
+    }
+
+    init(path: FieldPath, reason: String) {
+        self.init(field: path.isEmpty ? "(document)" : path.description, reason: reason)
+        self.path = path
+    }
+
+    public var description: String {
+        let place = [source ?? "bootstrap", location.map { "\($0.line):\($0.column)" }].compactMap { $0 }.joined(separator: ":")
+        return "\(place): \(field): \(reason)"
+    }
 }

@@ -3,7 +3,8 @@ import XDSAPI
 
 /// Reads the control plane's resource dump (`swiftmesh generate --type all -o
 /// json`: listeners, routes, clusters, endpoints) so the proxy can run what one
-/// node would be sent, without an xDS stream.
+/// node would be sent, without an xDS stream. YAML is read too, by the bootstrap's
+/// rule (the file name decides).
 public enum ResourcesDecoder {
     public struct Resources: Sendable {
         public var listeners: [Envoy_Config_Listener_V3_Listener] = []
@@ -14,14 +15,24 @@ public enum ResourcesDecoder {
 
     static let keys: Set<String> = ["listeners", "routes", "clusters", "endpoints", "secrets"]
 
+    public static func decode(file path: String) throws -> Resources {
+        try decode(BootstrapDocument.read(path))
+    }
+
     public static func decode(json: String) throws -> Resources {
+        try decode(BootstrapDocument.parse(json, format: .json, source: nil))
+    }
+
+    static func decode(_ document: BootstrapDocument) throws(BootstrapError) -> Resources {
         XDSAnyTypes.registerAll()
-        let document: Google_Protobuf_Struct
         do {
-            document = try Google_Protobuf_Struct(jsonString: json)
+            return try decode(document.root)
         } catch {
-            throw BootstrapError(field: "(resources)", reason: "not a JSON object: \(error)")
+            throw document.locating(error)
         }
+    }
+
+    private static func decode(_ document: Google_Protobuf_Struct) throws(BootstrapError) -> Resources {
         for key in document.fields.keys.sorted() where !keys.contains(key) {
             throw BootstrapError(field: key, reason: "not a resource list (expected listeners, routes, clusters, endpoints, secrets)")
         }

@@ -49,7 +49,7 @@ struct BootstrapDecoderDynamicTests {
         (bootstrap(cluster: "missing"), "dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name"),
         (bootstrap(lds: #"{"path": "/etc/lds.yaml"}"#), "dynamic_resources.lds_config"),
         (#"{"dynamic_resources": {"rtds_config": {}}}"#, "dynamic_resources.rtds_config"),
-        (#"{"node": {"id": "a", "bogus": 1}}"#, "node"),
+        (#"{"node": {"id": "a", "bogus": 1}}"#, "node.bogus"),
     ])
     func unsupportedDynamicPartsNameTheField(json: String, field: String) {
         do {

@@ -47,7 +47,7 @@ import Testing
             _ = try BootstrapDecoder.decode(json: #"{"static_resources": {"clusters": [{"name": "c", "no_such_field": 1}]}}"#)
             Issue.record("expected an error")
         } catch let error as BootstrapError {
-            #expect(error.field == "static_resources.clusters[0]")
+            #expect(error.field == "static_resources.clusters[0].no_such_field")
         } catch {
             Issue.record("unexpected \(error)")
         }
