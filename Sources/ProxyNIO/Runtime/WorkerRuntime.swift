@@ -29,6 +29,9 @@ final class WorkerRuntime {
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
     var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
+    /// The same for connections opened with a given handler (tcp_proxy): the
+    /// channel must carry the handler it is passed.
+    var handlerConnector: ((EndpointRuntime, Int64, any ChannelHandler) -> EventLoopFuture<any Channel>)?
     /// The same for mirrored copies: the channel must carry a ShadowUpstreamHandler.
     var shadowConnector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
     /// TLS contexts shared by every worker (built once per secret version).
@@ -242,6 +245,7 @@ final class WorkerRuntime {
                  handler: (@Sendable () -> any ChannelHandler)? = nil) -> EventLoopFuture<any Channel> {
         if let http2 = endpoint.http2, handler == nil { return http2.openStream(timeoutNanos: timeoutNanos) }
         if let connector, handler == nil { return connector(endpoint, timeoutNanos) }
+        if let handlerConnector, let handler { return handlerConnector(endpoint, timeoutNanos, handler()) }
         return UpstreamTLSConnector.connect(eventLoop: eventLoop, address: endpoint.address, tls: endpoint.tls, timeoutNanos: timeoutNanos) { pipeline in
             try pipeline.addHandler(handler?() ?? UpstreamHTTP1Handler())
         }
