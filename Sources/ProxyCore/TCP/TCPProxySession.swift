@@ -63,7 +63,7 @@ public struct TCPProxySession: Sendable {
     public mutating func start(nowNanos: Int64) -> Action {
         lastActivityNanos = nowNanos
         guard idleTimeoutNanos > 0 else { return .none }
-        return .armIdleTimer(deadlineNanos: nowNanos &+ idleTimeoutNanos)
+        return .armIdleTimer(deadlineNanos: Self.sum(nowNanos, idleTimeoutNanos))
     }
 
     /// The upstream connection is up. A FIN the client sent meanwhile is passed on.
@@ -82,7 +82,7 @@ public struct TCPProxySession: Sendable {
     /// The armed deadline passed: expire, or re-arm from the last activity.
     public mutating func idleTimerFired(nowNanos: Int64) -> Action {
         guard idleTimeoutNanos > 0, !isClosing else { return .none }
-        let deadline = lastActivityNanos &+ idleTimeoutNanos
+        let deadline = Self.sum(lastActivityNanos, idleTimeoutNanos)
         guard nowNanos >= deadline else { return .armIdleTimer(deadlineNanos: deadline) }
         isClosing = true
         idleTimedOut = true
@@ -105,6 +105,12 @@ public struct TCPProxySession: Sendable {
         // A downstream that leaves while the upstream connects: the connect result is dropped.
         if side == .downstream && !upstreamConnected { return .none }
         return .flushAndClose(side.peer)
+    }
+
+    /// A deadline past Int64 is never.
+    private static func sum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 
     private mutating func passFIN(to side: Side) -> Action {

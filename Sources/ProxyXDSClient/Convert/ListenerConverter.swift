@@ -209,7 +209,15 @@ public enum ListenerConverter {
         case nil: throw scope.error("needs cluster or weighted_clusters")
         }
         var config = TCPProxyConfig(statPrefix: proxy.statPrefix, target: target)
-        if proxy.hasIdleTimeout { config.idleTimeoutNanos = ProtoValues.nanos(proxy.idleTimeout) }
+        if proxy.hasIdleTimeout {
+            // Envoy reads it in whole milliseconds (0 disables: so does anything under 1 ms)
+            // and refuses a negative duration.
+            let duration = proxy.idleTimeout
+            guard duration.seconds >= 0 && duration.nanos >= 0 else { throw scope.child("idle_timeout").error("duration is negative") }
+            // Envoy allows up to 10,000 years: past Int64 nanoseconds it is "never".
+            let nanos = duration.seconds > Int64.max / 1_000_000_000 - 1 ? Int64.max : ProtoValues.nanos(duration)
+            config.idleTimeoutNanos = nanos / 1_000_000 * 1_000_000
+        }
         return config
     }
 }

@@ -17,6 +17,12 @@ import Testing
         #expect(!session.isClosing)
     }
 
+    @Test func aHugeTimeoutNeverWrapsIntoThePast() {
+        var session = TCPProxySession(idleTimeoutNanos: .max)
+        #expect(session.start(nowNanos: 5) == .armIdleTimer(deadlineNanos: .max))
+        #expect(session.idleTimerFired(nowNanos: 1_000 * Self.second) == .armIdleTimer(deadlineNanos: .max))
+    }
+
     @Test func theDefaultConfigIsOneHour() {
         #expect(TCPProxySession(idleTimeoutNanos: TCPProxyConfig(statPrefix: "t", target: .cluster("c")).idleTimeoutNanos).idleTimeoutNanos
             == 3_600 * Self.second)
