@@ -64,6 +64,12 @@ final class EmbeddedTCPProxy {
         proxy.advance(milliseconds: 1)
         #expect(!proxy.downstreamChannel.isActive)
         #expect(!upstream.isActive)
+        // Counted as one closed connection without a response flag, as Envoy's.
+        let closed = PrometheusExposition.render([proxy.worker.telemetry]).split(separator: "\n")
+            .filter { $0.hasPrefix("istio_tcp_connections_closed_total{") }
+        #expect(closed.count == 1)
+        #expect(closed.first?.contains(#"response_flags="-""#) == true)
+        #expect(closed.first?.hasSuffix("} 1") == true)
     }
 
     @Test func bytesEitherWayKeepTheConnectionOpen() throws {
