@@ -11,6 +11,8 @@ final class WorkerRuntime {
     private(set) var clusters: [String: ClusterRuntime] = [:]
     /// `/stats` counters by cluster name, kept across rebuilds of the cluster.
     private(set) var clusterCounters: [String: ClusterCounters] = [:]
+    /// `tcp.<stat_prefix>.*` counters by stat prefix, kept across config updates.
+    var tcpProxyCounters: [String: TCPProxyCounters] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
     private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
     /// Listeners that choose a filter chain per connection.
@@ -228,6 +230,7 @@ final class WorkerRuntime {
     /// Adds this worker's cluster counters to `counters` under Envoy's names.
     func collectStats(into counters: inout [String: UInt64]) {
         for (name, counter) in clusterCounters { counter.stats.collect(cluster: name, into: &counters) }
+        for (prefix, counter) in tcpProxyCounters { counter.stats.collect(statPrefix: prefix, into: &counters) }
         // Envoy's OpenTelemetry tracer stats, plus the spans the full queue dropped.
         for exporter in spanExporters.values {
             let stats = exporter.queue.stats

@@ -65,6 +65,7 @@ extension TCPProxyHandler {
             Self.flushAndClose(context)
         case .closeBoth:
             // Envoy's NoFlush close of both; the telemetry close carries no flag.
+            counters.stats.idleTimeout += 1
             peer?.closeNow()
             peer = nil
             context?.close(promise: nil)

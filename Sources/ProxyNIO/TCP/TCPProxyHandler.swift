@@ -17,6 +17,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private(set) var context: ChannelHandlerContext?
     var peer: TCPRelayHandler?
     var session: TCPProxySession
+    /// `tcp.<stat_prefix>.*` counters.
+    let counters: TCPProxyCounters
     var idleTimer: Scheduled<Void>?
     /// Bytes read before the upstream connection is up.
     private var pending: ByteBuffer?
@@ -47,6 +49,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: reporter)
         self.authorized = config.rbac.isEmpty
         self.session = TCPProxySession(idleTimeoutNanos: config.idleTimeoutNanos)
+        self.counters = worker.tcpProxyCounters(statPrefix: config.statPrefix)
     }
 
     /// Envoy's network RBAC runs when the client's first bytes arrive, before
@@ -76,6 +79,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        counters.stats.downstreamConnectionTotal += 1
         perform(session.start(nowNanos: now))
         let target = config.target.select(random: worker.random.next())
         let cluster = worker.cluster(named: target.name)

@@ -70,6 +70,10 @@ final class EmbeddedTCPProxy {
         #expect(closed.count == 1)
         #expect(closed.first?.contains(#"response_flags="-""#) == true)
         #expect(closed.first?.hasSuffix("} 1") == true)
+        var counters: [String: UInt64] = [:]
+        proxy.worker.collectStats(into: &counters)
+        #expect(counters["tcp.tcp.downstream_cx_total"] == 1)
+        #expect(counters["tcp.tcp.idle_timeout"] == 1)
     }
 
     @Test func bytesEitherWayKeepTheConnectionOpen() throws {
@@ -88,6 +92,18 @@ final class EmbeddedTCPProxy {
         #expect(try EmbeddedTCPProxy.drain(proxy.downstreamChannel) == "pongpongpong")
         proxy.advance(milliseconds: 1_000)
         #expect(!proxy.downstreamChannel.isActive && !upstream.isActive)
+    }
+
+    @Test func aHalfClosedConnectionIsNotAnIdleTimeout() throws {
+        let proxy = try EmbeddedTCPProxy(idleTimeoutNanos: 1_000_000_000)
+        let upstream = try #require(proxy.upstream)
+        proxy.downstreamChannel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        upstream.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        proxy.advance(milliseconds: 2_000)
+        var counters: [String: UInt64] = [:]
+        proxy.worker.collectStats(into: &counters)
+        #expect(counters["tcp.tcp.idle_timeout"] == 0)
+        #expect(!proxy.downstreamChannel.isActive)
     }
 
     @Test func zeroDisablesTheIdleTimeout() throws {

@@ -1,0 +1,14 @@
+/// Envoy's `tcp.<stat_prefix>.*` counters of a tcp_proxy, the ones this proxy keeps.
+public struct TCPProxyStats: Sendable {
+    public var downstreamConnectionTotal: UInt64 = 0
+    /// Connections the idle timeout closed.
+    public var idleTimeout: UInt64 = 0
+
+    public init() {}
+
+    public func collect(statPrefix: String, into counters: inout [String: UInt64]) {
+        let prefix = "tcp.\(statPrefix)."
+        counters[prefix + "downstream_cx_total", default: 0] += downstreamConnectionTotal
+        counters[prefix + "idle_timeout", default: 0] += idleTimeout
+    }
+}
