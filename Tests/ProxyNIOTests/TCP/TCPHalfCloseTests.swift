@@ -35,7 +35,7 @@ struct TCPHalfCloseTests {
         var config = EmbeddedProxy.config(endpoints: [EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)])
         config.listeners = [Self.tlsTCPListener(mesh, requireClientCertificate: false)]
         let server = try await ProxyServer(group: group, config: config)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
 
         let client = try await TLSTestClient(group: group, port: port, trusting: mesh.root)
         #expect(try await client.sendAndHalfClose("hello") == "got: hello")
@@ -54,12 +54,12 @@ struct TCPHalfCloseTests {
         var inbound = EmbeddedProxy.config(endpoints: [EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)])
         inbound.listeners = [Self.tlsTCPListener(mesh, requireClientCertificate: true)]
         let serverSide = try await ProxyServer(group: group, config: inbound)
-        let inboundPort = try await serverSide.start(config: inbound).bound[0].address.port!
+        let inboundPort = try await serverSide.start(config: inbound)[0].address.port!
         // The client side: a plain tcp_proxy listener whose cluster speaks mTLS to the server side.
         var outbound = try UpstreamTLSTests.config([EndpointSet.Endpoint(host: "127.0.0.1", port: inboundPort)], socket: .tls(UpstreamTLSTests.mutual(mesh)))
         outbound.listeners = [ListenerConfig(name: "tcp", host: "127.0.0.1", port: 0, chain: .tcp(TCPProxyConfig(statPrefix: "tcp", target: .cluster("backend"))))]
         let clientSide = try await ProxyServer(group: group, config: outbound)
-        let port = try await clientSide.start(config: outbound).bound[0].address.port!
+        let port = try await clientSide.start(config: outbound)[0].address.port!
 
         let client = try BlockingClient(port: port)
         client.send("over mtls")
