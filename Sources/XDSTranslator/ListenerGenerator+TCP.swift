@@ -12,9 +12,9 @@ extension ListenerGenerator {
             ?? (scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough)
         guard let service else { return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target) }
         let routed = tcpRoute(for: service, port: port)
-        let idle = routed.idleTimeout ?? (routed.targets.isEmpty
-            ? RouteContext.tcpIdleTimeout(snapshot: routes.snapshot, hostname: service.hostname, proxyNamespace: scope.proxy.namespace) : nil)
-        return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed.targets, idleTimeout: idle)
+        let timeouts = routed.targets.isEmpty
+            ? RouteContext.tcpTimeouts(snapshot: routes.snapshot, hostname: service.hostname, proxyNamespace: scope.proxy.namespace) : routed.timeouts
+        return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed.targets, timeouts: timeouts)
     }
 
     /// One listener per (VIP, port) of the egress listener's services, and the

@@ -1,7 +1,6 @@
 import MeshConfig
 import MeshRegistry
 import MeshSnapshot
-import SwiftProtobuf
 import XDSAPI
 
 /// LDS for sidecars: outbound listeners (bound per Sidecar egress listener in
@@ -66,9 +65,9 @@ struct ListenerGenerator {
     }
 
     /// A mesh VirtualService's `tcp` route for the service on this port: its
-    /// destinations and weights (empty when none applies), and the idle timeout
-    /// from the DestinationRule of its first destination.
-    func tcpRoute(for service: MeshService, port: Int) -> (targets: [(String, Int)], idleTimeout: Google_Protobuf_Duration?) {
+    /// destinations and weights (empty when none applies), and the tcp_proxy
+    /// timeouts from the DestinationRule of its first destination.
+    func tcpRoute(for service: MeshService, port: Int) -> (targets: [(String, Int)], timeouts: TCPProxyTimeouts) {
         let snapshot = routes.snapshot
         let context = RouteContext(snapshot: snapshot, proxy: scope.proxy, gatewayNames: ["mesh"], listenerPort: port)
         for vs in snapshot.virtualServices(boundTo: "mesh", visibleFrom: scope.proxy.namespace)
@@ -80,10 +79,10 @@ struct ListenerGenerator {
                 }
                 guard applies else { continue }
                 return (Self.weighted(route.route, context: context, namespace: vs.namespace),
-                        context.tcpIdleTimeout(for: route.route?.first?.destination, from: vs.namespace))
+                        context.tcpTimeouts(for: route.route?.first?.destination, from: vs.namespace))
             }
         }
-        return ([], nil)
+        return ([], TCPProxyTimeouts())
     }
 
     /// Istio's catch-all on 15001: original destination hands connections to the

@@ -1,7 +1,7 @@
 /// One tcp_proxy connection's lifecycle beyond moving bytes, as Envoy's
-/// `TcpProxy::Filter` runs it: the idle timeout and half-close. Pure: the NIO
-/// handlers report events with the event loop's clock (nanoseconds) and carry
-/// out the action returned.
+/// `TcpProxy::Filter` runs it: the idle timeout, the maximum connection duration
+/// and half-close. Pure: the NIO handlers report events with the event loop's
+/// clock (nanoseconds) and carry out the action returned.
 ///
 /// - Idle timeout (`idle_timeout`, default 1 h, 0 disables): armed when the
 ///   downstream connection starts (Envoy >= 1.36, so a stalled upstream connect
@@ -9,6 +9,9 @@
 ///   sent on either connection. Expiry closes both connections without flushing.
 ///   The timer is lazy: one deadline is armed, and on firing it is re-armed from
 ///   the last activity, so bytes cost a clock read, not a timer reschedule.
+/// - `max_downstream_connection_duration` (none by default): from the downstream
+///   connection's start, whatever flows; expiry closes both without flushing
+///   (response flag DT). The same single timer serves both deadlines.
 /// - Half-close: a FIN from one side is passed on as a FIN (write shutdown) to
 ///   the other once what was queued for it is written; the other direction keeps
 ///   flowing. A connection that has both received and sent its FIN is done: a
@@ -24,18 +27,26 @@ public struct TCPProxySession: Sendable {
 
     public enum Action: Sendable, Equatable {
         case none
-        /// Run `idleTimerFired` at this deadline (the only timer armed).
-        case armIdleTimer(deadlineNanos: Int64)
+        /// Run `timerFired` at this deadline (the only timer armed).
+        case armTimer(deadlineNanos: Int64)
         /// Send a FIN on `side` after what is queued for it.
         case shutdownOutput(Side)
         /// Write what is queued for `side`, then close it.
         case flushAndClose(Side)
-        /// Idle timeout: close both connections now, dropping what is queued.
+        /// A timeout (`timedOut` says which): close both connections now,
+        /// dropping what is queued.
         case closeBoth
+    }
+
+    public enum Timeout: Sendable, Equatable {
+        case idle, maxDuration
     }
 
     /// 0: no idle timeout.
     public let idleTimeoutNanos: Int64
+    /// 0: no maximum duration.
+    public let maxDurationNanos: Int64
+    private var startNanos: Int64 = 0
     private var lastActivityNanos: Int64 = 0
     private var upstreamConnected = false
     private var downstreamInputClosed = false
@@ -44,12 +55,17 @@ public struct TCPProxySession: Sendable {
     private var upstreamOutputClosed = false
     /// Both connections are on their way out; later events change nothing.
     public private(set) var isClosing = false
-    /// The idle timeout ended the session (Envoy's `idle_timeout` stat).
-    public private(set) var idleTimedOut = false
+    /// The timeout that ended the session (Envoy's `idle_timeout` and
+    /// `max_downstream_connection_duration` stats).
+    public private(set) var timedOut: Timeout?
 
-    public init(idleTimeoutNanos: Int64) {
+    public init(idleTimeoutNanos: Int64, maxDurationNanos: Int64 = 0) {
         self.idleTimeoutNanos = max(0, idleTimeoutNanos)
+        self.maxDurationNanos = max(0, maxDurationNanos)
     }
+
+    /// Bytes need noting (a write's completion costs a promise): only with an idle timeout.
+    public var tracksActivity: Bool { idleTimeoutNanos > 0 }
 
     public func isInputClosed(_ side: Side) -> Bool {
         side == .downstream ? downstreamInputClosed : upstreamInputClosed
@@ -59,11 +75,11 @@ public struct TCPProxySession: Sendable {
         side == .downstream ? downstreamOutputClosed : upstreamOutputClosed
     }
 
-    /// The downstream connection is served: the idle timer starts.
+    /// The downstream connection is served: the timers start.
     public mutating func start(nowNanos: Int64) -> Action {
+        startNanos = nowNanos
         lastActivityNanos = nowNanos
-        guard idleTimeoutNanos > 0 else { return .none }
-        return .armIdleTimer(deadlineNanos: Self.sum(nowNanos, idleTimeoutNanos))
+        return nextDeadline.map { .armTimer(deadlineNanos: $0) } ?? .none
     }
 
     /// The upstream connection is up. A FIN the client sent meanwhile is passed on.
@@ -79,14 +95,29 @@ public struct TCPProxySession: Sendable {
         lastActivityNanos = nowNanos
     }
 
-    /// The armed deadline passed: expire, or re-arm from the last activity.
-    public mutating func idleTimerFired(nowNanos: Int64) -> Action {
-        guard idleTimeoutNanos > 0, !isClosing else { return .none }
-        let deadline = Self.sum(lastActivityNanos, idleTimeoutNanos)
-        guard nowNanos >= deadline else { return .armIdleTimer(deadlineNanos: deadline) }
+    /// The armed deadline passed: expire, or re-arm for the next deadline.
+    public mutating func timerFired(nowNanos: Int64) -> Action {
+        guard !isClosing else { return .none }
+        if maxDurationNanos > 0 && nowNanos >= Self.sum(startNanos, maxDurationNanos) {
+            timedOut = .maxDuration
+        } else if idleTimeoutNanos > 0 && nowNanos >= Self.sum(lastActivityNanos, idleTimeoutNanos) {
+            timedOut = .idle
+        } else {
+            return nextDeadline.map { .armTimer(deadlineNanos: $0) } ?? .none
+        }
         isClosing = true
-        idleTimedOut = true
         return .closeBoth
+    }
+
+    /// The earlier of the idle deadline (from the last activity) and the duration's end.
+    private var nextDeadline: Int64? {
+        let idle = idleTimeoutNanos > 0 ? Self.sum(lastActivityNanos, idleTimeoutNanos) : nil
+        let duration = maxDurationNanos > 0 ? Self.sum(startNanos, maxDurationNanos) : nil
+        switch (idle, duration) {
+        case let (idle?, duration?): return min(idle, duration)
+        case let (deadline?, nil), let (nil, deadline?): return deadline
+        case (nil, nil): return nil
+        }
     }
 
     /// `side` sent its FIN (nothing more will be read from it).

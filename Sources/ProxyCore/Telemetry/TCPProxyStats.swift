@@ -3,6 +3,8 @@ public struct TCPProxyStats: Sendable {
     public var downstreamConnectionTotal: UInt64 = 0
     /// Connections the idle timeout closed.
     public var idleTimeout: UInt64 = 0
+    /// Connections `max_downstream_connection_duration` closed.
+    public var maxDownstreamConnectionDuration: UInt64 = 0
 
     public init() {}
 
@@ -10,5 +12,6 @@ public struct TCPProxyStats: Sendable {
         let prefix = "tcp.\(statPrefix)."
         counters[prefix + "downstream_cx_total", default: 0] += downstreamConnectionTotal
         counters[prefix + "idle_timeout", default: 0] += idleTimeout
+        counters[prefix + "max_downstream_connection_duration", default: 0] += maxDownstreamConnectionDuration
     }
 }

@@ -45,12 +45,12 @@ extension TCPProxyHandler {
         switch action {
         case .none:
             break
-        case .armIdleTimer(let deadline):
+        case .armTimer(let deadline):
             guard let context else { return }
             idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(UInt64(max(0, deadline)))) { [weak self] in
                 guard let self else { return }
                 self.idleTimer = nil
-                self.perform(self.session.idleTimerFired(nowNanos: self.now))
+                self.perform(self.session.timerFired(nowNanos: self.now))
             }
         case .shutdownOutput(.upstream):
             peer?.shutdownOutput()
@@ -64,8 +64,14 @@ extension TCPProxyHandler {
             guard let context, !closed else { return }
             Self.flushAndClose(context)
         case .closeBoth:
-            // Envoy's NoFlush close of both; the telemetry close carries no flag.
-            counters.stats.idleTimeout += 1
+            // Envoy's NoFlush close of both. An idle timeout sets no response
+            // flag; the maximum duration sets DT.
+            if session.timedOut == .maxDuration {
+                flags.insert(.durationTimeout)
+                counters.stats.maxDownstreamConnectionDuration += 1
+            } else {
+                counters.stats.idleTimeout += 1
+            }
             peer?.closeNow()
             peer = nil
             context?.close(promise: nil)

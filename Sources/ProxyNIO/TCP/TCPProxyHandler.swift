@@ -31,7 +31,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private var telemetryService: Int32 = 0
     private var receivedBytes = 0
     private var sentBytes = 0
-    private var flags: ResponseFlags = []
+    var flags: ResponseFlags = []
     /// Network RBAC (ONE_TIME_ON_FIRST_BYTE) has passed; true when there is none.
     private(set) var authorized: Bool
 
@@ -48,7 +48,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         let reporter = worker.telemetry.reporter(ofScope: telemetryScope)
         self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: reporter)
         self.authorized = config.rbac.isEmpty
-        self.session = TCPProxySession(idleTimeoutNanos: config.idleTimeoutNanos)
+        self.session = TCPProxySession(idleTimeoutNanos: config.idleTimeoutNanos, maxDurationNanos: config.maxDownstreamConnectionDurationNanos)
         self.counters = worker.tcpProxyCounters(statPrefix: config.statPrefix)
     }
 
@@ -184,7 +184,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         guard let context else { return }
         sentBytes += buffer.readableBytes
         session.bytesMoved(nowNanos: now)
-        if session.idleTimeoutNanos > 0 {
+        if session.tracksActivity {
             let promise = context.eventLoop.makePromise(of: Void.self)
             promise.futureResult.assumeIsolated().whenSuccess { [weak self] in self?.noteActivity() }
             context.write(wrapOutboundOut(buffer), promise: promise)

@@ -73,7 +73,7 @@ final class TCPRelayHandler: ChannelDuplexHandler {
     /// Bytes from the client; their being written counts as activity.
     func write(_ buffer: ByteBuffer) {
         guard let context else { return }
-        guard let peer, peer.session.idleTimeoutNanos > 0 else {
+        guard let peer, peer.session.tracksActivity else {
             context.write(wrapOutboundOut(buffer), promise: nil)
             return
         }

@@ -209,15 +209,24 @@ public enum ListenerConverter {
         case nil: throw scope.error("needs cluster or weighted_clusters")
         }
         var config = TCPProxyConfig(statPrefix: proxy.statPrefix, target: target)
+        // Envoy reads both in whole milliseconds: an idle timeout under 1 ms is none.
         if proxy.hasIdleTimeout {
-            // Envoy reads it in whole milliseconds (0 disables: so does anything under 1 ms)
-            // and refuses a negative duration.
-            let duration = proxy.idleTimeout
-            guard duration.seconds >= 0 && duration.nanos >= 0 else { throw scope.child("idle_timeout").error("duration is negative") }
-            // Envoy allows up to 10,000 years: past Int64 nanoseconds it is "never".
-            let nanos = duration.seconds > Int64.max / 1_000_000_000 - 1 ? Int64.max : ProtoValues.nanos(duration)
-            config.idleTimeoutNanos = nanos / 1_000_000 * 1_000_000
+            config.idleTimeoutNanos = try Self.milliseconds(proxy.idleTimeout, scope.child("idle_timeout"))
+        }
+        if proxy.hasMaxDownstreamConnectionDuration {
+            let field = scope.child("max_downstream_connection_duration")
+            let nanos = try Self.milliseconds(proxy.maxDownstreamConnectionDuration, field)
+            guard nanos >= 1_000_000 else { throw field.error("must be at least 1ms") }
+            config.maxDownstreamConnectionDurationNanos = nanos
         }
         return config
+    }
+
+    /// A non-negative duration cut to whole milliseconds, in nanoseconds; Envoy
+    /// allows up to 10,000 years, which past Int64 nanoseconds is "never".
+    static func milliseconds(_ duration: Google_Protobuf_Duration, _ scope: ConversionScope) throws(XDSConversionError) -> Int64 {
+        guard duration.seconds >= 0 && duration.nanos >= 0 else { throw scope.error("duration is negative") }
+        let nanos = duration.seconds > Int64.max / 1_000_000_000 - 1 ? Int64.max : ProtoValues.nanos(duration)
+        return nanos / 1_000_000 * 1_000_000
     }
 }

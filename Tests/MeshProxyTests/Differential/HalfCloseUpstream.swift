@@ -36,9 +36,11 @@ enum HalfCloseUpstream {
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
-    /// One listener whose tcp_proxy has a 1 s idle timeout, to that upstream.
-    static func bootstrap(listenPort: Int, upstreamPort: Int) -> String {
-        """
+    /// One listener whose tcp_proxy has a 1 s idle timeout (or the given
+    /// `max_downstream_connection_duration` and a 10 s idle timeout), to that upstream.
+    static func bootstrap(listenPort: Int, upstreamPort: Int, maxDuration: String? = nil) -> String {
+        let timeouts = maxDuration.map { #""idle_timeout": "10s", "max_downstream_connection_duration": "\#($0)""# } ?? #""idle_timeout": "1s""#
+        return """
         {
           "static_resources": {
             "listeners": [{
@@ -46,7 +48,7 @@ enum HalfCloseUpstream {
               "address": {"socket_address": {"address": "127.0.0.1", "port_value": \(listenPort)}},
               "filter_chains": [{"filters": [{"name": "envoy.filters.network.tcp_proxy", "typed_config": {
                 "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
-                "stat_prefix": "tcp", "cluster": "backend", "idle_timeout": "1s"}}]}]
+                "stat_prefix": "tcp", "cluster": "backend", \(timeouts)}}]}]
             }],
             "clusters": [{"name": "backend", "type": "STATIC", "connect_timeout": "1s", "load_assignment": {"cluster_name": "backend",
               "endpoints": [{"lb_endpoints": [{"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": \(upstreamPort)}}}}]}]}}]

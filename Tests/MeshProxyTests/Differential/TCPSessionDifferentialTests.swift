@@ -32,6 +32,27 @@ import Testing
         return "closed after \(elapsed)"
     }
 
+    /// Sends a few bytes every 250 ms until the proxy closes (or 4 s): when it did.
+    static func busyClose(port: Int) throws -> String {
+        guard let fd = LoopbackSocket.connect(port: port) else { throw POSIXError(.ECONNREFUSED) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 250_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let start = ContinuousClock.now
+        var byte: UInt8 = 0
+        while ContinuousClock.now - start < .seconds(4) {
+            send(fd, "tick")
+            let count = recv(fd, &byte, 1, 0)
+            if count > 0 { return "unexpected bytes" }
+            // Nothing yet; a reset (our tick hit the closed socket) is a close too.
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { continue }
+            let elapsed = ContinuousClock.now - start
+            if elapsed >= .milliseconds(900) && elapsed < .milliseconds(2_000) { return "closed after ~1 s" }
+            return "closed after \(elapsed)"
+        }
+        return "still open after 4 s"
+    }
+
     /// Sends a few bytes every 250 ms for 2.5 s (well past the timeout), then its
     /// FIN: the upstream's count comes back only if the connection lived.
     static func activeConnection(port: Int) throws -> String {
@@ -94,6 +115,21 @@ import Testing
         #expect(fromUs.idle == fromEnvoy.idle)
         #expect(fromUs.active == fromEnvoy.active)
         #expect(fromUs.halfClose == fromEnvoy.halfClose)
+        try await upstream.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test func envoyAndSwiftMeshEndABusyConnectionAtItsMaximumDuration() async throws {
+        guard DifferentialRun.envoyBinary() != nil else { return }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = try await HalfCloseUpstream.start(group: group)
+        let upstreamPort = upstream.localAddress!.port!
+        guard let (fromEnvoy, fromUs) = try await DifferentialRun.throughBoth("tcp-duration", bootstrap: {
+            HalfCloseUpstream.bootstrap(listenPort: $0, upstreamPort: upstreamPort, maxDuration: "1s")
+        }, exchange: { try Self.busyClose(port: $0) }) else { return }
+        print("tcp max duration differential: Envoy \(fromEnvoy), ours \(fromUs)")
+        #expect(fromEnvoy == "closed after ~1 s")
+        #expect(fromUs == fromEnvoy)
         try await upstream.close()
         try await group.shutdownGracefully()
     }

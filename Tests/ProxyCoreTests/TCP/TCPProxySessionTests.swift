@@ -1,26 +1,26 @@
 import ProxyCore
 import Testing
 
-/// Envoy's tcp_proxy idle timeout and half-close, without sockets.
+/// Envoy's tcp_proxy idle timeout, maximum duration and half-close, without sockets.
 @Suite struct TCPProxySessionTests {
     static let second: Int64 = 1_000_000_000
 
     @Test func idleTimerIsArmedWhenTheDownstreamStarts() {
         var session = TCPProxySession(idleTimeoutNanos: Self.second)
-        #expect(session.start(nowNanos: 100) == .armIdleTimer(deadlineNanos: 100 + Self.second))
+        #expect(session.start(nowNanos: 100) == .armTimer(deadlineNanos: 100 + Self.second))
     }
 
     @Test func zeroDisablesTheIdleTimeout() {
         var session = TCPProxySession(idleTimeoutNanos: 0)
         #expect(session.start(nowNanos: 0) == .none)
-        #expect(session.idleTimerFired(nowNanos: 10 * Self.second) == .none)
+        #expect(session.timerFired(nowNanos: 10 * Self.second) == .none)
         #expect(!session.isClosing)
     }
 
     @Test func aHugeTimeoutNeverWrapsIntoThePast() {
         var session = TCPProxySession(idleTimeoutNanos: .max)
-        #expect(session.start(nowNanos: 5) == .armIdleTimer(deadlineNanos: .max))
-        #expect(session.idleTimerFired(nowNanos: 1_000 * Self.second) == .armIdleTimer(deadlineNanos: .max))
+        #expect(session.start(nowNanos: 5) == .armTimer(deadlineNanos: .max))
+        #expect(session.timerFired(nowNanos: 1_000 * Self.second) == .armTimer(deadlineNanos: .max))
     }
 
     @Test func theDefaultConfigIsOneHour() {
@@ -32,8 +32,8 @@ import Testing
         var session = TCPProxySession(idleTimeoutNanos: Self.second)
         _ = session.start(nowNanos: 0)
         _ = session.upstreamConnected(nowNanos: 0)
-        #expect(session.idleTimerFired(nowNanos: Self.second) == .closeBoth)
-        #expect(session.idleTimedOut)
+        #expect(session.timerFired(nowNanos: Self.second) == .closeBoth)
+        #expect(session.timedOut == .idle)
         #expect(session.isClosing)
         // The closes that follow change nothing more.
         #expect(session.closed(.downstream) == .none)
@@ -45,24 +45,24 @@ import Testing
         _ = session.start(nowNanos: 0)
         _ = session.upstreamConnected(nowNanos: 0)
         session.bytesMoved(nowNanos: Self.second / 2)
-        #expect(session.idleTimerFired(nowNanos: Self.second) == .armIdleTimer(deadlineNanos: Self.second * 3 / 2))
+        #expect(session.timerFired(nowNanos: Self.second) == .armTimer(deadlineNanos: Self.second * 3 / 2))
         session.bytesMoved(nowNanos: Self.second * 5 / 4)
-        #expect(session.idleTimerFired(nowNanos: Self.second * 3 / 2) == .armIdleTimer(deadlineNanos: Self.second * 9 / 4))
-        #expect(session.idleTimerFired(nowNanos: Self.second * 9 / 4) == .closeBoth)
+        #expect(session.timerFired(nowNanos: Self.second * 3 / 2) == .armTimer(deadlineNanos: Self.second * 9 / 4))
+        #expect(session.timerFired(nowNanos: Self.second * 9 / 4) == .closeBoth)
     }
 
     @Test func theUpstreamConnectingCountsAsActivity() {
         var session = TCPProxySession(idleTimeoutNanos: Self.second)
         _ = session.start(nowNanos: 0)
         _ = session.upstreamConnected(nowNanos: Self.second / 2)
-        #expect(session.idleTimerFired(nowNanos: Self.second) == .armIdleTimer(deadlineNanos: Self.second * 3 / 2))
+        #expect(session.timerFired(nowNanos: Self.second) == .armTimer(deadlineNanos: Self.second * 3 / 2))
     }
 
     @Test func aStalledUpstreamConnectTimesOutToo() {
         // Since Envoy 1.36 the timer runs from the downstream's start.
         var session = TCPProxySession(idleTimeoutNanos: Self.second)
         _ = session.start(nowNanos: 0)
-        #expect(session.idleTimerFired(nowNanos: Self.second) == .closeBoth)
+        #expect(session.timerFired(nowNanos: Self.second) == .closeBoth)
     }
 
     @Test func theClientsFINIsPassedOnAndTheReplyStillFlows() {
@@ -118,7 +118,7 @@ import Testing
         _ = session.start(nowNanos: 0)
         #expect(session.closed(.downstream) == .none)
         #expect(session.isClosing)
-        #expect(session.idleTimerFired(nowNanos: 2 * Self.second) == .none)
+        #expect(session.timerFired(nowNanos: 2 * Self.second) == .none)
     }
 
     @Test func theIdleTimerKeepsRunningAfterAHalfClose() {
@@ -126,6 +126,33 @@ import Testing
         _ = session.start(nowNanos: 0)
         _ = session.upstreamConnected(nowNanos: 0)
         _ = session.inputClosed(.downstream)
-        #expect(session.idleTimerFired(nowNanos: Self.second) == .closeBoth)
+        #expect(session.timerFired(nowNanos: Self.second) == .closeBoth)
+    }
+
+    @Test func theMaximumDurationEndsABusyConnection() {
+        var session = TCPProxySession(idleTimeoutNanos: Self.second, maxDurationNanos: 3 * Self.second / 2)
+        #expect(session.start(nowNanos: 0) == .armTimer(deadlineNanos: Self.second))
+        _ = session.upstreamConnected(nowNanos: 0)
+        session.bytesMoved(nowNanos: Self.second / 2)
+        // The idle deadline moved to 1.5 s, where the duration ends too.
+        #expect(session.timerFired(nowNanos: Self.second) == .armTimer(deadlineNanos: 3 * Self.second / 2))
+        session.bytesMoved(nowNanos: 5 * Self.second / 4)
+        #expect(session.timerFired(nowNanos: 3 * Self.second / 2) == .closeBoth)
+        #expect(session.timedOut == .maxDuration)
+    }
+
+    @Test func theMaximumDurationAloneArmsTheTimer() {
+        var session = TCPProxySession(idleTimeoutNanos: 0, maxDurationNanos: 2 * Self.second)
+        #expect(session.start(nowNanos: 10) == .armTimer(deadlineNanos: 10 + 2 * Self.second))
+        #expect(!session.tracksActivity)
+        #expect(session.timerFired(nowNanos: 10 + 2 * Self.second) == .closeBoth)
+        #expect(session.timedOut == .maxDuration)
+    }
+
+    @Test func anIdleTimeoutBeforeTheDurationIsAnIdleTimeout() {
+        var session = TCPProxySession(idleTimeoutNanos: Self.second, maxDurationNanos: 10 * Self.second)
+        _ = session.start(nowNanos: 0)
+        #expect(session.timerFired(nowNanos: Self.second) == .closeBoth)
+        #expect(session.timedOut == .idle)
     }
 }

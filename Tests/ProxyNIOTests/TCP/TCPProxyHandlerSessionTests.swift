@@ -26,7 +26,7 @@ final class EmbeddedTCPProxy {
     private(set) var upstream: EmbeddedChannel?
     let upstreamCloses = OutputCloseRecorder()
 
-    init(idleTimeoutNanos: Int64) throws {
+    init(idleTimeoutNanos: Int64, maxDurationNanos: Int64 = 0) throws {
         worker = WorkerRuntime(eventLoop: loop, config: EmbeddedProxy.config())
         downstreamChannel = EmbeddedChannel(loop: loop)
         let downstream = downstreamChannel
@@ -38,7 +38,8 @@ final class EmbeddedTCPProxy {
             self.upstream = channel
             return self.loop.makeSucceededFuture(channel)
         }
-        let config = TCPProxyConfig(statPrefix: "tcp", target: .cluster("backend"), idleTimeoutNanos: idleTimeoutNanos)
+        var config = TCPProxyConfig(statPrefix: "tcp", target: .cluster("backend"), idleTimeoutNanos: idleTimeoutNanos)
+        config.maxDownstreamConnectionDurationNanos = maxDurationNanos
         try downstream.pipeline.syncOperations.addHandler(downstreamCloses)
         try downstream.pipeline.syncOperations.addHandler(TCPProxyHandler(worker: worker, config: config))
         _ = downstream.connect(to: try SocketAddress(ipAddress: "127.0.0.1", port: 40000))
@@ -104,6 +105,27 @@ final class EmbeddedTCPProxy {
         proxy.worker.collectStats(into: &counters)
         #expect(counters["tcp.tcp.idle_timeout"] == 0)
         #expect(!proxy.downstreamChannel.isActive)
+    }
+
+    @Test func theMaximumDurationClosesABusyConnectionWithDT() throws {
+        let proxy = try EmbeddedTCPProxy(idleTimeoutNanos: 1_000_000_000, maxDurationNanos: 2_000_000_000)
+        let upstream = try #require(proxy.upstream)
+        for _ in 0..<3 {
+            proxy.advance(milliseconds: 600)
+            try proxy.downstreamChannel.writeInbound(ByteBuffer(string: "busy"))
+        }
+        #expect(proxy.downstreamChannel.isActive)
+        proxy.advance(milliseconds: 200)
+        #expect(!proxy.downstreamChannel.isActive && !upstream.isActive)
+        // The close is counted under DT (the opened count keeps its "-" series).
+        let closed = PrometheusExposition.render([proxy.worker.telemetry]).split(separator: "\n")
+            .filter { $0.hasPrefix("istio_tcp_connections_closed_total{") && $0.hasSuffix("} 1") }
+        #expect(closed.count == 1)
+        #expect(closed.first?.contains(#"response_flags="DT""#) == true, "\(closed)")
+        var counters: [String: UInt64] = [:]
+        proxy.worker.collectStats(into: &counters)
+        #expect(counters["tcp.tcp.max_downstream_connection_duration"] == 1)
+        #expect(counters["tcp.tcp.idle_timeout"] == 0)
     }
 
     @Test func zeroDisablesTheIdleTimeout() throws {

@@ -2,10 +2,11 @@ import Testing
 import XDSAPI
 @testable import XDSTranslator
 
-/// DestinationRule `connectionPool.tcp.idleTimeout` -> the tcp_proxy `idle_timeout`
-/// of outbound and gateway TCP chains, as Istio's `buildOutboundNetworkFilters`:
-/// from the rule of the route's first destination; unset (Envoy's 1 h) otherwise.
-@Suite struct TCPIdleTimeoutTranslationTests {
+/// DestinationRule `connectionPool.tcp.idleTimeout` / `maxConnectionDuration` ->
+/// the tcp_proxy `idle_timeout` / `max_downstream_connection_duration` of outbound
+/// and gateway TCP chains, as Istio's `buildOutboundNetworkFilters`: from the rule
+/// of the route's first destination; unset (Envoy's 1 h, no maximum) otherwise.
+@Suite struct TCPTimeoutTranslationTests {
     typealias F = TranslatorFixture
 
     let services = """
@@ -44,8 +45,25 @@ import XDSAPI
         try Unpack.tcpProxy(try #require(resources.listener(listener).filterChains.first?.filters.last))
     }
 
-    @Test func withoutARuleTheTimeoutIsLeftToEnvoy() throws {
-        #expect(try !tcpProxy(F.translate(services), "10.96.0.30_5432").hasIdleTimeout)
+    @Test func withoutARuleTheTimeoutsAreLeftToEnvoy() throws {
+        let proxy = try tcpProxy(F.translate(services), "10.96.0.30_5432")
+        #expect(!proxy.hasIdleTimeout)
+        #expect(!proxy.hasMaxDownstreamConnectionDuration)
+    }
+
+    @Test func maxConnectionDurationBecomesTheDownstreamMaximum() throws {
+        let resources = try F.translate(services + """
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: db, namespace: default}
+        spec:
+          host: db
+          trafficPolicy: {connectionPool: {tcp: {maxConnectionDuration: 10m}}}
+        """)
+        let proxy = try tcpProxy(resources, "10.96.0.30_5432")
+        #expect(proxy.maxDownstreamConnectionDuration.seconds == 600)
+        #expect(!proxy.hasIdleTimeout)
     }
 
     @Test func theServicesRuleSetsIt() throws {
