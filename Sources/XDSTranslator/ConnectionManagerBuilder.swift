@@ -53,9 +53,12 @@ enum ConnectionManagerBuilder {
     }
 
     /// A TCP proxy to one cluster, or split by weight when `weighted` has several.
-    static func tcpProxy(statPrefix: String, cluster: String, weighted: [(String, Int)] = []) -> Envoy_Config_Listener_V3_Filter {
+    static func tcpProxy(statPrefix: String, cluster: String, weighted: [(String, Int)] = [],
+                         timeouts: TCPProxyTimeouts = TCPProxyTimeouts()) -> Envoy_Config_Listener_V3_Filter {
         var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
         proxy.statPrefix = statPrefix
+        if let idle = timeouts.idle { proxy.idleTimeout = idle }
+        if let duration = timeouts.maxConnectionDuration { proxy.maxDownstreamConnectionDuration = duration }
         if weighted.count > 1 {
             var split = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy.WeightedCluster()
             split.clusters = weighted.map { name, weight in

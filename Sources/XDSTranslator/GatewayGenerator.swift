@@ -101,7 +101,8 @@ struct GatewayGenerator {
                 var chain = Envoy_Config_Listener_V3_FilterChain()
                 chain.filterChainMatch = sniMatch(sniHosts)
                 let cluster = context.clusterName(for: destination, from: vs.namespace)
-                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+                let timeouts = context.tcpTimeouts(for: destination, from: vs.namespace)
+                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, timeouts: timeouts)]
                 chains.append(chain)
             }
         }
@@ -115,7 +116,8 @@ struct GatewayGenerator {
                 guard let destination = route.route?.first?.destination else { continue }
                 var chain = Envoy_Config_Listener_V3_FilterChain()
                 let cluster = context.clusterName(for: destination, from: vs.namespace)
-                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+                let timeouts = context.tcpTimeouts(for: destination, from: vs.namespace)
+                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, timeouts: timeouts)]
                 return chain
             }
         }

@@ -10,8 +10,11 @@ extension ListenerGenerator {
     func tcpProxy(to service: MeshService?, port: Int) -> Envoy_Config_Listener_V3_Filter {
         let target = service.map { ClusterName.outbound(port: port, host: $0.hostname) }
             ?? (scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough)
-        let routed = service.map { tcpRoute(for: $0, port: port) } ?? []
-        return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed)
+        guard let service else { return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target) }
+        let routed = tcpRoute(for: service, port: port)
+        let timeouts = routed.targets.isEmpty
+            ? RouteContext.tcpTimeouts(snapshot: routes.snapshot, hostname: service.hostname, proxyNamespace: scope.proxy.namespace) : routed.timeouts
+        return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed.targets, timeouts: timeouts)
     }
 
     /// One listener per (VIP, port) of the egress listener's services, and the

@@ -22,7 +22,9 @@ extension ListenerGenerator {
                     && context.selects(sourceLabels: match.sourceLabels, sourceNamespace: match.sourceNamespace, gateways: match.gateways, vsNamespace: vs.namespace) {
                     let names = (match.sniHosts ?? []).filter { claimed.insert($0).inserted }
                     guard !names.isEmpty else { continue }
-                    chains.append(Self.chain(serverNames: names, filter: ConnectionManagerBuilder.tcpProxy(statPrefix: first.0, cluster: first.0, weighted: targets)))
+                    let timeouts = context.tcpTimeouts(for: route.route?.first?.destination, from: vs.namespace)
+                    chains.append(Self.chain(serverNames: names, filter: ConnectionManagerBuilder.tcpProxy(statPrefix: first.0, cluster: first.0, weighted: targets,
+                                                                                                          timeouts: timeouts)))
                 }
             }
         }

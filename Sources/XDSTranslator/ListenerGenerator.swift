@@ -65,8 +65,9 @@ struct ListenerGenerator {
     }
 
     /// A mesh VirtualService's `tcp` route for the service on this port: its
-    /// destinations and weights (empty when none applies).
-    func tcpRoute(for service: MeshService, port: Int) -> [(String, Int)] {
+    /// destinations and weights (empty when none applies), and the tcp_proxy
+    /// timeouts from the DestinationRule of its first destination.
+    func tcpRoute(for service: MeshService, port: Int) -> (targets: [(String, Int)], timeouts: TCPProxyTimeouts) {
         let snapshot = routes.snapshot
         let context = RouteContext(snapshot: snapshot, proxy: scope.proxy, gatewayNames: ["mesh"], listenerPort: port)
         for vs in snapshot.virtualServices(boundTo: "mesh", visibleFrom: scope.proxy.namespace)
@@ -77,10 +78,11 @@ struct ListenerGenerator {
                         && context.selects(sourceLabels: match.sourceLabels, sourceNamespace: match.sourceNamespace, gateways: match.gateways, vsNamespace: vs.namespace)
                 }
                 guard applies else { continue }
-                return Self.weighted(route.route, context: context, namespace: vs.namespace)
+                return (Self.weighted(route.route, context: context, namespace: vs.namespace),
+                        context.tcpTimeouts(for: route.route?.first?.destination, from: vs.namespace))
             }
         }
-        return []
+        return ([], TCPProxyTimeouts())
     }
 
     /// Istio's catch-all on 15001: original destination hands connections to the

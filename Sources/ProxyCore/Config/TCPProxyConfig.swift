@@ -4,6 +4,9 @@ public struct TCPProxyConfig: Sendable {
     public var target: ClusterTarget
     /// Envoy's default idle timeout is 1 h; 0 disables it.
     public var idleTimeoutNanos: Int64
+    /// `max_downstream_connection_duration`: the connection is closed this long
+    /// after it started (response flag DT); 0: no limit.
+    public var maxDownstreamConnectionDurationNanos: Int64 = 0
     /// `envoy.filters.network.rbac` filters before the tcp_proxy, in chain order:
     /// checked on the first bytes from the client, a denial closes the connection.
     public var rbac: [RBACFilterConfig] = []

@@ -20,6 +20,7 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
     public static let noClusterFound = ResponseFlags(rawValue: 1 << 12)             // NC
     public static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 13)    // DPE
     public static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 14)      // UPE
+    public static let durationTimeout = ResponseFlags(rawValue: 1 << 15)            // DT
 
     /// In the order Envoy 1.40 prints `%RESPONSE_FLAGS%`: the order the flags were
     /// set. The router sets URX before the failure that ended the last attempt
@@ -31,7 +32,7 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
         (.upstreamConnectionFailure, "UF"), (.upstreamConnectionTermination, "UC"), (.upstreamOverflow, "UO"),
         (.noRouteFound, "NR"), (.delayInjected, "DI"), (.faultInjected, "FI"), (.rateLimited, "RL"),
         (.downstreamConnectionTermination, "DC"),
-        (.downstreamProtocolError, "DPE"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
+        (.downstreamProtocolError, "DPE"), (.durationTimeout, "DT"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
     ]
 
     /// The flag of an Envoy short name; nil for names this proxy never sets (or unknown).
@@ -39,10 +40,11 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
         names.first { $0.1 == name }?.0
     }
 
-    /// Every short name Envoy 1.40 accepts in a response_flag_filter.
+    /// Every short name Envoy 1.40 accepts in a response_flag_filter (its proto
+    /// validation's list, as `envoy --mode validate` prints it).
     public static let envoyNames: Set<String> = [
-        "UH", "UF", "UO", "NR", "URX", "UT", "DC", "LH", "UR", "LR", "UC", "DI", "FI", "RL", "UAEX", "RLSE",
-        "IH", "SI", "DPE", "UPE", "UMSDR", "OM", "DF", "DO", "DR", "UDO", "NC", "RBAC",
+        "LH", "UH", "UT", "LR", "UR", "UF", "UC", "UO", "NR", "DI", "FI", "RL", "UAEX", "RLSE", "DC", "URX",
+        "SI", "IH", "DPE", "UMSDR", "RFCF", "NFCF", "DT", "UPE", "NC", "OM", "DF", "DO", "DR", "UDO",
     ]
 
     /// `UH,UF` style, or `-` when none (Envoy's rendering).

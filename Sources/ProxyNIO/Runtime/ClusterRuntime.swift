@@ -115,3 +115,17 @@ extension FastRandom: RandomSource {}
 final class ClusterCounters {
     var stats = ClusterStats()
 }
+
+/// One tcp_proxy stat prefix's counters on a worker (shared by its connections).
+final class TCPProxyCounters {
+    var stats = TCPProxyStats()
+}
+
+extension WorkerRuntime {
+    func tcpProxyCounters(statPrefix: String) -> TCPProxyCounters {
+        if let counters = tcpProxyCounters[statPrefix] { return counters }
+        let counters = TCPProxyCounters()
+        tcpProxyCounters[statPrefix] = counters
+        return counters
+    }
+}

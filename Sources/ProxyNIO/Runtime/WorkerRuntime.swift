@@ -11,6 +11,8 @@ final class WorkerRuntime {
     private(set) var clusters: [String: ClusterRuntime] = [:]
     /// `/stats` counters by cluster name, kept across rebuilds of the cluster.
     private(set) var clusterCounters: [String: ClusterCounters] = [:]
+    /// `tcp.<stat_prefix>.*` counters by stat prefix, kept across config updates.
+    var tcpProxyCounters: [String: TCPProxyCounters] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
     private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
     /// Listeners that choose a filter chain per connection.
@@ -29,6 +31,9 @@ final class WorkerRuntime {
     /// Replaces real sockets for upstream connections (tests with EmbeddedChannel).
     /// The channel it returns must already carry an UpstreamHTTP1Handler.
     var connector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
+    /// The same for connections opened with a given handler (tcp_proxy): the
+    /// channel must carry the handler it is passed.
+    var handlerConnector: ((EndpointRuntime, Int64, any ChannelHandler) -> EventLoopFuture<any Channel>)?
     /// The same for mirrored copies: the channel must carry a ShadowUpstreamHandler.
     var shadowConnector: ((EndpointRuntime, Int64) -> EventLoopFuture<any Channel>)?
     /// TLS contexts shared by every worker (built once per secret version).
@@ -225,6 +230,7 @@ final class WorkerRuntime {
     /// Adds this worker's cluster counters to `counters` under Envoy's names.
     func collectStats(into counters: inout [String: UInt64]) {
         for (name, counter) in clusterCounters { counter.stats.collect(cluster: name, into: &counters) }
+        for (prefix, counter) in tcpProxyCounters { counter.stats.collect(statPrefix: prefix, into: &counters) }
         // Envoy's OpenTelemetry tracer stats, plus the spans the full queue dropped.
         for exporter in spanExporters.values {
             let stats = exporter.queue.stats
@@ -242,6 +248,7 @@ final class WorkerRuntime {
                  handler: (@Sendable () -> any ChannelHandler)? = nil) -> EventLoopFuture<any Channel> {
         if let http2 = endpoint.http2, handler == nil { return http2.openStream(timeoutNanos: timeoutNanos) }
         if let connector, handler == nil { return connector(endpoint, timeoutNanos) }
+        if let handlerConnector, let handler { return handlerConnector(endpoint, timeoutNanos, handler()) }
         return UpstreamTLSConnector.connect(eventLoop: eventLoop, address: endpoint.address, tls: endpoint.tls, timeoutNanos: timeoutNanos) { pipeline in
             try pipeline.addHandler(handler?() ?? UpstreamHTTP1Handler())
         }

@@ -1,9 +1,12 @@
 import NIOCore
+import NIOSSL
 import ProxyCore
 
 /// Envoy's tcp_proxy for one downstream connection: picks a cluster (weighted) and
 /// an endpoint, connects on the same event loop, then relays bytes both ways with
-/// backpressure. Either side closing closes the other once its bytes are out.
+/// backpressure. Its TCPProxySession decides on the idle timeout and half-close
+/// (TCPProxyHandler+Session.swift): a FIN is passed on, a connection that goes
+/// away closes the other once its bytes are out.
 final class TCPProxyHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -12,21 +15,25 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     let worker: WorkerRuntime
     let config: TCPProxyConfig
     private(set) var context: ChannelHandlerContext?
-    private var peer: TCPRelayHandler?
+    var peer: TCPRelayHandler?
+    var session: TCPProxySession
+    /// `tcp.<stat_prefix>.*` counters.
+    let counters: TCPProxyCounters
+    var idleTimer: Scheduled<Void>?
     /// Bytes read before the upstream connection is up.
     private var pending: ByteBuffer?
     private var readPaused = false
     private var readPending = false
-    private var closed = false
+    private(set) var closed = false
     /// Istio's TCP metrics: the listener's scope, the picked cluster's service,
     /// bytes each way and why the connection ended.
     private let telemetryScope: Int32
     private var telemetryService: Int32 = 0
     private var receivedBytes = 0
     private var sentBytes = 0
-    private var flags: ResponseFlags = []
+    var flags: ResponseFlags = []
     /// Network RBAC (ONE_TIME_ON_FIRST_BYTE) has passed; true when there is none.
-    private var authorized: Bool
+    private(set) var authorized: Bool
 
 
     /// The downstream connection's facts (TLS peer identity for Istio's labels).
@@ -41,12 +48,14 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         let reporter = worker.telemetry.reporter(ofScope: telemetryScope)
         self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: reporter)
         self.authorized = config.rbac.isEmpty
+        self.session = TCPProxySession(idleTimeoutNanos: config.idleTimeoutNanos, maxDurationNanos: config.maxDownstreamConnectionDurationNanos)
+        self.counters = worker.tcpProxyCounters(statPrefix: config.statPrefix)
     }
 
     /// Envoy's network RBAC runs when the client's first bytes arrive, before
     /// tcp_proxy sees them: a denial closes the connection and nothing reaches
     /// the upstream.
-    private func authorize(_ context: ChannelHandlerContext) -> Bool {
+    func authorize(_ context: ChannelHandlerContext) -> Bool {
         var facts = AuthzConnection(connection)
         let channel = DownstreamHTTP1Handler.connectionFacts(context.channel)
         if facts.directRemote == nil { facts.directRemote = channel.directRemote }
@@ -65,9 +74,13 @@ final class TCPProxyHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        // As Envoy's tcp_proxy: the client's FIN is passed on, not a close.
+        try? context.channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        counters.stats.downstreamConnectionTotal += 1
+        perform(session.start(nowNanos: now))
         let target = config.target.select(random: worker.random.next())
         let cluster = worker.cluster(named: target.name)
         telemetryService = cluster?.telemetryService ?? 0
@@ -109,6 +122,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
             relay.write(pending)
             relay.flush()
         }
+        perform(session.upstreamConnected(nowNanos: now))
         resumeReading()
     }
 
@@ -118,6 +132,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         }
         var buffer = unwrapInboundIn(data)
         receivedBytes += buffer.readableBytes
+        session.bytesMoved(nowNanos: now)
         guard let peer else {
             if pending == nil { pending = buffer } else { pending!.writeBuffer(&buffer) }
             return
@@ -136,12 +151,17 @@ final class TCPProxyHandler: ChannelDuplexHandler {
                                              sent: sentBytes, received: receivedBytes, security: securitySlot)
         }
         closed = true
-        peer?.peerClosed()
+        idleTimer?.cancel()
+        idleTimer = nil
+        perform(session.closed(.downstream))
         peer = nil
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A TLS client's FIN without close_notify: Envoy reads it as end of stream
+        // (the inputClosed event follows), not as an error.
+        if case NIOSSLError.uncleanShutdown = error { return }
         context.close(promise: nil)
     }
 
@@ -151,6 +171,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        if session.isInputClosed(.downstream) { return }
         if readPaused { readPending = true } else { context.read() }
     }
 
@@ -158,10 +179,19 @@ final class TCPProxyHandler: ChannelDuplexHandler {
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
+    /// Bytes from the upstream: received (activity now) and, once written, sent.
     func write(_ buffer: ByteBuffer) {
+        guard let context else { return }
         sentBytes += buffer.readableBytes
-        context?.write(wrapOutboundOut(buffer), promise: nil)
-        if context?.channel.isWritable == false { peer?.pauseReading() }
+        session.bytesMoved(nowNanos: now)
+        if session.tracksActivity {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.assumeIsolated().whenSuccess { [weak self] in self?.noteActivity() }
+            context.write(wrapOutboundOut(buffer), promise: promise)
+        } else {
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+        if !context.channel.isWritable { peer?.pauseReading() }
     }
 
     func flush() { context?.flush() }
@@ -173,16 +203,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         readPaused = false
         if readPending {
             readPending = false
-            context?.read()
-        }
-    }
-
-    /// The upstream closed: close once what it sent is written.
-    func peerClosed() {
-        peer = nil
-        guard let context, !closed else { return }
-        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+            if !session.isInputClosed(.downstream) { context?.read() }
         }
     }
 }

@@ -209,7 +209,24 @@ public enum ListenerConverter {
         case nil: throw scope.error("needs cluster or weighted_clusters")
         }
         var config = TCPProxyConfig(statPrefix: proxy.statPrefix, target: target)
-        if proxy.hasIdleTimeout { config.idleTimeoutNanos = ProtoValues.nanos(proxy.idleTimeout) }
+        // Envoy reads both in whole milliseconds: an idle timeout under 1 ms is none.
+        if proxy.hasIdleTimeout {
+            config.idleTimeoutNanos = try Self.milliseconds(proxy.idleTimeout, scope.child("idle_timeout"))
+        }
+        if proxy.hasMaxDownstreamConnectionDuration {
+            let field = scope.child("max_downstream_connection_duration")
+            let nanos = try Self.milliseconds(proxy.maxDownstreamConnectionDuration, field)
+            guard nanos >= 1_000_000 else { throw field.error("must be at least 1ms") }
+            config.maxDownstreamConnectionDurationNanos = nanos
+        }
         return config
+    }
+
+    /// A non-negative duration cut to whole milliseconds, in nanoseconds; Envoy
+    /// allows up to 10,000 years, which past Int64 nanoseconds is "never".
+    static func milliseconds(_ duration: Google_Protobuf_Duration, _ scope: ConversionScope) throws(XDSConversionError) -> Int64 {
+        guard duration.seconds >= 0 && duration.nanos >= 0 else { throw scope.error("duration is negative") }
+        let nanos = duration.seconds > Int64.max / 1_000_000_000 - 1 ? Int64.max : ProtoValues.nanos(duration)
+        return nanos / 1_000_000 * 1_000_000
     }
 }

@@ -36,6 +36,11 @@ final class BlockingClient {
         bytes.withUnsafeBytes { buffer in _ = Glibc.send(socketFD, buffer.baseAddress, buffer.count, 0) }
     }
 
+    /// Sends a FIN: nothing more will be written.
+    func shutdownWrite() {
+        shutdown(socketFD, Int32(SHUT_WR))
+    }
+
     /// Reads `count` bytes, or what came before EOF / timeout.
     func receiveBytes(_ count: Int) -> [UInt8] {
         var received: [UInt8] = []

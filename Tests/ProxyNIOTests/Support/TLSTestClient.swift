@@ -106,3 +106,14 @@ final class TLSTestClient {
         try? await channel.close().get()
     }
 }
+
+extension TLSTestClient {
+    /// Sends `text`, then its FIN (close_notify and a write shutdown), and collects
+    /// what arrives until the peer closes (or 5 s).
+    func sendAndHalfClose(_ text: String) async throws -> String {
+        try await channel.writeAndFlush(ByteBuffer(string: text)).get()
+        try await channel.close(mode: .output).get()
+        _ = await closedByPeer()
+        return try await channel.eventLoop.submit { String(decoding: self.collector.received, as: UTF8.self) }.get()
+    }
+}

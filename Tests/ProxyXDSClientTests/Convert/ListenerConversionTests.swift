@@ -44,6 +44,43 @@ import XDSAPI
         #expect(name == "PassthroughCluster")
     }
 
+    @Test func tcpProxyIdleTimeoutAsEnvoyReadsIt() throws {
+        func idle(_ duration: Google_Protobuf_Duration?) throws -> Int64 {
+            var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+            proxy.statPrefix = "tcp"
+            proxy.cluster = "c"
+            if let duration { proxy.idleTimeout = duration }
+            return try ListenerConverter.tcpProxy(proxy, ConversionScope(resource: "Listener l", path: "tcp_proxy")).idleTimeoutNanos
+        }
+        #expect(try idle(nil) == 3_600_000_000_000)
+        #expect(try idle(Google_Protobuf_Duration(seconds: 0)) == 0)
+        #expect(try idle(Google_Protobuf_Duration(seconds: 1, nanos: 500_000_000)) == 1_500_000_000)
+        // Whole milliseconds: under one is no timeout at all.
+        #expect(try idle(Google_Protobuf_Duration(seconds: 0, nanos: 500_000)) == 0)
+        #expect(try idle(Google_Protobuf_Duration(seconds: 2, nanos: 1_999_999)) == 2_001_000_000)
+        #expect(try idle(Google_Protobuf_Duration(seconds: 315_576_000_000)) > 3_600_000_000_000)
+        #expect(throws: XDSConversionError(resource: "Listener l", field: "tcp_proxy.idle_timeout", reason: "duration is negative")) {
+            try idle(Google_Protobuf_Duration(seconds: -1))
+        }
+    }
+
+    @Test func tcpProxyMaxDownstreamConnectionDurationAsEnvoyReadsIt() throws {
+        func duration(_ value: Google_Protobuf_Duration?) throws -> Int64 {
+            var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+            proxy.statPrefix = "tcp"
+            proxy.cluster = "c"
+            if let value { proxy.maxDownstreamConnectionDuration = value }
+            return try ListenerConverter.tcpProxy(proxy, ConversionScope(resource: "Listener l", path: "tcp_proxy")).maxDownstreamConnectionDurationNanos
+        }
+        #expect(try duration(nil) == 0)
+        #expect(try duration(Google_Protobuf_Duration(seconds: 600)) == 600_000_000_000)
+        #expect(try duration(Google_Protobuf_Duration(seconds: 1, nanos: 1_500_000)) == 1_001_000_000)
+        // Envoy's validation: at least 1 ms.
+        #expect(throws: XDSConversionError(resource: "Listener l", field: "tcp_proxy.max_downstream_connection_duration", reason: "must be at least 1ms")) {
+            try duration(Google_Protobuf_Duration(seconds: 0, nanos: 999_999))
+        }
+    }
+
     @Test func clustersTheDataPathCannotUseAreRefused() {
         var warnings = ConversionWarnings()
         var tls = F.edsCluster("c")
