@@ -47,9 +47,9 @@ extension ListenerConverter {
         return result
     }
 
-    /// Listener filters: the TLS inspector is run; original_dst and the HTTP
-    /// inspector are accepted (see the warnings); any other is refused, since
-    /// chain selection or the connection would differ from Envoy's.
+    /// Listener filters: the TLS and HTTP inspectors and original_dst are run;
+    /// any other is refused, since chain selection or the connection would
+    /// differ from Envoy's.
     static func inspection(_ listener: Envoy_Config_Listener_V3_Listener, _ scope: ConversionScope,
                            warnings: inout ConversionWarnings) throws(XDSConversionError) -> ListenerInspection {
         var inspection = ListenerInspection()
@@ -60,24 +60,11 @@ extension ListenerConverter {
             if filter.hasFilterDisabled { throw filterScope.child("filter_disabled").unsupported("disabling a listener filter by predicate") }
             switch filter.name {
             case tlsInspector: inspection.tlsInspector = true
-            case httpInspector: warnings.add(filterScope, "\(filter.name): plaintext HTTP is not detected (application_protocols match TLS ALPN only)")
+            case httpInspector: inspection.httpInspector = true
             case originalDst: inspection.originalDestination = true
             default: throw filterScope.child("name").unsupported("listener filter \"\(filter.name)\"")
             }
         }
         return inspection
-    }
-}
-
-extension Envoy_Config_Listener_V3_Listener {
-    /// Whether some chain would need the HTTP inspector's plaintext detection:
-    /// it is configured and a chain matches HTTP application protocols on
-    /// connections that are not TLS.
-    func httpInspectorNeeded(_ chains: [FilterChainConfig]) -> Bool {
-        guard listenerFilters.contains(where: { $0.name == ListenerConverter.httpInspector }) else { return false }
-        let detected: Set<String> = ["http/1.0", "http/1.1", "h2c"]
-        return chains.contains { chain in
-            chain.match.transportProtocol != "tls" && chain.match.applicationProtocols.contains(where: detected.contains)
-        }
     }
 }

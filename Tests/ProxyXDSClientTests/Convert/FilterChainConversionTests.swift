@@ -132,11 +132,33 @@ import XDSAPI
         listener.listenerFilters += [Self.inspector("envoy.filters.listener.http_inspector"), Self.inspector("envoy.filters.listener.original_dst")]
         var warnings = ConversionWarnings()
         let converted = try ListenerConverter.convert(listener, warnings: &warnings)
-        // http_inspector is a warning (no plaintext detection); original_dst is honoured.
-        #expect(warnings.messages.count == 1)
+        // Both are honoured, without warnings.
+        #expect(warnings.messages.isEmpty)
         #expect(converted.inspection.originalDestination)
-        // ... unless a chain needs plaintext HTTP detection.
-        listener.filterChains[2].filterChainMatch.applicationProtocols = ["http/1.1"]
-        #expect(throws: XDSConversionError.self) { try ListenerConverter.convert(listener, warnings: &warnings) }
+        #expect(converted.inspection.httpInspector)
+        // No chain matches a detected protocol: nothing is sniffed.
+        #expect(!converted.needsHTTPInspection)
+    }
+
+    /// Istio's inbound shape: chains for plaintext HTTP by the HTTP inspector's
+    /// finding, the rest to tcp_proxy.
+    @Test func plaintextHTTPDetectionIsAccepted() throws {
+        var listener = Self.sniListener()
+        listener.listenerFilters.append(Self.inspector("envoy.filters.listener.http_inspector"))
+        listener.filterChains[1].filterChainMatch = Envoy_Config_Listener_V3_FilterChainMatch()
+        listener.filterChains[1].filterChainMatch.applicationProtocols = ["http/1.1", "h2c"]
+        var warnings = ConversionWarnings()
+        let converted = try ListenerConverter.convert(listener, warnings: &warnings)
+        #expect(warnings.messages.isEmpty)
+        #expect(converted.needsHTTPInspection)
+        func cluster(_ protocols: [String]) -> String? {
+            guard case .tcp(let tcp)? = converted.chain(for: ConnectionFacts(applicationProtocols: protocols))?.config.chain,
+                  case .cluster(let name) = tcp.target else { return nil }
+            return name
+        }
+        #expect(cluster(["h2c"]) == "outbound|443||wild")
+        #expect(cluster(["http/1.1"]) == "outbound|443||wild")
+        #expect(cluster(["http/1.0"]) == "PassthroughCluster")
+        #expect(cluster([]) == "PassthroughCluster")
     }
 }
