@@ -5,8 +5,9 @@
 /// bytes received so far; the caller buffers and asks again until the answer is
 /// not `needMoreBytes`.
 ///
-/// Envoy's rules, kept here: only the first line is looked at (up to the first
-/// LF); it is split on runs of bytes <= 0x20 into method, target and the rest;
+/// Envoy's rules, kept here (checked against Envoy 1.40 in
+/// HTTPInspectorDifferentialTests): only the first line is looked at (up to the
+/// first LF); it is split on runs of bytes <= 0x20 into method, target and the rest;
 /// the method is any RFC 9110 token (lower case and custom methods pass), the
 /// target is origin-form, `*`, absolute-form or (for CONNECT) authority-form with
 /// http-parser's character sets, the rest is empty (HTTP/0.9) or exactly
@@ -45,6 +46,14 @@ public enum HTTPInspectorParser {
         }
         // A leading CR/LF, space or control byte: no request line (Envoy and Balsa).
         guard bytes[0] > 0x20 else { return .notHTTP }
+        // The method is checked as it arrives: up to the first C whitespace byte
+        // (tab, LF, VT, FF, CR, space) every byte must be a token byte. Envoy 1.40
+        // refuses "GET\0/ HTTP/1.1" and "GET\0" at once, but takes "GET\u{b}/ HTTP/1.1".
+        var index = 0
+        while index < count, !isSpace(bytes[index]) {
+            guard isTokenByte(bytes[index]) else { return .notHTTP }
+            index += 1
+        }
         guard let newline = (0..<count).first(where: { bytes[$0] == UInt8(ascii: "\n") }) else { return more(count, maxBytes) }
         return requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<newline])).map(Result.detected) ?? .notHTTP
     }
@@ -113,6 +122,7 @@ public enum HTTPInspectorParser {
         return (pathStart..<rest.upperBound).allSatisfy { isPathByte(line[$0]) }
     }
 
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0d).contains(byte) }
     static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
     static func isAlpha(_ byte: UInt8) -> Bool { (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte) }
     static func isSchemeByte(_ byte: UInt8) -> Bool {

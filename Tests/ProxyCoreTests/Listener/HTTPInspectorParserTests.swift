@@ -28,8 +28,16 @@ import Testing
         ("GET h2+x.y://u@host:80/p HTTP/1.1\r\n", .detected(.http11)),
         ("CONNECT example.com:443 HTTP/1.1\r\n", .detected(.http11)),
         ("OPTIONS * HTTP/1.1\r\n", .detected(.http11)),
-        ("GET\u{0}/ HTTP/1.1\r\n", .detected(.http11)),
+        // Past the method any byte <= 0x20 separates; right after it only C whitespace.
+        ("GET\u{b}/ HTTP/1.1\r\n", .detected(.http11)),
+        ("GET\u{b}\u{0}/ HTTP/1.1\r\n", .detected(.http11)),
         ("GET /\u{1} HTTP/1.1\r\n", .detected(.http11)),
+        ("GET /\u{0} HTTP/1.1\r\n", .detected(.http11)),
+        ("GET\u{0}/ HTTP/1.1\r\n", .notHTTP),
+        ("GET\u{1f}/ HTTP/1.1\r\n", .notHTTP),
+        ("GET\u{0}", .notHTTP),
+        ("GET /a\rb HTTP/1.1\r\n", .notHTTP),
+        ("GET\u{c}/\r\n", .notHTTP),
         // A preface that goes wrong after its first line is that line: PRI * HTTP/2.0.
         ("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n", .detected(.http10)),
         ("GET / HTTP/1.1 BadRequestLine\r\n", .notHTTP),
@@ -72,10 +80,11 @@ import Testing
     @Test func binaryJunk() {
         #expect(P.parse([0x00, 0x01, 0x02, 0xff, 0x0a]) == .notHTTP)
         #expect(P.parse([0x16, 0x03, 0x01, 0x00, 0x05]) == .notHTTP)  // a TLS record
-        // A high first byte is not whitespace to Balsa: it waits for the line...
-        #expect(P.parse([0xff, 0xfe, 0x41]) == .needMoreBytes)
-        // ... whose method is then no token.
-        #expect(P.parse([0xff, 0xfe, 0x41, 0x20, 0x2f, 0x0a]) == .notHTTP)
+        // A high byte is no token byte: refused before any LF.
+        #expect(P.parse([0xff, 0xfe, 0x41]) == .notHTTP)
+        #expect(P.parse([0x47, 0x45, 0x54, 0x80]) == .notHTTP)
+        // Token bytes without whitespace or LF yet: still waiting.
+        #expect(P.parse(Array("*1\r".utf8)) == .needMoreBytes)
     }
 
     @Test func prefaceSplitAcrossReadsWaitsForAll24Bytes() {

@@ -1,0 +1,76 @@
+/// Listeners with the HTTP inspector that both data planes run.
+enum HTTPInspectorBootstrap {
+    /// Istio's inbound shape: tls_inspector + http_inspector; plaintext HTTP/1.1
+    /// and h2c to an HTTP connection manager (AUTO codec, routing to the echo
+    /// upstream), everything else to a tcp_proxy whose upstream tags itself "tcp".
+    /// A silent client goes on after 1 s (continue_on_listener_filters_timeout).
+    static func inbound(listenPort: Int, httpPort: Int, tcpPort: Int) -> String {
+        let hcm = """
+        {"name": "envoy.filters.network.http_connection_manager", "typed_config": {
+          "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+          "stat_prefix": "inbound_http", "codec_type": "AUTO", "generate_request_id": false,
+          "route_config": {"name": "local", "virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [
+            {"match": {"prefix": "/"}, "route": {"cluster": "web"}}]}]},
+          "http_filters": [{"name": "envoy.filters.http.router",
+            "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", "suppress_envoy_headers": true}}]}}
+        """
+        let chains = [
+            #"{"name": "http", "filter_chain_match": {"application_protocols": ["http/1.1", "h2c"]}, "filters": [\#(hcm)]}"#,
+            #"{"name": "tcp", "filters": [\#(tcpProxy("tcp"))]}"#,
+        ]
+        return bootstrap(name: "inbound", listenPort: listenPort, listenerFilters: ["tls_inspector", "http_inspector"],
+                         timeout: "1s", continueOnTimeout: true, chains: chains, defaultChain: nil,
+                         clusters: ["web": httpPort, "tcp": tcpPort])
+    }
+
+    /// Tags for the protocol table listener's chains: one per detected protocol,
+    /// "none" (the default chain) when nothing was detected.
+    static let protocolTags = ["http/1.0": "http10", "http/1.1": "http11", "h2c": "h2c"]
+
+    /// The HTTP inspector alone, a tcp_proxy chain per detected protocol, each to
+    /// an upstream tagged with it: which chain a byte sequence reaches is what the
+    /// inspector decided. A silent client is closed after 1 s.
+    static func table(listenPort: Int, upstreamPorts: [String: Int]) -> String {
+        let chains = protocolTags.sorted { $0.key < $1.key }.map { protocolName, tag in
+            #"{"filter_chain_match": {"application_protocols": ["\#(protocolName)"]}, "filters": [\#(tcpProxy(tag))]}"#
+        }
+        return bootstrap(name: "table", listenPort: listenPort, listenerFilters: ["http_inspector"], timeout: "1s", continueOnTimeout: false,
+                         chains: chains, defaultChain: #"{"filters": [\#(tcpProxy("none"))]}"#, clusters: upstreamPorts)
+    }
+
+    static func tcpProxy(_ cluster: String) -> String {
+        """
+        {"name": "envoy.filters.network.tcp_proxy", "typed_config": {
+          "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", "stat_prefix": "\(cluster)", "cluster": "\(cluster)"}}
+        """
+    }
+
+    static func bootstrap(name: String, listenPort: Int, listenerFilters: [String], timeout: String, continueOnTimeout: Bool,
+                          chains: [String], defaultChain: String?, clusters: [String: Int]) -> String {
+        let filters = listenerFilters.map { filter in
+            let type = filter == "tls_inspector" ? "tls_inspector.v3.TlsInspector" : "http_inspector.v3.HttpInspector"
+            return #"{"name": "envoy.filters.listener.\#(filter)", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.listener.\#(type)"}}"#
+        }
+        let clusterJSON = clusters.sorted { $0.key < $1.key }.map { name, port in
+            """
+            {"name": "\(name)", "type": "STATIC", "connect_timeout": "1s", "load_assignment": {"cluster_name": "\(name)", "endpoints": [{"lb_endpoints": [
+              {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": \(port)}}}}]}]}}
+            """
+        }
+        return """
+        {
+          "static_resources": {
+            "listeners": [{
+              "name": "\(name)",
+              "address": {"socket_address": {"address": "127.0.0.1", "port_value": \(listenPort)}},
+              "listener_filters": [\(filters.joined(separator: ", "))],
+              "listener_filters_timeout": "\(timeout)",
+              "continue_on_listener_filters_timeout": \(continueOnTimeout),
+              "filter_chains": [\(chains.joined(separator: ",\n"))]\(defaultChain.map { ",\n\"default_filter_chain\": \($0)" } ?? "")
+            }],
+            "clusters": [\(clusterJSON.joined(separator: ",\n"))]
+          }
+        }
+        """
+    }
+}
