@@ -26,6 +26,7 @@ public struct ConnectionInspector: Sendable {
     let maxHTTPBytes: Int
     let continueOnTimeout: Bool
     private var clientHelloDone = false
+    private var httpProgress = HTTPInspectorParser.Progress()
 
     public init(listener: ListenerConfig) {
         peeksClientHello = listener.needsTLSInspection || listener.terminatesTLS
@@ -60,7 +61,7 @@ public struct ConnectionInspector: Sendable {
         }
         // Envoy's HTTP inspector skips connections another filter found to be TLS.
         guard sniffsHTTP, facts.transportProtocol == "raw_buffer" else { return .choose }
-        switch HTTPInspectorParser.parse(bytes, maxBytes: maxHTTPBytes) {
+        switch HTTPInspectorParser.parse(bytes, maxBytes: maxHTTPBytes, progress: &httpProgress) {
         case .needMoreBytes: return .needMoreBytes
         // Envoy: "reached max buffer without determining HTTP version", closed.
         case .tooLarge: return .close

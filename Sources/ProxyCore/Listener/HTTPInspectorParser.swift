@@ -32,11 +32,28 @@ public enum HTTPInspectorParser {
     public static let defaultMaxBytes = 64 * 1024
     static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
+    /// How far earlier calls got on the same connection's bytes, so that a client
+    /// sending its first line a byte at a time costs linear, not quadratic, work.
+    public struct Progress: Sendable, Equatable {
+        /// Bytes known to hold no LF and to fit the method rule.
+        var checked = 0
+        var methodEnded = false
+
+        public init() {}
+    }
+
     public static func parse(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes) -> Result {
-        bytes.withUnsafeBytes { parse($0, maxBytes: maxBytes) }
+        var progress = Progress()
+        return bytes.withUnsafeBytes { parse($0, maxBytes: maxBytes, progress: &progress) }
     }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer, maxBytes: Int = defaultMaxBytes) -> Result {
+        var progress = Progress()
+        return parse(bytes, maxBytes: maxBytes, progress: &progress)
+    }
+
+    /// `bytes` start with the bytes an earlier call with the same `progress` saw.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxBytes: Int = defaultMaxBytes, progress: inout Progress) -> Result {
         // Envoy's peek buffer never holds more than the limit.
         let count = min(bytes.count, maxBytes)
         guard count > 0 else { return .needMoreBytes }
@@ -46,16 +63,27 @@ public enum HTTPInspectorParser {
         }
         // A leading CR/LF, space or control byte: no request line (Envoy and Balsa).
         guard bytes[0] > 0x20 else { return .notHTTP }
-        // The method is checked as it arrives: up to the first C whitespace byte
-        // (tab, LF, VT, FF, CR, space) every byte must be a token byte. Envoy 1.40
-        // refuses "GET\0/ HTTP/1.1" and "GET\0" at once, but takes "GET\u{b}/ HTTP/1.1".
-        var index = 0
-        while index < count, !isSpace(bytes[index]) {
-            guard isTokenByte(bytes[index]) else { return .notHTTP }
+        var index = progress.checked
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                return requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<index])).map(Result.detected) ?? .notHTTP
+            }
+            // The method is checked as it arrives: up to the first C whitespace byte
+            // (tab, LF, VT, FF, CR, space) every byte must be a token byte. Envoy
+            // 1.40 refuses "GET\0/ HTTP/1.1" and "GET\0" at once, but takes
+            // "GET\u{b}/ HTTP/1.1".
+            if !progress.methodEnded {
+                if isSpace(byte) {
+                    progress.methodEnded = true
+                } else if !isTokenByte(byte) {
+                    return .notHTTP
+                }
+            }
             index += 1
         }
-        guard let newline = (0..<count).first(where: { bytes[$0] == UInt8(ascii: "\n") }) else { return more(count, maxBytes) }
-        return requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<newline])).map(Result.detected) ?? .notHTTP
+        progress.checked = count
+        return more(count, maxBytes)
     }
 
     private static func more(_ count: Int, _ maxBytes: Int) -> Result {

@@ -108,6 +108,21 @@ import Testing
         }
     }
 
+    @Test func byteAtATimeWithProgressMatchesAFreshParse() {
+        let inputs = ["GET /a HTTP/1.1\r\n", "get\u{b}\u{0}/ HTTP/1.0\n", "GET\u{0}/ HTTP/1.1\r\n", "hello world\n", Self.preface,
+                      "PRI * HTTP/2.0\r\n\r\nXX\r\n", "GET /" + String(repeating: "c", count: 300) + " HTTP/1.1\r\n"]
+        for input in inputs {
+            let bytes = Array(input.utf8)
+            var progress = P.Progress()
+            for length in 1...bytes.count {
+                let prefix = Array(bytes[0..<length])
+                let stepped = prefix.withUnsafeBytes { P.parse($0, progress: &progress) }
+                #expect(stepped == P.parse(prefix), "\(input.debugDescription) at \(length) bytes")
+                if stepped != .needMoreBytes { break }
+            }
+        }
+    }
+
     @Test func aFirstLineLongerThanTheLimitIsTooLarge() {
         // Envoy's limit: 64 KiB without an LF closes the connection.
         let long = "GET /" + String(repeating: "a", count: P.defaultMaxBytes) + " HTTP/1.1\r\n"
