@@ -163,7 +163,6 @@ struct ProxyCommand: AsyncParsableCommand {
                 try await ProxyProcess.run(chosen) { started in
                     var streams = StandardStreams()
                     for warning in started.warnings { streams.error("warning: \(warning)") }
-                    for name in started.skipped { streams.error("warning: listener \(name): original-destination listeners are not served yet") }
                     var line = "swiftmesh proxy listening"
                     for listener in started.listeners {
                         line += " \(listener.name)=\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)"

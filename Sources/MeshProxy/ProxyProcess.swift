@@ -11,7 +11,6 @@ import XDSAPI
 public enum ProxyProcess {
     public struct Started: Sendable {
         public let listeners: [ProxyServer.BoundListener]
-        public let skipped: [String]
         public let admin: SocketAddress?
         public let prometheus: SocketAddress?
         public let health: SocketAddress?
@@ -57,7 +56,7 @@ public enum ProxyProcess {
         state.onQuit = { quitRequested.yield() }
         defer { quitRequested.finish() }
         do {
-            let (bound, skipped) = try await server.start(config: config)
+            let bound = try await server.start(config: config)
             if let host = options.adminHost ?? bootstrap.adminHost, let port = options.adminPort ?? bootstrap.adminPort {
                 adminChannel = try await AdminHandler.bind(group: group, host: host, port: port, state: state, mode: .admin)
             }
@@ -68,7 +67,7 @@ public enum ProxyProcess {
             var addresses: [String: String] = [:]
             for listener in bound { addresses[listener.name] = "\(listener.address.ipAddress ?? ""):\(listener.address.port ?? 0)" }
             state.update(config: config, listenerAddresses: addresses, ready: true)
-            started(Started(listeners: bound, skipped: skipped, admin: adminChannel?.localAddress,
+            started(Started(listeners: bound, admin: adminChannel?.localAddress,
                             prometheus: prometheusChannel?.localAddress, health: healthChannel?.localAddress, warnings: warnings.messages))
             let controlPlaneRoots = try controlPlaneRoots(options)
             if let agent { state.certificates = { await agent.secrets?.certsJSON() ?? "{\"certificates\": []}\n" } }

@@ -39,17 +39,15 @@ public final class ProxyServer: Sendable {
         }
     }
 
-    /// Binds every listener that binds to a port. Listeners the proxy cannot serve
-    /// yet (original-destination capture) are returned in `skipped`.
-    public func start(config: ProxyConfig) async throws -> (bound: [BoundListener], skipped: [String]) {
+    /// Binds every listener that binds to a port.
+    public func start(config: ProxyConfig) async throws -> [BoundListener] {
         var bound: [BoundListener] = []
-        let skipped: [String] = []
         for listener in config.listeners where listener.bindToPort {
             let channel = try await bind(listener)
             channels.withLock { $0[listener.name] = (listener.host, listener.port, channel) }
             if let address = channel.localAddress { bound.append(BoundListener(name: listener.name, address: address)) }
         }
-        return (bound, skipped)
+        return bound
     }
 
     private func bind(_ listener: ListenerConfig) async throws -> any Channel {

@@ -1,3 +1,4 @@
+import MeshCore
 import Foundation
 import SwiftProtobuf
 import Testing
@@ -80,6 +81,6 @@ struct TraceReceiverTests {
         #expect(one.status == 200 && one.body.contains("\"name\" : \"ingress\""))
         let missing = await plane.http(DebugHTTPServer.Request(method: "GET", path: "/api/v1/traces/abc", query: [:], headers: [:], body: []))
         #expect(missing.status == 404)
-        #expect(ControlPlane.isoTime(1_700_000_000_123_000_000) == "2023-11-14T22:13:20.123Z")
+        #expect(UTCTimestamp(unixNanos: 1_700_000_000_123_000_000).rfc3339 == "2023-11-14T22:13:20.123Z")
     }
 }

@@ -12,7 +12,7 @@ import Testing
         let upstreamPort = upstream.localAddress!.port!
         var config = EmbeddedProxy.config(endpoints: [EndpointSet.Endpoint(host: "127.0.0.1", port: upstreamPort)])
         let server = try await ProxyServer(group: group, config: config)
-        let bound = try await server.start(config: config).bound
+        let bound = try await server.start(config: config)
         let port = bound[0].address.port!
 
         let client = try BlockingClient(port: port)

@@ -1,4 +1,5 @@
 import Foundation
+import MeshCore
 
 extension ControlPlane {
     /// `GET /api/v1/tap?proxy=NAME&after=SEQ`: the requests through one proxy,
@@ -15,7 +16,7 @@ extension ControlPlane {
         let items: [[String: Any]] = entries.map { entry in
             let span = entry.span
             let attributes = span.attributes
-            return ["seq": entry.seq, "time": Self.isoTime(span.startUnixNanos),
+            return ["seq": entry.seq, "time": UTCTimestamp(unixNanos: span.startUnixNanos).rfc3339,
                     "direction": span.kind == "SERVER" ? "inbound" : span.kind == "CLIENT" ? "outbound" : span.kind.lowercased(),
                     "method": attributes["http.method"] ?? "", "url": attributes["http.url"] ?? span.name,
                     "status": attributes["http.status_code"] ?? "", "flags": attributes["response_flags"] ?? "-",

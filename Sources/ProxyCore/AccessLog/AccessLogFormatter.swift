@@ -1,3 +1,5 @@
+import MeshCore
+
 /// Writes access-log lines as bytes: Envoy's rendering of each command (`-` for
 /// a missing value, `%START_TIME%` as `2026-11-26T01:34:12.123Z`, durations in
 /// whole milliseconds). No String is built, so a line costs only the appends.
@@ -83,50 +85,8 @@ public enum AccessLogFormatter {
         out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
-    static func writePadded(_ value: Int, width: Int, into out: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            out.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
-    }
-
     /// UTC, millisecond precision (Envoy's default `%START_TIME%`).
     public static func writeTimestamp(epochNanos: Int64, into out: inout [UInt8]) {
-        let millis = epochNanos / 1_000_000
-        let seconds = Int(millis / 1000)
-        let days = seconds / 86_400
-        let secondOfDay = seconds % 86_400
-        let (year, month, day) = civil(daysSinceEpoch: days)
-        writePadded(year, width: 4, into: &out)
-        out.append(UInt8(ascii: "-"))
-        writePadded(month, width: 2, into: &out)
-        out.append(UInt8(ascii: "-"))
-        writePadded(day, width: 2, into: &out)
-        out.append(UInt8(ascii: "T"))
-        writePadded(secondOfDay / 3600, width: 2, into: &out)
-        out.append(UInt8(ascii: ":"))
-        writePadded(secondOfDay / 60 % 60, width: 2, into: &out)
-        out.append(UInt8(ascii: ":"))
-        writePadded(secondOfDay % 60, width: 2, into: &out)
-        out.append(UInt8(ascii: "."))
-        writePadded(Int(millis % 1000), width: 3, into: &out)
-        out.append(UInt8(ascii: "Z"))
-    }
-
-    /// Howard Hinnant's days-to-civil: the proleptic Gregorian date of a day number.
-    static func civil(daysSinceEpoch: Int) -> (Int, Int, Int) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPart = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
-        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        UTCTimestamp(unixMillis: epochNanos / 1_000_000).writeRFC3339(into: &out)
     }
 }

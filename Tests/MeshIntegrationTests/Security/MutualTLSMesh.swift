@@ -16,54 +16,8 @@ final class MutualTLSMesh: @unchecked Sendable {
     init(plane: DataPlane, config: String) throws {
         self.plane = plane
         harness = try MeshHarness()
-        try harness.write("services.yaml", """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: reviews, namespace: default}
-        spec:
-          hosts: [reviews.default.svc.cluster.local]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{name: http, number: 9080, protocol: HTTP, targetPort: 19080}]
-          workloadSelector: {labels: {app: reviews}}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: WorkloadEntry
-        metadata: {name: reviews-v1, namespace: default}
-        spec: {address: \(harness.address(serverHost)), labels: {app: reviews, version: v1}, serviceAccount: reviews}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: WorkloadEntry
-        metadata: {name: client, namespace: default}
-        spec: {address: \(harness.address(clientHost)), labels: {app: client}, serviceAccount: client}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: client, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: client}}
-          egress:
-          - port: {number: 9080, protocol: HTTP, name: http}
-            bind: \(harness.address(clientHost))
-            captureMode: NONE
-            hosts: ["./*"]
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: reviews, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: reviews}}
-          ingress:
-          - port: {number: 19080, protocol: HTTP, name: http}
-            defaultEndpoint: 0.0.0.0:18080
-            captureMode: NONE
-          # Bound egress only: nothing listens on the shared capture ports 15001 / 15006.
-          egress:
-          - port: {number: 9081, protocol: HTTP, name: http-out}
-            bind: \(harness.address(serverHost))
-            captureMode: NONE
-            hosts: ["./*"]
-        """)
+        let topology = TwoSidecarTopology(clientWorkloadEntry: true)
+        try harness.write("services.yaml", topology.yaml(harness, clientHost: clientHost, serverHost: serverHost))
         try harness.write("security.yaml", config)
         try harness.startApp("reviews", version: "v1", host: serverHost)
         let ca = harness.directory.appendingPathComponent("ca").path

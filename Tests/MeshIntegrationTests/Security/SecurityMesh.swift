@@ -12,60 +12,9 @@ final class SecurityMesh: @unchecked Sendable {
 
     init(plane: DataPlane, policies: String, controlPlaneArguments: [String] = [], beforeControlPlane: (MeshHarness) throws -> Void = { _ in }) throws {
         harness = try MeshHarness()
-        try harness.write("services.yaml", """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: reviews, namespace: default}
-        spec:
-          hosts: [reviews.default.svc.cluster.local]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{name: http, number: 9080, protocol: HTTP, targetPort: 19080}, {name: tcp, number: 9090, protocol: TCP, targetPort: 19090}]
-          workloadSelector: {labels: {app: reviews}}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: WorkloadEntry
-        metadata: {name: reviews-v1, namespace: default}
-        spec:
-          address: \(harness.address(serverHost))
-          labels: {app: reviews, version: v1}
-          serviceAccount: reviews
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: client, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: client}}
-          egress:
-          - port: {number: 9080, protocol: HTTP, name: http}
-            bind: \(harness.address(clientHost))
-            captureMode: NONE
-            hosts: ["./*"]
-          - port: {number: 9090, protocol: TCP, name: tcp}
-            bind: \(harness.address(clientHost))
-            captureMode: NONE
-            hosts: ["./*"]
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: reviews, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: reviews}}
-          ingress:
-          - port: {number: 19080, protocol: HTTP, name: http}
-            defaultEndpoint: 0.0.0.0:18080
-            captureMode: NONE
-          # The same application behind a TCP port (tcp_proxy, network RBAC).
-          - port: {number: 19090, protocol: TCP, name: tcp}
-            defaultEndpoint: 0.0.0.0:18080
-            captureMode: NONE
-          # Bound egress only: nothing listens on the shared capture ports 15001 / 15006.
-          egress:
-          - port: {number: 9081, protocol: HTTP, name: http-out}
-            bind: \(harness.address(serverHost))
-            captureMode: NONE
-            hosts: ["./*"]
-        """)
+        // The same application also behind a TCP port (tcp_proxy, network RBAC).
+        let topology = TwoSidecarTopology(ports: [(9080, 19080, "HTTP"), (9090, 19090, "TCP")])
+        try harness.write("services.yaml", topology.yaml(harness, clientHost: clientHost, serverHost: serverHost))
         try harness.write("policies.yaml", policies)
         try harness.startApp("reviews", version: "v1", host: serverHost)
         try beforeControlPlane(harness)

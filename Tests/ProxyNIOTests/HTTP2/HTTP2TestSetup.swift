@@ -58,7 +58,7 @@ final class HTTP2TestSetup {
         let config = Self.config(h1Port: upstream.localAddress!.port!, h2Port: grpcUpstream.localAddress!.port!,
                                  codec: codec, timeoutNanos: timeoutNanos)
         server = try await ProxyServer(group: group, config: config)
-        port = try await server.start(config: config).bound[0].address.port!
+        port = try await server.start(config: config)[0].address.port!
     }
 
     func client(validateHeaders: Bool = true) async throws -> HTTP2TestClient {

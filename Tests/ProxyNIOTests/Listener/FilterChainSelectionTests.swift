@@ -52,7 +52,7 @@ import Testing
             ], defaultFilterChain: FilterChainConfig(chain: httpChain), inspection: ListenerInspection(tlsInspector: true, timeoutNanos: 300_000_000)),
         ]
         let server = try await ProxyServer(group: group, config: config)
-        let bound = try await server.start(config: config).bound
+        let bound = try await server.start(config: config)
         let sni = bound.first { $0.name == "sni" }!.address.port!
         let mixed = bound.first { $0.name == "mixed" }!.address.port!
 

@@ -15,7 +15,7 @@ import Testing
                                             totalWeight: 100)
         config.listeners = [ListenerConfig(name: "tcp", host: "127.0.0.1", port: 0, chain: .tcp(TCPProxyConfig(statPrefix: "tcp", target: target)))]
         let server = try await ProxyServer(group: group, config: config)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
 
         let client = try BlockingClient(port: port)
         client.send("GET /raw HTTP/1.1\r\nHost: svc\r\n\r\n")

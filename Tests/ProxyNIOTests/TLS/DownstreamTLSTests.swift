@@ -24,7 +24,7 @@ struct DownstreamTLSTests {
             alpnProtocols: ["h2", "http/1.1"]))
         let config = try TLSTestMesh.config(upstreamPort: upstream.localAddress!.port!, tls: tls)
         let server = try await ProxyServer(group: group, config: config)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
 
         let http1 = try await TLSTestClient(group: group, port: port, trusting: mesh.root, alpn: ["http/1.1"])
         #expect(http1.negotiatedProtocol == "http/1.1")
@@ -66,7 +66,7 @@ struct DownstreamTLSTests {
         let config = try TLSTestMesh.config(upstreamPort: upstream.localAddress!.port!, tls: tls, accessLog: log)
         let identity = TelemetryIdentity(local: WorkloadMetadata(name: "server-1", namespace: "default", workloadName: "server"), nodeID: "sidecar~127.0.0.1~server-1.default~default.svc.cluster.local")
         let server = try await ProxyServer(group: group, config: config, identity: identity, secretProvider: agent)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
 
         // The mesh's client: served, and its identity reaches logs and metrics.
         let client = try await TLSTestClient(group: group, port: port, trusting: mesh.root, certificate: mesh.client.certificate, key: mesh.client.key)
@@ -112,7 +112,7 @@ struct DownstreamTLSTests {
         let tls = DownstreamTLSConfig(common: TLSContextConfig(certificateSecrets: [SDSSecretReference(name: "default", source: .agent)]))
         let config = try TLSTestMesh.config(upstreamPort: upstream.localAddress!.port!, tls: tls)
         let server = try await ProxyServer(group: group, config: config, secretProvider: agent)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
 
         let before = try await TLSTestClient(group: group, port: port, trusting: mesh.root)
         #expect(try await before.exchange(Self.request).hasPrefix("HTTP/1.1 200 OK\r\n"))
@@ -143,7 +143,7 @@ struct DownstreamTLSTests {
         let tls = DownstreamTLSConfig(common: TLSContextConfig(certificateSecrets: [SDSSecretReference(name: "default", source: .agent)]))
         let config = try TLSTestMesh.config(upstreamPort: upstream.localAddress!.port!, tls: tls)
         let server = try await ProxyServer(group: group, config: config, secretProvider: agent)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
         await #expect(throws: (any Error).self) { _ = try await TLSTestClient(group: group, port: port, trusting: mesh.root) }
         agent.update("default", .certificate(TLSCertificatePair(chain: .file(mesh.server.certificate), privateKey: .file(mesh.server.key))))
         try await server.refreshSecrets()

@@ -40,7 +40,7 @@ struct MutualTLSAuthorizationTests {
         config.listeners = [ListenerConfig(name: "https", host: "127.0.0.1", port: 0, direction: .inbound,
                                            filterChains: [FilterChainConfig(chain: .http(http), tls: config.listeners[0].filterChains[0].tls)])]
         let server = try await ProxyServer(group: group, config: config, secretProvider: agent)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
 
         let client = try await TLSTestClient(group: group, port: port, trusting: mesh.root, certificate: mesh.client.certificate, key: mesh.client.key)
         #expect(try await client.exchange(Self.request).hasPrefix("HTTP/1.1 200 OK\r\n"))

@@ -43,7 +43,7 @@ struct UpstreamTLSTests {
         let log = mesh.certificates.path("access.log")
         var config = try Self.config([endpoint], socket: .tls(Self.mutual(mesh)), accessLog: log)
         let server = try await ProxyServer(group: group, config: config)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
         let client = try BlockingClient(port: port)
         client.send(Self.request)
         let served = client.receiveResponse()
@@ -101,7 +101,7 @@ struct UpstreamTLSTests {
                        TransportSocketMatch(name: "tlsMode-disabled", match: [:], socket: .plaintext)]
         let config = try Self.config(endpoints, matches: matches)
         let server = try await ProxyServer(group: group, config: config)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
         let client = try BlockingClient(port: port)
         // Round robin over both: each answers only if spoken to the right way.
         for _ in 0..<4 {
@@ -129,7 +129,7 @@ struct UpstreamTLSTests {
         var config = try Self.config([EndpointSet.Endpoint(host: "127.0.0.1", port: upstream.localAddress!.port!)], socket: .tls(tls))
         config.clusters["backend"]!.upstreamProtocol = .http2
         let server = try await ProxyServer(group: group, config: config)
-        let port = try await server.start(config: config).bound[0].address.port!
+        let port = try await server.start(config: config)[0].address.port!
         let client = try BlockingClient(port: port)
         for _ in 0..<2 {
             client.send("GET /h2/notfound HTTP/1.1\r\nHost: svc\r\n\r\n")
