@@ -53,6 +53,7 @@ import Testing
     /// The protocol table listener: (bytes, the chain Envoy 1.40 picks).
     static let tableScenarios: [(name: String, pieces: [Piece], envoy: String)] = {
         let long = "GET /" + String(repeating: "a", count: 70_000) + " HTTP/1.1\r\n\r\n"
+        let boundary = "GET /" + String(repeating: "a", count: 64 * 1024 - 15) + " HTTP/1.1\n"
         let lines: [(String, String)] = [
             ("GET / HTTP/1.1\r\nHost: a\r\n\r\n", "http11"),
             ("GET / HTTP/1.0\r\n\r\n", "http10"),
@@ -88,6 +89,9 @@ import Testing
             ("\u{0}\u{1}\u{2}", "none"),
             ("GET /" + String(repeating: "b", count: 20_000) + " HTTP/1.0\r\n", "http10"),
             (long, "closed"),
+            // Envoy's 64 KiB: an LF as its last byte counts, one byte later does not.
+            (boundary, "http11"),
+            ("X" + boundary, "closed"),
         ]
         var scenarios = lines.map { (text, tag) in
             (name: text.prefix(40).debugDescription, pieces: PacedExchange.pieces([text], pause: 0), envoy: tag)
