@@ -18,23 +18,48 @@ public struct ConnectionInspector: Sendable {
 
     /// Peek at a ClientHello: the TLS inspector's findings are needed, or a chain
     /// terminates TLS (the SNI is reported on the request path).
-    let peeksClientHello: Bool
+    private(set) var peeksClientHello: Bool
     /// The TLS inspector's findings count for matching.
-    let tlsInspector: Bool
-    let sniffsHTTP: Bool
+    private(set) var tlsInspector: Bool
+    private(set) var sniffsHTTP: Bool
     let maxClientHelloBytes: Int
     let maxHTTPBytes: Int
     let continueOnTimeout: Bool
     private var clientHelloDone = false
     private var httpProgress = HTTPInspectorParser.Progress()
+    // The listener's settings, for `starting(destinationPort:)`.
+    private let chainsNeedTLSFindings: Bool
+    private let terminatesTLS: Bool
+    private let tlsDisabled: ListenerFilterPredicate?
+    private let httpDisabled: ListenerFilterPredicate?
 
+    /// The listener's inspectors, their `filter_disabled` predicates not applied
+    /// yet (see `starting(destinationPort:)`).
     public init(listener: ListenerConfig) {
-        peeksClientHello = listener.needsTLSInspection || listener.terminatesTLS
+        chainsNeedTLSFindings = listener.needsTLSInspection
+        terminatesTLS = listener.terminatesTLS
+        tlsDisabled = listener.inspection.tlsInspectorDisabled
+        httpDisabled = listener.inspection.httpInspectorDisabled
+        peeksClientHello = chainsNeedTLSFindings || terminatesTLS
         tlsInspector = listener.inspection.tlsInspector
         sniffsHTTP = listener.needsHTTPInspection
         maxClientHelloBytes = listener.inspection.maxClientHelloBytes
         maxHTTPBytes = listener.inspection.maxHTTPInspectBytes
         continueOnTimeout = listener.inspection.continueOnTimeout
+    }
+
+    /// This inspector for one connection: an inspector whose `filter_disabled`
+    /// matches the destination port (the original one when restored) is skipped.
+    public func starting(destinationPort port: Int) -> ConnectionInspector {
+        var copy = self
+        if tlsDisabled?.matches(destinationPort: port) == true {
+            copy.tlsInspector = false
+            copy.peeksClientHello = terminatesTLS
+        }
+        if httpDisabled?.matches(destinationPort: port) == true {
+            copy.sniffsHTTP = false
+        }
+        return copy
     }
 
     /// False: nothing to wait for, the chain can be chosen at accept.

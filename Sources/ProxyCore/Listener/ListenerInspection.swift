@@ -15,6 +15,9 @@ public struct ListenerInspection: Sendable, Equatable {
     /// envoy.filters.listener.original_dst: a redirected connection's destination is
     /// its original one (SO_ORIGINAL_DST) for chain matching and ORIGINAL_DST clusters.
     public var originalDestination = false
+    /// The inspectors' `filter_disabled`: skipped on connections it matches.
+    public var tlsInspectorDisabled: ListenerFilterPredicate?
+    public var httpInspectorDisabled: ListenerFilterPredicate?
 
     public init(tlsInspector: Bool = false, httpInspector: Bool = false, timeoutNanos: Int64 = 15_000_000_000, continueOnTimeout: Bool = false,
                 maxClientHelloBytes: Int = TLSClientHelloParser.defaultMaxBytes, maxHTTPInspectBytes: Int = HTTPInspectorParser.defaultMaxBytes) {

@@ -32,6 +32,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
 
     func channelActive(context: ChannelHandlerContext) {
         facts = given ?? ConnectionFacts.of(context.channel)
+        inspector = inspector.starting(destinationPort: facts.destinationPort)
         guard inspector.waitsForBytes else {
             choose(context: context)
             return

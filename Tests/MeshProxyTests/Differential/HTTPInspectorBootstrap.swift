@@ -18,7 +18,13 @@ enum HTTPInspectorBootstrap {
             #"{"name": "http", "filter_chain_match": {"application_protocols": ["http/1.1", "h2c"]}, "filters": [\#(hcm)]}"#,
             #"{"name": "tcp", "filters": [\#(tcpProxy("tcp"))]}"#,
         ]
-        return bootstrap(name: "inbound", listenPort: listenPort, listenerFilters: ["tls_inspector", "http_inspector"],
+        // Istio-style filter_disabled predicates that leave this port's inspectors on.
+        let own = #"{"destination_port_range": {"start": \#(listenPort), "end": \#(listenPort + 1)}}"#
+        let disabled = [
+            "tls_inspector": #"{"destination_port_range": {"start": 1, "end": 2}}"#,
+            "http_inspector": #"{"or_match": {"rules": [{"destination_port_range": {"start": 1, "end": 2}}, {"not_match": \#(own)}]}}"#,
+        ]
+        return bootstrap(name: "inbound", listenPort: listenPort, listenerFilters: ["tls_inspector", "http_inspector"], disabled: disabled,
                          timeout: "1s", continueOnTimeout: true, chains: chains, defaultChain: nil,
                          clusters: ["web": httpPort, "tcp": tcpPort])
     }
@@ -30,11 +36,16 @@ enum HTTPInspectorBootstrap {
     /// The HTTP inspector alone, a tcp_proxy chain per detected protocol, each to
     /// an upstream tagged with it: which chain a byte sequence reaches is what the
     /// inspector decided. A silent client is closed after 1 s.
-    static func table(listenPort: Int, upstreamPorts: [String: Int]) -> String {
+    /// `disabledOnOwnPort`: the inspector's filter_disabled matches the listener's
+    /// port, so nothing is detected.
+    static func table(listenPort: Int, upstreamPorts: [String: Int], disabledOnOwnPort: Bool = false) -> String {
         let chains = protocolTags.sorted { $0.key < $1.key }.map { protocolName, tag in
             #"{"filter_chain_match": {"application_protocols": ["\#(protocolName)"]}, "filters": [\#(tcpProxy(tag))]}"#
         }
-        return bootstrap(name: "table", listenPort: listenPort, listenerFilters: ["http_inspector"], timeout: "1s", continueOnTimeout: false,
+        let own = #"{"destination_port_range": {"start": \#(listenPort), "end": \#(listenPort + 1)}}"#
+        let disabled = disabledOnOwnPort ? ["http_inspector": #"{"and_match": {"rules": [{"any_match": true}, \#(own)]}}"#] : [:]
+        return bootstrap(name: "table", listenPort: listenPort, listenerFilters: ["http_inspector"], disabled: disabled,
+                         timeout: "1s", continueOnTimeout: false,
                          chains: chains, defaultChain: #"{"filters": [\#(tcpProxy("none"))]}"#, clusters: upstreamPorts)
     }
 
@@ -45,11 +56,12 @@ enum HTTPInspectorBootstrap {
         """
     }
 
-    static func bootstrap(name: String, listenPort: Int, listenerFilters: [String], timeout: String, continueOnTimeout: Bool,
-                          chains: [String], defaultChain: String?, clusters: [String: Int]) -> String {
+    static func bootstrap(name: String, listenPort: Int, listenerFilters: [String], disabled: [String: String], timeout: String,
+                          continueOnTimeout: Bool, chains: [String], defaultChain: String?, clusters: [String: Int]) -> String {
         let filters = listenerFilters.map { filter in
             let type = filter == "tls_inspector" ? "tls_inspector.v3.TlsInspector" : "http_inspector.v3.HttpInspector"
-            return #"{"name": "envoy.filters.listener.\#(filter)", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.listener.\#(type)"}}"#
+            let predicate = disabled[filter].map { #", "filter_disabled": \#($0)"# } ?? ""
+            return #"{"name": "envoy.filters.listener.\#(filter)", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.listener.\#(type)"}\#(predicate)}"#
         }
         let clusterJSON = clusters.sorted { $0.key < $1.key }.map { name, port in
             """

@@ -136,6 +136,30 @@ import Testing
         try await group.shutdownGracefully()
     }
 
+    /// The table listener with the inspector's filter_disabled matching its port:
+    /// HTTP/1.1, HTTP/1.0 and h2c all take the default chain on both planes.
+    @Test func aDisabledInspectorDetectsNothing() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var upstreams: [String: any Channel] = [:]
+        for tag in Array(HTTPInspectorBootstrap.protocolTags.values) + ["none"] {
+            upstreams[tag] = try await TaggedUpstream.start(group: group, tag: tag)
+        }
+        let ports = upstreams.mapValues { $0.localAddress!.port! }
+        let bootstrap = { (port: Int) in HTTPInspectorBootstrap.table(listenPort: port, upstreamPorts: ports, disabledOnOwnPort: true) }
+        let inputs = ["GET / HTTP/1.1\r\n\r\n", "GET / HTTP/1.0\r\n\r\n", Self.preface + Self.settings]
+        let exchange = { (port: Int) in try inputs.map { try PacedExchange.run(PacedExchange.pieces([$0], pause: 0), port: port) } }
+        let ours: [String]
+        if let (fromEnvoy, fromUs) = try await DifferentialRun.throughBoth("http-inspector-off", bootstrap: bootstrap, exchange: exchange) {
+            #expect(fromUs == fromEnvoy)
+            ours = fromUs
+        } else {
+            ours = try await DifferentialRun.throughOurs("http-inspector-off", bootstrap: bootstrap, exchange: exchange)
+        }
+        #expect(ours == ["none", "none", "none"])
+        for channel in upstreams.values { try await channel.close() }
+        try await group.shutdownGracefully()
+    }
+
     @Test func protocolTablePicksTheSameChains() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var upstreams: [String: any Channel] = [:]

@@ -161,4 +161,52 @@ import XDSAPI
         #expect(cluster(["http/1.0"]) == "PassthroughCluster")
         #expect(cluster([]) == "PassthroughCluster")
     }
+
+    static func portRange(_ port: Int32) -> Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate {
+        var predicate = Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate()
+        var range = Envoy_Type_V3_Int32Range()
+        range.start = port
+        range.end = port + 1
+        predicate.destinationPortRange = range
+        return predicate
+    }
+
+    /// Istio's listenerPredicateExcludePorts: the inspectors off on ports whose
+    /// protocol is known.
+    @Test func filterDisabledPredicatesConvert() throws {
+        var listener = Self.sniListener()
+        var http = Self.inspector("envoy.filters.listener.http_inspector")
+        http.filterDisabled.orMatch.rules = [Self.portRange(9080), Self.portRange(9090)]
+        listener.listenerFilters.append(http)
+        listener.listenerFilters[0].filterDisabled.notMatch = Self.portRange(443)
+        var warnings = ConversionWarnings()
+        let converted = try ListenerConverter.convert(listener, warnings: &warnings)
+        #expect(converted.inspection.httpInspectorDisabled == .or([.destinationPorts(start: 9080, end: 9081), .destinationPorts(start: 9090, end: 9091)]))
+        #expect(converted.inspection.tlsInspectorDisabled == .not(.destinationPorts(start: 443, end: 444)))
+    }
+
+    @Test func filterDisabledRefusesWhatEnvoyRefuses() {
+        func refusal(_ edit: (inout Envoy_Config_Listener_V3_ListenerFilter) -> Void) -> XDSConversionError? {
+            var listener = Self.sniListener()
+            edit(&listener.listenerFilters[0])
+            var warnings = ConversionWarnings()
+            do {
+                _ = try ListenerConverter.convert(listener, warnings: &warnings)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(refusal { $0.filterDisabled.orMatch.rules = [Self.portRange(1)] }?.field == "listener_filters[0].filter_disabled.or_match.rules")
+        #expect(refusal { $0.filterDisabled.anyMatch = false }?.field == "listener_filters[0].filter_disabled.any_match")
+        #expect(refusal { $0.filterDisabled = Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate() }?.field == "listener_filters[0].filter_disabled")
+        #expect(refusal {
+            $0.filterDisabled.andMatch.rules = [Self.portRange(1), Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate()]
+        }?.field == "listener_filters[0].filter_disabled.and_match.rules[1]")
+        #expect(refusal {
+            $0.name = "envoy.filters.listener.original_dst"
+            $0.filterDisabled.anyMatch = true
+        }?.field == "listener_filters[0].filter_disabled")
+        #expect(refusal { $0.filterDisabled.anyMatch = true } == nil)
+    }
 }
