@@ -36,6 +36,8 @@ import Testing
         ("raw bytes", PacedExchange.pieces(["hello\n"], pause: 0), "tcp"),
         ("a ClientHello", [Piece(pauseMilliseconds: 0, bytes: PassthroughDifferentialTests.clientHello("svc"))], "tcp"),
         ("silent for 1.5 s, then HTTP/1.1", PacedExchange.pieces(["GET /late HTTP/1.1\r\nHost: svc\r\n\r\n"], pause: 1500), "tcp"),
+        ("half a request line, 1.5 s, the rest", [Piece(pauseMilliseconds: 0, bytes: Array("GET /half HTTP/1.1".utf8)),
+                                                  Piece(pauseMilliseconds: 1500, bytes: Array("\r\nHost: svc\r\n\r\n".utf8))], "tcp"),
     ]
 
     static let curlFlags = ["--http1.1", "--http1.0", "--http2-prior-knowledge"]
