@@ -27,6 +27,9 @@ public struct ConnectionInspector: Sendable {
     let continueOnTimeout: Bool
     private var clientHelloDone = false
     private var httpProgress = HTTPInspectorParser.Progress()
+    /// The SNI of a ClientHello peeked without an active TLS inspector: not for
+    /// chain matching, only for the chosen chain (the request path reports it).
+    public private(set) var serverNameAfterSelection: String?
     // The listener's settings, for `starting(destinationPort:)`.
     private let chainsNeedTLSFindings: Bool
     private let terminatesTLS: Bool
@@ -75,12 +78,15 @@ public struct ConnectionInspector: Sendable {
             case .notTLS: clientHelloDone = true
             case .clientHello(let hello):
                 clientHelloDone = true
-                facts.serverName = (hello.serverName ?? "").lowercased()
-                // Without the TLS inspector Envoy learns nothing for matching; the
-                // SNI is still what the request path reports.
+                let name = (hello.serverName ?? "").lowercased()
                 if tlsInspector {
+                    facts.serverName = name
                     facts.transportProtocol = "tls"
                     facts.applicationProtocols = hello.applicationProtocols
+                } else {
+                    // Without the TLS inspector Envoy learns nothing for matching;
+                    // the SNI is still what the request path reports.
+                    serverNameAfterSelection = name
                 }
             }
         }

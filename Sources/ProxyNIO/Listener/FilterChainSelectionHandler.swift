@@ -109,6 +109,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             close(context: context)
             return
         }
+        if let name = inspector.serverNameAfterSelection { facts.serverName = name }
         do {
             try listener.install(chain: index, worker: worker, facts: facts, pipeline: context.pipeline.syncOperations, after: self)
         } catch {

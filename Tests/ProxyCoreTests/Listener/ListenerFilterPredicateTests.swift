@@ -37,6 +37,18 @@ import Testing
         on8080 = template.starting(destinationPort: 8080)
         #expect(on8080.inspect(ClientHelloFixtures.withSNIAndALPN, facts: &facts) == .choose)
         #expect(facts.transportProtocol == "raw_buffer" && facts.serverName.isEmpty)
+        // A TLS-terminating chain still peeks where the TLS inspector is off: the
+        // SNI is kept for after selection, not matched on.
+        let terminating = ListenerConfig(name: listener.name, host: listener.host, port: listener.port,
+                                     filterChains: listener.filterChains + [FilterChainConfig(name: "sni", match: FilterChainMatch(serverNames: ["api.example.com"]),
+                                                                                              chain: ConnectionInspectorTests.tcp("sni"),
+                                                                                              tls: DownstreamTLSConfig(common: TLSContextConfig()))],
+                                     inspection: listener.inspection)
+        var peeking = ConnectionInspector(listener: terminating).starting(destinationPort: 9080)
+        facts = ConnectionFacts(destinationPort: 9080)
+        #expect(peeking.inspect(ClientHelloFixtures.withSNIAndALPN, facts: &facts) == .choose)
+        #expect(facts.serverName.isEmpty && peeking.serverNameAfterSelection == "api.example.com")
+        #expect(terminating.chain(for: facts)?.config.name == "tcp")
         // 9443: both.
         var on9443 = template.starting(destinationPort: 9443)
         facts = ConnectionFacts(destinationPort: 9443)
