@@ -1,6 +1,7 @@
 /// What the proxy knows about a downstream connection: its addresses (from the
 /// socket), what listener filters found (SNI, transport and application protocols
-/// from the TLS inspector) - filter chain selection uses these - and, once the
+/// from the TLS inspector, the plaintext HTTP version from the HTTP inspector) -
+/// filter chain selection uses these - and, once the
 /// proxy terminated TLS on it, the peer's and its own identity. The request path
 /// (RBAC, Istio's metrics labels, access logs) reads the same value.
 public struct ConnectionFacts: Sendable {

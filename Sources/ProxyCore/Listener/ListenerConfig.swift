@@ -63,6 +63,16 @@ public struct ListenerConfig: Sendable {
         inspection.tlsInspector && filterChains.contains { $0.match.usesTLSInspection }
     }
 
+    /// Whether selection needs the HTTP inspector's findings: it is configured and
+    /// some chain that plaintext can reach matches an application protocol the
+    /// inspector detects. (Envoy would peek anyway; see `needsTLSInspection`.)
+    public var needsHTTPInspection: Bool {
+        inspection.httpInspector && filterChains.contains { chain in
+            chain.match.transportProtocol != "tls"
+                && chain.match.applicationProtocols.contains { HTTPInspectorParser.Detected(rawValue: $0) != nil }
+        }
+    }
+
     /// Whether a chain terminates TLS: the ClientHello is then peeked even without
     /// the TLS inspector (the client speaks first anyway), for the SNI the request
     /// path reports (`%REQUESTED_SERVER_NAME%`).

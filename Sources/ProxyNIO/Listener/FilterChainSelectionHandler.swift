@@ -3,9 +3,10 @@ import ProxyCore
 
 /// First handler of a connection on a listener with several filter chains (or
 /// one with conditions): learns what the chains match on - addresses from the
-/// socket, and with the TLS inspector the ClientHello's SNI and ALPN, peeked by
-/// holding the bytes back - picks the chain as Envoy does, puts that chain's
-/// handler after itself, replays the held bytes to it untouched and leaves.
+/// socket, and with the TLS / HTTP inspectors the ClientHello's SNI and ALPN or
+/// the plaintext HTTP version, peeked by holding the bytes back (`ConnectionInspector`)
+/// - picks the chain as Envoy does, puts that chain's handler after itself,
+/// replays the held bytes to it untouched and leaves.
 /// No chain (and no default): the connection is closed, as Envoy does.
 final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -14,6 +15,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
     let worker: WorkerRuntime
     let listener: SelectingListenerRuntime
     private var facts = ConnectionFacts()
+    private var inspector: ConnectionInspector
     private var held: ByteBuffer?
     private var timeout: Scheduled<Void>?
     private var decided = false
@@ -25,11 +27,13 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
         self.worker = worker
         self.listener = listener
         self.given = given
+        self.inspector = listener.inspector
     }
 
     func channelActive(context: ChannelHandlerContext) {
         facts = given ?? ConnectionFacts.of(context.channel)
-        guard listener.config.needsTLSInspection || listener.config.terminatesTLS else {
+        inspector = inspector.starting(destinationPort: facts.destinationPort)
+        guard inspector.waitsForBytes else {
             choose(context: context)
             return
         }
@@ -50,24 +54,14 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             return
         }
         if held == nil { held = buffer } else { held!.writeBuffer(&buffer) }
-        let result = held!.withUnsafeReadableBytes { TLSClientHelloParser.parse($0, maxBytes: listener.config.inspection.maxClientHelloBytes) }
-        switch result {
+        let step = held!.withUnsafeReadableBytes { inspector.inspect($0, facts: &facts) }
+        switch step {
         case .needMoreBytes:
             return
-        case .tooLarge:
-            // Envoy's client_hello_too_large: the connection is closed.
+        case .close:
             decided = true
             close(context: context)
-        case .notTLS:
-            choose(context: context)
-        case .clientHello(let hello):
-            facts.serverName = (hello.serverName ?? "").lowercased()
-            // Without the TLS inspector Envoy learns nothing for matching; the SNI
-            // is still what the request path reports.
-            if listener.config.inspection.tlsInspector {
-                facts.transportProtocol = "tls"
-                facts.applicationProtocols = hello.applicationProtocols
-            }
+        case .choose:
             choose(context: context)
         }
     }
@@ -91,9 +85,10 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
     private func timedOut(context: ChannelHandlerContext) {
         timeout = nil
         guard !decided else { return }
-        if listener.config.inspection.continueOnTimeout {
+        switch inspector.timedOut() {
+        case .choose, .needMoreBytes:
             choose(context: context)
-        } else {
+        case .close:
             decided = true
             close(context: context)
         }
@@ -114,6 +109,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             close(context: context)
             return
         }
+        if let name = inspector.serverNameAfterSelection { facts.serverName = name }
         do {
             try listener.install(chain: index, worker: worker, facts: facts, pipeline: context.pipeline.syncOperations, after: self)
         } catch {

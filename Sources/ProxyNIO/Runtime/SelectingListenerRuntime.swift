@@ -19,12 +19,15 @@ final class SelectingListenerRuntime {
     let tls: [DownstreamTLSRuntime?]
     /// The listener's telemetry scope slot (its TCP chains count there).
     let telemetryScope: Int32
+    /// What each connection's listener filters start from (copied per connection).
+    let inspector: ConnectionInspector
 
     init(config: ListenerConfig, chains: [ChainRuntime], tls: [DownstreamTLSRuntime?] = [], telemetryScope: Int32 = 0) {
         self.config = config
         self.chains = chains
         self.tls = tls.isEmpty ? Array(repeating: nil, count: chains.count) : tls
         self.telemetryScope = telemetryScope
+        self.inspector = ConnectionInspector(listener: config)
     }
 
     /// Puts the handlers that serve a connection on chain `index` after `handler`:

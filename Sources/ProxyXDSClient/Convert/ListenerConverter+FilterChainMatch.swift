@@ -47,9 +47,9 @@ extension ListenerConverter {
         return result
     }
 
-    /// Listener filters: the TLS inspector is run; original_dst and the HTTP
-    /// inspector are accepted (see the warnings); any other is refused, since
-    /// chain selection or the connection would differ from Envoy's.
+    /// Listener filters: the TLS and HTTP inspectors and original_dst are run;
+    /// any other is refused, since chain selection or the connection would
+    /// differ from Envoy's.
     static func inspection(_ listener: Envoy_Config_Listener_V3_Listener, _ scope: ConversionScope,
                            warnings: inout ConversionWarnings) throws(XDSConversionError) -> ListenerInspection {
         var inspection = ListenerInspection()
@@ -57,27 +57,44 @@ extension ListenerConverter {
         inspection.continueOnTimeout = listener.continueOnListenerFiltersTimeout
         for (index, filter) in listener.listenerFilters.enumerated() {
             let filterScope = scope.index("listener_filters", index)
-            if filter.hasFilterDisabled { throw filterScope.child("filter_disabled").unsupported("disabling a listener filter by predicate") }
+            let disabled = filter.hasFilterDisabled ? try predicate(filter.filterDisabled, filterScope.child("filter_disabled")) : nil
             switch filter.name {
-            case tlsInspector: inspection.tlsInspector = true
-            case httpInspector: warnings.add(filterScope, "\(filter.name): plaintext HTTP is not detected (application_protocols match TLS ALPN only)")
-            case originalDst: inspection.originalDestination = true
+            case tlsInspector:
+                inspection.tlsInspector = true
+                inspection.tlsInspectorDisabled = disabled
+            case httpInspector:
+                inspection.httpInspector = true
+                inspection.httpInspectorDisabled = disabled
+            case originalDst:
+                if disabled != nil { throw filterScope.child("filter_disabled").unsupported("disabling original_dst by predicate") }
+                inspection.originalDestination = true
             default: throw filterScope.child("name").unsupported("listener filter \"\(filter.name)\"")
             }
         }
         return inspection
     }
-}
 
-extension Envoy_Config_Listener_V3_Listener {
-    /// Whether some chain would need the HTTP inspector's plaintext detection:
-    /// it is configured and a chain matches HTTP application protocols on
-    /// connections that are not TLS.
-    func httpInspectorNeeded(_ chains: [FilterChainConfig]) -> Bool {
-        guard listenerFilters.contains(where: { $0.name == ListenerConverter.httpInspector }) else { return false }
-        let detected: Set<String> = ["http/1.0", "http/1.1", "h2c"]
-        return chains.contains { chain in
-            chain.match.transportProtocol != "tls" && chain.match.applicationProtocols.contains(where: detected.contains)
+    /// A listener filter's filter_disabled, with Envoy's validation: a rule is
+    /// required, any_match must be true, and/or sets need two rules at least.
+    static func predicate(_ predicate: Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate,
+                          _ scope: ConversionScope) throws(XDSConversionError) -> ListenerFilterPredicate {
+        func rules(_ set: Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate.MatchSet, _ field: String) throws(XDSConversionError) -> [ListenerFilterPredicate] {
+            guard set.rules.count >= 2 else { throw scope.child("\(field).rules").error("must contain at least 2 rules, got \(set.rules.count)") }
+            var converted: [ListenerFilterPredicate] = []
+            for (index, rule) in set.rules.enumerated() {
+                converted.append(try Self.predicate(rule, scope.index("\(field).rules", index)))
+            }
+            return converted
+        }
+        switch predicate.rule {
+        case .anyMatch(let value):
+            guard value else { throw scope.child("any_match").error("must be true") }
+            return .any
+        case .destinationPortRange(let range): return .destinationPorts(start: Int(range.start), end: Int(range.end))
+        case .orMatch(let set): return .or(try rules(set, "or_match"))
+        case .andMatch(let set): return .and(try rules(set, "and_match"))
+        case .notMatch(let inner): return .not(try Self.predicate(inner, scope.child("not_match")))
+        case nil: throw scope.error("a rule is required")
         }
     }
 }

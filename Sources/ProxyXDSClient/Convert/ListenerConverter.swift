@@ -31,9 +31,6 @@ public enum ListenerConverter {
         // Envoy ignores a default chain's filter_chain_match: it is what no match gets.
         let fallback = listener.hasDefaultFilterChain
             ? try filterChain(listener.defaultFilterChain, scope.child("default_filter_chain"), warnings: &warnings, matching: false) : nil
-        if listener.httpInspectorNeeded(chains) {
-            throw scope.child("listener_filters").unsupported("matching application_protocols on plaintext (envoy.filters.listener.http_inspector)")
-        }
         let direction: ListenerConfig.Direction
         switch listener.trafficDirection {
         case .inbound: direction = .inbound

@@ -132,11 +132,81 @@ import XDSAPI
         listener.listenerFilters += [Self.inspector("envoy.filters.listener.http_inspector"), Self.inspector("envoy.filters.listener.original_dst")]
         var warnings = ConversionWarnings()
         let converted = try ListenerConverter.convert(listener, warnings: &warnings)
-        // http_inspector is a warning (no plaintext detection); original_dst is honoured.
-        #expect(warnings.messages.count == 1)
+        // Both are honoured, without warnings.
+        #expect(warnings.messages.isEmpty)
         #expect(converted.inspection.originalDestination)
-        // ... unless a chain needs plaintext HTTP detection.
-        listener.filterChains[2].filterChainMatch.applicationProtocols = ["http/1.1"]
-        #expect(throws: XDSConversionError.self) { try ListenerConverter.convert(listener, warnings: &warnings) }
+        #expect(converted.inspection.httpInspector)
+        // No chain matches a detected protocol: nothing is sniffed.
+        #expect(!converted.needsHTTPInspection)
+    }
+
+    /// Istio's inbound shape: chains for plaintext HTTP by the HTTP inspector's
+    /// finding, the rest to tcp_proxy.
+    @Test func plaintextHTTPDetectionIsAccepted() throws {
+        var listener = Self.sniListener()
+        listener.listenerFilters.append(Self.inspector("envoy.filters.listener.http_inspector"))
+        listener.filterChains[1].filterChainMatch = Envoy_Config_Listener_V3_FilterChainMatch()
+        listener.filterChains[1].filterChainMatch.applicationProtocols = ["http/1.1", "h2c"]
+        var warnings = ConversionWarnings()
+        let converted = try ListenerConverter.convert(listener, warnings: &warnings)
+        #expect(warnings.messages.isEmpty)
+        #expect(converted.needsHTTPInspection)
+        func cluster(_ protocols: [String]) -> String? {
+            guard case .tcp(let tcp)? = converted.chain(for: ConnectionFacts(applicationProtocols: protocols))?.config.chain,
+                  case .cluster(let name) = tcp.target else { return nil }
+            return name
+        }
+        #expect(cluster(["h2c"]) == "outbound|443||wild")
+        #expect(cluster(["http/1.1"]) == "outbound|443||wild")
+        #expect(cluster(["http/1.0"]) == "PassthroughCluster")
+        #expect(cluster([]) == "PassthroughCluster")
+    }
+
+    static func portRange(_ port: Int32) -> Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate {
+        var predicate = Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate()
+        var range = Envoy_Type_V3_Int32Range()
+        range.start = port
+        range.end = port + 1
+        predicate.destinationPortRange = range
+        return predicate
+    }
+
+    /// Istio's listenerPredicateExcludePorts: the inspectors off on ports whose
+    /// protocol is known.
+    @Test func filterDisabledPredicatesConvert() throws {
+        var listener = Self.sniListener()
+        var http = Self.inspector("envoy.filters.listener.http_inspector")
+        http.filterDisabled.orMatch.rules = [Self.portRange(9080), Self.portRange(9090)]
+        listener.listenerFilters.append(http)
+        listener.listenerFilters[0].filterDisabled.notMatch = Self.portRange(443)
+        var warnings = ConversionWarnings()
+        let converted = try ListenerConverter.convert(listener, warnings: &warnings)
+        #expect(converted.inspection.httpInspectorDisabled == .or([.destinationPorts(start: 9080, end: 9081), .destinationPorts(start: 9090, end: 9091)]))
+        #expect(converted.inspection.tlsInspectorDisabled == .not(.destinationPorts(start: 443, end: 444)))
+    }
+
+    @Test func filterDisabledRefusesWhatEnvoyRefuses() {
+        func refusal(_ edit: (inout Envoy_Config_Listener_V3_ListenerFilter) -> Void) -> XDSConversionError? {
+            var listener = Self.sniListener()
+            edit(&listener.listenerFilters[0])
+            var warnings = ConversionWarnings()
+            do {
+                _ = try ListenerConverter.convert(listener, warnings: &warnings)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(refusal { $0.filterDisabled.orMatch.rules = [Self.portRange(1)] }?.field == "listener_filters[0].filter_disabled.or_match.rules")
+        #expect(refusal { $0.filterDisabled.anyMatch = false }?.field == "listener_filters[0].filter_disabled.any_match")
+        #expect(refusal { $0.filterDisabled = Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate() }?.field == "listener_filters[0].filter_disabled")
+        #expect(refusal {
+            $0.filterDisabled.andMatch.rules = [Self.portRange(1), Envoy_Config_Listener_V3_ListenerFilterChainMatchPredicate()]
+        }?.field == "listener_filters[0].filter_disabled.and_match.rules[1]")
+        #expect(refusal {
+            $0.name = "envoy.filters.listener.original_dst"
+            $0.filterDisabled.anyMatch = true
+        }?.field == "listener_filters[0].filter_disabled")
+        #expect(refusal { $0.filterDisabled.anyMatch = true } == nil)
     }
 }
