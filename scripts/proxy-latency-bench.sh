@@ -34,7 +34,17 @@ mkdir -p "$raw" "$out/run/latency-upstream"
 upstream_port=${UPSTREAM_PORT:-18080} envoy_port=${ENVOY_PORT:-18081} candidate_port=${CANDIDATE_PORT:-18084}
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {  # TERM, then KILL whatever has not exited after 5 s (a blocked SIGTERM is inherited by exec)
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for _ in $(seq 50); do
+    local alive=0
+    for p in "${pids[@]}"; do [ -d "/proc/$p" ] && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.1
+  done
+  for p in "${pids[@]}"; do [ -d "/proc/$p" ] && kill -KILL "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 
 wait_port() { # port

@@ -73,7 +73,7 @@ final class MemorySampler: @unchecked Sendable {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return [:] }
         var values: [String: Int] = [:]
         for line in text.split(separator: "\n") where line.hasSuffix(" kB") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })  // "VmRSS:\t  37484 kB"
             if fields.count >= 2, let value = Int(fields[1]) { values[String(fields[0])] = value }
         }
         return values

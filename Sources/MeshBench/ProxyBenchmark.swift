@@ -43,6 +43,8 @@ struct ProxyBenchmark {
         let sampler = MemorySampler()
         let pipe = Pipe()
         process.standardError = pipe
+        // The harness also prints its report on stdout; ours prints report.md once, below.
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         sampler.start()
         var pending = Data()
@@ -61,6 +63,7 @@ struct ProxyBenchmark {
         guard process.terminationStatus == 0 else { throw BenchError("proxy-bench.sh failed (\(process.terminationStatus)); see \(out)") }
         print(try String(contentsOfFile: out + "/report.md", encoding: .utf8))
         print(Self.memoryReport(peaks))
+        fflush(nil)  // flush stdout: the latency phase writes to the same file
         // Second phase: p99 at equal moderate load, from the configs the harness left.
         let latency = Process()
         latency.executableURL = URL(fileURLWithPath: "/bin/bash")
