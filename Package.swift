@@ -4,13 +4,17 @@ import PackageDescription
 // Layers (ARCHITECTURE.md §3), lowest first:
 //   base    MeshCore, CRE2 (RE2 through a small C++ shim), CLibYAML (libyaml)
 //   inputs  MeshConfig (Istio + Kubernetes models, decoding), MeshValidation
-//   data    ProxyCore (pure), ProxyXDSClient, ProxyNIO, MeshProxy
-//   tools   MeshCLI (the `swiftmesh` executable), MeshLocal (`swiftmesh up`), MeshBench (`swiftmesh-bench`)
+//   data    ProxyCore (pure), ProxyXDSClient, ProxyNIO, ProxyAgent, MeshProxy, MeshProxyCLI; EnvoyAgent
+//   tools   MeshCLI (the `swiftmesh` executable), MeshProxyMain (`swiftmesh-proxy`), MeshLocal (`swiftmesh up`),
+//           MeshBench (`swiftmesh-bench`)
+// The proxy's own executable links no full Foundation (FoundationEssentials at most),
+// so a sidecar maps neither libFoundation nor ICU: keep Foundation out of the data plane.
 let package = Package(
     name: "SwiftMesh",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "swiftmesh", targets: ["MeshCLI"]),
+        .executable(name: "swiftmesh-proxy", targets: ["MeshProxyMain"]),
         .executable(name: "swiftmesh-bench", targets: ["MeshBench"]),
     ],
     dependencies: [
@@ -18,7 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
-        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        // No default traits: BinaryDelimitedStreams would link full Foundation into every xDS user.
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
@@ -54,15 +59,21 @@ let package = Package(
         .target(name: "ProxyXDSClient", dependencies: ["ProxyCore", "ProxyJWT", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "ProxyNIO", dependencies: ["ProxyCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2"), .product(name: "NIOHPACK", package: "swift-nio-http2"), .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio")]),
         // pilot-agent's role: workload key + CSR, CA client, renewal, SDS for stock Envoy.
-        .target(name: "ProxyAgent", dependencies: ["XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
+        .target(name: "ProxyAgent", dependencies: ["MeshCore", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         .target(name: "MeshProxy", dependencies: ["ProxyCore", "ProxyXDSClient", "ProxyNIO", "ProxyAgent", "MeshConfig", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        // `swiftmesh proxy`'s options and in-process run, shared by both executables.
+        .target(name: "MeshProxyCLI", dependencies: ["MeshProxy", "MeshCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The lean sidecar executable `swiftmesh proxy` hands over to.
+        .executableTarget(name: "MeshProxyMain", dependencies: ["MeshProxyCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // pilot-agent's role for stock Envoy: SDS over a Unix socket, Envoy as a child (uses full Foundation).
+        .target(name: "EnvoyAgent", dependencies: ["ProxyAgent", "MeshProxy", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         // -- tools: the local mesh (`swiftmesh up`) --
         .target(name: "MeshLocal", dependencies: ["MeshConfig"]),
         // -- demo workload --
         .target(name: "MeshDemoApp", dependencies: ["MeshCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOHTTP2", package: "swift-nio-http2")]),
         .executableTarget(
             name: "MeshCLI",
-            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshCA", "MeshControlPlane", "MeshProxy", "MeshLocal", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MeshCore", "MeshConfig", "MeshValidation", "MeshDemoApp", "MeshCA", "MeshControlPlane", "MeshProxy", "MeshProxyCLI", "EnvoyAgent", "MeshLocal", "MeshRegistry", "MeshSnapshot", "XDSTranslator", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "MeshBench", dependencies: ["MeshConfig", "MeshLocal", "MeshValidation", "MeshControlPlane", "XDSServer", "XDSAPI", .product(name: "Logging", package: "swift-log"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         .testTarget(name: "MeshCoreTests", dependencies: ["MeshCore"]),
@@ -77,11 +88,13 @@ let package = Package(
         .testTarget(name: "MeshIntegrationTests", dependencies: ["MeshCLI", "MeshLocal", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeshLocalTests", dependencies: ["MeshLocal", "MeshValidation"]),
         .testTarget(name: "MeshCLITests", dependencies: ["MeshCLI"]),
+        .testTarget(name: "MeshProxyCLITests", dependencies: ["MeshProxyCLI", "MeshProxy", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "MeshControlPlaneTests", dependencies: ["MeshControlPlane", "MeshRegistry", "MeshConfig", "XDSAPI", "MeshCA", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1")]),
         .testTarget(name: "XDSAPITests", dependencies: ["XDSAPI"]),
         .testTarget(name: "MeshDemoAppTests", dependencies: ["MeshDemoApp"]),
         .testTarget(name: "ProxyCoreTests", dependencies: ["ProxyCore"]),
-        .testTarget(name: "ProxyAgentTests", dependencies: ["ProxyAgent", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
+        .testTarget(name: "ProxyAgentTests", dependencies: ["ProxyAgent", "EnvoyAgent", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
+        .testTarget(name: "EnvoyAgentTests", dependencies: ["EnvoyAgent", "ProxyAgent", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "X509", package: "swift-certificates"), .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         .testTarget(name: "ProxyJWTTests", dependencies: ["ProxyJWT", "ProxyCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto")]),
         .testTarget(name: "ProxyXDSClientTests", dependencies: ["ProxyXDSClient", "XDSAPI"]),
         // Counts mallocs of the calling thread; only the allocation-guard tests link it.

@@ -1,3 +1,4 @@
+import MeshProxyCLI
 import ArgumentParser
 import Foundation
 import Logging

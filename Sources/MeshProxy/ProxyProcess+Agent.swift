@@ -1,4 +1,3 @@
-import Foundation
 import ProxyAgent
 import SwiftProtobuf
 import XDSAPI
@@ -6,7 +5,7 @@ import XDSAPI
 extension ProxyProcess {
     /// The agent for this proxy's node: SPIFFE ID from the node's namespace and
     /// service account, CA at the xDS server unless told otherwise.
-    static func makeAgent(_ options: ProxyOptions, node: Envoy_Config_Core_V3_Node, xds: (host: String, port: Int)?) throws -> CertificateAgent? {
+    package static func makeAgent(_ options: ProxyOptions, node: Envoy_Config_Core_V3_Node, xds: (host: String, port: Int)?) throws -> CertificateAgent? {
         guard let agent = options.agent else { return nil }
         let metadata = node.metadata.fields
         let domainNamespace = node.id.split(separator: "~").dropFirst(2).first?.split(separator: ".").dropFirst().first.map(String.init)
@@ -18,8 +17,8 @@ extension ProxyProcess {
             throw AgentError("the certificate agent needs a CA address: --ca-address, or an xDS server to use as the CA")
         }
         let roots = try agent.caRootPath.map { path in
-            do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw AgentError("--ca-root: cannot read \(path): \(error.localizedDescription)")
+            do { return try FileReader.read(path) } catch {
+                throw AgentError("--ca-root: \(error)")
             }
         }
         var configuration = CertificateAgent.Configuration(
@@ -27,19 +26,19 @@ extension ProxyProcess {
             ca: CAClient(host: host, port: port, trustedRootsPEM: roots, tokenPath: agent.tokenPath))
         configuration.validitySeconds = agent.validitySeconds
         configuration.rootsPath = agent.caRootPath
-        configuration.keyType = agent.rsaKey ? .rsa2048 : .ecdsaP256
+        configuration.keyType = agent.rsaKey ? WorkloadCSR.KeyType.rsa2048 : .ecdsaP256
         return CertificateAgent(configuration: configuration, log: agentLog)
     }
 
     /// Agent and SDS messages go to Envoy's `secret` logger.
-    static let agentLog: AgentLog = { level, message in
+    package static let agentLog: AgentLog = { level, message in
         ProxyLog.write(.secret, level == .warning ? .warning : .info, message)
     }
 
     static func controlPlaneRoots(_ options: ProxyOptions) throws -> String? {
         try options.agent?.caRootPath.map { path in
-            do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw AgentError("--ca-root: cannot read \(path): \(error.localizedDescription)")
+            do { return try FileReader.read(path) } catch {
+                throw AgentError("--ca-root: \(error)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import ProxyAgent
 import ProxyCore
 import ProxyNIO
 import ProxyXDSClient
@@ -70,7 +71,7 @@ public enum ProxyProcess {
             started(Started(listeners: bound, admin: adminChannel?.localAddress,
                             prometheus: prometheusChannel?.localAddress, health: healthChannel?.localAddress, warnings: warnings.messages))
             let controlPlaneRoots = try controlPlaneRoots(options)
-            if let agent { state.certificates = { await agent.secrets?.certsJSON() ?? "{\"certificates\": []}\n" } }
+            if let agent { state.certificates = { await agent.secrets?.certsJSON(now: CertificateAgent.now()) ?? "{\"certificates\": []}\n" } }
             // Serve until cancelled (SIGTERM) or asked to quit (POST /quitquitquit).
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 if let agent { tasks.addTask { await agent.run(); try Task.checkCancellation() } }
@@ -172,7 +173,7 @@ public enum ProxyProcess {
     }
 
     /// The identity sent on ADS: command-line flags win, then the bootstrap's node.
-    static func node(_ options: ProxyOptions, bootstrap: ProxyBootstrap) throws -> Envoy_Config_Core_V3_Node {
+    package static func node(_ options: ProxyOptions, bootstrap: ProxyBootstrap) throws -> Envoy_Config_Core_V3_Node {
         if options.nodeID.isEmpty, options.nodeMetadataJSON == nil, var node = bootstrap.node {
             node.userAgentName = "swiftmesh"
             return node

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import SwiftASN1
@@ -39,7 +43,7 @@ public struct CAClient: Sendable {
         request.validityDuration = validitySeconds
         var metadata = Metadata()
         if let tokenPath {
-            let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = try String(contentsOfFile: tokenPath, encoding: .utf8).trimmingWhitespace()
             metadata.addString("Bearer \(token)", forKey: "authorization")
         }
         let chain = try await withGRPCClient(transport: try transport()) { client in
@@ -48,7 +52,15 @@ public struct CAClient: Sendable {
         guard let first = chain.first else { throw AgentError("the CA answered with an empty cert_chain") }
         let leaf = try Certificate(pemEncoded: first)
         return Response(chainPEM: chain, notBefore: leaf.notValidBefore.timeIntervalSince1970, notAfter: leaf.notValidAfter.timeIntervalSince1970,
-                        serialNumber: leaf.serialNumber.bytes.map { String(format: "%02x", $0) }.joined())
+                        serialNumber: Self.hex(leaf.serialNumber.bytes))
+    }
+
+    /// Lower-case hex, as Envoy's `/certs` prints serial numbers.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]] }
+        return String(decoding: out, as: UTF8.self)
     }
 
     func transport() throws -> HTTP2ClientTransport.Posix {

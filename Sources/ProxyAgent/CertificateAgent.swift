@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The thin async driver of CertificateAgentStateMachine: performs its actions
 /// (CSR + CA call, install, wait) and hands each installed certificate to the
@@ -108,8 +112,8 @@ public actor CertificateAgent {
     /// The roots file (when given) plus the root the CA's chain ends at.
     private func trustBundle(_ chain: [String]) -> String {
         var bundle = configuration.rootsPath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
-        if let root = chain.last, chain.count > 1, !bundle.contains(root.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            bundle = root.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" + bundle
+        if let root = chain.last, chain.count > 1, !bundle.contains(root.trimmingWhitespace()) {
+            bundle = root.trimmingWhitespace() + "\n" + bundle
         }
         return bundle
     }
@@ -124,15 +128,23 @@ public actor CertificateAgent {
         let chain = response.chainPEM
         // `default` carries leaf + intermediates; the root goes to ROOTCA.
         let certificates = chain.count > 1 ? Array(chain.dropLast()) : chain
-        var secrets = WorkloadSecrets(certificateChainPEM: certificates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n" }.joined(),
+        var secrets = WorkloadSecrets(certificateChainPEM: certificates.map { $0.trimmingWhitespace() + "\n" }.joined(),
                                       privateKeyPEM: key, trustBundlePEM: trustBundle(chain), identity: configuration.identity,
                                       notAfter: response.notAfter, generation: (current?.generation ?? 0) + 1)
         secrets.serialNumber = response.serialNumber
         lastResponse = response
-        let renew = machine.renewAt.map { String(format: "%.1f", $0 - Self.now()) } ?? "?"
+        let renew = machine.renewAt.map { Self.tenths($0 - Self.now()) } ?? "?"
         log(.info, "agent: installed certificate \(secrets.generation) for \(configuration.identity), valid \(Int(response.notAfter - Self.now())) s, renewing in \(renew) s")
         await publish(secrets)
     }
 
-    static func now() -> Double { Date().timeIntervalSince1970 }
+    /// Wall-clock seconds since 1970.
+    public static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// `12.3`: one decimal, for log lines.
+    static func tenths(_ seconds: Double) -> String {
+        let tenths = Int((seconds * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
 }

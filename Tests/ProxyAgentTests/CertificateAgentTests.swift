@@ -9,6 +9,7 @@ import Testing
 import X509
 import XDSAPI
 @testable import ProxyAgent
+import EnvoyAgent
 
 /// The agent's driver against a real gRPC CA (a small one signing with a test
 /// root) and its SDS server over a real Unix socket.

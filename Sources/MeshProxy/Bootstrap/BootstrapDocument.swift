@@ -5,7 +5,7 @@ import SwiftProtobuf
 /// A bootstrap or resource dump read into protobuf's generic Struct, from JSON or
 /// YAML (Envoy reads YAML the same way: into a Struct, then as protobuf JSON), with
 /// the way back to a line and column for errors.
-struct BootstrapDocument {
+package struct BootstrapDocument {
     var root: Google_Protobuf_Struct
     var source: String?
     var format: BootstrapFormat
@@ -15,7 +15,7 @@ struct BootstrapDocument {
     private var text: String?
 
     /// Reads `path`, choosing the format from its name as Envoy does.
-    static func read(_ path: String) throws -> BootstrapDocument {
+    package static func read(_ path: String) throws -> BootstrapDocument {
         let format = try BootstrapFormat(path: path)
         return try parse(try FileReader.read(path), format: format, source: path)
     }
@@ -79,7 +79,7 @@ struct BootstrapDocument {
 
     /// The document as JSON text, for consumers that read JSON only (stock Envoy's
     /// bootstrap rewritten by the certificate agent).
-    func jsonText() throws -> String {
+    package func jsonText() throws -> String {
         if let text { return text }
         return try root.jsonString()
     }

@@ -1,3 +1,5 @@
+import MeshCore
+
 /// Envoy's `json_format` access logs: one JSON object per line, keys sorted, a
 /// value that is exactly one command typed (numbers for codes, sizes and
 /// durations, `null` when the value is missing), any other value a string with
@@ -42,7 +44,7 @@ extension AccessLogFormat {
         literal.append(UInt8(ascii: "{"))
         for (index, (key, value)) in fields.sorted(by: { $0.0 < $1.0 }).enumerated() {
             if index > 0 { literal.append(UInt8(ascii: ",")) }
-            AccessLogFormatter.writeJSONString(Array(key.utf8)[...], into: &literal)
+            JSONString.write(key.utf8, into: &literal)
             literal.append(UInt8(ascii: ":"))
             switch value {
             case .null: literal.append(contentsOf: Self.nullBytes)
@@ -52,7 +54,7 @@ extension AccessLogFormat {
             case .string(let text):
                 let parts = try parseSegments(text)
                 if parts.allSatisfy({ if case .literal = $0 { true } else { false } }) {
-                    AccessLogFormatter.writeJSONString(Array(text.utf8)[...], into: &literal)
+                    JSONString.write(text.utf8, into: &literal)
                     continue
                 }
                 if !literal.isEmpty {

@@ -1,3 +1,5 @@
+import MeshCore
+
 /// JSON rendering of `json_format` values (see AccessLogFormat+JSON).
 extension AccessLogFormatter {
     static func writeJSON(_ slot: AccessLogFormat.JSONSlot, _ record: AccessLogRecord, into out: inout [UInt8]) {
@@ -16,7 +18,7 @@ extension AccessLogFormatter {
         out.append(quote)
         let start = out.count
         for part in slot.parts { writeSegment(part, record, into: &out) }
-        escapeInPlace(&out, from: start)
+        JSONString.escapeInPlace(&out, from: start)
         out.append(quote)
     }
 
@@ -40,32 +42,4 @@ extension AccessLogFormatter {
     }
 
     static let quote = UInt8(ascii: "\"")
-
-    static func writeJSONString(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        out.append(quote)
-        let start = out.count
-        out.append(contentsOf: bytes)
-        escapeInPlace(&out, from: start)
-        out.append(quote)
-    }
-
-    /// JSON-escapes `out[start...]`; the common case (nothing to escape) only scans.
-    static func escapeInPlace(_ out: inout [UInt8], from start: Int) {
-        guard out[start...].contains(where: { $0 < 0x20 || $0 == quote || $0 == UInt8(ascii: "\\") }) else { return }
-        let raw = Array(out[start...])
-        out.removeSubrange(start...)
-        for byte in raw {
-            switch byte {
-            case quote: out.append(contentsOf: [UInt8(ascii: "\\"), quote])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-    }
 }

@@ -1,10 +1,15 @@
 import Dispatch
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs an async body until it ends or SIGINT/SIGTERM arrives, then cancels it, so
 /// servers shut down cleanly (and child processes are not left behind).
-enum SignalHandling {
-    static func runUntilTerminated(_ body: @escaping @Sendable () async throws -> Void) async throws {
+public enum SignalHandling {
+    public static func runUntilTerminated(_ body: @escaping @Sendable () async throws -> Void) async throws {
         let task = Task { try await body() }
         let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)

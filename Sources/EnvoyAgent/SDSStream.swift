@@ -1,4 +1,5 @@
 import Foundation
+import ProxyAgent
 import SwiftProtobuf
 import XDSAPI
 

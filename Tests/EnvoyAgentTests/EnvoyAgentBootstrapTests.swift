@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import ProxyAgent
+@testable import EnvoyAgent
+import ProxyAgent
 
 @Suite struct EnvoyAgentBootstrapTests {
     static let bootstrap = """

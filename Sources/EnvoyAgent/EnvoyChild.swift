@@ -1,4 +1,5 @@
 import Foundation
+import ProxyAgent
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,5 @@
 import Foundation
+import ProxyAgent
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import XDSAPI

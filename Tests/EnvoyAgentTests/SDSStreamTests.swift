@@ -2,7 +2,8 @@ import Foundation
 import SwiftProtobuf
 import Testing
 import XDSAPI
-@testable import ProxyAgent
+@testable import EnvoyAgent
+import ProxyAgent
 
 @Suite struct SDSStreamTests {
     static func secrets(_ generation: Int) -> WorkloadSecrets {

@@ -1,4 +1,5 @@
 import Foundation
+import MeshProxy
 import ProxyAgent
 import SwiftProtobuf
 import XDSAPI

@@ -1,4 +1,5 @@
 import Foundation
+import ProxyAgent
 
 /// pilot-agent's edits to stock Envoy's bootstrap: the static `sds-grpc` cluster
 /// (HTTP/2 over the agent's Unix socket) through which Envoy fetches `default` and
