@@ -34,7 +34,7 @@ mkdir -p "$raw" "$out/run/latency-upstream"
 upstream_port=${UPSTREAM_PORT:-18080} envoy_port=${ENVOY_PORT:-18081} candidate_port=${CANDIDATE_PORT:-18084}
 
 pids=()
-cleanup() {  # TERM, then KILL whatever has not exited after 5 s (a blocked SIGTERM is inherited by exec)
+cleanup() {  # TERM, then KILL whatever has not exited after 5 s (a safety net, as in proxy-bench.sh)
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for _ in $(seq 50); do
     local alive=0

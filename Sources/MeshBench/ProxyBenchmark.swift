@@ -29,27 +29,20 @@ struct ProxyBenchmark {
             throw BenchError("\(candidate) not found: run from the repository root")
         }
         let out = "/tmp/bench/swiftmesh-proxy-\(Int(Date().timeIntervalSince1970))"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
         var arguments = [harness, "--candidate", "exec \(candidate)", "--candidate-name", "swiftmesh",
                          "--targets", targets, "--no-h2", "-o", out]
         if quick { arguments.append("--quick") }
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFTMESH_BIN"] = binary
-        process.environment = environment
         // The harness's progress goes on to stderr; its "NAME up (pid N)" lines tell
-        // the sampler which processes to watch.
+        // the sampler which processes to watch. It also prints its report on stdout;
+        // ours prints report.md once, below.
         let sampler = MemorySampler()
-        let pipe = Pipe()
-        process.standardError = pipe
-        // The harness also prints its report on stdout; ours prints report.md once, below.
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess("/bin/bash", arguments, environment: environment, standardOutput: .discard, standardError: .pipe)
         sampler.start()
         var pending = Data()
-        while true {
-            let chunk = pipe.fileHandleForReading.availableData
+        while let stderr = process.standardError {
+            let chunk = stderr.availableData
             if chunk.isEmpty { break }
             FileHandle.standardError.write(chunk)
             pending.append(chunk)
@@ -58,20 +51,17 @@ struct ProxyBenchmark {
                 pending.removeSubrange(pending.startIndex...newline)
             }
         }
-        process.waitUntilExit()
+        let status = try process.waitForExit()
         let peaks = sampler.stop()
-        guard process.terminationStatus == 0 else { throw BenchError("proxy-bench.sh failed (\(process.terminationStatus)); see \(out)") }
+        guard status == 0 else { throw BenchError("proxy-bench.sh failed (\(status)); see \(out)") }
         print(try String(contentsOfFile: out + "/report.md", encoding: .utf8))
         print(Self.memoryReport(peaks))
         fflush(nil)  // flush stdout: the latency phase writes to the same file
         // Second phase: p99 at equal moderate load, from the configs the harness left.
-        let latency = Process()
-        latency.executableURL = URL(fileURLWithPath: "/bin/bash")
-        latency.arguments = [candidate.replacingOccurrences(of: "proxy-bench-candidate.sh", with: "proxy-latency-bench.sh"), out, "swiftmesh"]
-        latency.environment = environment
-        try latency.run()
-        latency.waitUntilExit()
-        guard latency.terminationStatus == 0 else { throw BenchError("proxy-latency-bench.sh failed (\(latency.terminationStatus)); see \(out)/raw/latency") }
+        let latencyScript = candidate.replacingOccurrences(of: "proxy-bench-candidate.sh", with: "proxy-latency-bench.sh")
+        let latency = try ChildProcess("/bin/bash", [latencyScript, out, "swiftmesh"], environment: environment)
+        let latencyStatus = try latency.waitForExit()
+        guard latencyStatus == 0 else { throw BenchError("proxy-latency-bench.sh failed (\(latencyStatus)); see \(out)/raw/latency") }
     }
 
     /// Peak memory during the whole run (idle, warm-up and every load run), split

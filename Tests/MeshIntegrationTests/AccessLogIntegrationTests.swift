@@ -49,17 +49,7 @@ struct AccessLogIntegrationTests {
             route: [{destination: {host: reviews, subset: v3}}]
           - match: [{uri: {prefix: /ok}}, {uri: {exact: /}}]
             route: [{destination: {host: reviews, subset: v1}}]
-        """), extraConfig: telemetry + """
-
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: WorkloadEntry
-        metadata: {name: reviews-v2, namespace: default}
-        spec:
-          address: 127.0.0.2
-          labels: {app: reviews, version: v2}
-          serviceAccount: reviews
-        """)
+        """), extraConfig: telemetry + "\n---\n" + MeshYAML.reviewsEntry("v2", address: "127.0.0.2"))
         defer { mesh.stop() }
         // The config arrives with the routes; wait until the logged-fault route is in force.
         try mesh.harness.waitUntil("fault route", timeout: 20) { mesh.get("/fault")?.status == 418 }

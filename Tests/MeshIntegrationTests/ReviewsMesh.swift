@@ -17,55 +17,26 @@ final class ReviewsMesh: @unchecked Sendable {
 
     init(dataPlane: DataPlane = .envoy, apps: [App], routing: String?, extraConfig: String? = nil, trafficPolicy: String? = nil, delta: Bool = false, controlPlaneArguments: [String] = []) throws {
         harness = try MeshHarness()
-        var entries = ""
-        for app in apps {
-            entries += """
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: WorkloadEntry
-            metadata: {name: reviews-\(app.version), namespace: default}
-            spec:
-              address: \(harness.address(app.host))
-              labels: {app: reviews, version: \(app.version)}
-              serviceAccount: reviews
-
-            """
-        }
-        try harness.write("services.yaml", """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: reviews, namespace: default}
-        spec:
-          hosts: [reviews.default.svc.cluster.local]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{name: http, number: 9080, protocol: HTTP, targetPort: 18080}]
-          workloadSelector: {labels: {app: reviews}}
-        \(entries)---
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata: {name: reviews, namespace: default}
-        spec:
-          host: reviews.default.svc.cluster.local
-          \(trafficPolicy.map { "trafficPolicy: " + $0 } ?? "")
-          subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}, {name: v3, labels: {version: v3}}]
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: client, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: client}}
-          egress:
-          - port: {number: 9080, protocol: HTTP, name: http}
-            bind: \(harness.address(clientHost))
-            captureMode: NONE
-            hosts: ["./*"]
-          - port: {number: 9090, protocol: TCP, name: tcp}
-            bind: \(harness.address(clientHost))
-            captureMode: NONE
-            hosts: ["./*"]
-          outboundTrafficPolicy: {mode: REGISTRY_ONLY}
-        """)
+        let client = harness.address(clientHost)
+        let http = MeshYAML.Port(name: "http", number: 9080, protocol: "HTTP", targetPort: 18080)
+        try harness.write("services.yaml", MeshYAML.documents(
+            [MeshYAML.reviewsService(ports: [http])] + apps.map { MeshYAML.reviewsEntry($0.version, address: harness.address($0.host)) } + [
+                """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: default}
+                spec:
+                  host: reviews.default.svc.cluster.local
+                  \(trafficPolicy.map { "trafficPolicy: " + $0 } ?? "")
+                  subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}, {name: v3, labels: {version: v3}}]
+                """,
+                MeshYAML.sidecar("client", """
+                  egress:
+                \(MeshYAML.boundEgress(http, on: client))
+                \(MeshYAML.boundEgress(MeshYAML.Port(name: "tcp", number: 9090, protocol: "TCP"), on: client))
+                  outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+                """),
+            ]))
         if let routing { try harness.write("routing.yaml", routing) }
         if let extraConfig { try harness.write("extra.yaml", extraConfig) }
         for app in apps {

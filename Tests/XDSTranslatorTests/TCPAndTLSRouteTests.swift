@@ -7,14 +7,7 @@ import XDSAPI
 @Suite struct TCPAndTLSRouteTests {
     typealias F = TranslatorFixture
 
-    let database = """
-    apiVersion: v1
-    kind: Service
-    metadata: {name: db, namespace: default}
-    spec:
-      clusterIP: 10.96.0.30
-      selector: {app: db}
-      ports: [{name: tcp-postgres, port: 5432}]
+    let database = F.dbService + """
     ---
     apiVersion: v1
     kind: Pod
@@ -35,55 +28,36 @@ import XDSAPI
 
     """
 
-    func tcpProxy(_ resources: ProxyResources, _ listener: String) throws -> Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy {
-        let found = try resources.listener(listener)
-        return try Unpack.tcpProxy(try #require(found.filterChains.first?.filters.first))
-    }
-
     @Test func tcpServiceWithoutRoutesGoesToItsCluster() throws {
         let resources = try F.translate(database)
         let listeners = resources.listeners.map(\.name)
         let name = try #require(listeners.first { $0.hasSuffix("_5432") })
-        #expect(try tcpProxy(resources, name).cluster == "outbound|5432||db.default.svc.cluster.local")
+        #expect(try resources.tcpProxy(name).cluster == "outbound|5432||db.default.svc.cluster.local")
         #expect(try resources.assignment("outbound|5432|replica|db.default.svc.cluster.local").addresses == ["10.0.2.2:5432"])
     }
 
     @Test func tcpRouteWithWeightsSplitsConnections() throws {
-        let resources = try F.translate(database + """
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: db, namespace: default}
-        spec:
-          hosts: [db]
-          tcp:
+        let resources = try F.translate(database + "---\n" + F.dbVS("""
           - match: [{port: 5432}]
             route:
             - destination: {host: db, subset: primary}
               weight: 90
             - destination: {host: db, subset: replica}
               weight: 10
-        """)
+        """))
         let name = try #require(resources.listeners.map(\.name).first { $0.hasSuffix("_5432") })
-        let proxy = try tcpProxy(resources, name)
+        let proxy = try resources.tcpProxy(name)
         #expect(proxy.weightedClusters.clusters.map(\.name) == ["outbound|5432|primary|db.default.svc.cluster.local",
                                                               "outbound|5432|replica|db.default.svc.cluster.local"])
         #expect(proxy.weightedClusters.clusters.map(\.weight) == [90, 10])
     }
 
     @Test func tcpRouteWithOneDestination() throws {
-        let resources = try F.translate(database + """
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: db, namespace: default}
-        spec:
-          hosts: [db]
-          tcp:
+        let resources = try F.translate(database + "---\n" + F.dbVS("""
           - route: [{destination: {host: db, subset: replica}}]
-        """)
+        """))
         let name = try #require(resources.listeners.map(\.name).first { $0.hasSuffix("_5432") })
-        #expect(try tcpProxy(resources, name).cluster == "outbound|5432|replica|db.default.svc.cluster.local")
+        #expect(try resources.tcpProxy(name).cluster == "outbound|5432|replica|db.default.svc.cluster.local")
     }
 
     @Test func meshTLSRouteMatchesBySNI() throws {

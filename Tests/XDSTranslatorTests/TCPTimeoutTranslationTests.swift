@@ -1,5 +1,4 @@
 import Testing
-import XDSAPI
 @testable import XDSTranslator
 
 /// DestinationRule `connectionPool.tcp.idleTimeout` / `maxConnectionDuration` ->
@@ -9,24 +8,7 @@ import XDSAPI
 @Suite struct TCPTimeoutTranslationTests {
     typealias F = TranslatorFixture
 
-    let services = """
-    apiVersion: v1
-    kind: Service
-    metadata: {name: db, namespace: default}
-    spec:
-      clusterIP: 10.96.0.30
-      selector: {app: db}
-      ports: [{name: tcp-postgres, port: 5432}]
-    ---
-    apiVersion: v1
-    kind: Service
-    metadata: {name: cache, namespace: default}
-    spec:
-      clusterIP: 10.96.0.31
-      selector: {app: cache}
-      ports: [{name: tcp-redis, port: 5432}]
-
-    """
+    let services = F.dbService + "---\n" + F.tcpService("cache", clusterIP: "10.96.0.31", portName: "tcp-redis")
 
     func rule(_ host: String, idle: String) -> String {
         """
@@ -41,12 +23,8 @@ import XDSAPI
         """
     }
 
-    func tcpProxy(_ resources: ProxyResources, _ listener: String) throws -> Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy {
-        try Unpack.tcpProxy(try #require(resources.listener(listener).filterChains.first?.filters.last))
-    }
-
     @Test func withoutARuleTheTimeoutsAreLeftToEnvoy() throws {
-        let proxy = try tcpProxy(F.translate(services), "10.96.0.30_5432")
+        let proxy = try F.translate(services).tcpProxy("10.96.0.30_5432")
         #expect(!proxy.hasIdleTimeout)
         #expect(!proxy.hasMaxDownstreamConnectionDuration)
     }
@@ -61,38 +39,31 @@ import XDSAPI
           host: db
           trafficPolicy: {connectionPool: {tcp: {maxConnectionDuration: 10m}}}
         """)
-        let proxy = try tcpProxy(resources, "10.96.0.30_5432")
+        let proxy = try resources.tcpProxy("10.96.0.30_5432")
         #expect(proxy.maxDownstreamConnectionDuration.seconds == 600)
         #expect(!proxy.hasIdleTimeout)
     }
 
     @Test func theServicesRuleSetsIt() throws {
-        let proxy = try tcpProxy(F.translate(services + rule("db", idle: "30s")), "10.96.0.30_5432")
+        let proxy = try F.translate(services + rule("db", idle: "30s")).tcpProxy("10.96.0.30_5432")
         #expect(proxy.idleTimeout.seconds == 30)
-        #expect(try !tcpProxy(F.translate(services + rule("db", idle: "30s")), "10.96.0.31_5432").hasIdleTimeout)
+        #expect(try !F.translate(services + rule("db", idle: "30s")).tcpProxy("10.96.0.31_5432").hasIdleTimeout)
     }
 
     @Test func zeroIsKept() throws {
         // Envoy reads 0s as "no idle timeout"; Istio passes it through.
-        let proxy = try tcpProxy(F.translate(services + rule("db", idle: "0s")), "10.96.0.30_5432")
+        let proxy = try F.translate(services + rule("db", idle: "0s")).tcpProxy("10.96.0.30_5432")
         #expect(proxy.hasIdleTimeout)
         #expect(proxy.idleTimeout.seconds == 0 && proxy.idleTimeout.nanos == 0)
     }
 
     @Test func aTCPRouteUsesItsFirstDestinationsRule() throws {
-        let resources = try F.translate(services + rule("cache", idle: "90s") + rule("db", idle: "5s") + """
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: VirtualService
-        metadata: {name: db, namespace: default}
-        spec:
-          hosts: [db]
-          tcp:
+        let resources = try F.translate(services + rule("cache", idle: "90s") + rule("db", idle: "5s") + "---\n" + F.dbVS("""
           - route:
             - {destination: {host: cache}, weight: 70}
             - {destination: {host: db}, weight: 30}
-        """)
-        let proxy = try tcpProxy(resources, "10.96.0.30_5432")
+        """))
+        let proxy = try resources.tcpProxy("10.96.0.30_5432")
         #expect(proxy.weightedClusters.clusters.count == 2)
         #expect(proxy.idleTimeout.seconds == 90)
     }
@@ -118,6 +89,6 @@ import XDSAPI
           - route: [{destination: {host: ratings, port: {number: 9080}}}]
 
         """ + rule("ratings", idle: "2m"), proxy: F.gateway())
-        #expect(try tcpProxy(resources, "0.0.0.0_31400").idleTimeout.seconds == 120)
+        #expect(try resources.tcpProxy("0.0.0.0_31400").idleTimeout.seconds == 120)
     }
 }

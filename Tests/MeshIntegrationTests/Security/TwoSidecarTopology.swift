@@ -10,68 +10,30 @@ struct TwoSidecarTopology {
     var clientWorkloadEntry = false
 
     func yaml(_ harness: MeshHarness, clientHost: Int, serverHost: Int) -> String {
-        func name(_ port: (service: Int, inbound: Int, protocol: String)) -> String { port.protocol.lowercased() }
-        let servicePorts = ports.map { "{name: \(name($0)), number: \($0.service), protocol: \($0.protocol), targetPort: \($0.inbound)}" }
-        let egress = ports.map { port in
-            """
-              - port: {number: \(port.service), protocol: \(port.protocol), name: \(name(port))}
-                bind: \(harness.address(clientHost))
-                captureMode: NONE
-                hosts: ["./*"]
-            """
-        }
+        let client = harness.address(clientHost), server = harness.address(serverHost)
+        let servicePorts = ports.map { MeshYAML.Port(name: $0.protocol.lowercased(), number: $0.service, protocol: $0.protocol, targetPort: $0.inbound) }
         let ingress = ports.map { port in
             """
-              - port: {number: \(port.inbound), protocol: \(port.protocol), name: \(name(port))}
+              - port: {number: \(port.inbound), protocol: \(port.protocol), name: \(port.protocol.lowercased())}
                 defaultEndpoint: 0.0.0.0:18080
                 captureMode: NONE
             """
         }
-        let client = clientWorkloadEntry ? """
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: WorkloadEntry
-        metadata: {name: client, namespace: default}
-        spec: {address: \(harness.address(clientHost)), labels: {app: client}, serviceAccount: client}
-
-        """ : ""
-        return """
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: reviews, namespace: default}
-        spec:
-          hosts: [reviews.default.svc.cluster.local]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [\(servicePorts.joined(separator: ", "))]
-          workloadSelector: {labels: {app: reviews}}
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: WorkloadEntry
-        metadata: {name: reviews-v1, namespace: default}
-        spec: {address: \(harness.address(serverHost)), labels: {app: reviews, version: v1}, serviceAccount: reviews}
-        \(client)---
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: client, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: client}}
+        var documents = [MeshYAML.reviewsService(ports: servicePorts), MeshYAML.reviewsEntry("v1", address: server)]
+        if clientWorkloadEntry {
+            documents.append(MeshYAML.workloadEntry("client", address: client, labels: "app: client", serviceAccount: "client"))
+        }
+        documents.append(MeshYAML.sidecar("client", """
           egress:
-        \(egress.joined(separator: "\n"))
-        ---
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: reviews, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: reviews}}
+        \(servicePorts.map { MeshYAML.boundEgress($0, on: client) }.joined(separator: "\n"))
+        """))
+        documents.append(MeshYAML.sidecar("reviews", """
           ingress:
         \(ingress.joined(separator: "\n"))
           # Bound egress only: nothing listens on the shared capture ports 15001 / 15006.
           egress:
-          - port: {number: 9081, protocol: HTTP, name: http-out}
-            bind: \(harness.address(serverHost))
-            captureMode: NONE
-            hosts: ["./*"]
-        """
+        \(MeshYAML.boundEgress(MeshYAML.Port(name: "http-out", number: 9081, protocol: "HTTP"), on: server))
+        """))
+        return MeshYAML.documents(documents)
     }
 }

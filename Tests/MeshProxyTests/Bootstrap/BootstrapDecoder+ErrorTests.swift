@@ -35,25 +35,11 @@ import Testing
     }
 
     @Test func unknownFieldDeepInsideAListenerIsNamed() throws {
-        let yaml = """
-        static_resources:
-          listeners:
-          - name: ingress
-            address: {socket_address: {address: 127.0.0.1, port_value: 18084}}
-            filter_chains:
-            - filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: ingress
-                  route_config:
-                    virtual_hosts:
-                    - name: all
-                      domains: ["*"]
-                      routes:
-                      - match: {prefix: /}
-                        route: {cluster: upstream, timout: 5s}
-        """
+        // The misspelt field is on the first route's second line.
+        let yaml = BootstrapYAMLFixture.httpListener("ingress", port: 18084, routes: """
+        - match: {prefix: /}
+          route: {cluster: upstream, timout: 5s}
+        """)
         let error = try #require(Self.error(yaml: yaml))
         #expect(error.field == "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.timout")
         #expect(error.location?.line == 17)

@@ -149,33 +149,18 @@ import XDSAPI
     }
 
     @Test func blockStringsKeepTheirLines() throws {
-        let yaml = """
-        static_resources:
-          listeners:
-          - name: direct
-            address: {socket_address: {address: 127.0.0.1, port_value: 18085}}
-            filter_chains:
-            - filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: direct
-                  route_config:
-                    virtual_hosts:
-                    - name: all
-                      domains: ["*"]
-                      routes:
-                      - match: {prefix: /}
-                        direct_response:
-                          status: 200
-                          body:
-                            inline_string: |
-                              line one
-                              line two
-                  http_filters:
-                  - name: envoy.filters.http.router
-                    typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-        """
+        let yaml = BootstrapYAMLFixture.httpListener("direct", port: 18085, routes: """
+        - match: {prefix: /}
+          direct_response:
+            status: 200
+            body:
+              inline_string: |
+                line one
+                line two
+        """, httpFilters: """
+        - name: envoy.filters.http.router
+          typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
+        """)
         let listener = try #require(try BootstrapDecoder.decode(yaml: yaml).listeners.first)
         let any = listener.filterChains[0].filters[0].typedConfig
         let manager = try Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager(unpackingAny: any)
