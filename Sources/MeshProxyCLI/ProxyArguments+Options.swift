@@ -20,20 +20,15 @@ extension ProxyArguments {
             options.nodeID = node
             options.nodeMetadataJSON = metadata
         }
-        if let adminAddress {
-            let (host, port) = try Self.hostPort(adminAddress, flag: "--admin-address", brackets: true)
-            options.adminHost = host
-            options.adminPort = port
-        }
-        if let prometheusAddress {
-            let (host, port) = try Self.hostPort(prometheusAddress, flag: "--prometheus-address", brackets: true)
-            options.prometheusHost = host
-            options.prometheusPort = port
-        }
-        if let healthAddress {
-            let (host, port) = try Self.hostPort(healthAddress, flag: "--health-address", brackets: true)
-            options.healthHost = host
-            options.healthPort = port
+        let listeners: [(String?, String, WritableKeyPath<ProxyOptions, String?>, WritableKeyPath<ProxyOptions, Int?>)] = [
+            (adminAddress, "--admin-address", \.adminHost, \.adminPort),
+            (prometheusAddress, "--prometheus-address", \.prometheusHost, \.prometheusPort),
+            (healthAddress, "--health-address", \.healthHost, \.healthPort),
+        ]
+        for case let (text?, flag, hostField, portField) in listeners {
+            let (host, port) = try Self.hostPort(text, flag: flag, brackets: true)
+            options[keyPath: hostField] = host
+            options[keyPath: portField] = port
         }
         options.agent = try agentOptions()
         guard let plane = ProxyOptions.DataPlane(rawValue: dataPlane) else { throw ValidationError("--data-plane must be swift or envoy") }
