@@ -24,34 +24,29 @@ enum BenchMain {
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else { usage() }
         arguments.removeFirst()
+        if arguments.contains("--help") || arguments.contains("-h") || command == "--help" || command == "-h" { usage(status: 0) }
         switch command {
         case "validate":
-            ValidateBenchmark(objects: option("--objects", in: arguments) ?? 10_000, rounds: option("--rounds", in: arguments) ?? 5).run()
+            let flags = try BenchFlags(arguments, values: ["--objects", "--rounds"])
+            ValidateBenchmark(objects: try flags.integer("--objects") ?? 10_000, rounds: try flags.integer("--rounds") ?? 5).run()
         case "xds":
-            try await XDSBenchmark(services: option("--services", in: arguments) ?? 1_000, clients: option("--clients", in: arguments) ?? 2_000).run()
+            let flags = try BenchFlags(arguments, values: ["--services", "--clients"])
+            try await XDSBenchmark(services: try flags.integer("--services") ?? 1_000, clients: try flags.integer("--clients") ?? 2_000).run()
         case "proxy":
-            try ProxyBenchmark(harness: string("--harness", in: arguments) ?? "../shared/bench/proxy-bench.sh",
-                               quick: arguments.contains("--quick"),
-                               targets: string("--targets", in: arguments) ?? "direct,envoy,nginx").run()
+            let flags = try BenchFlags(arguments, values: ["--harness", "--targets"], switches: ["--quick"])
+            try ProxyBenchmark(harness: flags.values["--harness"] ?? "../shared/bench/proxy-bench.sh",
+                               quick: flags.switches.contains("--quick"),
+                               targets: flags.values["--targets"] ?? "direct,envoy,nginx").run()
         default:
+            print("swiftmesh-bench: unknown command '\(command)'")
             usage()
         }
     }
 
-    static func option(_ name: String, in arguments: [String]) -> Int? {
-        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-        return Int(arguments[index + 1])
-    }
-
-    static func string(_ name: String, in arguments: [String]) -> String? {
-        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-        return arguments[index + 1]
-    }
-
-    static func usage() -> Never {
+    static func usage(status: Int32 = 2) -> Never {
         print("usage: swiftmesh-bench validate [--objects N] [--rounds R]")
         print("       swiftmesh-bench xds [--services M] [--clients N]")
         print("       swiftmesh-bench proxy [--quick] [--harness PATH] [--targets direct,envoy,nginx]")
-        exit(2)
+        exit(status)
     }
 }

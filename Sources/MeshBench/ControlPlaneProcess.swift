@@ -11,23 +11,20 @@ final class ControlPlaneProcess {
         var cpuSeconds: Double
     }
 
-    let process = Process()
+    private let process: ChildProcess
     private(set) var xdsPort = 0
     private(set) var httpPort = 0
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     init(config: String, log: URL) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("swiftmesh")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw BenchError("\(binary.path) not found: build it in the same configuration first (swift build -c release --product swiftmesh)")
         }
-        process.executableURL = binary
-        process.arguments = ["control-plane", "--config", config, "--xds-port", "0", "--http-port", "0", "--log-level", "warning"]
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        let output = try FileHandle(forWritingTo: log)
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        // posix_spawn with a clean signal mask: the control plane stops on TERM.
+        process = try ChildProcess(binary.path, ["control-plane", "--config", config, "--xds-port", "0", "--http-port", "0", "--log-level", "warning"],
+                                   environment: ProcessInfo.processInfo.environment, standardOutput: .file(log.path), standardError: .file(log.path))
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -36,7 +33,7 @@ final class ControlPlaneProcess {
                 httpPort = Int(text[http.upperBound...].prefix { $0.isNumber }) ?? 0
                 return
             }
-            guard process.isRunning else { break }
+            guard !process.hasExited() else { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         stop()
@@ -68,12 +65,12 @@ final class ControlPlaneProcess {
     }
 
     func stop() {
-        guard process.isRunning else { return }
+        guard !process.hasExited() else { return }
         kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
+        while !process.hasExited() && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if !process.hasExited() { kill(pid, SIGKILL) }
+        _ = try? process.waitForExit()
     }
 }
 
