@@ -18,6 +18,7 @@ public struct AccessLogFormat: Sendable, Equatable {
         case duration
         case upstreamHost
         case upstreamCluster
+        case upstreamLocalAddress
         case downstreamRemoteAddress
         case downstreamRemoteAddressWithoutPort
         case downstreamLocalAddress
@@ -138,7 +139,8 @@ public struct AccessLogFormat: Sendable, Equatable {
         case "DOWNSTREAM_LOCAL_URI_SAN": return .downstreamLocalURISAN
         case "REQUESTED_SERVER_NAME": return .requestedServerName
         case "UPSTREAM_TRANSPORT_FAILURE_REASON": return .upstreamTransportFailureReason
-        case "CONNECTION_TERMINATION_DETAILS", "UPSTREAM_LOCAL_ADDRESS",
+        case "UPSTREAM_LOCAL_ADDRESS": return .upstreamLocalAddress
+        case "CONNECTION_TERMINATION_DETAILS",
              "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
             return .missing
         default:

@@ -69,7 +69,7 @@ public enum ListenerConverter {
             converted = .http(try connectionManager(manager, filterScope.child("typed_config"), warnings: &warnings))
         case tcpProxy:
             let proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy = try unpack(filter.typedConfig, filterScope.child("typed_config"))
-            var config = try Self.tcpProxy(proxy, filterScope.child("typed_config"))
+            var config = try Self.tcpProxy(proxy, filterScope.child("typed_config"), warnings: &warnings)
             config.rbac = networkRBAC
             converted = .tcp(config)
         default:
@@ -194,7 +194,8 @@ public enum ListenerConverter {
         return config
     }
 
-    static func tcpProxy(_ proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy, _ scope: ConversionScope) throws(XDSConversionError) -> TCPProxyConfig {
+    static func tcpProxy(_ proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy, _ scope: ConversionScope,
+                         warnings: inout ConversionWarnings) throws(XDSConversionError) -> TCPProxyConfig {
         let target: ClusterTarget
         switch proxy.clusterSpecifier {
         case .cluster(let name): target = .cluster(name)
@@ -216,6 +217,8 @@ public enum ListenerConverter {
             guard nanos >= 1_000_000 else { throw field.error("must be at least 1ms") }
             config.maxDownstreamConnectionDurationNanos = nanos
         }
+        // The same loggers, formats and filters as the connection manager's.
+        config.accessLogs = try AccessLogConverter.convert(proxy.accessLog, scope, warnings: &warnings)
         return config
     }
 

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOPosix
+import ProxyCore
+
+/// A tcp_proxy connection's access-log line, as Envoy writes it: once, when the
+/// downstream connection closes, from the counts and picks the handler noted on
+/// the way (the forwarding path does no logging work).
+extension TCPProxyHandler {
+    func writeAccessLogs(_ channel: any Channel) {
+        var facts = TCPAccessLogFacts()
+        facts.durationNanos = max(0, now - startNanos)
+        facts.startEpochNanos = DownstreamHTTP1Handler.wallClockNanos() - facts.durationNanos
+        facts.flags = flags
+        facts.bytesReceived = receivedBytes
+        facts.bytesSent = sentBytes
+        facts.upstreamCluster = upstreamClusterName
+        facts.upstreamHost = upstreamHostLabel
+        facts.upstreamLocal = upstreamLocal
+        facts.upstreamTransportFailureReason = upstreamFailureReason
+        // The connection's facts carry the original destination of a redirected
+        // connection (Envoy's downstream local address); else the socket's.
+        if let source = connection.sourceAddress {
+            facts.downstreamRemote = Array(source.description.utf8)
+            facts.downstreamRemotePort = connection.sourcePort
+        } else if let remote = channel.remoteAddress {
+            facts.downstreamRemote = Array((remote.ipAddress ?? "").utf8)
+            facts.downstreamRemotePort = remote.port ?? 0
+        }
+        if let destination = connection.destinationAddress {
+            facts.downstreamLocal = Self.hostPort(destination.description, connection.destinationPort)
+        } else if let local = channel.localAddress {
+            facts.downstreamLocal = Self.hostPort(local)
+        }
+        facts.requestedServerName = Array(connection.serverName.utf8)
+        facts.downstreamPeerURISAN = Array(connection.peerURISAN.utf8)
+        facts.downstreamLocalURISAN = Array(connection.localURISAN.utf8)
+        for log in accessLogs {
+            let record = facts.record(format: log.format)
+            if let filter = log.filter, !filter.admits(record, random: worker.random.next()) { continue }
+            AccessLogFormatter.write(record, format: log.format, into: &log.sink.pending)
+            log.sink.lineAdded()
+        }
+    }
+
+    static func hostPort(_ address: SocketAddress) -> [UInt8] {
+        hostPort(address.ipAddress ?? "", address.port ?? 0)
+    }
+
+    /// `ip:port`, `[ip]:port` for IPv6, as Envoy prints addresses.
+    static func hostPort(_ ip: String, _ port: Int) -> [UInt8] {
+        Array((ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)").utf8)
+    }
+
+    /// Envoy's words for why the upstream connect failed: the system error
+    /// (`delayed_connect_error:_Connection_refused`) or the TLS failure; empty
+    /// when neither is known (a timeout).
+    static func failureReason(_ error: any Error) -> [UInt8] {
+        if let tls = error as? UpstreamTLSFailure { return DownstreamHTTP1Handler.logged(tls.reason) }
+        var io = error as? IOError
+        if io == nil, let connection = error as? NIOConnectionError {
+            io = connection.connectionErrors.lazy.compactMap { $0.error as? IOError }.first
+        }
+        guard let io else { return [] }
+        return TCPAccessLogFacts.connectFailureReason(String(cString: strerror(io.errnoCode)))
+    }
+}
