@@ -81,6 +81,30 @@ import XDSAPI
         }
     }
 
+    @Test func accessLogOptionsAndOtherFieldsOutsideTheSubsetAreNACKed() throws {
+        // access_log_options (17) { flush_access_log_on_connected: true }: lines at connect time.
+        var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+        proxy.statPrefix = "tcp"
+        proxy.cluster = "c"
+        let bytes: [UInt8] = try proxy.serializedBytes() + [0x8A, 0x01, 0x02, 0x10, 0x01]
+        let withOptions = try Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy(serializedBytes: bytes)
+        var listener = Self.listener([])
+        listener.filterChains[0].filters[0].typedConfig = F.any(withOptions)
+        #expect(throws: XDSConversionError(resource: "Listener 0.0.0.0_5432", field: "filter_chains[0].filters[0].typed_config.access_log_options",
+                                           reason: "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.access_log_options is not supported by this proxy")) {
+            try Self.tcp(listener)
+        }
+        proxy.maxConnectAttempts = Google_Protobuf_UInt32Value(3)
+        listener.filterChains[0].filters[0].typedConfig = F.any(proxy)
+        #expect(throws: XDSConversionError(resource: "Listener 0.0.0.0_5432", field: "filter_chains[0].filters[0].typed_config.max_connect_attempts",
+                                           reason: "more than one connect attempt is not supported by this proxy")) {
+            try Self.tcp(listener)
+        }
+        proxy.maxConnectAttempts = Google_Protobuf_UInt32Value(1)
+        listener.filterChains[0].filters[0].typedConfig = F.any(proxy)
+        #expect(try Self.tcp(listener).accessLogs.isEmpty, "one attempt is what the proxy does")
+    }
+
     @Test func noAccessLogNoLines() throws {
         #expect(try Self.tcp(Self.listener([])).accessLogs.isEmpty)
     }
