@@ -3,10 +3,12 @@ import Foundation
 /// Listeners whose tcp_proxy writes Istio's text format and Istio's JSON labels
 /// to two files, one listener per outcome: served by an upstream, refused
 /// connect (UF,URX), no endpoint (UH), no cluster (NC), maximum duration (DT),
-/// idle timeout (no flag). Each data plane gets its own ports and files.
+/// idle timeout (no flag), a TLS ClientHello matched by SNI behind a
+/// tls_inspector (the requested server name). Each data plane gets its own
+/// ports and files.
 final class TCPAccessLogBootstrap {
     enum Scenario: String, CaseIterable {
-        case served, refused, noEndpoint, noCluster, maxDuration, idle
+        case served, refused, noEndpoint, noCluster, maxDuration, idle, sni
     }
 
     let directory: URL
@@ -52,13 +54,20 @@ final class TCPAccessLogBootstrap {
             fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
             fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
         ]
-        func listener(_ scenario: Scenario, cluster: String, extra: [String: Any] = [:]) -> [String: Any] {
+        func listener(_ scenario: Scenario, cluster: String, extra: [String: Any] = [:], serverNames: [String]? = nil) -> [String: Any] {
             var proxy: [String: Any] = ["@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
                                         "stat_prefix": scenario.rawValue, "cluster": cluster, "access_log": logs]
             proxy.merge(extra) { $1 }
-            return ["name": scenario.rawValue,
-                    "address": ["socket_address": ["address": "127.0.0.1", "port_value": assigned[scenario]!]],
-                    "filter_chains": [["filters": [["name": "envoy.filters.network.tcp_proxy", "typed_config": proxy]]]]]
+            var chain: [String: Any] = ["filters": [["name": "envoy.filters.network.tcp_proxy", "typed_config": proxy]]]
+            var result: [String: Any] = ["name": scenario.rawValue,
+                                         "address": ["socket_address": ["address": "127.0.0.1", "port_value": assigned[scenario]!]]]
+            if let serverNames {
+                chain["filter_chain_match"] = ["server_names": serverNames]
+                result["listener_filters"] = [["name": "envoy.filters.listener.tls_inspector", "typed_config":
+                    ["@type": "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"]]]
+            }
+            result["filter_chains"] = [chain]
+            return result
         }
         let root: [String: Any] = ["static_resources": [
             "listeners": [
@@ -66,6 +75,7 @@ final class TCPAccessLogBootstrap {
                 listener(.noCluster, cluster: "nothere"),
                 listener(.maxDuration, cluster: "backend", extra: ["idle_timeout": "10s", "max_downstream_connection_duration": "1s"]),
                 listener(.idle, cluster: "backend", extra: ["idle_timeout": "1s"]),
+                listener(.sni, cluster: "backend", serverNames: ["db.example.com"]),
             ],
             "clusters": [cluster("backend", port: upstreamPort), cluster("closed", port: closedPort), cluster("empty", port: nil)],
         ]]
