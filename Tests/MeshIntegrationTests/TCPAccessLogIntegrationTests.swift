@@ -5,7 +5,8 @@ import Testing
 /// MeshConfig `accessLogFile` reaches the tcp_proxy too (Istio's text format): on
 /// both data planes a TCP connection through the client sidecar's bound 9090
 /// listener writes one `"- - -" 0` line naming the TCP service's cluster, and a
-/// TCP route to an endpoint that refuses writes `UF,URX` with the reason.
+/// TCP route to an endpoint that refuses writes `UF,URX` with the reason. HTTP
+/// lines in the same file carry `%UPSTREAM_LOCAL_ADDRESS%` on both.
 @Suite(.serialized, .enabled(if: MeshHarness.envoyBinary != nil, "stock Envoy not installed (scripts/install-deps.sh)"))
 struct TCPAccessLogIntegrationTests {
     typealias App = ReviewsMesh.App
@@ -50,6 +51,15 @@ struct TCPAccessLogIntegrationTests {
             #expect(fields[19] != "-", "the upstream local address: \(line)")
             #expect(fields[20] == "\(client):9090", "\(plane): \(line)")
             #expect(fields[22...23] == ["-", "-"], "\(plane): \(line)")
+        }
+
+        // The HTTP lines in the same file (Istio's format) name the upstream connection's local address too.
+        let http = ((try? String(contentsOf: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            .filter { $0.contains("outbound|9080||reviews.default.svc.cluster.local") && !$0.contains("\"-") }
+        #expect(!http.isEmpty, "\(plane): HTTP lines")
+        for fields in http {
+            let cluster = fields.firstIndex(of: "outbound|9080||reviews.default.svc.cluster.local")!
+            #expect(fields[cluster + 1].hasPrefix("127."), "\(plane): upstream local address in \(fields.joined(separator: " "))")
         }
 
         try mesh.harness.write("routing.yaml", """

@@ -29,7 +29,7 @@ public struct AccessLogRecord: Sendable {
     public var downstreamPeerURISAN: [UInt8] = []
     public var downstreamLocalURISAN: [UInt8] = []
     public var requestedServerName: [UInt8] = []
-    /// `%UPSTREAM_LOCAL_ADDRESS%` (`ip:port`); filled by tcp_proxy connections.
+    /// `%UPSTREAM_LOCAL_ADDRESS%` (`ip:port`) of the upstream connection used.
     public var upstreamLocal: [UInt8] = []
     /// Why the upstream TLS connection failed (`%UPSTREAM_TRANSPORT_FAILURE_REASON%`).
     public var upstreamTransportFailureReason: [UInt8] = []
@@ -60,6 +60,7 @@ public struct AccessLogRecord: Sendable {
         upstreamHost = []
         upstreamCluster = []
         routeName = []
+        upstreamLocal = []
         upstreamTransportFailureReason = []
     }
 

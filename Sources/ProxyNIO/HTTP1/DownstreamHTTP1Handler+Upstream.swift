@@ -63,6 +63,7 @@ extension DownstreamHTTP1Handler {
     private func attach(_ connection: UpstreamHTTP1Handler) {
         upstream = connection
         connection.owner = self
+        if accessRecord != nil { accessRecord!.upstreamLocal = connection.localAddressBytes }
         if listener.reporter == .source {
             // Istio's source-side principals come from the upstream TLS session.
             if connection.securitySlot == nil {

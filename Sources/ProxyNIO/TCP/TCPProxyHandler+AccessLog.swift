@@ -32,9 +32,9 @@ extension TCPProxyHandler {
             facts.downstreamRemotePort = remote.port ?? 0
         }
         if let destination = connection.destinationAddress {
-            facts.downstreamLocal = Self.hostPort(destination.description, connection.destinationPort)
+            facts.downstreamLocal = SocketAddress.accessLogBytes(ip: destination.description, port: connection.destinationPort)
         } else if let local = channel.localAddress {
-            facts.downstreamLocal = Self.hostPort(local)
+            facts.downstreamLocal = local.accessLogBytes
         }
         facts.requestedServerName = Array(connection.serverName.utf8)
         facts.downstreamPeerURISAN = Array(connection.peerURISAN.utf8)
@@ -45,15 +45,6 @@ extension TCPProxyHandler {
             AccessLogFormatter.write(record, format: log.format, into: &log.sink.pending)
             log.sink.lineAdded()
         }
-    }
-
-    static func hostPort(_ address: SocketAddress) -> [UInt8] {
-        hostPort(address.ipAddress ?? "", address.port ?? 0)
-    }
-
-    /// `ip:port`, `[ip]:port` for IPv6, as Envoy prints addresses.
-    static func hostPort(_ ip: String, _ port: Int) -> [UInt8] {
-        Array((ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)").utf8)
     }
 
     /// Envoy's words for why the upstream connect failed: the system error

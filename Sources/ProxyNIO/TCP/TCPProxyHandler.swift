@@ -135,7 +135,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private func attach(_ relay: TCPRelayHandler) {
         peer = relay
         relay.peer = self
-        if !accessLogs.isEmpty, let local = relay.context?.channel.localAddress { upstreamLocal = Self.hostPort(local) }
+        if !accessLogs.isEmpty, let local = relay.context?.channel.localAddress { upstreamLocal = local.accessLogBytes }
         if let pending {
             self.pending = nil
             relay.write(pending)
