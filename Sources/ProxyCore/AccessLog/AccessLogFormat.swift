@@ -19,6 +19,7 @@ public struct AccessLogFormat: Sendable, Equatable {
         case upstreamHost
         case upstreamCluster
         case upstreamLocalAddress
+        case connectionTerminationDetails
         case downstreamRemoteAddress
         case downstreamRemoteAddressWithoutPort
         case downstreamLocalAddress
@@ -140,8 +141,8 @@ public struct AccessLogFormat: Sendable, Equatable {
         case "REQUESTED_SERVER_NAME": return .requestedServerName
         case "UPSTREAM_TRANSPORT_FAILURE_REASON": return .upstreamTransportFailureReason
         case "UPSTREAM_LOCAL_ADDRESS": return .upstreamLocalAddress
-        case "CONNECTION_TERMINATION_DETAILS",
-             "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
+        case "CONNECTION_TERMINATION_DETAILS": return .connectionTerminationDetails
+        case "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
             return .missing
         default:
             if text.hasPrefix("START_TIME(") { return .startTime }

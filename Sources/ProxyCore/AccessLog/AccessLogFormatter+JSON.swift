@@ -30,6 +30,7 @@ extension AccessLogFormatter {
         case .upstreamHost: return record.upstreamHost.isEmpty
         case .upstreamCluster: return record.upstreamCluster.isEmpty
         case .upstreamLocalAddress: return record.upstreamLocal.isEmpty
+        case .connectionTerminationDetails: return record.connectionTerminationDetails.isEmpty
         case .protocolName: return record.isTCP
         case .responseCodeDetails: return record.isTCP && record.dynamicResponseCodeDetails.isEmpty
         case .routeName: return record.routeName.isEmpty

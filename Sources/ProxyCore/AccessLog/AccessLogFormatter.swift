@@ -35,6 +35,7 @@ public enum AccessLogFormatter {
             case .upstreamHost: writeBytes(record.upstreamHost, into: &out)
             case .upstreamCluster: writeBytes(record.upstreamCluster, into: &out)
             case .upstreamLocalAddress: writeBytes(record.upstreamLocal, into: &out)
+            case .connectionTerminationDetails: writeBytes(record.connectionTerminationDetails, into: &out)
             case .routeName: writeBytes(record.routeName, into: &out)
             case .downstreamRemoteAddress:
                 guard !record.downstreamRemote.isEmpty else { out.append(dash); return }

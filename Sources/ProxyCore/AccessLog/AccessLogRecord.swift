@@ -29,6 +29,9 @@ public struct AccessLogRecord: Sendable {
     public var downstreamPeerURISAN: [UInt8] = []
     public var downstreamLocalURISAN: [UInt8] = []
     public var requestedServerName: [UInt8] = []
+    /// `%CONNECTION_TERMINATION_DETAILS%`: why the proxy closed the connection
+    /// (network RBAC's `rbac_access_denied_matched_policy[NAME]`).
+    public var connectionTerminationDetails: [UInt8] = []
     /// `%UPSTREAM_LOCAL_ADDRESS%` (`ip:port`) of the upstream connection used.
     public var upstreamLocal: [UInt8] = []
     /// Why the upstream TLS connection failed (`%UPSTREAM_TRANSPORT_FAILURE_REASON%`).

@@ -25,6 +25,8 @@ public struct TCPAccessLogFacts: Sendable {
     public var requestedServerName: [UInt8] = []
     public var downstreamPeerURISAN: [UInt8] = []
     public var downstreamLocalURISAN: [UInt8] = []
+    /// Network RBAC's denial (`rbac_access_denied_matched_policy[NAME]`).
+    public var connectionTerminationDetails: [UInt8] = []
 
     public init() {}
 
@@ -49,6 +51,7 @@ public struct TCPAccessLogFacts: Sendable {
         record.requestedServerName = requestedServerName
         record.downstreamPeerURISAN = downstreamPeerURISAN
         record.downstreamLocalURISAN = downstreamLocalURISAN
+        record.connectionTerminationDetails = connectionTerminationDetails
         return record
     }
 

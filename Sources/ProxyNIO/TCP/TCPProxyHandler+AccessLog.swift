@@ -22,6 +22,7 @@ extension TCPProxyHandler {
         facts.upstreamHost = upstreamHostLabel
         facts.upstreamLocal = upstreamLocal
         facts.upstreamTransportFailureReason = upstreamFailureReason
+        facts.connectionTerminationDetails = terminationDetails
         // The connection's facts carry the original destination of a redirected
         // connection (Envoy's downstream local address); else the socket's.
         if let source = connection.sourceAddress {

@@ -42,6 +42,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     /// Noted only when there are access logs.
     private(set) var upstreamLocal: [UInt8] = []
     private(set) var upstreamFailureReason: [UInt8] = []
+    private(set) var terminationDetails: [UInt8] = []
     /// Network RBAC (ONE_TIME_ON_FIRST_BYTE) has passed; true when there is none.
     private(set) var authorized: Bool
 
@@ -76,7 +77,11 @@ final class TCPProxyHandler: ChannelDuplexHandler {
             facts.localPort = channel.localPort
         }
         let input = AuthzInput(connection: facts)
-        for filter in config.rbac where !filter.evaluate(input).allowed {
+        for filter in config.rbac {
+            let verdict = filter.evaluate(input)
+            guard !verdict.allowed else { continue }
+            // Envoy's network RBAC: %CONNECTION_TERMINATION_DETAILS% names the policy.
+            if !accessLogs.isEmpty, let enforced = verdict.enforced { terminationDetails = Array(enforced.responseCodeDetails.utf8) }
             context.close(promise: nil)
             return false
         }
@@ -146,11 +151,12 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        // Counted as the connection reads them, as Envoy: a denied client's bytes too.
+        receivedBytes += buffer.readableBytes
         if !authorized {
             guard authorize(context) else { return }
         }
-        var buffer = unwrapInboundIn(data)
-        receivedBytes += buffer.readableBytes
         session.bytesMoved(nowNanos: now)
         guard let peer else {
             if pending == nil { pending = buffer } else { pending!.writeBuffer(&buffer) }

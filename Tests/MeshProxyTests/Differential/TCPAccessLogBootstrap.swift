@@ -4,11 +4,12 @@ import Foundation
 /// to two files, one listener per outcome: served by an upstream, refused
 /// connect (UF,URX), no endpoint (UH), no cluster (NC), maximum duration (DT),
 /// idle timeout (no flag), a TLS ClientHello matched by SNI behind a
-/// tls_inspector (the requested server name). Each data plane gets its own
-/// ports and files.
+/// tls_inspector (the requested server name), a connection network RBAC denies
+/// (the connection termination details). Each data plane gets its own ports
+/// and files.
 final class TCPAccessLogBootstrap {
     enum Scenario: String, CaseIterable {
-        case served, refused, noEndpoint, noCluster, maxDuration, idle, sni
+        case served, refused, noEndpoint, noCluster, maxDuration, idle, sni, denied
     }
 
     let directory: URL
@@ -42,6 +43,14 @@ final class TCPAccessLogBootstrap {
         "route_name": "%ROUTE_NAME%",
     ]
 
+    /// Istio's shape of a DENY AuthorizationPolicy matching every client.
+    static func denyAll() -> [String: Any] { [
+        "name": "envoy.filters.network.rbac",
+        "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC", "stat_prefix": "tcp.",
+                         "rules": ["action": "DENY", "policies": ["ns[default]-policy[deny-all]-rule[0]":
+                            ["permissions": [["any": true]], "principals": [["any": true]]]]]],
+    ] }
+
     func textLog(_ port: Int) -> URL { directory.appendingPathComponent("tcp-text-\(port).log") }
     func jsonLog(_ port: Int) -> URL { directory.appendingPathComponent("tcp-json-\(port).log") }
 
@@ -54,11 +63,12 @@ final class TCPAccessLogBootstrap {
             fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
             fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
         ]
-        func listener(_ scenario: Scenario, cluster: String, extra: [String: Any] = [:], serverNames: [String]? = nil) -> [String: Any] {
+        func listener(_ scenario: Scenario, cluster: String, extra: [String: Any] = [:], serverNames: [String]? = nil,
+                      before: [[String: Any]] = []) -> [String: Any] {
             var proxy: [String: Any] = ["@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
                                         "stat_prefix": scenario.rawValue, "cluster": cluster, "access_log": logs]
             proxy.merge(extra) { $1 }
-            var chain: [String: Any] = ["filters": [["name": "envoy.filters.network.tcp_proxy", "typed_config": proxy]]]
+            var chain: [String: Any] = ["filters": before + [["name": "envoy.filters.network.tcp_proxy", "typed_config": proxy]]]
             var result: [String: Any] = ["name": scenario.rawValue,
                                          "address": ["socket_address": ["address": "127.0.0.1", "port_value": assigned[scenario]!]]]
             if let serverNames {
@@ -76,6 +86,7 @@ final class TCPAccessLogBootstrap {
                 listener(.maxDuration, cluster: "backend", extra: ["idle_timeout": "10s", "max_downstream_connection_duration": "1s"]),
                 listener(.idle, cluster: "backend", extra: ["idle_timeout": "1s"]),
                 listener(.sni, cluster: "backend", serverNames: ["db.example.com"]),
+                listener(.denied, cluster: "backend", before: [Self.denyAll()]),
             ],
             "clusters": [cluster("backend", port: upstreamPort), cluster("closed", port: closedPort), cluster("empty", port: nil)],
         ]]

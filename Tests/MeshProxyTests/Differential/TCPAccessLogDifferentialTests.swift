@@ -7,8 +7,8 @@ import Testing
 /// tcp_proxy access logs through stock Envoy 1.40 and `swiftmesh proxy` with the
 /// same bootstrap (TCPAccessLogBootstrap): Istio's text format and JSON labels,
 /// one line per connection for a served connection, a refused connect, no
-/// endpoint, no cluster, the maximum duration, the idle timeout and a TLS
-/// connection matched by SNI, compared
+/// endpoint, no cluster, the maximum duration, the idle timeout, a TLS
+/// connection matched by SNI and one network RBAC denies, compared
 /// field by field. Start times, durations (to the class: short or about 1 s)
 /// and the ports that are each proxy's own are normalised. Skipped without an
 /// Envoy binary.
@@ -45,6 +45,10 @@ import Testing
                 shutdown(fd, Int32(SHUT_WR))
             case .refused, .noEndpoint, .noCluster:
                 break
+            case .denied:
+                // Both connect upstream when the client connects; RBAC acts on the first bytes.
+                usleep(200_000)
+                TCPSessionDifferentialTests.send(fd, "hello")
             }
             seen[scenario] = TCPSessionDifferentialTests.readToEOF(fd)
         }
@@ -151,7 +155,9 @@ import Testing
         // What Envoy does, checked first so the comparison means something.
         #expect(fromEnvoy.0[.served] == "received 5 bytes: hello")
         let flags = fromEnvoy.1.mapValues { $0[5] }
-        #expect(flags == ["served": "-", "refused": "UF,URX", "noEndpoint": "UH", "noCluster": "NC", "maxDuration": "DT", "idle": "-", "sni": "-"])
+        #expect(flags == ["served": "-", "refused": "UF,URX", "noEndpoint": "UH", "noCluster": "NC", "maxDuration": "DT", "idle": "-", "sni": "-",
+                           "denied": "-"])
+        #expect(fromEnvoy.1["denied"]?[7] == "rbac_access_denied_matched_policy[ns[default]-policy[deny-all]-rule[0]]")
         #expect(fromEnvoy.1["served"]?[1...4].joined(separator: " ") == "\"- - -\" 0")
         #expect(fromEnvoy.1["refused"]?[8] == "\"delayed_connect_error:_Connection_refused\"")
         #expect(fromEnvoy.2.count == Scenario.allCases.count)

@@ -47,6 +47,9 @@ import Testing
         #expect(Self.line(Self.served(), istio)
             == "[2026-11-18T11:06:40.123Z] \"- - -\" 0 - - - \"-\" 5 23 25 - \"-\" \"-\" \"-\" \"-\" \"127.0.0.1:21100\" backend 127.0.0.1:58624 127.0.0.1:21002 127.0.0.1:45930 - -\n")
         #expect(Self.line(Self.refused(), istio).contains(" 0 UF,URX - - \"delayed_connect_error:_Connection_refused\" 0 0 0 - "))
+        var denied = Self.served()
+        denied.connectionTerminationDetails = Array("rbac_access_denied_matched_policy[none]".utf8)
+        #expect(Self.line(denied, istio).contains("\" 0 - - rbac_access_denied_matched_policy[none] \"-\" 5 23 "))
     }
 
     @Test func jsonLeavesHTTPValuesNull() throws {
