@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
-import NIOPosix
 import ProxyCore
 
 /// A tcp_proxy connection's access-log line, as Envoy writes it: once, when the
@@ -48,16 +42,4 @@ extension TCPProxyHandler {
         }
     }
 
-    /// Envoy's words for why the upstream connect failed: the system error
-    /// (`delayed_connect_error:_Connection_refused`) or the TLS failure; empty
-    /// when neither is known (a timeout).
-    static func failureReason(_ error: any Error) -> [UInt8] {
-        if let tls = error as? UpstreamTLSFailure { return DownstreamHTTP1Handler.logged(tls.reason) }
-        var io = error as? IOError
-        if io == nil, let connection = error as? NIOConnectionError {
-            io = connection.connectionErrors.lazy.compactMap { $0.error as? IOError }.first
-        }
-        guard let io else { return [] }
-        return TCPAccessLogFacts.connectFailureReason(String(cString: strerror(io.errnoCode)))
-    }
 }

@@ -130,7 +130,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
                     // Envoy's one connect attempt (max_connect_attempts) used, URX.
                     self.flags.insert(.upstreamConnectionFailure)
                     self.flags.insert(.connectAttemptsExceeded)
-                    if !self.accessLogs.isEmpty { self.upstreamFailureReason = Self.failureReason(error) }
+                    if !self.accessLogs.isEmpty { self.upstreamFailureReason = ConnectFailureReason.bytes(error) }
                     self.context?.close(promise: nil)
                 }
             }

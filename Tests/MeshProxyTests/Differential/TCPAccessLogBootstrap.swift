@@ -5,11 +5,12 @@ import Foundation
 /// connect (UF,URX), no endpoint (UH), no cluster (NC), maximum duration (DT),
 /// idle timeout (no flag), a TLS ClientHello matched by SNI behind a
 /// tls_inspector (the requested server name), a connection network RBAC denies
-/// (the connection termination details). Each data plane gets its own ports
-/// and files.
+/// (the connection termination details); and an HTTP request whose upstream
+/// refuses (the router's details and reason, same format). Each data plane gets
+/// its own ports and files.
 final class TCPAccessLogBootstrap {
     enum Scenario: String, CaseIterable {
-        case served, refused, noEndpoint, noCluster, maxDuration, idle, sni, denied
+        case served, refused, noEndpoint, noCluster, maxDuration, idle, sni, denied, httpRefused
     }
 
     let directory: URL
@@ -68,7 +69,9 @@ final class TCPAccessLogBootstrap {
             var proxy: [String: Any] = ["@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
                                         "stat_prefix": scenario.rawValue, "cluster": cluster, "access_log": logs]
             proxy.merge(extra) { $1 }
-            var chain: [String: Any] = ["filters": before + [["name": "envoy.filters.network.tcp_proxy", "typed_config": proxy]]]
+            let last: [String: Any] = scenario == .httpRefused ? httpConnectionManager(cluster: cluster, logs: logs)
+                : ["name": "envoy.filters.network.tcp_proxy", "typed_config": proxy]
+            var chain: [String: Any] = ["filters": before + [last]]
             var result: [String: Any] = ["name": scenario.rawValue,
                                          "address": ["socket_address": ["address": "127.0.0.1", "port_value": assigned[scenario]!]]]
             if let serverNames {
@@ -87,10 +90,22 @@ final class TCPAccessLogBootstrap {
                 listener(.idle, cluster: "backend", extra: ["idle_timeout": "1s"]),
                 listener(.sni, cluster: "backend", serverNames: ["db.example.com"]),
                 listener(.denied, cluster: "backend", before: [Self.denyAll()]),
+                listener(.httpRefused, cluster: "closed"),
             ],
             "clusters": [cluster("backend", port: upstreamPort), cluster("closed", port: closedPort), cluster("empty", port: nil)],
         ]]
         return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// One route to `cluster`, no generated request ids (they would differ).
+    private func httpConnectionManager(cluster: String, logs: [[String: Any]]) -> [String: Any] {
+        ["name": "envoy.filters.network.http_connection_manager",
+         "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                          "stat_prefix": "http", "generate_request_id": false, "access_log": logs,
+                          "route_config": ["name": "local", "virtual_hosts": [["name": "all", "domains": ["*"],
+                                                                                 "routes": [["match": ["prefix": "/"], "route": ["cluster": cluster]]]]]],
+                          "http_filters": [["name": "envoy.filters.http.router",
+                                            "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]]]
     }
 
     private func fileLog(_ path: URL, _ format: [String: Any]) -> [String: Any] {

@@ -8,7 +8,8 @@ import Testing
 /// same bootstrap (TCPAccessLogBootstrap): Istio's text format and JSON labels,
 /// one line per connection for a served connection, a refused connect, no
 /// endpoint, no cluster, the maximum duration, the idle timeout, a TLS
-/// connection matched by SNI and one network RBAC denies, compared
+/// connection matched by SNI and one network RBAC denies (and an HTTP request
+/// to the refusing upstream, for the router's details), compared
 /// field by field. Start times, durations (to the class: short or about 1 s)
 /// and the ports that are each proxy's own are normalised. Skipped without an
 /// Envoy binary.
@@ -45,6 +46,8 @@ import Testing
                 shutdown(fd, Int32(SHUT_WR))
             case .refused, .noEndpoint, .noCluster:
                 break
+            case .httpRefused:
+                TCPSessionDifferentialTests.send(fd, "GET /x HTTP/1.1\r\nHost: svc\r\nConnection: close\r\n\r\n")
             case .denied:
                 // Both connect upstream when the client connects; RBAC acts on the first bytes.
                 usleep(200_000)
@@ -156,7 +159,7 @@ import Testing
         #expect(fromEnvoy.0[.served] == "received 5 bytes: hello")
         let flags = fromEnvoy.1.mapValues { $0[5] }
         #expect(flags == ["served": "-", "refused": "UF,URX", "noEndpoint": "UH", "noCluster": "NC", "maxDuration": "DT", "idle": "-", "sni": "-",
-                           "denied": "-"])
+                           "denied": "-", "httpRefused": "UF"])
         #expect(fromEnvoy.1["denied"]?[7] == "rbac_access_denied_matched_policy[ns[default]-policy[deny-all]-rule[0]]")
         #expect(fromEnvoy.1["served"]?[1...4].joined(separator: " ") == "\"- - -\" 0")
         #expect(fromEnvoy.1["refused"]?[8] == "\"delayed_connect_error:_Connection_refused\"")
