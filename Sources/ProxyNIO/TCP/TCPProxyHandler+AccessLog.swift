@@ -41,5 +41,4 @@ extension TCPProxyHandler {
             log.sink.lineAdded()
         }
     }
-
 }
