@@ -93,8 +93,7 @@ public final class ProxyServer: Sendable {
             try pipeline.addHandler(FilterChainSelectionHandler(worker: worker, listener: selecting,
                                                                 destination: destination.map { _ in facts }))
         } else if let tcp = worker.tcpListeners[name] {
-            try pipeline.addHandler(TCPProxyHandler(worker: worker, config: tcp, telemetryScope: worker.tcpScopes[name] ?? 0,
-                                                    connection: facts))
+            try pipeline.addHandler(tcp.makeHandler(worker: worker, telemetryScope: worker.tcpScopes[name] ?? 0, connection: facts))
         } else if let runtime = worker.listener(named: name) {
             try pipeline.addHandler(runtime.makeConnectionHandler(worker: worker, connection: facts))
         } else {

@@ -2,7 +2,7 @@ import MeshConfig
 import MeshSnapshot
 import XDSAPI
 
-/// Which access logs a proxy's HTTP connection managers write, from Istio's
+/// Which access logs a proxy's HTTP connection managers and tcp_proxies write, from Istio's
 /// Telemetry API: the most specific Telemetry with `accessLogging` wins (a workload
 /// selector in the proxy's namespace, else the namespace's selector-less one, else
 /// the root namespace's); per rule, `disabled` turns logging off, `providers` (or

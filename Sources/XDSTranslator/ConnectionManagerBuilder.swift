@@ -53,10 +53,14 @@ enum ConnectionManagerBuilder {
     }
 
     /// A TCP proxy to one cluster, or split by weight when `weighted` has several.
+    /// As Istio's `setAccessLogAndBuildTCPFilter`, every tcp_proxy carries the same
+    /// access logs as the HTTP connection managers on its side (one line per connection).
     static func tcpProxy(statPrefix: String, cluster: String, weighted: [(String, Int)] = [],
-                         timeouts: TCPProxyTimeouts = TCPProxyTimeouts()) -> Envoy_Config_Listener_V3_Filter {
+                         timeouts: TCPProxyTimeouts = TCPProxyTimeouts(),
+                         accessLog: [Envoy_Config_Accesslog_V3_AccessLog]) -> Envoy_Config_Listener_V3_Filter {
         var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
         proxy.statPrefix = statPrefix
+        proxy.accessLog = accessLog
         if let idle = timeouts.idle { proxy.idleTimeout = idle }
         if let duration = timeouts.maxConnectionDuration { proxy.maxDownstreamConnectionDuration = duration }
         if weighted.count > 1 {

@@ -102,7 +102,7 @@ struct GatewayGenerator {
                 chain.filterChainMatch = sniMatch(sniHosts)
                 let cluster = context.clusterName(for: destination, from: vs.namespace)
                 let timeouts = context.tcpTimeouts(for: destination, from: vs.namespace)
-                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, timeouts: timeouts)]
+                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, timeouts: timeouts, accessLog: accessLog)]
                 chains.append(chain)
             }
         }
@@ -117,7 +117,7 @@ struct GatewayGenerator {
                 var chain = Envoy_Config_Listener_V3_FilterChain()
                 let cluster = context.clusterName(for: destination, from: vs.namespace)
                 let timeouts = context.tcpTimeouts(for: destination, from: vs.namespace)
-                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, timeouts: timeouts)]
+                chain.filters = security.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, timeouts: timeouts, accessLog: accessLog)]
                 return chain
             }
         }

@@ -10,11 +10,12 @@ extension ListenerGenerator {
     func tcpProxy(to service: MeshService?, port: Int) -> Envoy_Config_Listener_V3_Filter {
         let target = service.map { ClusterName.outbound(port: port, host: $0.hostname) }
             ?? (scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough)
-        guard let service else { return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target) }
+        guard let service else { return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, accessLog: accessLog.client) }
         let routed = tcpRoute(for: service, port: port)
         let timeouts = routed.targets.isEmpty
             ? RouteContext.tcpTimeouts(snapshot: routes.snapshot, hostname: service.hostname, proxyNamespace: scope.proxy.namespace) : routed.timeouts
-        return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed.targets, timeouts: timeouts)
+        return ConnectionManagerBuilder.tcpProxy(statPrefix: target, cluster: target, weighted: routed.targets, timeouts: timeouts,
+                                                accessLog: accessLog.client)
     }
 
     /// One listener per (VIP, port) of the egress listener's services, and the

@@ -24,7 +24,7 @@ extension ListenerGenerator {
                     guard !names.isEmpty else { continue }
                     let timeouts = context.tcpTimeouts(for: route.route?.first?.destination, from: vs.namespace)
                     chains.append(Self.chain(serverNames: names, filter: ConnectionManagerBuilder.tcpProxy(statPrefix: first.0, cluster: first.0, weighted: targets,
-                                                                                                          timeouts: timeouts)))
+                                                                                                          timeouts: timeouts, accessLog: accessLog.client)))
                 }
             }
         }
@@ -33,7 +33,8 @@ extension ListenerGenerator {
             chains.append(Self.chain(serverNames: [service.hostname], filter: tcpProxy(to: service, port: port)))
         }
         let fallback = scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough
-        chains.append(Self.chain(serverNames: [], filter: ConnectionManagerBuilder.tcpProxy(statPrefix: fallback, cluster: fallback)))
+        chains.append(Self.chain(serverNames: [], filter: ConnectionManagerBuilder.tcpProxy(statPrefix: fallback, cluster: fallback,
+                                                                                                      accessLog: accessLog.client)))
         return chains
     }
 

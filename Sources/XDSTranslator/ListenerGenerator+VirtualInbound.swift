@@ -23,7 +23,8 @@ extension ListenerGenerator {
         }
         var passthrough = Envoy_Config_Listener_V3_FilterChain()
         passthrough.name = "virtualInbound"
-        passthrough.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: ClusterName.passthrough, cluster: ClusterName.passthrough)]
+        passthrough.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: ClusterName.passthrough, cluster: ClusterName.passthrough,
+                                                                     accessLog: accessLog.server)]
         listener.defaultFilterChain = passthrough
         return listener
     }

@@ -96,7 +96,7 @@ struct ListenerGenerator {
         var chain = Envoy_Config_Listener_V3_FilterChain()
         chain.name = scope.registryOnly ? "virtualOutbound-blackhole" : "virtualOutbound-catchall-tcp"
         let cluster = scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough
-        chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+        chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, accessLog: accessLog.client)]
         listener.filterChains = [chain]
         return listener
     }
@@ -127,7 +127,7 @@ struct ListenerGenerator {
                                                              accessLog: accessLog.server, inbound: true, security: inboundSecurity.http,
                                                              pathNormalization: options.security.pathNormalization)]
         } else {
-            chain.filters = inboundSecurity.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster)]
+            chain.filters = inboundSecurity.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, accessLog: accessLog.server)]
         }
         return chain
     }

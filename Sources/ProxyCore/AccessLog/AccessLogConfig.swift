@@ -1,4 +1,4 @@
-/// An access log of the HTTP connection manager: where lines go and their format.
+/// An access log of an HTTP connection manager or a tcp_proxy: where lines go and their format.
 public struct AccessLogConfig: Sendable, Equatable {
     /// A file path; `/dev/stdout` and `/dev/stderr` are the process's streams.
     public var path: String

@@ -18,6 +18,8 @@ public struct AccessLogFormat: Sendable, Equatable {
         case duration
         case upstreamHost
         case upstreamCluster
+        case upstreamLocalAddress
+        case connectionTerminationDetails
         case downstreamRemoteAddress
         case downstreamRemoteAddressWithoutPort
         case downstreamLocalAddress
@@ -138,8 +140,9 @@ public struct AccessLogFormat: Sendable, Equatable {
         case "DOWNSTREAM_LOCAL_URI_SAN": return .downstreamLocalURISAN
         case "REQUESTED_SERVER_NAME": return .requestedServerName
         case "UPSTREAM_TRANSPORT_FAILURE_REASON": return .upstreamTransportFailureReason
-        case "CONNECTION_TERMINATION_DETAILS", "UPSTREAM_LOCAL_ADDRESS",
-             "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
+        case "UPSTREAM_LOCAL_ADDRESS": return .upstreamLocalAddress
+        case "CONNECTION_TERMINATION_DETAILS": return .connectionTerminationDetails
+        case "UPSTREAM_SERVICE_TIME", "REQUEST_DURATION", "RESPONSE_DURATION":
             return .missing
         default:
             if text.hasPrefix("START_TIME(") { return .startTime }

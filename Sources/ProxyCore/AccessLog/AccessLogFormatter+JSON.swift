@@ -29,6 +29,10 @@ extension AccessLogFormatter {
         case .responseHeader(let slot, _): return record.responseValues[slot].map { $0.isEmpty } ?? true
         case .upstreamHost: return record.upstreamHost.isEmpty
         case .upstreamCluster: return record.upstreamCluster.isEmpty
+        case .upstreamLocalAddress: return record.upstreamLocal.isEmpty
+        case .connectionTerminationDetails: return record.connectionTerminationDetails.isEmpty
+        case .protocolName: return record.isTCP
+        case .responseCodeDetails: return record.isTCP && record.dynamicResponseCodeDetails.isEmpty
         case .routeName: return record.routeName.isEmpty
         case .downstreamRemoteAddress, .downstreamRemoteAddressWithoutPort: return record.downstreamRemote.isEmpty
         case .downstreamLocalAddress: return record.downstreamLocal.isEmpty

@@ -19,6 +19,7 @@ public enum AccessLogFormatter {
             case .responseHeader(let slot, let maxLength):
                 writeValue(record.responseValues[slot].map { record.store[$0] }, maxLength: maxLength, into: &out)
             case .protocolName:
+                if record.isTCP { out.append(dash); return }
                 out.append(contentsOf: record.isHTTP2 ? http2 : record.version == .http10 ? http10 : http11)
             case .responseCode: writeDecimal(record.responseCode, into: &out)
             case .responseCodeDetails:
@@ -33,6 +34,8 @@ public enum AccessLogFormatter {
             case .duration: writeDecimal(Int(record.durationNanos / 1_000_000), into: &out)
             case .upstreamHost: writeBytes(record.upstreamHost, into: &out)
             case .upstreamCluster: writeBytes(record.upstreamCluster, into: &out)
+            case .upstreamLocalAddress: writeBytes(record.upstreamLocal, into: &out)
+            case .connectionTerminationDetails: writeBytes(record.connectionTerminationDetails, into: &out)
             case .routeName: writeBytes(record.routeName, into: &out)
             case .downstreamRemoteAddress:
                 guard !record.downstreamRemote.isEmpty else { out.append(dash); return }

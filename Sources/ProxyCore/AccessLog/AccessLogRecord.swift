@@ -16,6 +16,9 @@ public struct AccessLogRecord: Sendable {
     public var version = HTTPVersion1.http11
     /// The request came on an HTTP/2 stream (`%PROTOCOL%` is `HTTP/2`).
     public var isHTTP2 = false
+    /// A tcp_proxy connection: no HTTP, so `%PROTOCOL%`, the response code's
+    /// details and CEL's `request.protocol` / `response.code` have no value.
+    public var isTCP = false
     public var upstreamHost: [UInt8] = []
     public var upstreamCluster: [UInt8] = []
     public var routeName: [UInt8] = []
@@ -26,6 +29,11 @@ public struct AccessLogRecord: Sendable {
     public var downstreamPeerURISAN: [UInt8] = []
     public var downstreamLocalURISAN: [UInt8] = []
     public var requestedServerName: [UInt8] = []
+    /// `%CONNECTION_TERMINATION_DETAILS%`: why the proxy closed the connection
+    /// (network RBAC's `rbac_access_denied_matched_policy[NAME]`).
+    public var connectionTerminationDetails: [UInt8] = []
+    /// `%UPSTREAM_LOCAL_ADDRESS%` (`ip:port`) of the upstream connection used.
+    public var upstreamLocal: [UInt8] = []
     /// Why the upstream TLS connection failed (`%UPSTREAM_TRANSPORT_FAILURE_REASON%`).
     public var upstreamTransportFailureReason: [UInt8] = []
     /// Values by the format's header index; -1 start: absent.
@@ -55,6 +63,7 @@ public struct AccessLogRecord: Sendable {
         upstreamHost = []
         upstreamCluster = []
         routeName = []
+        upstreamLocal = []
         upstreamTransportFailureReason = []
     }
 

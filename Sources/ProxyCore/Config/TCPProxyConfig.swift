@@ -10,6 +10,8 @@ public struct TCPProxyConfig: Sendable {
     /// `envoy.filters.network.rbac` filters before the tcp_proxy, in chain order:
     /// checked on the first bytes from the client, a denial closes the connection.
     public var rbac: [RBACFilterConfig] = []
+    /// `access_log`: one line per connection, written when it ends.
+    public var accessLogs: [AccessLogConfig] = []
 
     public init(statPrefix: String, target: ClusterTarget, idleTimeoutNanos: Int64 = 3_600_000_000_000) {
         self.statPrefix = statPrefix

@@ -21,6 +21,9 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
     public static let downstreamProtocolError = ResponseFlags(rawValue: 1 << 13)    // DPE
     public static let upstreamProtocolError = ResponseFlags(rawValue: 1 << 14)      // UPE
     public static let durationTimeout = ResponseFlags(rawValue: 1 << 15)            // DT
+    /// URX as tcp_proxy sets it: after the connect failure that used up its
+    /// attempts, so Envoy prints `UF,URX` (the router's URX comes first).
+    public static let connectAttemptsExceeded = ResponseFlags(rawValue: 1 << 16)    // URX
 
     /// In the order Envoy 1.40 prints `%RESPONSE_FLAGS%`: the order the flags were
     /// set. The router sets URX before the failure that ended the last attempt
@@ -29,7 +32,7 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
     static let names: [(ResponseFlags, String)] = [
         (.upstreamRetryLimitExceeded, "URX"),
         (.noHealthyUpstream, "UH"), (.upstreamRequestTimeout, "UT"), (.localReset, "LR"),
-        (.upstreamConnectionFailure, "UF"), (.upstreamConnectionTermination, "UC"), (.upstreamOverflow, "UO"),
+        (.upstreamConnectionFailure, "UF"), (.connectAttemptsExceeded, "URX"), (.upstreamConnectionTermination, "UC"), (.upstreamOverflow, "UO"),
         (.noRouteFound, "NR"), (.delayInjected, "DI"), (.faultInjected, "FI"), (.rateLimited, "RL"),
         (.downstreamConnectionTermination, "DC"),
         (.downstreamProtocolError, "DPE"), (.durationTimeout, "DT"), (.upstreamProtocolError, "UPE"), (.noClusterFound, "NC"),
@@ -37,7 +40,9 @@ public struct ResponseFlags: OptionSet, Sendable, Hashable {
 
     /// The flag of an Envoy short name; nil for names this proxy never sets (or unknown).
     public static func named(_ name: String) -> ResponseFlags? {
-        names.first { $0.1 == name }?.0
+        // URX has two bits (set before or after the failure): a filter matches either.
+        let flags = names.filter { $0.1 == name }.reduce(ResponseFlags()) { $0.union($1.0) }
+        return flags.isEmpty ? nil : flags
     }
 
     /// Every short name Envoy 1.40 accepts in a response_flag_filter (its proto

@@ -52,9 +52,7 @@ extension DownstreamHTTP1Handler {
             // Nothing of the request reached the upstream; an unread body makes the
             // connection unusable for a next request.
             if case .body = requestPhase { closeAfterResponse = true }
-            if let tls = error as? UpstreamTLSFailure, accessRecord != nil {
-                accessRecord!.upstreamTransportFailureReason = Self.logged(tls.reason)
-            }
+            if accessRecord != nil { noteConnectFailure(ConnectFailureReason.bytes(error)) }
             sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
         }
     }
@@ -63,6 +61,7 @@ extension DownstreamHTTP1Handler {
     private func attach(_ connection: UpstreamHTTP1Handler) {
         upstream = connection
         connection.owner = self
+        if accessRecord != nil { accessRecord!.upstreamLocal = connection.localAddressBytes }
         if listener.reporter == .source {
             // Istio's source-side principals come from the upstream TLS session.
             if connection.securitySlot == nil {
@@ -157,6 +156,16 @@ extension DownstreamHTTP1Handler {
     }
 
     /// A transport failure reason as Envoy's access log prints it: spaces become `_`.
+    /// Envoy's router: the reason in `%UPSTREAM_TRANSPORT_FAILURE_REASON%` and in
+    /// the details, `upstream_reset_before_response_started{remote_connection_failure|REASON}`.
+    private func noteConnectFailure(_ reason: [UInt8]) {
+        guard !reason.isEmpty else { return }
+        accessRecord!.upstreamTransportFailureReason = reason
+        accessRecord!.dynamicResponseCodeDetails = Self.connectFailureDetails + reason + [UInt8(ascii: "}")]
+    }
+
+    static let connectFailureDetails = Array("upstream_reset_before_response_started{remote_connection_failure|".utf8)
+
     static func logged(_ reason: String) -> [UInt8] {
         reason.utf8.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }
     }

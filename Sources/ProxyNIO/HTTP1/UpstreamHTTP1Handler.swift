@@ -35,6 +35,10 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler {
 
     var isUsable: Bool { !closed && context != nil && !singleExchange }
 
+    /// `%UPSTREAM_LOCAL_ADDRESS%` (`ip:port`), built once per connection when a
+    /// log first asks (an HTTP/2 stream reports its connection's).
+    private(set) lazy var localAddressBytes: [UInt8] = context?.channel.localAddress?.accessLogBytes ?? []
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }

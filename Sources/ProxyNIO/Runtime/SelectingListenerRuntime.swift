@@ -9,7 +9,7 @@ import ProxyCore
 final class SelectingListenerRuntime {
     enum ChainRuntime {
         case http(ListenerRuntime)
-        case tcp(TCPProxyConfig)
+        case tcp(TCPChainRuntime)
     }
 
     let config: ListenerConfig
@@ -46,7 +46,7 @@ final class SelectingListenerRuntime {
         let handshake = DownstreamTLSHandshakeHandler(tls: server, runtime: tls, facts: facts) { pipeline, channel, facts in
             switch chain {
             case .http(let runtime): try runtime.installAfterHandshake(pipeline, channel: channel, worker: worker, connection: facts)
-            case .tcp(let tcp): try pipeline.addHandler(TCPProxyHandler(worker: worker, config: tcp, telemetryScope: scope, connection: facts))
+            case .tcp(let tcp): try pipeline.addHandler(tcp.makeHandler(worker: worker, telemetryScope: scope, connection: facts))
             }
         }
         try pipeline.addHandler(server, position: .after(handler))
@@ -57,7 +57,7 @@ final class SelectingListenerRuntime {
     func makeHandler(chain index: Int, worker: WorkerRuntime, facts: ConnectionFacts = ConnectionFacts()) -> any ChannelHandler {
         switch chains[index] {
         case .http(let runtime): return runtime.makeConnectionHandler(worker: worker, connection: facts)
-        case .tcp(let tcp): return TCPProxyHandler(worker: worker, config: tcp, telemetryScope: telemetryScope, connection: facts)
+        case .tcp(let tcp): return tcp.makeHandler(worker: worker, telemetryScope: telemetryScope, connection: facts)
         }
     }
 }

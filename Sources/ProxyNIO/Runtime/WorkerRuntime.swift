@@ -14,7 +14,7 @@ final class WorkerRuntime {
     /// `tcp.<stat_prefix>.*` counters by stat prefix, kept across config updates.
     var tcpProxyCounters: [String: TCPProxyCounters] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
-    private(set) var tcpListeners: [String: TCPProxyConfig] = [:]
+    private(set) var tcpListeners: [String: TCPChainRuntime] = [:]
     /// Listeners that choose a filter chain per connection.
     private(set) var selectingListeners: [String: SelectingListenerRuntime] = [:]
     /// Telemetry scope slot of each TCP listener.
@@ -118,7 +118,7 @@ final class WorkerRuntime {
         for (name, cluster) in clusters where rebuilt[name] == nil { cluster.stopOutlierTimer() }
         clusters = rebuilt
         clusterCounters = counters
-        var tcp: [String: TCPProxyConfig] = [:]
+        var tcp: [String: TCPChainRuntime] = [:]
         var scopes: [String: Int32] = [:]
         var selecting: [String: SelectingListenerRuntime] = [:]
         var usedSinks: [String: AccessLogSink] = [:]
@@ -131,7 +131,7 @@ final class WorkerRuntime {
             // One chain without conditions: served directly, nothing to choose.
             if let single = listener.singleChain {
                 switch single {
-                case .tcp(let proxy): tcp[listener.name] = proxy
+                case .tcp(let proxy): tcp[listener.name] = TCPChainRuntime(config: proxy, accessLogs: accessLogRuntimes(proxy.accessLogs, sinks: &usedSinks))
                 case .http(let http): _ = httpRuntime(listener.name, http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks,
                                                            outbound: listener.direction == .outbound, exporters: &usedExporters)
                 }
@@ -141,7 +141,8 @@ final class WorkerRuntime {
             let tls = allChains.map { chain in chain.tls.map { resolver.downstream($0, cache: tlsContexts) } }
             let chains = allChains.enumerated().map { index, chain in
                 switch chain.chain {
-                case .tcp(let proxy): return SelectingListenerRuntime.ChainRuntime.tcp(proxy)
+                case .tcp(let proxy):
+                    return SelectingListenerRuntime.ChainRuntime.tcp(TCPChainRuntime(config: proxy, accessLogs: accessLogRuntimes(proxy.accessLogs, sinks: &usedSinks)))
                 case .http(let http):
                     return .http(httpRuntime("\(listener.name)#\(index)", http, config, scope: scope, slot: scopeSlot, sinks: &usedSinks,
                                              outbound: listener.direction == .outbound, exporters: &usedExporters))
@@ -175,13 +176,7 @@ final class WorkerRuntime {
         }
         live.telemetryScope = slot
         live.reporter = scope.reporter
-        var sinks = usedSinks
-        live.accessLogs = http.accessLogs.compactMap { log in
-            guard let sink = sinks[log.path] ?? accessLogSinks[log.path] ?? AccessLogSink(path: log.path, eventLoop: eventLoop) else { return nil }
-            sinks[log.path] = sink
-            return AccessLogRuntime(format: log.format, filter: log.filter, sink: sink)
-        }
-        usedSinks = sinks
+        live.accessLogs = accessLogRuntimes(http.accessLogs, sinks: &usedSinks)
         if var tracing = http.tracing {
             // Envoy: spans of OUTBOUND listeners are "egress" (CLIENT), others "ingress".
             tracing.operation = outbound ? .egress : .ingress
@@ -194,6 +189,19 @@ final class WorkerRuntime {
             live.spanExporter = nil
         }
         return live
+    }
+
+    /// Access logs bound to this worker's sinks (one per path, kept across updates);
+    /// a file that cannot be opened is left out.
+    private func accessLogRuntimes(_ logs: [AccessLogConfig], sinks usedSinks: inout [String: AccessLogSink]) -> [AccessLogRuntime] {
+        var sinks = usedSinks
+        let runtimes: [AccessLogRuntime] = logs.compactMap { log in
+            guard let sink = sinks[log.path] ?? accessLogSinks[log.path] ?? AccessLogSink(path: log.path, eventLoop: eventLoop) else { return nil }
+            sinks[log.path] = sink
+            return AccessLogRuntime(format: log.format, filter: log.filter, sink: sink)
+        }
+        usedSinks = sinks
+        return runtimes
     }
 
     /// Writes buffered access-log lines now and sends waiting spans (shutdown).

@@ -29,9 +29,20 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     /// bytes each way and why the connection ended.
     private let telemetryScope: Int32
     private var telemetryService: Int32 = 0
-    private var receivedBytes = 0
-    private var sentBytes = 0
+    private(set) var receivedBytes = 0
+    private(set) var sentBytes = 0
     var flags: ResponseFlags = []
+    /// Access logs (TCPProxyHandler+AccessLog.swift): written once, when the
+    /// connection ends, from what is noted here on the way (no per-byte work).
+    let accessLogs: [AccessLogRuntime]
+    private(set) var startNanos: Int64 = 0
+    /// The cluster and endpoint picked (shared arrays: assigning them copies nothing).
+    private(set) var upstreamClusterName: [UInt8] = []
+    private(set) var upstreamHostLabel: [UInt8] = []
+    /// Noted only when there are access logs.
+    private(set) var upstreamLocal: [UInt8] = []
+    private(set) var upstreamFailureReason: [UInt8] = []
+    private(set) var terminationDetails: [UInt8] = []
     /// Network RBAC (ONE_TIME_ON_FIRST_BYTE) has passed; true when there is none.
     private(set) var authorized: Bool
 
@@ -40,8 +51,10 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     let connection: ConnectionFacts
     private let securitySlot: Int32
 
-    init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0, connection: ConnectionFacts = ConnectionFacts()) {
+    init(worker: WorkerRuntime, config: TCPProxyConfig, telemetryScope: Int32 = 0, connection: ConnectionFacts = ConnectionFacts(),
+         accessLogs: [AccessLogRuntime] = []) {
         self.worker = worker
+        self.accessLogs = accessLogs
         self.config = config
         self.telemetryScope = telemetryScope
         self.connection = connection
@@ -64,7 +77,11 @@ final class TCPProxyHandler: ChannelDuplexHandler {
             facts.localPort = channel.localPort
         }
         let input = AuthzInput(connection: facts)
-        for filter in config.rbac where !filter.evaluate(input).allowed {
+        for filter in config.rbac {
+            let verdict = filter.evaluate(input)
+            guard !verdict.allowed else { continue }
+            // Envoy's network RBAC: %CONNECTION_TERMINATION_DETAILS% names the policy.
+            if !accessLogs.isEmpty, let enforced = verdict.enforced { terminationDetails = Array(enforced.responseCodeDetails.utf8) }
             context.close(promise: nil)
             return false
         }
@@ -80,10 +97,12 @@ final class TCPProxyHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         counters.stats.downstreamConnectionTotal += 1
-        perform(session.start(nowNanos: now))
+        startNanos = now
+        perform(session.start(nowNanos: startNanos))
         let target = config.target.select(random: worker.random.next())
         let cluster = worker.cluster(named: target.name)
         telemetryService = cluster?.telemetryService ?? 0
+        if let cluster { upstreamClusterName = cluster.nameBytes }
         worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService, security: securitySlot)
         guard let cluster, let endpoint = cluster.isOriginalDestination ? cluster.originalDestination(connection) : cluster.pick(random: &worker.random) else {
             // Envoy: no cluster (NC) or no healthy upstream (UH): the connection closes.
@@ -92,6 +111,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
             return
         }
         readPaused = true
+        upstreamHostLabel = endpoint.labelBytes
         cluster.counters.stats.upstreamConnectionTotal += 1
         let worker = self.worker
         worker.connect(to: endpoint, timeoutNanos: cluster.config.connectTimeoutNanos, handler: { TCPRelayHandler() })
@@ -104,10 +124,13 @@ final class TCPProxyHandler: ChannelDuplexHandler {
                     }
                     cluster.outlierConnectSucceededFinal(endpoint: endpoint, worker: worker)
                     self.attach(relay)
-                case .failure:
+                case .failure(let error):
                     cluster.outlierResult(.localOriginConnectFailed, endpoint: endpoint, worker: worker)
-                    // UF: connect failure closes the downstream connection.
+                    // UF: connect failure closes the downstream connection; with
+                    // Envoy's one connect attempt (max_connect_attempts) used, URX.
                     self.flags.insert(.upstreamConnectionFailure)
+                    self.flags.insert(.connectAttemptsExceeded)
+                    if !self.accessLogs.isEmpty { self.upstreamFailureReason = ConnectFailureReason.bytes(error) }
                     self.context?.close(promise: nil)
                 }
             }
@@ -117,6 +140,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private func attach(_ relay: TCPRelayHandler) {
         peer = relay
         relay.peer = self
+        if !accessLogs.isEmpty, let local = relay.context?.channel.localAddress { upstreamLocal = local.accessLogBytes }
         if let pending {
             self.pending = nil
             relay.write(pending)
@@ -127,11 +151,12 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        // Counted as the connection reads them, as Envoy: a denied client's bytes too.
+        receivedBytes += buffer.readableBytes
         if !authorized {
             guard authorize(context) else { return }
         }
-        var buffer = unwrapInboundIn(data)
-        receivedBytes += buffer.readableBytes
         session.bytesMoved(nowNanos: now)
         guard let peer else {
             if pending == nil { pending = buffer } else { pending!.writeBuffer(&buffer) }
@@ -149,6 +174,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         if !closed {
             worker.telemetry.recordTCPClosed(scope: telemetryScope, service: telemetryService, flags: flags,
                                              sent: sentBytes, received: receivedBytes, security: securitySlot)
+            if !accessLogs.isEmpty { writeAccessLogs(context.channel) }
         }
         closed = true
         idleTimer?.cancel()

@@ -2,7 +2,7 @@ import ProxyCore
 import SwiftProtobuf
 import XDSAPI
 
-/// The connection manager's `access_log` entries -> AccessLogConfig: the file
+/// The `access_log` entries of a connection manager or a tcp_proxy -> AccessLogConfig: the file
 /// logger (any path; `/dev/stdout` is what Istio uses) and the stdout logger,
 /// with a text or JSON format and Envoy's filters (status, duration, flags,
 /// header, runtime sampling, and/or, CEL expressions). A format or filter the

@@ -69,7 +69,7 @@ public enum ListenerConverter {
             converted = .http(try connectionManager(manager, filterScope.child("typed_config"), warnings: &warnings))
         case tcpProxy:
             let proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy = try unpack(filter.typedConfig, filterScope.child("typed_config"))
-            var config = try Self.tcpProxy(proxy, filterScope.child("typed_config"))
+            var config = try Self.tcpProxy(proxy, filterScope.child("typed_config"), warnings: &warnings)
             config.rbac = networkRBAC
             converted = .tcp(config)
         default:
@@ -194,11 +194,24 @@ public enum ListenerConverter {
         return config
     }
 
-    static func tcpProxy(_ proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy, _ scope: ConversionScope) throws(XDSConversionError) -> TCPProxyConfig {
+    static func tcpProxy(_ proxy: Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy, _ scope: ConversionScope,
+                         warnings: inout ConversionWarnings) throws(XDSConversionError) -> TCPProxyConfig {
+        // Fields outside our subset (hash policy, tunneling, on-demand CDS, access-log
+        // flush options, ...) would change what the proxy does: refused, not ignored.
+        try UnknownFields.refuse(proxy, scope, names: tcpProxyFieldNames)
+        if !proxy.metadataMatch.filterMetadata.isEmpty {
+            throw scope.child("metadata_match").unsupported("endpoint subset selection by tcp_proxy metadata_match")
+        }
+        if proxy.hasMaxConnectAttempts && proxy.maxConnectAttempts.value > 1 {
+            throw scope.child("max_connect_attempts").unsupported("more than one connect attempt")
+        }
         let target: ClusterTarget
         switch proxy.clusterSpecifier {
         case .cluster(let name): target = .cluster(name)
         case .weightedClusters(let weighted):
+            for (index, entry) in weighted.clusters.enumerated() where !entry.metadataMatch.filterMetadata.isEmpty {
+                throw scope.index("weighted_clusters.clusters", index).child("metadata_match").unsupported("endpoint subset selection by metadata_match")
+            }
             let entries = weighted.clusters.map { WeightedClusterEntry(name: $0.name, weight: UInt64($0.weight)) }
             let total = entries.reduce(0) { $0 + $1.weight }
             guard total > 0 else { throw scope.child("weighted_clusters").error("total weight is 0") }
@@ -216,8 +229,17 @@ public enum ListenerConverter {
             guard nanos >= 1_000_000 else { throw field.error("must be at least 1ms") }
             config.maxDownstreamConnectionDurationNanos = nanos
         }
+        // The same loggers, formats and filters as the connection manager's.
+        config.accessLogs = try AccessLogConverter.convert(proxy.accessLog, scope, warnings: &warnings)
         return config
     }
+
+    /// Envoy's names of the tcp_proxy fields our proto subset leaves out.
+    static let tcpProxyFieldNames: [Int: String] = [
+        3: "downstream_idle_timeout", 4: "upstream_idle_timeout", 11: "hash_policy", 12: "tunneling_config", 14: "on_demand",
+        15: "access_log_flush_interval", 16: "flush_access_log_on_connected", 17: "access_log_options", 18: "backoff_options",
+        19: "proxy_protocol_tlvs", 20: "max_downstream_connection_duration_jitter_percentage",
+    ]
 
     /// A non-negative duration cut to whole milliseconds, in nanoseconds; Envoy
     /// allows up to 10,000 years, which past Int64 nanoseconds is "never".

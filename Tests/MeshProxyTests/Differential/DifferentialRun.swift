@@ -42,7 +42,9 @@ enum DifferentialRun {
 
     /// `bootstrap` makes the JSON for a listen port; `exchange` runs against a
     /// listening port. nil when no Envoy binary is found (the test is skipped).
-    static func throughBoth<T>(_ name: String, bootstrap: (Int) -> String, exchange: (Int) throws -> T) async throws -> (envoy: T, ours: T)? {
+    /// `envoyArguments` are added to Envoy's command line.
+    static func throughBoth<T>(_ name: String, envoyArguments: [String] = [], bootstrap: (Int) -> String,
+                               exchange: (Int) throws -> T) async throws -> (envoy: T, ours: T)? {
         guard let envoy = envoyBinary() else { return nil }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-\(name)-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -53,7 +55,7 @@ enum DifferentialRun {
         try bootstrap(envoyPort).write(to: envoyConfig, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: envoy)
-        process.arguments = ["-c", envoyConfig.path, "--concurrency", "1", "--disable-hot-restart", "--log-level", "critical"]
+        process.arguments = ["-c", envoyConfig.path, "--concurrency", "1", "--disable-hot-restart", "--log-level", "critical"] + envoyArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

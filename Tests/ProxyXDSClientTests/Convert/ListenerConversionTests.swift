@@ -50,7 +50,8 @@ import XDSAPI
             proxy.statPrefix = "tcp"
             proxy.cluster = "c"
             if let duration { proxy.idleTimeout = duration }
-            return try ListenerConverter.tcpProxy(proxy, ConversionScope(resource: "Listener l", path: "tcp_proxy")).idleTimeoutNanos
+            var warnings = ConversionWarnings()
+            return try ListenerConverter.tcpProxy(proxy, ConversionScope(resource: "Listener l", path: "tcp_proxy"), warnings: &warnings).idleTimeoutNanos
         }
         #expect(try idle(nil) == 3_600_000_000_000)
         #expect(try idle(Google_Protobuf_Duration(seconds: 0)) == 0)
@@ -70,7 +71,8 @@ import XDSAPI
             proxy.statPrefix = "tcp"
             proxy.cluster = "c"
             if let value { proxy.maxDownstreamConnectionDuration = value }
-            return try ListenerConverter.tcpProxy(proxy, ConversionScope(resource: "Listener l", path: "tcp_proxy")).maxDownstreamConnectionDurationNanos
+            var warnings = ConversionWarnings()
+            return try ListenerConverter.tcpProxy(proxy, ConversionScope(resource: "Listener l", path: "tcp_proxy"), warnings: &warnings).maxDownstreamConnectionDurationNanos
         }
         #expect(try duration(nil) == 0)
         #expect(try duration(Google_Protobuf_Duration(seconds: 600)) == 600_000_000_000)

@@ -45,8 +45,10 @@ public enum CELEvaluator {
             guard let path = record.requestValue(slot) else { return .error }
             return .string(Array(path.prefix { $0 != UInt8(ascii: "?") }))
         case .responseHeader(let slot): return record.responseValue(slot).map { .string(Array($0)) } ?? .error
-        case .responseCode: return .int(Int64(record.responseCode))
+        // A TCP connection has no response (Envoy: the attribute is absent).
+        case .responseCode: return record.isTCP ? .error : .int(Int64(record.responseCode))
         case .responseCodeDetails:
+            if record.isTCP { return .error }
             if !record.dynamicResponseCodeDetails.isEmpty { return .string(record.dynamicResponseCodeDetails) }
             let details = record.responseCodeDetails
             return .string(Array(UnsafeBufferPointer(start: details.utf8Start, count: details.utf8CodeUnitCount)))
@@ -55,6 +57,7 @@ public enum CELEvaluator {
         case .requestSize: return .int(Int64(record.bytesReceived))
         case .requestDuration: return .duration(nanos: record.durationNanos)
         case .requestProtocol:
+            if record.isTCP { return .error }
             var out: [UInt8] = []
             AccessLogFormatter.writeSegment(.protocolName, record, into: &out)
             return .string(out)

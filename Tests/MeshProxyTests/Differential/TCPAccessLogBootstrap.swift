@@ -1,0 +1,122 @@
+import Foundation
+
+/// Listeners whose tcp_proxy writes Istio's text format and Istio's JSON labels
+/// to two files, one listener per outcome: served by an upstream, refused
+/// connect (UF,URX), no endpoint (UH), no cluster (NC), maximum duration (DT),
+/// idle timeout (no flag), a TLS ClientHello matched by SNI behind a
+/// tls_inspector (the requested server name), a connection network RBAC denies
+/// (the connection termination details); and an HTTP request whose upstream
+/// refuses (the router's details and reason, same format). Each data plane gets
+/// its own ports and files.
+final class TCPAccessLogBootstrap {
+    enum Scenario: String, CaseIterable {
+        case served, refused, noEndpoint, noCluster, maxDuration, idle, sni, denied, httpRefused
+    }
+
+    let directory: URL
+    let upstreamPort: Int
+    /// A port nothing listens on (the refused connect).
+    let closedPort: Int
+    /// Listen port of each scenario, by the main (first) listen port.
+    private(set) var ports: [Int: [Scenario: Int]] = [:]
+
+    init(directory: URL, upstreamPort: Int, closedPort: Int) {
+        self.directory = directory
+        self.upstreamPort = upstreamPort
+        self.closedPort = closedPort
+    }
+
+    /// Istio's EnvoyTextLogFormat, as the translator writes it (XDSTranslator's
+    /// AccessLogBuilder.format; the data plane's tests do not link the translator).
+    static let istioText = "[%START_TIME%] \"%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS% %CONNECTION_TERMINATION_DETAILS% \"%UPSTREAM_TRANSPORT_FAILURE_REASON%\" %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% \"%REQ(X-FORWARDED-FOR)%\" \"%REQ(USER-AGENT)%\" \"%REQ(X-REQUEST-ID)%\" \"%REQ(:AUTHORITY)%\" \"%UPSTREAM_HOST%\" %UPSTREAM_CLUSTER_RAW% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_REMOTE_ADDRESS% %REQUESTED_SERVER_NAME% %ROUTE_NAME%\n"
+
+    /// Istio's default JSON labels (EnvoyJSONLogFormatIstio).
+    static let istioJSON: [String: String] = [
+        "start_time": "%START_TIME%", "method": "%REQ(:METHOD)%", "path": "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
+        "protocol": "%PROTOCOL%", "response_code": "%RESPONSE_CODE%", "response_flags": "%RESPONSE_FLAGS%",
+        "response_code_details": "%RESPONSE_CODE_DETAILS%", "connection_termination_details": "%CONNECTION_TERMINATION_DETAILS%",
+        "upstream_transport_failure_reason": "%UPSTREAM_TRANSPORT_FAILURE_REASON%", "bytes_received": "%BYTES_RECEIVED%",
+        "bytes_sent": "%BYTES_SENT%", "duration": "%DURATION%", "upstream_service_time": "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%",
+        "x_forwarded_for": "%REQ(X-FORWARDED-FOR)%", "user_agent": "%REQ(USER-AGENT)%", "request_id": "%REQ(X-REQUEST-ID)%",
+        "authority": "%REQ(:AUTHORITY)%", "upstream_host": "%UPSTREAM_HOST%", "upstream_cluster": "%UPSTREAM_CLUSTER_RAW%",
+        "upstream_local_address": "%UPSTREAM_LOCAL_ADDRESS%", "downstream_local_address": "%DOWNSTREAM_LOCAL_ADDRESS%",
+        "downstream_remote_address": "%DOWNSTREAM_REMOTE_ADDRESS%", "requested_server_name": "%REQUESTED_SERVER_NAME%",
+        "route_name": "%ROUTE_NAME%",
+    ]
+
+    /// Istio's shape of a DENY AuthorizationPolicy matching every client.
+    static func denyAll() -> [String: Any] { [
+        "name": "envoy.filters.network.rbac",
+        "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC", "stat_prefix": "tcp.",
+                         "rules": ["action": "DENY", "policies": ["ns[default]-policy[deny-all]-rule[0]":
+                            ["permissions": [["any": true]], "principals": [["any": true]]]]]],
+    ] }
+
+    func textLog(_ port: Int) -> URL { directory.appendingPathComponent("tcp-text-\(port).log") }
+    func jsonLog(_ port: Int) -> URL { directory.appendingPathComponent("tcp-json-\(port).log") }
+
+    /// The bootstrap for data plane listening first on `port` (the others on free ports).
+    func json(listenPort port: Int) -> String {
+        var assigned: [Scenario: Int] = [.served: port]
+        for scenario in Scenario.allCases where scenario != .served { assigned[scenario] = try! DifferentialRun.freePort() }
+        ports[port] = assigned
+        let logs: [[String: Any]] = [
+            fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
+            fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
+        ]
+        func listener(_ scenario: Scenario, cluster: String, extra: [String: Any] = [:], serverNames: [String]? = nil,
+                      before: [[String: Any]] = []) -> [String: Any] {
+            var proxy: [String: Any] = ["@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+                                        "stat_prefix": scenario.rawValue, "cluster": cluster, "access_log": logs]
+            proxy.merge(extra) { $1 }
+            let last: [String: Any] = scenario == .httpRefused ? httpConnectionManager(cluster: cluster, logs: logs)
+                : ["name": "envoy.filters.network.tcp_proxy", "typed_config": proxy]
+            var chain: [String: Any] = ["filters": before + [last]]
+            var result: [String: Any] = ["name": scenario.rawValue,
+                                         "address": ["socket_address": ["address": "127.0.0.1", "port_value": assigned[scenario]!]]]
+            if let serverNames {
+                chain["filter_chain_match"] = ["server_names": serverNames]
+                result["listener_filters"] = [["name": "envoy.filters.listener.tls_inspector", "typed_config":
+                    ["@type": "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"]]]
+            }
+            result["filter_chains"] = [chain]
+            return result
+        }
+        let root: [String: Any] = ["static_resources": [
+            "listeners": [
+                listener(.served, cluster: "backend"), listener(.refused, cluster: "closed"), listener(.noEndpoint, cluster: "empty"),
+                listener(.noCluster, cluster: "nothere"),
+                listener(.maxDuration, cluster: "backend", extra: ["idle_timeout": "10s", "max_downstream_connection_duration": "1s"]),
+                listener(.idle, cluster: "backend", extra: ["idle_timeout": "1s"]),
+                listener(.sni, cluster: "backend", serverNames: ["db.example.com"]),
+                listener(.denied, cluster: "backend", before: [Self.denyAll()]),
+                listener(.httpRefused, cluster: "closed"),
+            ],
+            "clusters": [cluster("backend", port: upstreamPort), cluster("closed", port: closedPort), cluster("empty", port: nil)],
+        ]]
+        return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// One route to `cluster`, no generated request ids (they would differ).
+    private func httpConnectionManager(cluster: String, logs: [[String: Any]]) -> [String: Any] {
+        ["name": "envoy.filters.network.http_connection_manager",
+         "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                          "stat_prefix": "http", "generate_request_id": false, "access_log": logs,
+                          "route_config": ["name": "local", "virtual_hosts": [["name": "all", "domains": ["*"],
+                                                                                 "routes": [["match": ["prefix": "/"], "route": ["cluster": cluster]]]]]],
+                          "http_filters": [["name": "envoy.filters.http.router",
+                                            "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]]]
+    }
+
+    private func fileLog(_ path: URL, _ format: [String: Any]) -> [String: Any] {
+        ["name": "envoy.access_loggers.file",
+         "typed_config": ["@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", "path": path.path, "log_format": format]]
+    }
+
+    private func cluster(_ name: String, port: Int?) -> [String: Any] {
+        let endpoints: [[String: Any]] = port.map {
+            [["lb_endpoints": [["endpoint": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": $0]]]]]]]
+        } ?? []
+        return ["name": name, "type": "STATIC", "connect_timeout": "1s", "load_assignment": ["cluster_name": name, "endpoints": endpoints]]
+    }
+}
