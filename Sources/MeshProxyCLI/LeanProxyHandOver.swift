@@ -7,7 +7,8 @@ import Darwin
 /// `swiftmesh proxy` (swift data plane) replaces itself with the lean
 /// `swiftmesh-proxy` executable built beside it: same arguments, same pid, but a
 /// process that maps no full Foundation, ICU or control-plane code (about 6 MiB
-/// less resident, 0.5 MiB of it private). Without that file it serves in process.
+/// less resident, 0.5 MiB of it private). Without that file, or when the file is
+/// left from an older build, it serves in process.
 public enum LeanProxyHandOver {
     public static let executableName = "swiftmesh-proxy"
     /// Set (to anything) to keep serving inside `swiftmesh`.
@@ -22,7 +23,25 @@ public enum LeanProxyHandOver {
         let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard let slash = path.lastIndex(of: "/") else { return nil }
         let candidate = String(path[...slash]) + executableName
-        return access(candidate, X_OK) == 0 ? candidate : nil
+        guard access(candidate, X_OK) == 0, let own = modified(path), let lean = modified(candidate),
+              isCurrent(leanModified: lean, selfModified: own) else { return nil }
+        return candidate
+    }
+
+    /// Seconds two executables linked by one `swift build` can lie apart.
+    static let sameBuildSlack = 600
+
+    /// A lean executable much older than this one is left from an earlier build
+    /// (`swift run swiftmesh` relinks only `swiftmesh`): serving in process then
+    /// runs the code that was just built instead of stale code.
+    static func isCurrent(leanModified: Int, selfModified: Int) -> Bool {
+        leanModified + sameBuildSlack >= selfModified
+    }
+
+    private static func modified(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_mtim.tv_sec)
     }
 
     /// The arguments after the `proxy` subcommand, as the lean executable takes them.

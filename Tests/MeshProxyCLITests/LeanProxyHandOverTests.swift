@@ -26,4 +26,13 @@ import Testing
         defer { unsetenv(LeanProxyHandOver.disableVariable) }
         #expect(LeanProxyHandOver.leanExecutable() == nil)
     }
+
+    @Test func aLeanExecutableFromAnOlderBuildIsNotUsed() {
+        #expect(LeanProxyHandOver.isCurrent(leanModified: 1_000, selfModified: 1_000))
+        #expect(LeanProxyHandOver.isCurrent(leanModified: 1_100, selfModified: 1_000))
+        // Linked a few minutes apart within one build.
+        #expect(LeanProxyHandOver.isCurrent(leanModified: 1_000, selfModified: 1_300))
+        // `swift run swiftmesh` an hour after the last full build relinked only swiftmesh.
+        #expect(!LeanProxyHandOver.isCurrent(leanModified: 1_000, selfModified: 4_600))
+    }
 }
