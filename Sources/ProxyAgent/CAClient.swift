@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import GRPCCore
+import MeshCore
 import GRPCNIOTransportHTTP2
 import SwiftASN1
 import X509
@@ -52,15 +53,7 @@ public struct CAClient: Sendable {
         guard let first = chain.first else { throw AgentError("the CA answered with an empty cert_chain") }
         let leaf = try Certificate(pemEncoded: first)
         return Response(chainPEM: chain, notBefore: leaf.notValidBefore.timeIntervalSince1970, notAfter: leaf.notValidAfter.timeIntervalSince1970,
-                        serialNumber: Self.hex(leaf.serialNumber.bytes))
-    }
-
-    /// Lower-case hex, as Envoy's `/certs` prints serial numbers.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]] }
-        return String(decoding: out, as: UTF8.self)
+                        serialNumber: HexText.lowercase(leaf.serialNumber.bytes))
     }
 
     func transport() throws -> HTTP2ClientTransport.Posix {

@@ -1,4 +1,5 @@
 import Foundation
+import MeshCore
 import Testing
 @testable import ProxyAgent
 
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func serialNumbersArePrintedAsLowerCaseHex() {
-        #expect(CAClient.hex([0x00, 0x0a, 0xff, 0x7f]) == "000aff7f")
+        #expect(HexText.lowercase([0x00, 0x0a, 0xff, 0x7f]) == "000aff7f")
         #expect(CertificateAgent.tenths(12.34) == "12.3")
         #expect(CertificateAgent.tenths(-0.26) == "-0.3")
     }

@@ -1,3 +1,4 @@
+import MeshCore
 import XDSAPI
 
 /// The control plane's in-memory trace view when no external collector is
@@ -55,7 +56,7 @@ public struct RecentSpans: Sendable {
                 for span in scope.spans {
                     var attributes: [String: String] = [:]
                     for attribute in span.attributes { attributes[attribute.key] = Self.text(attribute.value) }
-                    add(Span(traceID: Self.hex(span.traceID), spanID: Self.hex(span.spanID), parentSpanID: Self.hex(span.parentSpanID),
+                    add(Span(traceID: HexText.lowercase(span.traceID), spanID: HexText.lowercase(span.spanID), parentSpanID: HexText.lowercase(span.parentSpanID),
                              name: span.name, kind: Self.kindName(span.kind), service: service,
                              startUnixNanos: span.startTimeUnixNano, endUnixNanos: span.endTimeUnixNano,
                              attributes: attributes, isError: span.status.code == .error))
@@ -85,16 +86,5 @@ public struct RecentSpans: Sendable {
         case .doubleValue(let number)?: String(number)
         default: ""
         }
-    }
-
-    static func hex(_ bytes: some Collection<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
