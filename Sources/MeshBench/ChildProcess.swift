@@ -7,7 +7,9 @@ import Glibc
 /// signal at its default action. Foundation's `Process` passes the spawning
 /// thread's mask and ignored signals on to the child, and `exec` keeps both: the
 /// Envoy that proxy-bench.sh started under swiftmesh-bench arrived with SIGTERM
-/// blocked and never stopped on TERM.
+/// blocked and never stopped on TERM. MeshLocal's ChildProcesses does the same
+/// for children that log to a file (the xds benchmark's control plane uses it);
+/// this one is for children whose stderr the bench reads through a pipe.
 final class ChildProcess {
     /// Where the child's stdout or stderr goes.
     enum Output {
@@ -15,8 +17,6 @@ final class ChildProcess {
         case discard
         /// A pipe; the bench reads it from `standardOutput` / `standardError`.
         case pipe
-        /// Appended to this file (created if missing), so stdout and stderr can share one log.
-        case file(String)
     }
 
     struct SpawnError: Error, CustomStringConvertible {
@@ -24,8 +24,6 @@ final class ChildProcess {
     }
 
     let pid: pid_t
-    /// Set once the child has been reaped.
-    private var exitStatus: Int32?
     /// The read end of the child's stdout, when it is `.pipe`.
     let standardOutput: FileHandle?
     /// The read end of the child's stderr, when it is `.pipe`.
@@ -73,23 +71,11 @@ final class ChildProcess {
     /// Waits for the child to end: its exit status, or 128 + the signal that ended
     /// it, as a shell reports it.
     func waitForExit() throws -> Int32 {
-        if let exitStatus { return exitStatus }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw SpawnError(description: "waitpid \(pid): \(String(cString: strerror(errno)))") }
         }
-        let code = Self.shellStatus(status)
-        exitStatus = code
-        return code
-    }
-
-    /// Whether the child has ended; reaps it without blocking.
-    func hasExited() -> Bool {
-        if exitStatus != nil { return true }
-        var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
-        if result == pid { exitStatus = Self.shellStatus(status) }
-        return exitStatus != nil || (result == -1 && errno == ECHILD)
+        return Self.shellStatus(status)
     }
 
     /// WIFEXITED / WEXITSTATUS / WTERMSIG are C macros Swift does not import.
@@ -104,9 +90,6 @@ final class ChildProcess {
             return nil
         case .discard:
             try check(posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0), "posix_spawn_file_actions_addopen")
-            return nil
-        case .file(let path):
-            try check(posix_spawn_file_actions_addopen(&actions, fd, path, O_WRONLY | O_APPEND | O_CREAT, 0o644), "posix_spawn_file_actions_addopen")
             return nil
         case .pipe:
             let pipe = Pipe()

@@ -11,10 +11,11 @@ final class ControlPlaneProcess {
         var cpuSeconds: Double
     }
 
-    private let process: ChildProcess
+    private let processes = ChildProcesses()
+    private let child: ChildProcesses.Child
     private(set) var xdsPort = 0
     private(set) var httpPort = 0
-    var pid: Int32 { process.pid }
+    var pid: Int32 { child.pid }
 
     init(config: String, log: URL) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("swiftmesh")
@@ -22,9 +23,8 @@ final class ControlPlaneProcess {
             throw BenchError("\(binary.path) not found: build it in the same configuration first (swift build -c release --product swiftmesh)")
         }
         FileManager.default.createFile(atPath: log.path, contents: nil)
-        // posix_spawn with a clean signal mask: the control plane stops on TERM.
-        process = try ChildProcess(binary.path, ["control-plane", "--config", config, "--xds-port", "0", "--http-port", "0", "--log-level", "warning"],
-                                   environment: ProcessInfo.processInfo.environment, standardOutput: .file(log.path), standardError: .file(log.path))
+        // MeshLocal's spawn: a clean signal mask (the control plane stops on TERM), output to the log.
+        child = try processes.spawn("control-plane", binary.path, ["control-plane", "--config", config, "--xds-port", "0", "--http-port", "0", "--log-level", "warning"], log: log.path)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -33,7 +33,7 @@ final class ControlPlaneProcess {
                 httpPort = Int(text[http.upperBound...].prefix { $0.isNumber }) ?? 0
                 return
             }
-            guard !process.hasExited() else { break }
+            guard processes.exitStatus(child) == nil else { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         stop()
@@ -65,12 +65,7 @@ final class ControlPlaneProcess {
     }
 
     func stop() {
-        guard !process.hasExited() else { return }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while !process.hasExited() && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        if !process.hasExited() { kill(pid, SIGKILL) }
-        _ = try? process.waitForExit()
+        processes.stopAll()
     }
 }
 
