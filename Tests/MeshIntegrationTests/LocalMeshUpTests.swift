@@ -20,7 +20,7 @@ struct LocalMeshUpTests {
         let gatewayPort = try MeshHarness.freePort()
         let up = try UpProcess([MeshHarness.packageRoot + "/examples", "--gateway-port", "\(gatewayPort)", "--http-port", "0", "--xds-port", "0", "--secure-xds-port", "0",
                                 "--run-dir", run.path, "--start-timeout", "30", "--data-plane", dataPlane], directory: base)
-        defer { if up.process.isRunning { kill(up.process.processIdentifier, SIGKILL) } }
+        defer { up.killIfRunning() }
         let elapsed = try up.waitUntilUp()
         print("swiftmesh up (\(dataPlane)): everything ready in \(String(format: "%.1f", elapsed)) s")
         #expect(elapsed < 30)
