@@ -70,6 +70,9 @@ public enum ProxyProcess {
             state.update(config: config, listenerAddresses: addresses, ready: true)
             started(Started(listeners: bound, admin: adminChannel?.localAddress,
                             prometheus: prometheusChannel?.localAddress, health: healthChannel?.localAddress, warnings: warnings.messages))
+            let trimmer = StartupPageTrim.Scheduler(trim: trimStartupPages)
+            defer { trimmer.cancel() }
+            trimmer.configApplied()
             let controlPlaneRoots = try controlPlaneRoots(options)
             if let agent { state.certificates = { await agent.secrets?.certsJSON(now: CertificateAgent.now()) ?? "{\"certificates\": []}\n" } }
             // Serve until cancelled (SIGTERM) or asked to quit (POST /quitquitquit).
@@ -98,6 +101,7 @@ public enum ProxyProcess {
                                 ProxyLog.write(.main, .info, "swiftmesh proxy listening \(listener.name)=\(addresses[listener.name]!)")
                             }
                             state.update(config: config, listenerAddresses: addresses, ready: true)
+                            trimmer.configApplied()
                         } catch {
                             ProxyLog.write(.config, .error, "xds: applying version \(config.version) failed: \(error)")
                         }
@@ -118,6 +122,14 @@ public enum ProxyProcess {
         try? await healthChannel?.close()
         try? await prometheusChannel?.close()
         try await shutdown(server, adminChannel, group)
+    }
+
+    /// Decoding a config runs code the forwarding path never does: hand its
+    /// pages back once the config is in force (docs/proxy.md "Memory").
+    static func trimStartupPages() {
+        guard let outcome = StartupPageTrim.trimOwnProcess() else { return }
+        ProxyLog.write(.main, .debug, "unmapped \(outcome.residentKiB) KiB of start-up pages in \(outcome.mappings) mappings"
+                       + (outcome.failures > 0 ? " (\(outcome.failures) refused)" : ""))
     }
 
     /// Istio's health port: `/healthz/ready` on the admin host at 15021 unless told
