@@ -51,7 +51,7 @@ struct ProxyBenchmark {
                 pending.removeSubrange(pending.startIndex...newline)
             }
         }
-        let status = try process.waitForExit()
+        let status = process.waitForExit()
         let peaks = sampler.stop()
         guard status == 0 else { throw BenchError("proxy-bench.sh failed (\(status)); see \(out)") }
         print(try String(contentsOfFile: out + "/report.md", encoding: .utf8))
@@ -60,7 +60,7 @@ struct ProxyBenchmark {
         // Second phase: p99 at equal moderate load, from the configs the harness left.
         let latencyScript = candidate.replacingOccurrences(of: "proxy-bench-candidate.sh", with: "proxy-latency-bench.sh")
         let latency = try ChildProcess("/bin/bash", [latencyScript, out, "swiftmesh"], environment: environment)
-        let latencyStatus = try latency.waitForExit()
+        let latencyStatus = latency.waitForExit()
         guard latencyStatus == 0 else { throw BenchError("proxy-latency-bench.sh failed (\(latencyStatus)); see \(out)/raw/latency") }
     }
 

@@ -1,11 +1,12 @@
 import Foundation
+import MeshCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The processes of a local mesh, started with posix_spawn so that each gets
-/// default signal dispositions (a parent that handles SIGTERM itself must not
-/// pass "ignore" on, or Envoy and the demo apps would ignore it) and its own
+/// The processes of a local mesh, started with MeshCore's ChildSpawn so that
+/// each gets default signal dispositions (a parent that handles SIGTERM itself
+/// must not pass "ignore" on, or Envoy and the demo apps would ignore it) and its own
 /// process group (a Ctrl-C reaches only `swiftmesh up`, which then stops the
 /// children in order). Output goes to one log file per process. Stopped by PID.
 public final class ChildProcesses: @unchecked Sendable {
@@ -28,32 +29,16 @@ public final class ChildProcesses: @unchecked Sendable {
 
     @discardableResult
     public func spawn(_ name: String, _ executable: String, _ arguments: [String], log: String) throws -> Child {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard result == 0 else {
-            throw SpawnError(description: "cannot start \(name) (\(executable)): \(String(cString: strerror(result)))")
+        var spawn = ChildSpawn(executable, arguments)
+        spawn.standardInput = .null
+        spawn.standardOutput = .file(log)
+        spawn.standardError = .standardOutput
+        spawn.newProcessGroup = true
+        let pid: pid_t
+        do {
+            pid = try spawn.spawn()
+        } catch {
+            throw SpawnError(description: "\(name): \(error)")
         }
         let child = Child(name: name, pid: pid, log: log)
         lock.withLock { children.append(child) }
@@ -62,9 +47,7 @@ public final class ChildProcesses: @unchecked Sendable {
 
     /// nil while running; the exit status once it has ended (reaped here).
     public func exitStatus(_ child: Child) -> Int32? {
-        var status: Int32 = 0
-        let result = waitpid(child.pid, &status, WNOHANG)
-        guard result == child.pid else { return result == 0 ? nil : -1 }
+        guard let status = ChildSpawn.exitStatus(of: child.pid) else { return nil }
         lock.withLock { children.removeAll { $0.pid == child.pid } }
         return status
     }
@@ -75,19 +58,10 @@ public final class ChildProcesses: @unchecked Sendable {
     public func stopAll(grace: Double = 5) -> Int {
         let all = lock.withLock { children }
         for child in all.reversed() { kill(child.pid, SIGTERM) }
-        let deadline = Date().addingTimeInterval(grace)
-        var remaining = all
-        while !remaining.isEmpty && Date() < deadline {
-            remaining.removeAll { child in
-                var status: Int32 = 0
-                return waitpid(child.pid, &status, WNOHANG) != 0
-            }
-            if !remaining.isEmpty { usleep(20_000) }
-        }
-        for child in remaining {
-            kill(child.pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child.pid, &status, 0)
+        // One grace period for all of them, not one each.
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int(grace * 1000)))
+        for child in all {
+            ChildSpawn.waitOrKill(child.pid, grace: max(.zero, deadline - ContinuousClock.now))
         }
         lock.withLock { children.removeAll() }
         return all.count
