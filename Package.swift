@@ -9,6 +9,16 @@ import PackageDescription
 //           MeshBench (`swiftmesh-bench`)
 // The proxy's own executable links no full Foundation (FoundationEssentials at most),
 // so a sidecar maps neither libFoundation nor ICU: keep Foundation out of the data plane.
+// The release sidecar links the Swift runtime statically and lays out its code in
+// profile order (scripts/proxy-link-order.sh): the forwarding path's functions,
+// runtime ones included, sit together, so the pages it keeps resident are few.
+// The order takes effect when every module is compiled with function sections
+// (scripts/build-release.sh); without them the file is ignored.
+// FoundationEssentials' archive needs its two helper archives named (a shared
+// runtime finds them through its own dependencies).
+let proxyReleaseLinkFlags = ["-static-stdlib", "-l_FoundationCollections", "-l_FoundationCShims",
+                             "-Xlinker", "--section-ordering-file=\(Context.packageDirectory)/scripts/proxy-link-order.txt"]
+
 let package = Package(
     name: "SwiftMesh",
     platforms: [.macOS(.v15)],
@@ -64,7 +74,8 @@ let package = Package(
         // `swiftmesh proxy`'s options and in-process run, shared by both executables.
         .target(name: "MeshProxyCLI", dependencies: ["MeshProxy", "MeshCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The lean sidecar executable `swiftmesh proxy` hands over to.
-        .executableTarget(name: "MeshProxyMain", dependencies: ["MeshProxyCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "MeshProxyMain", dependencies: ["MeshProxyCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                         linkerSettings: [.unsafeFlags(proxyReleaseLinkFlags, .when(platforms: [.linux], configuration: .release))]),
         // pilot-agent's role for stock Envoy: SDS over a Unix socket, Envoy as a child (uses full Foundation).
         .target(name: "EnvoyAgent", dependencies: ["ProxyAgent", "MeshProxy", "XDSAPI", .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "GRPCCore", package: "grpc-swift-2"), .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport")]),
         // -- tools: the local mesh (`swiftmesh up`) --
