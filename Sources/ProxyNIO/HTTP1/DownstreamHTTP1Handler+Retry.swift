@@ -27,7 +27,7 @@ extension DownstreamHTTP1Handler {
             state.attemptStarted(endpoint: cluster.index(of: endpoint), priority: 0)
             retryState = state
         }
-        switch retryState!.attemptFinished(outcome, breaker: &cluster.breaker, random: &worker.random) {
+        switch retryState!.attemptFinished(outcome, breaker: &cluster.resources.breaker, random: &worker.random) {
         case .giveUp(.retryLimitExceeded):
             responseFlags.insert(.upstreamRetryLimitExceeded)
             return false

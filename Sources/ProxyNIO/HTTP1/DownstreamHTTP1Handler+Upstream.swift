@@ -14,7 +14,7 @@ extension DownstreamHTTP1Handler {
             return
         }
         waitingForConnection = true
-        endpoint.openConnections += 1
+        endpoint.connectionOpened()
         currentCluster?.counters.stats.upstreamConnectionTotal += 1
         let id = exchangeID
         let generation = endpoint.tlsGeneration
@@ -27,7 +27,7 @@ extension DownstreamHTTP1Handler {
         switch result {
         case .success(let channel):
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
-                endpoint.openConnections -= 1
+                endpoint.connectionClosed()
                 channel.close(promise: nil)
                 return
             }
@@ -43,7 +43,7 @@ extension DownstreamHTTP1Handler {
                 endpoint.putIdle(handler)
             }
         case .failure(let error):
-            endpoint.openConnections -= 1
+            endpoint.connectionClosed()
             guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
             waitingForConnection = false
             upstreamFailed(.localOriginConnectFailed, status: 503)

@@ -11,6 +11,8 @@ final class WorkerRuntime {
     private(set) var clusters: [String: ClusterRuntime] = [:]
     /// `/stats` counters by cluster name, kept across rebuilds of the cluster.
     private(set) var clusterCounters: [String: ClusterCounters] = [:]
+    /// Circuit-breaker counts by cluster name, kept across rebuilds of the cluster.
+    private(set) var clusterResources: [String: ClusterResources] = [:]
     /// `tcp.<stat_prefix>.*` counters by stat prefix, kept across config updates.
     var tcpProxyCounters: [String: TCPProxyCounters] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
@@ -60,9 +62,13 @@ final class WorkerRuntime {
         }
         var rebuilt: [String: ClusterRuntime] = [:]
         var counters: [String: ClusterCounters] = [:]
+        var keptResources: [String: ClusterResources] = [:]
         let resolver = TLSMaterialResolver(adsSecrets: config.secrets, provider: secretProvider)
         for (name, cluster) in config.clusters {
             let sockets = UpstreamSockets(cluster, resolver: resolver, cache: tlsContexts)
+            let resources = clusterResources[name] ?? ClusterResources(cluster.thresholds)
+            resources.update(cluster.thresholds)
+            keptResources[name] = resources
             var runtimes: [EndpointRuntime] = []
             /// Old index of each endpoint that stayed, for the outlier detector's memory.
             var previousIndex: [Int?] = []
@@ -83,7 +89,7 @@ final class WorkerRuntime {
                         previousIndex.append(kept.index)
                     } else {
                         guard let address = Self.address(endpoint.host, endpoint.port) else { continue }
-                        runtime = EndpointRuntime(address: address, label: label)
+                        runtime = EndpointRuntime(address: address, label: label, resources: resources)
                         previousIndex.append(nil)
                     }
                     runtime.index = runtimes.count
@@ -108,7 +114,8 @@ final class WorkerRuntime {
                     ?? OutlierDetector(config: detection, endpointCount: runtimes.count)
             }
             let runtime = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
-                                         localityWeights: localityWeights, seed: random.next(), counters: counter, outlier: outlier)
+                                         localityWeights: localityWeights, seed: random.next(), counters: counter, resources: resources,
+                                         outlier: outlier)
             counter.stats.ejectionsActive = UInt64(outlier?.ejectedCount ?? 0)
             runtime.startOutlierTimer(on: eventLoop)
             runtime.telemetryService = telemetry.slot(for: cluster.istioService)
@@ -118,6 +125,7 @@ final class WorkerRuntime {
         for (name, cluster) in clusters where rebuilt[name] == nil { cluster.stopOutlierTimer() }
         clusters = rebuilt
         clusterCounters = counters
+        clusterResources = keptResources
         var tcp: [String: TCPChainRuntime] = [:]
         var scopes: [String: Int32] = [:]
         var selecting: [String: SelectingListenerRuntime] = [:]

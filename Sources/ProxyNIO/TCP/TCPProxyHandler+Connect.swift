@@ -1,0 +1,98 @@
+import NIOCore
+import ProxyCore
+
+/// The upstream connect of a tcp_proxy connection: its TCPConnectStateMachine
+/// decides (circuit breakers, max_connect_attempts, flags); this carries out its
+/// actions, picking clusters and endpoints and opening connections on this loop.
+extension TCPProxyHandler {
+    /// Runs actions until one waits for a connect or ends the connection.
+    func advance(_ first: TCPConnectStateMachine.Action) {
+        var action = first
+        while true {
+            switch action {
+            case .pickRoute:
+                let target = config.target.select(random: worker.random.next())
+                guard let cluster = worker.cluster(named: target.name) else {
+                    action = connecting.clusterMissing()
+                    continue
+                }
+                attemptCluster = cluster
+                // Istio's opened and closed counts carry the first cluster's service.
+                if !telemetryOpened { telemetryService = cluster.telemetryService }
+                upstreamClusterName = cluster.nameBytes
+                action = connecting.clusterFound(breaker: cluster.resources.breaker)
+            case .pickHost:
+                let cluster = attemptCluster!
+                guard let endpoint = cluster.isOriginalDestination ? cluster.originalDestination(connection) : cluster.pick(random: &worker.random) else {
+                    action = connecting.noHost()
+                    continue
+                }
+                attemptEndpoint = endpoint
+                upstreamHostLabel = endpoint.labelBytes
+                action = connecting.hostPicked(breaker: &cluster.resources.breaker)
+            case .pendingOverflowThenPickRoute:
+                // Envoy's pool reports no host and no reason for an overflow.
+                attemptCluster?.counters.stats.upstreamPendingOverflow += 1
+                upstreamHostLabel = []
+                upstreamFailureReason = []
+                action = .pickRoute
+            case .connect:
+                startConnect(cluster: attemptCluster!, endpoint: attemptEndpoint!)
+                return
+            case .attach, .none:
+                return
+            case .close(let failure):
+                switch failure {
+                case .noCluster: counters.stats.downstreamConnectionNoRoute += 1
+                case .overflow: attemptCluster?.counters.stats.upstreamConnectionOverflow += 1
+                case .attemptsExceeded: attemptCluster?.counters.stats.upstreamConnectAttemptsExceeded += 1
+                case .noHealthyUpstream: attemptCluster?.counters.stats.upstreamConnectionNoneHealthy += 1
+                }
+                flags.formUnion(connecting.flags)
+                recordOpened()
+                context?.close(promise: nil)
+                return
+            }
+        }
+    }
+
+    private func startConnect(cluster: ClusterRuntime, endpoint: EndpointRuntime) {
+        cluster.counters.stats.upstreamConnectionTotal += 1
+        let worker = self.worker
+        worker.connect(to: endpoint, timeoutNanos: cluster.config.connectTimeoutNanos, handler: { TCPRelayHandler() })
+            .assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    let relay = try? channel.pipeline.syncOperations.handler(type: TCPRelayHandler.self)
+                    guard let relay, self.connecting.connected(breaker: &cluster.resources.breaker) == .attach else {
+                        // The client left meanwhile (what the attempt held is given back).
+                        channel.close(promise: nil)
+                        return
+                    }
+                    // The connection holds its unit of max_connections until it closes.
+                    relay.holding = cluster.resources
+                    cluster.outlierConnectSucceededFinal(endpoint: endpoint, worker: worker)
+                    self.flags.formUnion(self.connecting.flags)
+                    self.attach(relay)
+                case .failure(let error):
+                    let next = self.connecting.connectFailed(breaker: &cluster.resources.breaker)
+                    guard next != .none else { return }
+                    let failure: TCPConnectStateMachine.ConnectFailure
+                    if case ChannelError.connectTimeout = error { failure = .timeout } else { failure = .remote }
+                    cluster.outlierResult(failure.outlierResult, endpoint: endpoint, worker: worker)
+                    // Each failure's reason replaces the last (a timeout has none), as Envoy's.
+                    if !self.accessLogs.isEmpty { self.upstreamFailureReason = ConnectFailureReason.bytes(error) }
+                    self.advance(next)
+                }
+            }
+    }
+
+    /// The client left: an attempt in flight gives back what it holds.
+    func connectingDownstreamClosed() {
+        if connecting.isConnecting, let cluster = attemptCluster {
+            connecting.downstreamClosed(breaker: &cluster.resources.breaker)
+        } else {
+            connecting.downstreamClosed()
+        }
+    }
+}
