@@ -19,8 +19,8 @@ final class ClusterRuntime {
     /// `outlier_detection` state on this worker (ClusterRuntime+Outlier).
     var outlier: OutlierDetector?
     var outlierTimer: Scheduled<Void>?
-    /// This worker's share of the cluster's circuit breaker: connections (HTTP/1.1
-    /// and tcp_proxy), tcp_proxy connects pending, retries. Outlives rebuilds.
+    /// The cluster's circuit breaker, shared with the other workers: connections
+    /// (HTTP/1.1 and tcp_proxy), tcp_proxy connects pending, retries. Outlives rebuilds.
     let resources: ClusterResources
     /// Slot of the cluster's service in the worker's TelemetryStore (0: unknown).
     var telemetryService: Int32 = 0

@@ -43,14 +43,14 @@ final class EndpointRuntime {
     /// An HTTP/1.1 connection (or a mirror's) to this endpoint is being opened.
     func connectionOpened() {
         openConnections += 1
-        resources.breaker.forceAdmit(.connections)
+        resources.withBreaker { $0.forceAdmit(.connections) }
     }
 
     /// One opened by `connectionOpened` is gone (its connect failed, or it closed).
     func connectionClosed() {
         openConnections -= 1
         // Never below zero: a slip in pairing must not stop the proxy.
-        if resources.breaker.count(.connections) > 0 { resources.breaker.release(.connections) }
+        resources.withBreaker { if $0.count(.connections) > 0 { $0.release(.connections) } }
     }
 
     /// Most recently used first: its socket is the warmest and least likely to

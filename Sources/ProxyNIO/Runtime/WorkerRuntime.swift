@@ -11,8 +11,8 @@ final class WorkerRuntime {
     private(set) var clusters: [String: ClusterRuntime] = [:]
     /// `/stats` counters by cluster name, kept across rebuilds of the cluster.
     private(set) var clusterCounters: [String: ClusterCounters] = [:]
-    /// Circuit-breaker counts by cluster name, kept across rebuilds of the cluster.
-    private(set) var clusterResources: [String: ClusterResources] = [:]
+    /// Circuit-breaker counts by cluster name, shared with the other workers.
+    let clusterResources: ClusterResourceRegistry
     /// `tcp.<stat_prefix>.*` counters by stat prefix, kept across config updates.
     var tcpProxyCounters: [String: TCPProxyCounters] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
@@ -44,8 +44,10 @@ final class WorkerRuntime {
     let secretProvider: (any SecretProvider)?
 
     init(eventLoop: any EventLoop, config: ProxyConfig, identity: TelemetryIdentity = .anonymous,
-         tlsContexts: TLSContextCache = TLSContextCache(), secretProvider: (any SecretProvider)? = nil) {
+         tlsContexts: TLSContextCache = TLSContextCache(), secretProvider: (any SecretProvider)? = nil,
+         clusterResources: ClusterResourceRegistry = ClusterResourceRegistry()) {
         self.eventLoop = eventLoop
+        self.clusterResources = clusterResources
         self.identity = identity
         self.tlsContexts = tlsContexts
         self.secretProvider = secretProvider
@@ -62,13 +64,10 @@ final class WorkerRuntime {
         }
         var rebuilt: [String: ClusterRuntime] = [:]
         var counters: [String: ClusterCounters] = [:]
-        var keptResources: [String: ClusterResources] = [:]
         let resolver = TLSMaterialResolver(adsSecrets: config.secrets, provider: secretProvider)
         for (name, cluster) in config.clusters {
             let sockets = UpstreamSockets(cluster, resolver: resolver, cache: tlsContexts)
-            let resources = clusterResources[name] ?? ClusterResources(cluster.thresholds)
-            resources.update(cluster.thresholds)
-            keptResources[name] = resources
+            let resources = clusterResources.resources(named: name, thresholds: cluster.thresholds)
             var runtimes: [EndpointRuntime] = []
             /// Old index of each endpoint that stayed, for the outlier detector's memory.
             var previousIndex: [Int?] = []
@@ -125,7 +124,6 @@ final class WorkerRuntime {
         for (name, cluster) in clusters where rebuilt[name] == nil { cluster.stopOutlierTimer() }
         clusters = rebuilt
         clusterCounters = counters
-        clusterResources = keptResources
         var tcp: [String: TCPChainRuntime] = [:]
         var scopes: [String: Int32] = [:]
         var selecting: [String: SelectingListenerRuntime] = [:]

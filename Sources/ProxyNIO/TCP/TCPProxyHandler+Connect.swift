@@ -20,7 +20,7 @@ extension TCPProxyHandler {
                 // Istio's opened and closed counts carry the first cluster's service.
                 if !telemetryOpened { telemetryService = cluster.telemetryService }
                 upstreamClusterName = cluster.nameBytes
-                action = connecting.clusterFound(breaker: cluster.resources.breaker)
+                action = cluster.resources.withBreaker { connecting.clusterFound(breaker: $0) }
             case .pickHost:
                 let cluster = attemptCluster!
                 guard let endpoint = cluster.isOriginalDestination ? cluster.originalDestination(connection) : cluster.pick(random: &worker.random) else {
@@ -29,7 +29,7 @@ extension TCPProxyHandler {
                 }
                 attemptEndpoint = endpoint
                 upstreamHostLabel = endpoint.labelBytes
-                action = connecting.hostPicked(breaker: &cluster.resources.breaker)
+                action = cluster.resources.withBreaker { connecting.hostPicked(breaker: &$0) }
             case .pendingOverflowThenPickRoute:
                 // Envoy's pool reports no host and no reason for an overflow.
                 attemptCluster?.counters.stats.upstreamPendingOverflow += 1
@@ -64,7 +64,7 @@ extension TCPProxyHandler {
                 switch result {
                 case .success(let channel):
                     let relay = try? channel.pipeline.syncOperations.handler(type: TCPRelayHandler.self)
-                    guard let relay, self.connecting.connected(breaker: &cluster.resources.breaker) == .attach else {
+                    guard let relay, cluster.resources.withBreaker({ self.connecting.connected(breaker: &$0) }) == .attach else {
                         // The client left meanwhile (what the attempt held is given back).
                         channel.close(promise: nil)
                         return
@@ -75,7 +75,7 @@ extension TCPProxyHandler {
                     self.flags.formUnion(self.connecting.flags)
                     self.attach(relay)
                 case .failure(let error):
-                    let next = self.connecting.connectFailed(breaker: &cluster.resources.breaker)
+                    let next = cluster.resources.withBreaker { self.connecting.connectFailed(breaker: &$0) }
                     guard next != .none else { return }
                     let failure: TCPConnectStateMachine.ConnectFailure
                     if case ChannelError.connectTimeout = error { failure = .timeout } else { failure = .remote }
@@ -90,7 +90,7 @@ extension TCPProxyHandler {
     /// The client left: an attempt in flight gives back what it holds.
     func connectingDownstreamClosed() {
         if connecting.isConnecting, let cluster = attemptCluster {
-            connecting.downstreamClosed(breaker: &cluster.resources.breaker)
+            cluster.resources.withBreaker { connecting.downstreamClosed(breaker: &$0) }
         } else {
             connecting.downstreamClosed()
         }

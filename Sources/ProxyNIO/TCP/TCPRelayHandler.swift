@@ -48,7 +48,7 @@ final class TCPRelayHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
-        holding?.breaker.release(.connections)
+        holding?.releaseConnection()
         holding = nil
         peer?.upstreamClosed()
         peer = nil

@@ -19,10 +19,11 @@ import Testing
         private(set) var upstreams: [EmbeddedChannel] = []
         private(set) var hung: [EventLoopPromise<any Channel>] = []
 
-        init(maxConnections: Int = 1024, refusing: Set<Int> = [], hanging: Set<Int> = []) {
+        init(maxConnections: Int = 1024, refusing: Set<Int> = [], hanging: Set<Int> = [],
+             sharing registry: ClusterResourceRegistry = ClusterResourceRegistry()) {
             var config = EmbeddedProxy.config(endpoints: [.init(host: "127.0.0.1", port: 8081), .init(host: "127.0.0.1", port: 8082)])
             config.clusters["backend"]!.thresholds.maxConnections = maxConnections
-            worker = WorkerRuntime(eventLoop: loop, config: config)
+            worker = WorkerRuntime(eventLoop: loop, config: config, clusterResources: registry)
             worker.handlerConnector = { [unowned self] endpoint, _, handler in
                 let port = endpoint.address.port ?? 0
                 self.attempted.append(port)
@@ -49,7 +50,7 @@ import Testing
             return channel
         }
 
-        var breaker: CircuitBreaker { worker.cluster(named: "backend")!.resources.breaker }
+        var breaker: CircuitBreaker { worker.cluster(named: "backend")!.resources.snapshot }
 
         var counters: [String: UInt64] {
             var counters: [String: UInt64] = [:]
@@ -94,6 +95,23 @@ import Testing
         #expect(!(try harness.client()).isActive)
         endpoint.connectionClosed()
         #expect(try harness.client().isActive)
+    }
+
+    /// Envoy's counts are the cluster's, whichever worker holds the connection.
+    @Test func workersShareTheCluster() throws {
+        let registry = ClusterResourceRegistry()
+        let one = Harness(maxConnections: 1, sharing: registry)
+        let other = Harness(maxConnections: 1, sharing: registry)
+        let held = try one.client()
+        #expect(held.isActive)
+        #expect(!(try other.client()).isActive)
+        #expect(other.counters["cluster.backend.upstream_cx_overflow"] == 1)
+        _ = try held.close().wait()
+        one.loop.run()
+        #expect(try other.client().isActive)
+        // A config push on one worker keeps the counts the connections stand for.
+        one.worker.apply(one.worker.config)
+        #expect(one.breaker.count(.connections) == 1)
     }
 
     @Test func aRefusedConnectIsTriedOnTheNextPick() throws {
