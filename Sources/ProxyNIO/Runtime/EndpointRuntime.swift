@@ -40,17 +40,18 @@ final class EndpointRuntime {
         idle.reserveCapacity(16)
     }
 
-    /// An HTTP/1.1 connection (or a mirror's) to this endpoint is being opened.
-    func connectionOpened() {
+    /// An HTTP/1.1 connection (or a mirror's) to this endpoint is being opened, or
+    /// an HTTP/2 `stream` (the HTTP/2 connection under it counts itself).
+    func connectionOpened(stream: Bool = false) {
         openConnections += 1
-        resources.withBreaker { $0.forceAdmit(.connections) }
+        if !stream { resources.withBreaker { $0.forceAdmit(.connections) } }
     }
 
     /// One opened by `connectionOpened` is gone (its connect failed, or it closed).
-    func connectionClosed() {
+    func connectionClosed(stream: Bool = false) {
         openConnections -= 1
         // Never below zero: a slip in pairing must not stop the proxy.
-        resources.withBreaker { if $0.count(.connections) > 0 { $0.release(.connections) } }
+        if !stream { resources.withBreaker { if $0.count(.connections) > 0 { $0.release(.connections) } } }
     }
 
     /// Most recently used first: its socket is the warmest and least likely to

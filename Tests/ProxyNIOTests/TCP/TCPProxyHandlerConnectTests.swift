@@ -94,7 +94,11 @@ import Testing
         endpoint.connectionOpened()
         #expect(!(try harness.client()).isActive)
         endpoint.connectionClosed()
+        // An HTTP/2 stream is not a connection (its connection counts itself).
+        endpoint.connectionOpened(stream: true)
         #expect(try harness.client().isActive)
+        endpoint.connectionClosed(stream: true)
+        #expect(harness.breaker.count(.connections) == 1)
     }
 
     /// Envoy's counts are the cluster's, whichever worker holds the connection.
