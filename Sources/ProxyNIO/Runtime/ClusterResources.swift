@@ -33,7 +33,7 @@ final class ClusterResources: Sendable {
 
     private static func thresholds(_ config: ClusterConfig.Thresholds) -> CircuitBreakerThresholds {
         CircuitBreakerThresholds(maxConnections: config.maxConnections, maxPendingRequests: config.maxPendingRequests,
-                                 maxRequests: config.maxRequests, maxRetries: config.maxRetries)
+                                 maxRequests: config.maxRequests, maxRetries: config.maxRetries, retryBudget: config.retryBudget)
     }
 }
 
