@@ -7,6 +7,8 @@ import ProxyCore
 extension TCPProxyHandler {
     /// Runs actions until one waits for a connect or ends the connection.
     func advance(_ first: TCPConnectStateMachine.Action) {
+        // The flags so far count even if the client leaves mid-connect (UF of a refused attempt).
+        defer { flags.formUnion(connecting.flags) }
         var action = first
         while true {
             switch action {
@@ -48,6 +50,7 @@ extension TCPProxyHandler {
                 case .attemptsExceeded: attemptCluster?.counters.stats.upstreamConnectAttemptsExceeded += 1
                 case .noHealthyUpstream: attemptCluster?.counters.stats.upstreamConnectionNoneHealthy += 1
                 }
+                // Before the close: its access-log line and metrics are written as it happens.
                 flags.formUnion(connecting.flags)
                 recordOpened()
                 context?.close(promise: nil)
@@ -58,33 +61,39 @@ extension TCPProxyHandler {
 
     private func startConnect(cluster: ClusterRuntime, endpoint: EndpointRuntime) {
         cluster.counters.stats.upstreamConnectionTotal += 1
-        let worker = self.worker
         worker.connect(to: endpoint, timeoutNanos: cluster.config.connectTimeoutNanos, handler: { TCPRelayHandler() })
             .assumeIsolated().whenComplete { result in
                 switch result {
                 case .success(let channel):
-                    let relay = try? channel.pipeline.syncOperations.handler(type: TCPRelayHandler.self)
-                    guard let relay, cluster.resources.withBreaker({ self.connecting.connected(breaker: &$0) }) == .attach else {
-                        // The client left meanwhile (what the attempt held is given back).
+                    guard let relay = try? channel.pipeline.syncOperations.handler(type: TCPRelayHandler.self) else {
+                        channel.close(promise: nil)
+                        self.attemptFailed(nil, cluster: cluster, endpoint: endpoint)
+                        return
+                    }
+                    guard cluster.resources.withBreaker({ self.connecting.connected(breaker: &$0) }) == .attach else {
+                        // The client left meanwhile (what the attempt held was given back).
                         channel.close(promise: nil)
                         return
                     }
                     // The connection holds its unit of max_connections until it closes.
                     relay.holding = cluster.resources
-                    cluster.outlierConnectSucceededFinal(endpoint: endpoint, worker: worker)
-                    self.flags.formUnion(self.connecting.flags)
+                    cluster.outlierConnectSucceededFinal(endpoint: endpoint, worker: self.worker)
                     self.attach(relay)
                 case .failure(let error):
-                    let next = cluster.resources.withBreaker { self.connecting.connectFailed(breaker: &$0) }
-                    guard next != .none else { return }
-                    let failure: TCPConnectStateMachine.ConnectFailure
-                    if case ChannelError.connectTimeout = error { failure = .timeout } else { failure = .remote }
-                    cluster.outlierResult(failure.outlierResult, endpoint: endpoint, worker: worker)
-                    // Each failure's reason replaces the last (a timeout has none), as Envoy's.
-                    if !self.accessLogs.isEmpty { self.upstreamFailureReason = ConnectFailureReason.bytes(error) }
-                    self.advance(next)
+                    self.attemptFailed(error, cluster: cluster, endpoint: endpoint)
                 }
             }
+    }
+
+    private func attemptFailed(_ error: (any Error)?, cluster: ClusterRuntime, endpoint: EndpointRuntime) {
+        let next = cluster.resources.withBreaker { connecting.connectFailed(breaker: &$0) }
+        guard next != .none else { return }
+        let failure: TCPConnectStateMachine.ConnectFailure
+        if case ChannelError.connectTimeout? = error as? ChannelError { failure = .timeout } else { failure = .remote }
+        cluster.outlierResult(failure.outlierResult, endpoint: endpoint, worker: worker)
+        // Each failure's reason replaces the last (a timeout has none), as Envoy's.
+        if !accessLogs.isEmpty { upstreamFailureReason = error.map(ConnectFailureReason.bytes) ?? [] }
+        advance(next)
     }
 
     /// The client left: an attempt in flight gives back what it holds.

@@ -10,8 +10,9 @@ import Testing
 /// tcp_proxy connects on an EmbeddedEventLoop: the cluster's circuit breaker
 /// (what a connection holds, and gives back) and max_connect_attempts.
 @Suite struct TCPProxyHandlerConnectTests {
-    /// Cluster "backend" with two endpoints (8081, 8082); connects to `refusing`
-    /// fail as refused, to `hanging` never complete, the others succeed.
+    /// Cluster "backend" with two endpoints (8081, 8082); the first `refusingFirst`
+    /// connects and those to `refusing` fail as refused, those to `hanging` never
+    /// complete, the others succeed.
     final class Harness {
         let loop = EmbeddedEventLoop()
         let worker: WorkerRuntime
@@ -19,7 +20,7 @@ import Testing
         private(set) var upstreams: [EmbeddedChannel] = []
         private(set) var hung: [EventLoopPromise<any Channel>] = []
 
-        init(maxConnections: Int = 1024, refusing: Set<Int> = [], hanging: Set<Int> = [],
+        init(maxConnections: Int = 1024, refusingFirst: Int = 0, refusing: Set<Int> = [], hanging: Set<Int> = [],
              sharing registry: ClusterResourceRegistry = ClusterResourceRegistry()) {
             var config = EmbeddedProxy.config(endpoints: [.init(host: "127.0.0.1", port: 8081), .init(host: "127.0.0.1", port: 8082)])
             config.clusters["backend"]!.thresholds.maxConnections = maxConnections
@@ -27,7 +28,7 @@ import Testing
             worker.handlerConnector = { [unowned self] endpoint, _, handler in
                 let port = endpoint.address.port ?? 0
                 self.attempted.append(port)
-                if refusing.contains(port) { return self.loop.makeFailedFuture(IOError(errnoCode: ECONNREFUSED, reason: "connect")) }
+                if refusing.contains(port) || self.attempted.count <= refusingFirst { return self.loop.makeFailedFuture(IOError(errnoCode: ECONNREFUSED, reason: "connect")) }
                 let channel = EmbeddedChannel(loop: self.loop)
                 try! channel.pipeline.syncOperations.addHandler(handler)
                 self.upstreams.append(channel)
@@ -127,6 +128,22 @@ import Testing
         #expect(harness.attempted.count <= 2)
         #expect(harness.breaker.count(.connections) == 1)
         #expect(harness.breaker.count(.pendingRequests) == 0)
+    }
+
+    /// A client that leaves while the retry connects: the refused attempt's UF is on its close.
+    @Test func aClientLeavingMidRetryKeepsUF() throws {
+        let harness = Harness(refusingFirst: 1, hanging: [8081, 8082])
+        let client = try harness.client(maxAttempts: 2)
+        #expect(harness.attempted.count == 2)
+        #expect(harness.breaker.count(.pendingRequests) == 1)
+        _ = try client.close().wait()
+        #expect(harness.breaker.count(.pendingRequests) == 0)
+        #expect(harness.breaker.count(.connections) == 0)
+        // The series with a count (the opened connection's zero series aside).
+        let closed = PrometheusExposition.render([harness.worker.telemetry]).split(separator: "\n")
+            .filter { $0.hasPrefix("istio_tcp_connections_closed_total{") && !$0.hasSuffix("} 0") }
+        #expect(closed.count == 1, "\(closed)")
+        #expect(closed.first?.contains(#"response_flags="UF""#) == true)
     }
 
     @Test func attemptsUsedUpCloseTheClientAndGiveEverythingBack() throws {
