@@ -36,27 +36,3 @@ final class ClusterResources: Sendable {
                                  maxRequests: config.maxRequests, maxRetries: config.maxRetries, retryBudget: config.retryBudget)
     }
 }
-
-/// The ClusterResources of every cluster, shared by the workers: each worker's
-/// rebuild of a cluster finds the same one by name while any worker still holds
-/// it (a cluster removed and added again starts from zero, as in Envoy).
-final class ClusterResourceRegistry: Sendable {
-    private struct WeakEntry: @unchecked Sendable {
-        weak var resources: ClusterResources?
-    }
-
-    private let entries = Mutex<[String: WeakEntry]>([:])
-
-    func resources(named name: String, thresholds: ClusterConfig.Thresholds) -> ClusterResources {
-        let found: ClusterResources = entries.withLock { entries in
-            if let kept = entries[name]?.resources { return kept }
-            // Drop the names nobody holds any more while here (rebuilds are rare).
-            entries = entries.filter { $0.value.resources != nil }
-            let made = ClusterResources(thresholds)
-            entries[name] = WeakEntry(resources: made)
-            return made
-        }
-        found.update(thresholds)
-        return found
-    }
-}
