@@ -11,12 +11,13 @@ import MeshCore
 /// cluster at max_connections (UO) and one at max_pending_requests while its
 /// connect times out (URX; the timeout's UF,URX and its failure reason);
 /// max_connect_attempts: a refused connect retried on the cluster's other host
-/// (UF, served) and attempts used up on a refusing host (UF,URX). Each data plane
-/// gets its own ports and files.
+/// (UF, served) and attempts used up on a refusing host (UF,URX); a client that
+/// leaves while the connect hangs (noticed when the connect times out, as Envoy
+/// reads nothing from it meanwhile). Each data plane gets its own ports and files.
 final class TCPAccessLogBootstrap {
     enum Scenario: String, CaseIterable {
         case served, refused, noEndpoint, noCluster, maxDuration, idle, sni, denied, httpRefused
-        case overflowHolder, overflow, timeout, pendingOverflow, retryProbe, retried, attemptsUsed
+        case overflowHolder, overflow, timeout, pendingOverflow, retryProbe, retried, attemptsUsed, clientLeft
 
         /// The scenario whose connection is held open while this one runs (it fills the cluster).
         var heldOpen: Scenario? {
@@ -102,11 +103,12 @@ final class TCPAccessLogBootstrap {
                 listener(.timeout, cluster: "blackhole"), listener(.pendingOverflow, cluster: "blackhole"),
                 listener(.retryProbe, cluster: "pair"), listener(.retried, cluster: "pair", extra: ["max_connect_attempts": 2]),
                 listener(.attemptsUsed, cluster: "closed", extra: ["max_connect_attempts": 3]),
+                listener(.clientLeft, cluster: "stalled"),
             ],
             "clusters": [cluster("backend", ports: [upstreamPort]), cluster("closed", ports: [closedPort]), cluster("empty", ports: []),
                          cluster("limited", ports: [upstreamPort], thresholds: ["max_connections": 1]),
                          cluster("blackhole", ports: [blackholePort], thresholds: ["max_pending_requests": 1]),
-                         cluster("pair", ports: [closedPort, upstreamPort])],
+                         cluster("pair", ports: [closedPort, upstreamPort]), cluster("stalled", ports: [blackholePort])],
         ]]
         return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
     }
