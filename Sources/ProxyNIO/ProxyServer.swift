@@ -18,6 +18,8 @@ public final class ProxyServer: Sendable {
     private let channels = Mutex<[String: (host: String, port: Int, channel: any Channel)]>([:])
     /// TLS contexts shared by the workers, one per distinct material.
     private let tlsContexts = TLSContextCache()
+    /// Circuit-breaker counts per cluster, shared by the workers as Envoy's.
+    private let clusterResources = ClusterResourceRegistry()
 
     /// - Parameter secretProvider: the certificate agent serving SDS references to
     ///   `sds-grpc` ("default", "ROOTCA"); its changes reach new connections.
@@ -26,10 +28,11 @@ public final class ProxyServer: Sendable {
         self.group = group
         var workers: [ObjectIdentifier: NIOLoopBound<WorkerRuntime>] = [:]
         let contexts = tlsContexts
+        let resources = clusterResources
         for loop in group.makeIterator() {
             workers[ObjectIdentifier(loop)] = try await loop.submit {
                 NIOLoopBound(WorkerRuntime(eventLoop: loop, config: config, identity: identity, tlsContexts: contexts,
-                                           secretProvider: secretProvider), eventLoop: loop)
+                                           secretProvider: secretProvider, clusterResources: resources), eventLoop: loop)
             }.get()
         }
         self.workers = workers

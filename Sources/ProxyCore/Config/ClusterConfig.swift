@@ -23,6 +23,8 @@ public struct ClusterConfig: Sendable {
         public var maxPendingRequests: Int = 1024
         public var maxRequests: Int = 1024
         public var maxRetries: Int = 3
+        /// `retry_budget`: when set it replaces `maxRetries`.
+        public var retryBudget: CircuitBreakerThresholds.RetryBudget?
 
         public init() {}
     }

@@ -7,6 +7,9 @@ public struct TCPProxyConfig: Sendable {
     /// `max_downstream_connection_duration`: the connection is closed this long
     /// after it started (response flag DT); 0: no limit.
     public var maxDownstreamConnectionDurationNanos: Int64 = 0
+    /// `max_connect_attempts`: a failed connect is tried again on a newly picked
+    /// host until this many attempts were made (Envoy's default, 1: no retry).
+    public var maxConnectAttempts: Int = 1
     /// `envoy.filters.network.rbac` filters before the tcp_proxy, in chain order:
     /// checked on the first bytes from the client, a denial closes the connection.
     public var rbac: [RBACFilterConfig] = []

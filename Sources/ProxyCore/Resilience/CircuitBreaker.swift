@@ -25,6 +25,12 @@ public struct CircuitBreaker: Sendable {
         counts = [Counts(), Counts()]
     }
 
+    /// New thresholds (a config push) over the same counts: what is open or
+    /// pending stays counted, as the connections it stands for stay open.
+    public mutating func replaceThresholds(defaultPriority: CircuitBreakerThresholds, highPriority: CircuitBreakerThresholds = .init()) {
+        thresholds = [defaultPriority, highPriority]
+    }
+
     /// The current limit for a resource; the retry limit follows the budget when one is set.
     public func limit(_ resource: Resource, priority: RoutingPriority = .default) -> Int {
         let t = thresholds[priority.rawValue]

@@ -7,6 +7,14 @@ public struct ClusterStats: Sendable, Equatable {
     public var upstreamRequestTotal: UInt64 = 0
     public var upstreamConnectionTotal: UInt64 = 0
     public var upstreamRequestRetry: UInt64 = 0
+    /// `upstream_cx_overflow`: max_connections was reached (a tcp_proxy connection refused, UO).
+    public var upstreamConnectionOverflow: UInt64 = 0
+    /// `upstream_rq_pending_overflow`: max_pending_requests was reached.
+    public var upstreamPendingOverflow: UInt64 = 0
+    /// `upstream_cx_connect_attempts_exceeded`: a tcp_proxy used up max_connect_attempts (URX).
+    public var upstreamConnectAttemptsExceeded: UInt64 = 0
+    /// `upstream_cx_none_healthy`: no endpoint to connect a tcp_proxy connection to (UH).
+    public var upstreamConnectionNoneHealthy: UInt64 = 0
     public var ejectionsEnforcedTotal: UInt64 = 0
     /// A gauge: endpoints ejected now.
     public var ejectionsActive: UInt64 = 0
@@ -30,6 +38,10 @@ public struct ClusterStats: Sendable, Equatable {
         counters[prefix + "upstream_rq_total", default: 0] += upstreamRequestTotal
         counters[prefix + "upstream_cx_total", default: 0] += upstreamConnectionTotal
         counters[prefix + "upstream_rq_retry", default: 0] += upstreamRequestRetry
+        counters[prefix + "upstream_cx_overflow", default: 0] += upstreamConnectionOverflow
+        counters[prefix + "upstream_rq_pending_overflow", default: 0] += upstreamPendingOverflow
+        counters[prefix + "upstream_cx_connect_attempts_exceeded", default: 0] += upstreamConnectAttemptsExceeded
+        counters[prefix + "upstream_cx_none_healthy", default: 0] += upstreamConnectionNoneHealthy
         counters[prefix + "outlier_detection.ejections_enforced_total", default: 0] += ejectionsEnforcedTotal
         counters[prefix + "outlier_detection.ejections_active", default: 0] += ejectionsActive
         for (code, count) in responseCodes {

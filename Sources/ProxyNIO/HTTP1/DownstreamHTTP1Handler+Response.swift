@@ -122,7 +122,7 @@ extension DownstreamHTTP1Handler {
             self.endpoint = nil
         }
         if retryState != nil, let cluster = currentCluster {
-            retryState!.finish(breaker: &cluster.breaker)
+            cluster.resources.withBreaker { retryState!.finish(breaker: &$0) }
             retryState = nil
         }
         currentCluster = nil

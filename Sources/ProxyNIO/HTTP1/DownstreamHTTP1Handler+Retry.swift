@@ -27,7 +27,8 @@ extension DownstreamHTTP1Handler {
             state.attemptStarted(endpoint: cluster.index(of: endpoint), priority: 0)
             retryState = state
         }
-        switch retryState!.attemptFinished(outcome, breaker: &cluster.breaker, random: &worker.random) {
+        let decision = cluster.resources.withBreaker { retryState!.attemptFinished(outcome, breaker: &$0, random: &worker.random) }
+        switch decision {
         case .giveUp(.retryLimitExceeded):
             responseFlags.insert(.upstreamRetryLimitExceeded)
             return false

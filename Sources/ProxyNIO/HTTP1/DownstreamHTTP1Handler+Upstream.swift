@@ -14,20 +14,23 @@ extension DownstreamHTTP1Handler {
             return
         }
         waitingForConnection = true
-        endpoint.openConnections += 1
+        // On HTTP/2 this opens a stream: the connection under it counts itself.
+        let stream = endpoint.http2 != nil
+        endpoint.connectionOpened(stream: stream)
         currentCluster?.counters.stats.upstreamConnectionTotal += 1
         let id = exchangeID
         let generation = endpoint.tlsGeneration
         worker.connect(to: endpoint, timeoutNanos: connectTimeoutNanos).assumeIsolated().whenComplete { result in
-            self.connected(result, exchange: id, endpoint: endpoint, tlsGeneration: generation)
+            self.connected(result, exchange: id, endpoint: endpoint, tlsGeneration: generation, stream: stream)
         }
     }
 
-    private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime, tlsGeneration: Int) {
+    private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime, tlsGeneration: Int,
+                           stream: Bool) {
         switch result {
         case .success(let channel):
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
-                endpoint.openConnections -= 1
+                endpoint.connectionClosed(stream: stream)
                 channel.close(promise: nil)
                 return
             }
@@ -43,7 +46,7 @@ extension DownstreamHTTP1Handler {
                 endpoint.putIdle(handler)
             }
         case .failure(let error):
-            endpoint.openConnections -= 1
+            endpoint.connectionClosed(stream: stream)
             guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
             waitingForConnection = false
             upstreamFailed(.localOriginConnectFailed, status: 503)

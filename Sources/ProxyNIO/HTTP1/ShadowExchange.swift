@@ -43,19 +43,19 @@ final class ShadowExchange {
         pending = head
         waiting = true
         cluster.counters.stats.upstreamConnectionTotal += 1
-        endpoint.openConnections += 1
+        endpoint.connectionOpened()
         let endpoint = self.endpoint
         worker.connectShadow(to: endpoint, timeoutNanos: cluster.config.connectTimeoutNanos).assumeIsolated().whenComplete { result in
             self.waiting = false
             switch result {
             case .success(let channel):
                 guard let handler = try? channel.pipeline.syncOperations.handler(type: ShadowUpstreamHandler.self) else {
-                    endpoint.openConnections -= 1
+                    endpoint.connectionClosed()
                     channel.close(promise: nil)
                     return
                 }
                 handler.endpoint = endpoint
-                channel.closeFuture.assumeIsolated().whenComplete { _ in endpoint.openConnections -= 1 }
+                channel.closeFuture.assumeIsolated().whenComplete { _ in endpoint.connectionClosed() }
                 guard !self.dropped else {
                     handler.close()
                     return
@@ -67,7 +67,7 @@ final class ShadowExchange {
                 }
                 if self.requestComplete { handler.requestComplete = true }
             case .failure:
-                endpoint.openConnections -= 1
+                endpoint.connectionClosed()
                 // Envoy charges the mirror cluster a 503 for a copy it could not connect.
                 self.cluster.counters.stats.recordStatus(503)
                 self.finish()

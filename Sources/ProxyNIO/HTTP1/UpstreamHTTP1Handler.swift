@@ -64,7 +64,7 @@ final class UpstreamHTTP1Handler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         endpoint?.forget(self)
-        endpoint?.openConnections -= 1
+        endpoint?.connectionClosed(stream: singleExchange)
         endpoint = nil
         if let owner {
             self.owner = nil

@@ -14,6 +14,8 @@ final class UpstreamHTTP2Connection {
     private let eventLoop: any EventLoop
     private let address: SocketAddress
     let options: HTTP2Options
+    /// The cluster's circuit breaker: this connection holds one connection unit while open.
+    private let resources: ClusterResources
     /// TLS for new connections (kept in step with the endpoint's).
     var tls: UpstreamTLSRuntime?
     /// The TLS identities of the open connection (own URI SAN, server's), for its streams.
@@ -21,10 +23,11 @@ final class UpstreamHTTP2Connection {
     private var channel: (any Channel)?
     private var connecting: EventLoopFuture<any Channel>?
 
-    init(eventLoop: any EventLoop, address: SocketAddress, options: HTTP2Options) {
+    init(eventLoop: any EventLoop, address: SocketAddress, options: HTTP2Options, resources: ClusterResources) {
         self.eventLoop = eventLoop
         self.address = address
         self.options = options
+        self.resources = resources
     }
 
     /// A new stream channel, ready for the request.
@@ -73,9 +76,15 @@ final class UpstreamHTTP2Connection {
             try pipeline.addHandler(HTTP2ConnectionErrorHandler())
         }
         connecting = future
+        let resources = self.resources
+        resources.withBreaker { $0.forceAdmit(.connections) }
         future.assumeIsolated().whenComplete { result in
             self.connecting = nil
-            guard case .success(let channel) = result else { return }
+            guard case .success(let channel) = result else {
+                resources.releaseConnection()
+                return
+            }
+            channel.closeFuture.whenComplete { _ in resources.releaseConnection() }
             self.channel = channel
             if let tls = self.tls, let client = try? channel.pipeline.syncOperations.handler(type: NIOSSLClientHandler.self) {
                 let peer = client.peerCertificate.map(SubjectAltNames.of)?.first { $0.kind == .uri }?.value ?? ""
@@ -112,7 +121,7 @@ extension EndpointRuntime {
             return
         }
         http2?.close()
-        http2 = UpstreamHTTP2Connection(eventLoop: eventLoop, address: address, options: options)
+        http2 = UpstreamHTTP2Connection(eventLoop: eventLoop, address: address, options: options, resources: resources)
         http2!.tls = tls
     }
 }

@@ -19,7 +19,7 @@ extension ClusterRuntime {
             for endpoint in originalDestinations.values { endpoint.closeIdle() }
             originalDestinations.removeAll()
         }
-        let endpoint = EndpointRuntime(address: socket, label: label)
+        let endpoint = EndpointRuntime(address: socket, label: label, resources: resources)
         // Not in the balancer's list: index lookups (outlier detection, retries) find nothing.
         endpoint.index = Int.max
         originalDestinations[label] = endpoint

@@ -19,8 +19,9 @@ final class ClusterRuntime {
     /// `outlier_detection` state on this worker (ClusterRuntime+Outlier).
     var outlier: OutlierDetector?
     var outlierTimer: Scheduled<Void>?
-    /// This worker's share of the cluster's circuit breaker (retries only, for now).
-    var breaker: CircuitBreaker
+    /// The cluster's circuit breaker, shared with the other workers: connections
+    /// (HTTP/1.1 and tcp_proxy), tcp_proxy connects pending, retries. Outlives rebuilds.
+    let resources: ClusterResources
     /// Slot of the cluster's service in the worker's TelemetryStore (0: unknown).
     var telemetryService: Int32 = 0
     /// ORIGINAL_DST hosts by `ip:port` (see ClusterRuntime+OriginalDestination).
@@ -30,8 +31,9 @@ final class ClusterRuntime {
     let nameBytes: [UInt8]
 
     init(config: ClusterConfig, endpoints: [EndpointRuntime], lbEndpoints: [LBEndpoint], localityWeights: [Int: UInt32], seed: UInt64,
-         counters: ClusterCounters = ClusterCounters(), outlier: OutlierDetector? = nil) {
+         counters: ClusterCounters = ClusterCounters(), resources: ClusterResources? = nil, outlier: OutlierDetector? = nil) {
         self.config = config
+        self.resources = resources ?? ClusterResources(config.thresholds)
         self.endpoints = endpoints
         self.counters = counters
         self.outlier = outlier
@@ -46,12 +48,6 @@ final class ClusterRuntime {
             && config.name != "PassthroughCluster" && config.name != "BlackHoleCluster"
         self.nameBytes = Array(config.name.utf8)
         balancer = Self.balancer(config, lbEndpoints, localityWeights, seed: seed)
-        var thresholds = CircuitBreakerThresholds()
-        thresholds.maxConnections = config.thresholds.maxConnections
-        thresholds.maxPendingRequests = config.thresholds.maxPendingRequests
-        thresholds.maxRequests = config.thresholds.maxRequests
-        thresholds.maxRetries = config.thresholds.maxRetries
-        breaker = CircuitBreaker(defaultPriority: thresholds)
     }
 
     static func balancer(_ config: ClusterConfig, _ lbEndpoints: [LBEndpoint], _ localityWeights: [Int: UInt32], seed: UInt64) -> EndpointBalancer {

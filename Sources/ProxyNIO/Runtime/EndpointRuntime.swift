@@ -12,8 +12,11 @@ final class EndpointRuntime {
     /// Idle connections that carry mirrored copies (kept apart: nobody reads their
     /// responses into a client).
     var shadowIdle: [ShadowUpstreamHandler] = []
-    /// Open connections (idle or leased), for the circuit breaker's max_connections.
-    var openConnections = 0
+    /// Open HTTP/1.1 connections (idle or leased).
+    private(set) var openConnections = 0
+    /// The circuit breaker of the endpoint's cluster, whose max_connections
+    /// counts these connections together with the cluster's tcp_proxy connections.
+    let resources: ClusterResources
     /// Exchanges in flight, for the least-request balancer.
     var activeRequests: UInt64 = 0
     /// Position in its cluster's endpoint list (`LBEndpoint.index`, the outlier detector's
@@ -29,11 +32,26 @@ final class EndpointRuntime {
     }
     private(set) var tlsGeneration = 0
 
-    init(address: SocketAddress, label: String) {
+    init(address: SocketAddress, label: String, resources: ClusterResources) {
         self.address = address
+        self.resources = resources
         self.label = label
         self.labelBytes = Array(label.utf8)
         idle.reserveCapacity(16)
+    }
+
+    /// An HTTP/1.1 connection (or a mirror's) to this endpoint is being opened, or
+    /// an HTTP/2 `stream` (the HTTP/2 connection under it counts itself).
+    func connectionOpened(stream: Bool = false) {
+        openConnections += 1
+        if !stream { resources.withBreaker { $0.forceAdmit(.connections) } }
+    }
+
+    /// One opened by `connectionOpened` is gone (its connect failed, or it closed).
+    func connectionClosed(stream: Bool = false) {
+        openConnections -= 1
+        // Never below zero: a slip in pairing must not stop the proxy.
+        if !stream { resources.withBreaker { if $0.count(.connections) > 0 { $0.release(.connections) } } }
     }
 
     /// Most recently used first: its socket is the warmest and least likely to

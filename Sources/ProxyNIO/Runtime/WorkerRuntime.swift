@@ -11,6 +11,8 @@ final class WorkerRuntime {
     private(set) var clusters: [String: ClusterRuntime] = [:]
     /// `/stats` counters by cluster name, kept across rebuilds of the cluster.
     private(set) var clusterCounters: [String: ClusterCounters] = [:]
+    /// Circuit-breaker counts by cluster name, shared with the other workers.
+    let clusterResources: ClusterResourceRegistry
     /// `tcp.<stat_prefix>.*` counters by stat prefix, kept across config updates.
     var tcpProxyCounters: [String: TCPProxyCounters] = [:]
     private(set) var listeners: [String: ListenerRuntime] = [:]
@@ -42,8 +44,10 @@ final class WorkerRuntime {
     let secretProvider: (any SecretProvider)?
 
     init(eventLoop: any EventLoop, config: ProxyConfig, identity: TelemetryIdentity = .anonymous,
-         tlsContexts: TLSContextCache = TLSContextCache(), secretProvider: (any SecretProvider)? = nil) {
+         tlsContexts: TLSContextCache = TLSContextCache(), secretProvider: (any SecretProvider)? = nil,
+         clusterResources: ClusterResourceRegistry = ClusterResourceRegistry()) {
         self.eventLoop = eventLoop
+        self.clusterResources = clusterResources
         self.identity = identity
         self.tlsContexts = tlsContexts
         self.secretProvider = secretProvider
@@ -63,6 +67,7 @@ final class WorkerRuntime {
         let resolver = TLSMaterialResolver(adsSecrets: config.secrets, provider: secretProvider)
         for (name, cluster) in config.clusters {
             let sockets = UpstreamSockets(cluster, resolver: resolver, cache: tlsContexts)
+            let resources = clusterResources.resources(named: name, thresholds: cluster.thresholds)
             var runtimes: [EndpointRuntime] = []
             /// Old index of each endpoint that stayed, for the outlier detector's memory.
             var previousIndex: [Int?] = []
@@ -83,7 +88,7 @@ final class WorkerRuntime {
                         previousIndex.append(kept.index)
                     } else {
                         guard let address = Self.address(endpoint.host, endpoint.port) else { continue }
-                        runtime = EndpointRuntime(address: address, label: label)
+                        runtime = EndpointRuntime(address: address, label: label, resources: resources)
                         previousIndex.append(nil)
                     }
                     runtime.index = runtimes.count
@@ -108,7 +113,8 @@ final class WorkerRuntime {
                     ?? OutlierDetector(config: detection, endpointCount: runtimes.count)
             }
             let runtime = ClusterRuntime(config: cluster, endpoints: runtimes, lbEndpoints: lbEndpoints,
-                                         localityWeights: localityWeights, seed: random.next(), counters: counter, outlier: outlier)
+                                         localityWeights: localityWeights, seed: random.next(), counters: counter, resources: resources,
+                                         outlier: outlier)
             counter.stats.ejectionsActive = UInt64(outlier?.ejectedCount ?? 0)
             runtime.startOutlierTimer(on: eventLoop)
             runtime.telemetryService = telemetry.slot(for: cluster.istioService)

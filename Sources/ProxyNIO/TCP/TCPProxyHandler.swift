@@ -4,9 +4,10 @@ import ProxyCore
 
 /// Envoy's tcp_proxy for one downstream connection: picks a cluster (weighted) and
 /// an endpoint, connects on the same event loop, then relays bytes both ways with
-/// backpressure. Its TCPProxySession decides on the idle timeout and half-close
-/// (TCPProxyHandler+Session.swift): a FIN is passed on, a connection that goes
-/// away closes the other once its bytes are out.
+/// backpressure. Its TCPConnectStateMachine decides on circuit breakers and connect
+/// attempts (TCPProxyHandler+Connect.swift); its TCPProxySession on the idle timeout
+/// and half-close (TCPProxyHandler+Session.swift): a FIN is passed on, a connection
+/// that goes away closes the other once its bytes are out.
 final class TCPProxyHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -17,6 +18,10 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private(set) var context: ChannelHandlerContext?
     var peer: TCPRelayHandler?
     var session: TCPProxySession
+    var connecting: TCPConnectStateMachine
+    /// The cluster and endpoint of the current (last) connect attempt.
+    var attemptCluster: ClusterRuntime?
+    var attemptEndpoint: EndpointRuntime?
     /// `tcp.<stat_prefix>.*` counters.
     let counters: TCPProxyCounters
     var idleTimer: Scheduled<Void>?
@@ -28,7 +33,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     /// Istio's TCP metrics: the listener's scope, the picked cluster's service,
     /// bytes each way and why the connection ended.
     private let telemetryScope: Int32
-    private var telemetryService: Int32 = 0
+    var telemetryService: Int32 = 0
+    private(set) var telemetryOpened = false
     private(set) var receivedBytes = 0
     private(set) var sentBytes = 0
     var flags: ResponseFlags = []
@@ -37,11 +43,11 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     let accessLogs: [AccessLogRuntime]
     private(set) var startNanos: Int64 = 0
     /// The cluster and endpoint picked (shared arrays: assigning them copies nothing).
-    private(set) var upstreamClusterName: [UInt8] = []
-    private(set) var upstreamHostLabel: [UInt8] = []
+    var upstreamClusterName: [UInt8] = []
+    var upstreamHostLabel: [UInt8] = []
     /// Noted only when there are access logs.
     private(set) var upstreamLocal: [UInt8] = []
-    private(set) var upstreamFailureReason: [UInt8] = []
+    var upstreamFailureReason: [UInt8] = []
     private(set) var terminationDetails: [UInt8] = []
     /// Network RBAC (ONE_TIME_ON_FIRST_BYTE) has passed; true when there is none.
     private(set) var authorized: Bool
@@ -62,6 +68,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         self.securitySlot = worker.telemetry.slot(forConnection: connection, reporter: reporter)
         self.authorized = config.rbac.isEmpty
         self.session = TCPProxySession(idleTimeoutNanos: config.idleTimeoutNanos, maxDurationNanos: config.maxDownstreamConnectionDurationNanos)
+        self.connecting = TCPConnectStateMachine(maxAttempts: config.maxConnectAttempts)
         self.counters = worker.tcpProxyCounters(statPrefix: config.statPrefix)
     }
 
@@ -99,45 +106,22 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         counters.stats.downstreamConnectionTotal += 1
         startNanos = now
         perform(session.start(nowNanos: startNanos))
-        let target = config.target.select(random: worker.random.next())
-        let cluster = worker.cluster(named: target.name)
-        telemetryService = cluster?.telemetryService ?? 0
-        if let cluster { upstreamClusterName = cluster.nameBytes }
-        worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService, security: securitySlot)
-        guard let cluster, let endpoint = cluster.isOriginalDestination ? cluster.originalDestination(connection) : cluster.pick(random: &worker.random) else {
-            // Envoy: no cluster (NC) or no healthy upstream (UH): the connection closes.
-            flags = cluster == nil ? .noClusterFound : .noHealthyUpstream
-            context.close(promise: nil)
-            return
-        }
+        // Nothing is read until the upstream is connected.
         readPaused = true
-        upstreamHostLabel = endpoint.labelBytes
-        cluster.counters.stats.upstreamConnectionTotal += 1
-        let worker = self.worker
-        worker.connect(to: endpoint, timeoutNanos: cluster.config.connectTimeoutNanos, handler: { TCPRelayHandler() })
-            .assumeIsolated().whenComplete { result in
-                switch result {
-                case .success(let channel):
-                    guard !self.closed, let relay = try? channel.pipeline.syncOperations.handler(type: TCPRelayHandler.self) else {
-                        channel.close(promise: nil)
-                        return
-                    }
-                    cluster.outlierConnectSucceededFinal(endpoint: endpoint, worker: worker)
-                    self.attach(relay)
-                case .failure(let error):
-                    cluster.outlierResult(.localOriginConnectFailed, endpoint: endpoint, worker: worker)
-                    // UF: connect failure closes the downstream connection; with
-                    // Envoy's one connect attempt (max_connect_attempts) used, URX.
-                    self.flags.insert(.upstreamConnectionFailure)
-                    self.flags.insert(.connectAttemptsExceeded)
-                    if !self.accessLogs.isEmpty { self.upstreamFailureReason = ConnectFailureReason.bytes(error) }
-                    self.context?.close(promise: nil)
-                }
-            }
-        context.fireChannelActive()
+        advance(connecting.start())
+        recordOpened()
+        // Not when the connect attempt already gave up and closed the connection.
+        if context.channel.isActive { context.fireChannelActive() }
     }
 
-    private func attach(_ relay: TCPRelayHandler) {
+    /// Istio's TCP opened count, once the first cluster is known (before any close).
+    func recordOpened() {
+        guard !telemetryOpened else { return }
+        telemetryOpened = true
+        worker.telemetry.recordTCPOpened(scope: telemetryScope, service: telemetryService, security: securitySlot)
+    }
+
+    func attach(_ relay: TCPRelayHandler) {
         peer = relay
         relay.peer = self
         if !accessLogs.isEmpty, let local = relay.context?.channel.localAddress { upstreamLocal = local.accessLogBytes }
@@ -177,6 +161,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
             if !accessLogs.isEmpty { writeAccessLogs(context.channel) }
         }
         closed = true
+        connectingDownstreamClosed()
         idleTimer?.cancel()
         idleTimer = nil
         perform(session.closed(.downstream))

@@ -11,6 +11,8 @@ final class TCPRelayHandler: ChannelDuplexHandler {
 
     private(set) var context: ChannelHandlerContext?
     var peer: TCPProxyHandler?
+    /// The cluster whose max_connections counts this connection, until it closes.
+    var holding: ClusterResources?
     private var readPaused = false
     private var readPending = false
     private var closed = false
@@ -46,6 +48,8 @@ final class TCPRelayHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
+        holding?.releaseConnection()
+        holding = nil
         peer?.upstreamClosed()
         peer = nil
         context.fireChannelInactive()

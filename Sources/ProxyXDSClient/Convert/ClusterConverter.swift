@@ -31,14 +31,7 @@ public enum ClusterConverter {
         var config = ClusterConfig(name: cluster.name, discovery: discovery, loadBalancer: balancer)
         if let service = istioService(cluster) { config.istioService = service }
         if cluster.hasConnectTimeout { config.connectTimeoutNanos = ProtoValues.nanos(cluster.connectTimeout) }
-        if cluster.hasCircuitBreakers {
-            for threshold in cluster.circuitBreakers.thresholds where threshold.priority == .default {
-                if threshold.hasMaxConnections { config.thresholds.maxConnections = Int(threshold.maxConnections.value) }
-                if threshold.hasMaxPendingRequests { config.thresholds.maxPendingRequests = Int(threshold.maxPendingRequests.value) }
-                if threshold.hasMaxRequests { config.thresholds.maxRequests = Int(threshold.maxRequests.value) }
-                if threshold.hasMaxRetries { config.thresholds.maxRetries = Int(threshold.maxRetries.value) }
-            }
-        }
+        if cluster.hasCircuitBreakers { config.thresholds = try Self.thresholds(cluster.circuitBreakers, scope.child("circuit_breakers")) }
         if cluster.hasTransportSocket {
             config.transportSocket = try TLSContextConverter.upstream(cluster.transportSocket, scope.child("transport_socket"), warnings: &warnings)
         }

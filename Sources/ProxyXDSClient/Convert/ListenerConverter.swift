@@ -202,9 +202,6 @@ public enum ListenerConverter {
         if !proxy.metadataMatch.filterMetadata.isEmpty {
             throw scope.child("metadata_match").unsupported("endpoint subset selection by tcp_proxy metadata_match")
         }
-        if proxy.hasMaxConnectAttempts && proxy.maxConnectAttempts.value > 1 {
-            throw scope.child("max_connect_attempts").unsupported("more than one connect attempt")
-        }
         let target: ClusterTarget
         switch proxy.clusterSpecifier {
         case .cluster(let name): target = .cluster(name)
@@ -219,6 +216,11 @@ public enum ListenerConverter {
         case nil: throw scope.error("needs cluster or weighted_clusters")
         }
         var config = TCPProxyConfig(statPrefix: proxy.statPrefix, target: target)
+        if proxy.hasMaxConnectAttempts {
+            // Envoy's validation: at least 1 (1, the default, is no retry).
+            guard proxy.maxConnectAttempts.value >= 1 else { throw scope.child("max_connect_attempts").error("must be at least 1") }
+            config.maxConnectAttempts = Int(proxy.maxConnectAttempts.value)
+        }
         // Envoy reads both in whole milliseconds: an idle timeout under 1 ms is none.
         if proxy.hasIdleTimeout {
             config.idleTimeoutNanos = try Self.milliseconds(proxy.idleTimeout, scope.child("idle_timeout"))

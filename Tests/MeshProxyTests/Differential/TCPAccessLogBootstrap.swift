@@ -6,25 +6,45 @@ import MeshCore
 /// connect (UF,URX), no endpoint (UH), no cluster (NC), maximum duration (DT),
 /// idle timeout (no flag), a TLS ClientHello matched by SNI behind a
 /// tls_inspector (the requested server name), a connection network RBAC denies
-/// (the connection termination details); and an HTTP request whose upstream
-/// refuses (the router's details and reason, same format). Each data plane gets
-/// its own ports and files.
+/// (the connection termination details); an HTTP request whose upstream
+/// refuses (the router's details and reason, same format); circuit breakers: a
+/// cluster at max_connections (UO) and one at max_pending_requests while its
+/// connect times out (URX; the timeout's UF,URX and its failure reason);
+/// max_connect_attempts: a refused connect retried on the cluster's other host
+/// (UF, served) and attempts used up on a refusing host (UF,URX); a client that
+/// leaves while the connect hangs (noticed when the connect times out, as Envoy
+/// reads nothing from it meanwhile). Each data plane gets its own ports and files.
 final class TCPAccessLogBootstrap {
     enum Scenario: String, CaseIterable {
         case served, refused, noEndpoint, noCluster, maxDuration, idle, sni, denied, httpRefused
+        case overflowHolder, overflow, timeout, pendingOverflow, retryProbe, retried, attemptsUsed, clientLeft
+
+        /// The scenario whose connection is held open while this one runs (it fills the cluster).
+        var heldOpen: Scenario? {
+            switch self {
+            case .overflow: .overflowHolder
+            case .pendingOverflow: .timeout
+            default: nil
+            }
+        }
     }
 
     let directory: URL
     let upstreamPort: Int
     /// A port nothing listens on (the refused connect).
     let closedPort: Int
+    /// A listening socket whose accept queue is full: a connect to it hangs (the connect timeout).
+    let blackholePort: Int
     /// Listen port of each scenario, by the main (first) listen port.
     private(set) var ports: [Int: [Scenario: Int]] = [:]
+    /// Admin port, by the main listen port (the clusters' counters).
+    private(set) var adminPorts: [Int: Int] = [:]
 
-    init(directory: URL, upstreamPort: Int, closedPort: Int) {
+    init(directory: URL, upstreamPort: Int, closedPort: Int, blackholePort: Int) {
         self.directory = directory
         self.upstreamPort = upstreamPort
         self.closedPort = closedPort
+        self.blackholePort = blackholePort
     }
 
     /// Istio's formats, as the translator writes them.
@@ -47,6 +67,7 @@ final class TCPAccessLogBootstrap {
         var assigned: [Scenario: Int] = [.served: port]
         for scenario in Scenario.allCases where scenario != .served { assigned[scenario] = try! DifferentialRun.freePort() }
         ports[port] = assigned
+        adminPorts[port] = try! DifferentialRun.freePort()
         let logs: [[String: Any]] = [
             fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
             fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
@@ -69,7 +90,7 @@ final class TCPAccessLogBootstrap {
             result["filter_chains"] = [chain]
             return result
         }
-        let root: [String: Any] = ["static_resources": [
+        let root: [String: Any] = ["admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": adminPorts[port]!]]], "static_resources": [
             "listeners": [
                 listener(.served, cluster: "backend"), listener(.refused, cluster: "closed"), listener(.noEndpoint, cluster: "empty"),
                 listener(.noCluster, cluster: "nothere"),
@@ -78,8 +99,16 @@ final class TCPAccessLogBootstrap {
                 listener(.sni, cluster: "backend", serverNames: ["db.example.com"]),
                 listener(.denied, cluster: "backend", before: [Self.denyAll()]),
                 listener(.httpRefused, cluster: "closed"),
+                listener(.overflowHolder, cluster: "limited"), listener(.overflow, cluster: "limited"),
+                listener(.timeout, cluster: "blackhole"), listener(.pendingOverflow, cluster: "blackhole"),
+                listener(.retryProbe, cluster: "pair"), listener(.retried, cluster: "pair", extra: ["max_connect_attempts": 2]),
+                listener(.attemptsUsed, cluster: "closed", extra: ["max_connect_attempts": 3]),
+                listener(.clientLeft, cluster: "stalled"),
             ],
-            "clusters": [cluster("backend", port: upstreamPort), cluster("closed", port: closedPort), cluster("empty", port: nil)],
+            "clusters": [cluster("backend", ports: [upstreamPort]), cluster("closed", ports: [closedPort]), cluster("empty", ports: []),
+                         cluster("limited", ports: [upstreamPort], thresholds: ["max_connections": 1]),
+                         cluster("blackhole", ports: [blackholePort], thresholds: ["max_pending_requests": 1]),
+                         cluster("pair", ports: [closedPort, upstreamPort]), cluster("stalled", ports: [blackholePort])],
         ]]
         return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
     }
@@ -100,10 +129,11 @@ final class TCPAccessLogBootstrap {
          "typed_config": ["@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", "path": path.path, "log_format": format]]
     }
 
-    private func cluster(_ name: String, port: Int?) -> [String: Any] {
-        let endpoints: [[String: Any]] = port.map {
-            [["lb_endpoints": [["endpoint": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": $0]]]]]]]
-        } ?? []
-        return ["name": name, "type": "STATIC", "connect_timeout": "1s", "load_assignment": ["cluster_name": name, "endpoints": endpoints]]
+    private func cluster(_ name: String, ports: [Int], thresholds: [String: Any]? = nil) -> [String: Any] {
+        let hosts: [[String: Any]] = ports.map { ["endpoint": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": $0]]]] }
+        var cluster: [String: Any] = ["name": name, "type": "STATIC", "connect_timeout": "1s",
+                                      "load_assignment": ["cluster_name": name, "endpoints": hosts.isEmpty ? [] : [["lb_endpoints": hosts]]]]
+        if let thresholds { cluster["circuit_breakers"] = ["thresholds": [thresholds]] }
+        return cluster
     }
 }

@@ -9,10 +9,12 @@ import Testing
 /// one line per connection for a served connection, a refused connect, no
 /// endpoint, no cluster, the maximum duration, the idle timeout, a TLS
 /// connection matched by SNI and one network RBAC denies (and an HTTP request
-/// to the refusing upstream, for the router's details), compared
-/// field by field. Start times, durations (to the class: short or about 1 s)
-/// and the ports that are each proxy's own are normalised. Skipped without an
-/// Envoy binary.
+/// to the refusing upstream, for the router's details), circuit breakers
+/// (max_connections, max_pending_requests during a connect timeout) and
+/// max_connect_attempts (retried on another host, used up), compared
+/// field by field, and the clusters' overflow counters. Start times, durations
+/// (to the class: short or about 1 s) and the ports that are each proxy's own
+/// are normalised. Skipped without an Envoy binary.
 @Suite(.serialized) struct TCPAccessLogDifferentialTests {
     typealias Scenario = TCPAccessLogBootstrap.Scenario
 
@@ -25,10 +27,19 @@ import Testing
         throw POSIXError(.ECONNREFUSED)
     }
 
-    /// One connection per scenario, in order, each until the proxy closes it.
+    /// One connection per scenario, in order, each until the proxy closes it; a
+    /// scenario that needs a full cluster runs while its `heldOpen` one is open.
     static func exchange(_ ports: [Scenario: Int]) throws -> [Scenario: String] {
         var seen: [Scenario: String] = [:]
-        for scenario in Scenario.allCases {
+        let holders = Set(Scenario.allCases.compactMap(\.heldOpen))
+        for scenario in Scenario.allCases where !holders.contains(scenario) {
+            var held: Int32?
+            if let holder = scenario.heldOpen {
+                held = try connect(ports[holder]!)
+                if holder == .overflowHolder { TCPSessionDifferentialTests.send(held!, "x") }
+                // Connected upstream (or connecting, to the blackhole) before the next one comes.
+                usleep(300_000)
+            }
             let fd = try connect(ports[scenario]!)
             defer { close(fd) }
             switch scenario {
@@ -44,8 +55,30 @@ import Testing
                 // nor logged the connection here (ours did): the FIN waits for the chain.
                 usleep(300_000)
                 shutdown(fd, Int32(SHUT_WR))
-            case .refused, .noEndpoint, .noCluster:
+            case .refused, .noEndpoint, .noCluster, .overflow, .pendingOverflow, .attemptsUsed, .overflowHolder, .timeout:
                 break
+            case .retryProbe:
+                // The pair's round robin alternates between its refusing and its
+                // serving host from a random start: probe with one attempt until a
+                // probe is served, so that the retried connection's first pick refuses.
+                shutdown(fd, Int32(SHUT_WR))
+                var reply = TCPSessionDifferentialTests.readToEOF(fd)
+                for _ in 0..<4 where reply.isEmpty {
+                    let probe = try connect(ports[scenario]!)
+                    shutdown(probe, Int32(SHUT_WR))
+                    reply = TCPSessionDifferentialTests.readToEOF(probe)
+                    close(probe)
+                }
+                seen[scenario] = reply
+                continue
+            case .clientLeft:
+                // Gone while the connect hangs; its line comes when the connect times out.
+                usleep(200_000)
+                seen[scenario] = ""
+                continue
+            case .retried:
+                TCPSessionDifferentialTests.send(fd, "again")
+                shutdown(fd, Int32(SHUT_WR))
             case .httpRefused:
                 TCPSessionDifferentialTests.send(fd, "GET /x HTTP/1.1\r\nHost: svc\r\nConnection: close\r\n\r\n")
             case .denied:
@@ -54,8 +87,33 @@ import Testing
                 TCPSessionDifferentialTests.send(fd, "hello")
             }
             seen[scenario] = TCPSessionDifferentialTests.readToEOF(fd)
+            if let held, let holder = scenario.heldOpen {
+                if holder == .overflowHolder { shutdown(held, Int32(SHUT_WR)) }
+                seen[holder] = TCPSessionDifferentialTests.readToEOF(held)
+                close(held)
+            }
         }
         return seen
+    }
+
+    /// The clusters' circuit-breaker and connect-attempt counters from the admin's `/stats`
+    /// (not the pair's: how many probes failed depends on the round robin's random start).
+    static let counterNames = [
+        "cluster.limited.upstream_cx_overflow", "cluster.blackhole.upstream_rq_pending_overflow",
+        "cluster.blackhole.upstream_cx_connect_attempts_exceeded", "cluster.closed.upstream_cx_connect_attempts_exceeded",
+        "cluster.limited.upstream_cx_connect_attempts_exceeded",
+    ]
+
+    static func counters(adminPort: Int) throws -> [String: String] {
+        let fd = try connect(adminPort)
+        defer { close(fd) }
+        TCPSessionDifferentialTests.send(fd, "GET /stats HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n")
+        var result: [String: String] = [:]
+        for line in TCPSessionDifferentialTests.readToEOF(fd).split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if parts.count == 2, counterNames.contains(parts[0]) { result[parts[0]] = parts[1] }
+        }
+        return result
     }
 
     /// The lines of both files once each has one per scenario, the served one
@@ -142,13 +200,16 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-tcp-access-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let bootstrap = TCPAccessLogBootstrap(directory: directory, upstreamPort: upstream.localAddress!.port!, closedPort: try DifferentialRun.freePort())
+        let blackhole = try BlackholeListener()
+        defer { blackhole.close() }
+        let bootstrap = TCPAccessLogBootstrap(directory: directory, upstreamPort: upstream.localAddress!.port!, closedPort: try DifferentialRun.freePort(),
+                                              blackholePort: blackhole.port)
         guard let (fromEnvoy, fromUs) = try await DifferentialRun.throughBoth("tcp-access-log", envoyArguments: ["--file-flush-interval-msec", "100"],
                                                                              bootstrap: { bootstrap.json(listenPort: $0) }, exchange: { port in
             let ports = bootstrap.ports[port]!
             let seen = try Self.exchange(ports)
             let logs = Self.readLogs(bootstrap, port: port, ports: ports)
-            return (seen, logs.text, logs.json)
+            return (seen, logs.text, logs.json, try Self.counters(adminPort: bootstrap.adminPorts[port]!))
         }) else { return }
         for scenario in Scenario.allCases.map(\.rawValue) {
             print("tcp access log \(scenario) (Envoy): \(fromEnvoy.1[scenario]?.joined(separator: " ") ?? "none")")
@@ -159,13 +220,31 @@ import Testing
         #expect(fromEnvoy.0[.served] == "received 5 bytes: hello")
         let flags = fromEnvoy.1.mapValues { $0[5] }
         #expect(flags == ["served": "-", "refused": "UF,URX", "noEndpoint": "UH", "noCluster": "NC", "maxDuration": "DT", "idle": "-", "sni": "-",
-                           "denied": "-", "httpRefused": "UF"])
+                           "denied": "-", "httpRefused": "UF", "overflowHolder": "-", "overflow": "UO", "timeout": "UF,URX", "pendingOverflow": "URX",
+                           "retryProbe": "-", "retried": "UF", "attemptsUsed": "UF,URX", "clientLeft": "UF,URX"])
+        #expect(fromEnvoy.1["clientLeft"]?[11] == "~1s")
+        #expect(fromEnvoy.0[.overflowHolder] == "received 1 bytes: x")
+        #expect(fromEnvoy.0[.retried] == "received 5 bytes: again")
+        // Envoy 1.40 gives a connect timeout no failure reason; a retry that succeeds
+        // keeps the refused attempt's, and the host is the one that served.
+        #expect(fromEnvoy.1["timeout"]?[8] == "\"-\"")
+        #expect(fromEnvoy.1["timeout"]?[11] == "~1s")
+        #expect(fromEnvoy.1["retried"]?[8] == "\"delayed_connect_error:_Connection_refused\"")
+        #expect(fromEnvoy.1["retried"]?[17] == "\"127.0.0.1:\(bootstrap.upstreamPort)\"")
+        #expect(fromEnvoy.1["overflow"]?[17...18].joined(separator: " ") == "\"-\" limited")
+        #expect(fromEnvoy.1["pendingOverflow"]?[17] == "\"-\"")
+        #expect(fromEnvoy.3 == ["cluster.limited.upstream_cx_overflow": "1", "cluster.blackhole.upstream_rq_pending_overflow": "1",
+                                "cluster.blackhole.upstream_cx_connect_attempts_exceeded": "2", "cluster.closed.upstream_cx_connect_attempts_exceeded": "2",
+                                "cluster.limited.upstream_cx_connect_attempts_exceeded": "0"])
         #expect(fromEnvoy.1["denied"]?[7] == "rbac_access_denied_matched_policy[ns[default]-policy[deny-all]-rule[0]]")
         #expect(fromEnvoy.1["served"]?[1...4].joined(separator: " ") == "\"- - -\" 0")
         #expect(fromEnvoy.1["refused"]?[8] == "\"delayed_connect_error:_Connection_refused\"")
         #expect(fromEnvoy.2.count == Scenario.allCases.count)
 
-        #expect(fromUs.0[.served] == fromEnvoy.0[.served])
+        for scenario: Scenario in [.served, .overflowHolder, .overflow, .timeout, .pendingOverflow, .retryProbe, .retried, .attemptsUsed] {
+            #expect(fromUs.0[scenario] == fromEnvoy.0[scenario], "\(scenario) reply")
+        }
+        #expect(fromUs.3 == fromEnvoy.3)
         for scenario in Scenario.allCases.map(\.rawValue) {
             let envoyText = fromEnvoy.1[scenario] ?? [], ourText = fromUs.1[scenario] ?? []
             #expect(ourText == envoyText, "\(scenario) text: ours \(ourText) vs Envoy \(envoyText)")

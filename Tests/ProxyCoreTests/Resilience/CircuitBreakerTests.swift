@@ -40,3 +40,20 @@ import Testing
         #expect(breaker.count(.connections) == 1)
     }
 }
+
+extension CircuitBreakerTests {
+    /// A config push changes the limits, not what is open: a lowered limit is
+    /// over-full until connections close.
+    @Test func newThresholdsKeepTheCounts() {
+        var breaker = CircuitBreaker(defaultPriority: .init(maxConnections: 4))
+        breaker.forceAdmit(.connections)
+        breaker.forceAdmit(.connections)
+        breaker.replaceThresholds(defaultPriority: .init(maxConnections: 1))
+        #expect(breaker.count(.connections) == 2)
+        #expect(breaker.limit(.connections) == 1)
+        #expect(!breaker.canAdmit(.connections))
+        breaker.release(.connections)
+        breaker.release(.connections)
+        #expect(breaker.canAdmit(.connections))
+    }
+}

@@ -94,15 +94,25 @@ import XDSAPI
                                            reason: "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.access_log_options is not supported by this proxy")) {
             try Self.tcp(listener)
         }
+    }
+
+    /// max_connect_attempts: Envoy's attempts in total (1, the default, is no retry); 0 fails its validation.
+    @Test func maxConnectAttemptsIsTakenAndZeroIsNACKed() throws {
+        var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
+        proxy.statPrefix = "tcp"
+        proxy.cluster = "c"
+        var listener = Self.listener([])
+        listener.filterChains[0].filters[0].typedConfig = F.any(proxy)
+        #expect(try Self.tcp(listener).maxConnectAttempts == 1)
         proxy.maxConnectAttempts = Google_Protobuf_UInt32Value(3)
         listener.filterChains[0].filters[0].typedConfig = F.any(proxy)
+        #expect(try Self.tcp(listener).maxConnectAttempts == 3)
+        proxy.maxConnectAttempts = Google_Protobuf_UInt32Value(0)
+        listener.filterChains[0].filters[0].typedConfig = F.any(proxy)
         #expect(throws: XDSConversionError(resource: "Listener 0.0.0.0_5432", field: "filter_chains[0].filters[0].typed_config.max_connect_attempts",
-                                           reason: "more than one connect attempt is not supported by this proxy")) {
+                                           reason: "must be at least 1")) {
             try Self.tcp(listener)
         }
-        proxy.maxConnectAttempts = Google_Protobuf_UInt32Value(1)
-        listener.filterChains[0].filters[0].typedConfig = F.any(proxy)
-        #expect(try Self.tcp(listener).accessLogs.isEmpty, "one attempt is what the proxy does")
     }
 
     @Test func noAccessLogNoLines() throws {
