@@ -106,8 +106,10 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
     private func close(context: ChannelHandlerContext) {
         timeout?.cancel()
         timeout = nil
+        // Envoy's listener filters only peek: it closes with the client's bytes unread.
+        let unread = (held?.readableBytes ?? 0) > 0
         held = nil
-        context.close(promise: nil)
+        if unread { context.channel.closeResetting() } else { context.close(promise: nil) }
     }
 
     private func choose(context: ChannelHandlerContext) {

@@ -30,6 +30,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     private let telemetryScope: Int32
     private var telemetryService: Int32 = 0
     private(set) var receivedBytes = 0
+    /// Bytes in `pending` not counted in `receivedBytes` yet.
+    private var uncountedBytes = 0
     private(set) var sentBytes = 0
     var flags: ResponseFlags = []
     /// Access logs (TCPProxyHandler+AccessLog.swift): written once, when the
@@ -131,7 +133,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
                     self.flags.insert(.upstreamConnectionFailure)
                     self.flags.insert(.connectAttemptsExceeded)
                     if !self.accessLogs.isEmpty { self.upstreamFailureReason = ConnectFailureReason.bytes(error) }
-                    self.context?.close(promise: nil)
+                    // Envoy never read the client's bytes: it closes with them unread.
+                    if (self.pending?.readableBytes ?? 0) > 0 { self.context?.channel.closeResetting() } else { self.context?.close(promise: nil) }
                 }
             }
         context.fireChannelActive()
@@ -141,6 +144,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         peer = relay
         relay.peer = self
         if !accessLogs.isEmpty, let local = relay.context?.channel.localAddress { upstreamLocal = local.accessLogBytes }
+        receivedBytes += uncountedBytes
+        uncountedBytes = 0
         if let pending {
             self.pending = nil
             relay.write(pending)
@@ -152,8 +157,11 @@ final class TCPProxyHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        // Counted as the connection reads them, as Envoy: a denied client's bytes too.
-        receivedBytes += buffer.readableBytes
+        // Counted as the connection reads them, as Envoy: a denied client's bytes
+        // too (before the denial closes and logs). Bytes a listener filter held
+        // back and replays before the upstream is up: Envoy's tcp_proxy reads
+        // them only once it is connected, so they are counted then (attach).
+        if peer == nil && authorized { uncountedBytes += buffer.readableBytes } else { receivedBytes += buffer.readableBytes }
         if !authorized {
             guard authorize(context) else { return }
         }

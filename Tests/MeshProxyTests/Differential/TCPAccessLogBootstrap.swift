@@ -48,8 +48,8 @@ final class TCPAccessLogBootstrap {
         for scenario in Scenario.allCases where scenario != .served { assigned[scenario] = try! DifferentialRun.freePort() }
         ports[port] = assigned
         let logs: [[String: Any]] = [
-            fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
-            fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
+            Self.fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
+            Self.fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
         ]
         func listener(_ scenario: Scenario, cluster: String, extra: [String: Any] = [:], serverNames: [String]? = nil,
                       before: [[String: Any]] = []) -> [String: Any] {
@@ -79,7 +79,7 @@ final class TCPAccessLogBootstrap {
                 listener(.denied, cluster: "backend", before: [Self.denyAll()]),
                 listener(.httpRefused, cluster: "closed"),
             ],
-            "clusters": [cluster("backend", port: upstreamPort), cluster("closed", port: closedPort), cluster("empty", port: nil)],
+            "clusters": [Self.cluster("backend", port: upstreamPort), Self.cluster("closed", port: closedPort), Self.cluster("empty", port: nil)],
         ]]
         return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
     }
@@ -95,12 +95,12 @@ final class TCPAccessLogBootstrap {
                                             "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]]]
     }
 
-    private func fileLog(_ path: URL, _ format: [String: Any]) -> [String: Any] {
+    static func fileLog(_ path: URL, _ format: [String: Any]) -> [String: Any] {
         ["name": "envoy.access_loggers.file",
          "typed_config": ["@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", "path": path.path, "log_format": format]]
     }
 
-    private func cluster(_ name: String, port: Int?) -> [String: Any] {
+    static func cluster(_ name: String, port: Int?) -> [String: Any] {
         let endpoints: [[String: Any]] = port.map {
             [["lb_endpoints": [["endpoint": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": $0]]]]]]]
         } ?? []
