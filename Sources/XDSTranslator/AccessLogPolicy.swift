@@ -14,6 +14,12 @@ import XDSAPI
 struct AccessLogPolicy: Equatable {
     var client: [Envoy_Config_Accesslog_V3_AccessLog]
     var server: [Envoy_Config_Accesslog_V3_AccessLog]
+    /// MeshConfig `disableEnvoyListenerLog`: no listener-level logs.
+    var listenerLogDisabled = false
+
+    /// The listener-level logs of each side (ListenerAccessLog).
+    var listenerClient: [Envoy_Config_Accesslog_V3_AccessLog] { listenerLogDisabled ? [] : ListenerAccessLog.logs(client) }
+    var listenerServer: [Envoy_Config_Accesslog_V3_AccessLog] { listenerLogDisabled ? [] : ListenerAccessLog.logs(server) }
 
     /// The built-in provider: Istio's text format on stdout.
     static let builtInProviders: Set<String> = ["envoy", "stdout"]
@@ -30,6 +36,12 @@ struct AccessLogPolicy: Equatable {
     }
 
     static func resolve(proxy: ProxyNode, snapshot: MeshSnapshot, meshDefault: Bool) -> AccessLogPolicy {
+        var policy = resolveSides(proxy: proxy, snapshot: snapshot, meshDefault: meshDefault)
+        policy.listenerLogDisabled = snapshot.meshConfig.disableEnvoyListenerLog == true
+        return policy
+    }
+
+    private static func resolveSides(proxy: ProxyNode, snapshot: MeshSnapshot, meshDefault: Bool) -> AccessLogPolicy {
         let mesh = snapshot.meshConfig
         let withLogging = snapshot.telemetries.filter { $0.spec.accessLogging != nil }
         let local = withLogging.filter { $0.namespace == proxy.namespace }

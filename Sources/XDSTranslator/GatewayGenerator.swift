@@ -13,6 +13,8 @@ struct GatewayGenerator {
     let options: TranslatorOptions
     /// A gateway logs as the client side of its requests (Telemetry `match.mode`).
     var accessLog = AccessLogPolicy(meshDefault: true).client
+    /// Every gateway listener's own log (ListenerAccessLog), for connections no server takes.
+    var listenerAccessLog = AccessLogPolicy(meshDefault: true).listenerClient
     /// AuthorizationPolicy / RequestAuthentication selecting the gateway's workload.
     var security = InboundSecurityFilters()
 
@@ -41,6 +43,7 @@ struct GatewayGenerator {
                 listener.address = Proto.address(bind, port)
             }
             listener.trafficDirection = .outbound
+            listener.accessLog = listenerAccessLog
             var plainHTTP: [(gateway: Scoped<Gateway>, server: Server)] = []
             for (gateway, server) in servers {
                 let proto = (server.port?.protocol ?? "").uppercased()

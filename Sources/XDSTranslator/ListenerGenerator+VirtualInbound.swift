@@ -26,6 +26,7 @@ extension ListenerGenerator {
         passthrough.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: ClusterName.passthrough, cluster: ClusterName.passthrough,
                                                                      accessLog: accessLog.server)]
         listener.defaultFilterChain = passthrough
+        listener.accessLog = accessLog.listenerServer
         return listener
     }
 }

@@ -98,6 +98,7 @@ struct ListenerGenerator {
         let cluster = scope.registryOnly ? ClusterName.blackHole : ClusterName.passthrough
         chain.filters = [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, accessLog: accessLog.client)]
         listener.filterChains = [chain]
+        listener.accessLog = accessLog.listenerClient
         return listener
     }
 
@@ -111,6 +112,7 @@ struct ListenerGenerator {
             if listener.filterChains.contains(where: { !$0.filterChainMatch.transportProtocol.isEmpty }) {
                 listener.listenerFilters = [TLSInspector.filter()]
             }
+            listener.accessLog = accessLog.listenerServer
             return listener
         }
         return bound + (scope.ingress.contains { $0.captured } || scope.capturesOutbound ? [virtualInbound()] : [])

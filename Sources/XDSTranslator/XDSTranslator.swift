@@ -54,7 +54,9 @@ public struct XDSTranslator: Sendable {
             result.clusters = clusters.outboundClusters() + clusters.inboundClusters()
         case .router:
             var generator = GatewayGenerator(snapshot: snapshot, proxy: proxy, routes: routes, options: options)
-            generator.accessLog = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog).client
+            let logging = AccessLogPolicy.resolve(proxy: proxy, snapshot: snapshot, meshDefault: options.accessLog)
+            generator.accessLog = logging.client
+            generator.listenerAccessLog = logging.listenerClient
             generator.security = InboundSecurityFilters(namespace: proxy.namespace, labels: proxy.labels, snapshot: snapshot, options: options)
             let gateway = generator.generate()
             result.listeners = gateway.listeners

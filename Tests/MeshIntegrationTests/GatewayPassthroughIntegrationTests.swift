@@ -5,7 +5,8 @@ import Testing
 /// PASSTHROUGH for two SNI names, a VirtualService `tls` route per name to its own
 /// TLS upstream (`openssl s_server` with its own self-signed certificate). Each
 /// name reaches its upstream with the bytes untouched (curl verifies that
-/// upstream's certificate end to end); an unknown name is closed.
+/// upstream's certificate end to end); an unknown name is closed and logged by
+/// the listener's access log (NR).
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs openssl and curl"))
 struct GatewayPassthroughIntegrationTests {
@@ -108,6 +109,13 @@ struct GatewayPassthroughIntegrationTests {
         let unknown = try fetch(harness, name: "c.example.com", port: gatewayPort, certificate: nil)
         #expect(unknown.0 == "000")
         #expect(unknown.1 != 0)
+        // ... and, as Istio's listener access log (NR filter, the mesh default
+        // stdout log), writes one line for it.
+        let local = "\(harness.address(Self.gatewayHost)):\(gatewayPort)"
+        try harness.waitUntil("the listener's NR line", timeout: 5) {
+            harness.log("gateway").split(separator: "\n").contains { $0.contains(" NR filter_chain_not_found ") && $0.contains(" \(local) ")
+                && $0.hasSuffix(" c.example.com -") }
+        }
         #expect(!harness.log("gateway").contains("NACK"), "\(harness.log("gateway"))")
     }
 }

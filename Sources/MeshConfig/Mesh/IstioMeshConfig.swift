@@ -9,6 +9,8 @@ public struct IstioMeshConfig: Codable, Sendable, Equatable {
     public var accessLogFile: String?
     public var accessLogEncoding: AccessLogEncoding?
     public var accessLogFormat: String?
+    /// Istio: no listener-level access log (the one for connections no filter chain takes).
+    public var disableEnvoyListenerLog: Bool?
     public var enableTracing: Bool?
     /// Default true: use mTLS to destinations with a sidecar unless a DestinationRule says otherwise.
     public var enableAutoMtls: Bool?

@@ -27,8 +27,14 @@ public struct TCPAccessLogFacts: Sendable {
     public var downstreamLocalURISAN: [UInt8] = []
     /// Network RBAC's denial (`rbac_access_denied_matched_policy[NAME]`).
     public var connectionTerminationDetails: [UInt8] = []
+    /// `%RESPONSE_CODE_DETAILS%` of a connection that has some (Envoy's
+    /// `filter_chain_not_found`); empty: none, as for every tcp_proxy connection.
+    public var responseCodeDetails: [UInt8] = []
 
     public init() {}
+
+    /// Envoy's details of a connection no filter chain matched (flag NR).
+    public static let filterChainNotFound = Array("filter_chain_not_found".utf8)
 
     /// The record a format writes: no request or response (method, path and
     /// protocol `-`, response code 0, no details), the connection's facts.
@@ -52,6 +58,7 @@ public struct TCPAccessLogFacts: Sendable {
         record.downstreamPeerURISAN = downstreamPeerURISAN
         record.downstreamLocalURISAN = downstreamLocalURISAN
         record.connectionTerminationDetails = connectionTerminationDetails
+        if !responseCodeDetails.isEmpty { record.dynamicResponseCodeDetails = responseCodeDetails }
         return record
     }
 

@@ -22,6 +22,11 @@ public struct ListenerConfig: Sendable {
     public let defaultFilterChain: FilterChainConfig?
     public let selector: FilterChainSelector
     public var inspection: ListenerInspection
+    /// The listener's own access logs (`Listener.access_log`): written for a
+    /// connection that ends before a filter chain takes it (no chain matched: NR,
+    /// or the listener filters closed it). Logs that may also admit a served
+    /// connection are handed to the TCP chains by the converter as well.
+    public var accessLogs: [AccessLogConfig] = []
 
     public init(name: String, host: String, port: Int, bindToPort: Bool = true, useOriginalDestination: Bool = false,
                 direction: Direction = .unspecified, filterChains: [FilterChainConfig], defaultFilterChain: FilterChainConfig? = nil,

@@ -7,7 +7,9 @@ import ProxyCore
 /// the plaintext HTTP version, peeked by holding the bytes back (`ConnectionInspector`)
 /// - picks the chain as Envoy does, puts that chain's handler after itself,
 /// replays the held bytes to it untouched and leaves.
-/// No chain (and no default): the connection is closed, as Envoy does.
+/// No chain (and no default): the connection is closed, as Envoy does, and the
+/// listener's access logs get its line (flag NR); a connection the listener
+/// filters close, or whose client leaves first, gets one without a flag.
 final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -19,6 +21,8 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
     private var held: ByteBuffer?
     private var timeout: Scheduled<Void>?
     private var decided = false
+    /// Accepted at (event-loop uptime), for the listener log's duration.
+    private var startNanos: Int64 = 0
 
     /// Facts of a redirected connection (its original destination); nil: from the socket.
     private let given: ConnectionFacts?
@@ -32,6 +36,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
 
     func channelActive(context: ChannelHandlerContext) {
         facts = given ?? ConnectionFacts.of(context.channel)
+        startNanos = Self.uptimeNanos(context)
         inspector = inspector.starting(destinationPort: facts.destinationPort)
         guard inspector.waitsForBytes else {
             choose(context: context)
@@ -60,6 +65,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             return
         case .close:
             decided = true
+            logUnserved(context: context, noChain: false)
             close(context: context)
         case .choose:
             choose(context: context)
@@ -74,6 +80,8 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
         timeout = nil
+        // The client left while the listener filters waited for its bytes.
+        if !decided { logUnserved(context: context, noChain: false) }
         decided = true
         context.fireChannelInactive()
     }
@@ -90,6 +98,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             choose(context: context)
         case .close:
             decided = true
+            logUnserved(context: context, noChain: false)
             close(context: context)
         }
     }
@@ -97,8 +106,10 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
     private func close(context: ChannelHandlerContext) {
         timeout?.cancel()
         timeout = nil
+        // Envoy's listener filters only peek: it closes with the client's bytes unread.
+        let unread = (held?.readableBytes ?? 0) > 0
         held = nil
-        context.close(promise: nil)
+        if unread { context.channel.closeResetting() } else { context.close(promise: nil) }
     }
 
     private func choose(context: ChannelHandlerContext) {
@@ -106,6 +117,7 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
         timeout?.cancel()
         timeout = nil
         guard let (index, _) = listener.config.chain(for: facts) else {
+            logUnserved(context: context, noChain: true)
             close(context: context)
             return
         }
@@ -123,5 +135,26 @@ final class FilterChainSelectionHandler: ChannelInboundHandler, RemovableChannel
             context.fireChannelReadComplete()
         }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+
+    /// The listener's access-log line for a connection no chain took: Envoy's
+    /// stream info then has the addresses, the SNI the TLS inspector saw, the
+    /// time since accept, no bytes (peeked bytes are not counted) and, when no
+    /// chain matched, flag NR with details `filter_chain_not_found`.
+    private func logUnserved(context: ChannelHandlerContext, noChain: Bool) {
+        guard !listener.accessLogs.isEmpty else { return }
+        var record = TCPAccessLogFacts()
+        record.durationNanos = max(0, Self.uptimeNanos(context) - startNanos)
+        record.startEpochNanos = DownstreamHTTP1Handler.wallClockNanos() - record.durationNanos
+        if noChain {
+            record.flags = .noRouteFound
+            record.responseCodeDetails = TCPAccessLogFacts.filterChainNotFound
+        }
+        record.setDownstream(facts, channel: context.channel)
+        for log in listener.accessLogs { log.write(record, worker: worker) }
+    }
+
+    private static func uptimeNanos(_ context: ChannelHandlerContext) -> Int64 {
+        Int64(clamping: context.eventLoop.now.uptimeNanoseconds)
     }
 }

@@ -21,8 +21,12 @@ final class SelectingListenerRuntime {
     let telemetryScope: Int32
     /// What each connection's listener filters start from (copied per connection).
     let inspector: ConnectionInspector
+    /// The listener's own logs (`config.accessLogs`) on this worker's sinks.
+    let accessLogs: [AccessLogRuntime]
 
-    init(config: ListenerConfig, chains: [ChainRuntime], tls: [DownstreamTLSRuntime?] = [], telemetryScope: Int32 = 0) {
+    init(config: ListenerConfig, chains: [ChainRuntime], tls: [DownstreamTLSRuntime?] = [], telemetryScope: Int32 = 0,
+         accessLogs: [AccessLogRuntime] = []) {
+        self.accessLogs = accessLogs
         self.config = config
         self.chains = chains
         self.tls = tls.isEmpty ? Array(repeating: nil, count: chains.count) : tls

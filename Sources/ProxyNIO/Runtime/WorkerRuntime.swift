@@ -154,7 +154,8 @@ final class WorkerRuntime {
                                              outbound: listener.direction == .outbound, exporters: &usedExporters))
                 }
             }
-            selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains, tls: tls, telemetryScope: scopeSlot)
+            selecting[listener.name] = SelectingListenerRuntime(config: listener, chains: chains, tls: tls, telemetryScope: scopeSlot,
+                                                                accessLogs: accessLogRuntimes(listener.accessLogs, sinks: &usedSinks))
         }
         tcpListeners = tcp
         tcpScopes = scopes

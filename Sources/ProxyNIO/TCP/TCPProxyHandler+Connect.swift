@@ -53,7 +53,9 @@ extension TCPProxyHandler {
                 // Before the close: its access-log line and metrics are written as it happens.
                 flags.formUnion(connecting.flags)
                 recordOpened()
-                context?.close(promise: nil)
+                // Envoy never read the client's bytes (nothing is read before the
+                // upstream is up): it closes with them unread and the client sees a reset.
+                if (pending?.readableBytes ?? 0) > 0 { context?.channel.closeResetting() } else { context?.close(promise: nil) }
                 return
             }
         }

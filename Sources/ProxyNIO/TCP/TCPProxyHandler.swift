@@ -26,7 +26,7 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     let counters: TCPProxyCounters
     var idleTimer: Scheduled<Void>?
     /// Bytes read before the upstream connection is up.
-    private var pending: ByteBuffer?
+    private(set) var pending: ByteBuffer?
     private var readPaused = false
     private var readPending = false
     private(set) var closed = false
@@ -36,6 +36,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
     var telemetryService: Int32 = 0
     private(set) var telemetryOpened = false
     private(set) var receivedBytes = 0
+    /// Bytes in `pending` not counted in `receivedBytes` yet.
+    private var uncountedBytes = 0
     private(set) var sentBytes = 0
     var flags: ResponseFlags = []
     /// Access logs (TCPProxyHandler+AccessLog.swift): written once, when the
@@ -125,6 +127,8 @@ final class TCPProxyHandler: ChannelDuplexHandler {
         peer = relay
         relay.peer = self
         if !accessLogs.isEmpty, let local = relay.context?.channel.localAddress { upstreamLocal = local.accessLogBytes }
+        receivedBytes += uncountedBytes
+        uncountedBytes = 0
         if let pending {
             self.pending = nil
             relay.write(pending)
@@ -136,8 +140,11 @@ final class TCPProxyHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        // Counted as the connection reads them, as Envoy: a denied client's bytes too.
-        receivedBytes += buffer.readableBytes
+        // Counted as the connection reads them, as Envoy: a denied client's bytes
+        // too (before the denial closes and logs). Bytes a listener filter held
+        // back and replays before the upstream is up: Envoy's tcp_proxy reads
+        // them only once it is connected, so they are counted then (attach).
+        if peer == nil && authorized { uncountedBytes += buffer.readableBytes } else { receivedBytes += buffer.readableBytes }
         if !authorized {
             guard authorize(context) else { return }
         }

@@ -2,7 +2,7 @@ import ProxyCore
 import SwiftProtobuf
 import XDSAPI
 
-/// The `access_log` entries of a connection manager or a tcp_proxy -> AccessLogConfig: the file
+/// The `access_log` entries of a connection manager, a tcp_proxy or a listener -> AccessLogConfig: the file
 /// logger (any path; `/dev/stdout` is what Istio uses) and the stdout logger,
 /// with a text or JSON format and Envoy's filters (status, duration, flags,
 /// header, runtime sampling, and/or, CEL expressions). A format or filter the
@@ -13,7 +13,14 @@ enum AccessLogConverter {
 
     static func convert(_ logs: [Envoy_Config_Accesslog_V3_AccessLog], _ scope: ConversionScope,
                         warnings: inout ConversionWarnings) throws(XDSConversionError) -> [AccessLogConfig] {
+        try convertIndexed(logs, scope, warnings: &warnings).map(\.config)
+    }
+
+    /// The logs the proxy writes with their index in `logs` (skipped loggers leave gaps).
+    static func convertIndexed(_ logs: [Envoy_Config_Accesslog_V3_AccessLog], _ scope: ConversionScope,
+                               warnings: inout ConversionWarnings) throws(XDSConversionError) -> [(index: Int, config: AccessLogConfig)] {
         var result: [AccessLogConfig] = []
+        var indices: [Int] = []
         for (index, log) in logs.enumerated() {
             let logScope = scope.index("access_log", index)
             let typeURL = log.typedConfig.typeURL
@@ -36,8 +43,9 @@ enum AccessLogConverter {
                 config.filter = try AccessLogFilterConverter.convert(log.filter, logScope.child("filter"), format: &config.format)
             }
             result.append(config)
+            indices.append(index)
         }
-        return AccessLogConfig.sharingHeaderSlots(result)
+        return Array(zip(indices, AccessLogConfig.sharingHeaderSlots(result)))
     }
 
     static func fileFormat(_ file: Envoy_Extensions_AccessLoggers_File_V3_FileAccessLog, _ scope: ConversionScope) throws(XDSConversionError) -> AccessLogFormat {

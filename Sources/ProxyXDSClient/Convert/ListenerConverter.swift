@@ -3,7 +3,8 @@ import SwiftProtobuf
 import XDSAPI
 
 /// LDS Listener -> ListenerConfig: filter chains (each with its match and one
-/// HTTP connection manager or TCP proxy), the default chain, listener filters.
+/// HTTP connection manager or TCP proxy), the default chain, listener filters,
+/// the listener's own access logs.
 public enum ListenerConverter {
     typealias HCM = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager
     static let httpConnectionManager = "envoy.filters.network.http_connection_manager"
@@ -29,18 +30,21 @@ public enum ListenerConverter {
                                      reason: error.reason)
         }
         // Envoy ignores a default chain's filter_chain_match: it is what no match gets.
-        let fallback = listener.hasDefaultFilterChain
+        var fallback = listener.hasDefaultFilterChain
             ? try filterChain(listener.defaultFilterChain, scope.child("default_filter_chain"), warnings: &warnings, matching: false) : nil
+        let accessLogs = try listenerAccessLogs(listener, scope, chains: &chains, fallback: &fallback, warnings: &warnings)
         let direction: ListenerConfig.Direction
         switch listener.trafficDirection {
         case .inbound: direction = .inbound
         case .outbound: direction = .outbound
         default: direction = .unspecified
         }
-        return ListenerConfig(name: listener.name, host: host, port: port,
-                              bindToPort: listener.hasBindToPort ? listener.bindToPort.value : true,
-                              useOriginalDestination: listener.hasUseOriginalDst && listener.useOriginalDst.value,
-                              direction: direction, filterChains: chains, defaultFilterChain: fallback, inspection: inspection)
+        var config = ListenerConfig(name: listener.name, host: host, port: port,
+                                    bindToPort: listener.hasBindToPort ? listener.bindToPort.value : true,
+                                    useOriginalDestination: listener.hasUseOriginalDst && listener.useOriginalDst.value,
+                                    direction: direction, filterChains: chains, defaultFilterChain: fallback, inspection: inspection)
+        config.accessLogs = accessLogs
+        return config
     }
 
     /// One filter chain: its match, plaintext transport, one network filter.

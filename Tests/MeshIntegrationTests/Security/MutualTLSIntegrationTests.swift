@@ -3,7 +3,8 @@ import MeshLocal
 import Testing
 
 /// PeerAuthentication and DestinationRule TLS on stock Envoy with certificates from
-/// the mesh CA: STRICT refuses plaintext every time and accepts sidecar traffic,
+/// the mesh CA: STRICT refuses plaintext every time (the listener's access log
+/// says NR) and accepts sidecar traffic,
 /// PERMISSIVE accepts both, DISABLE is plaintext; ISTIO_MUTUAL to a STRICT server
 /// works and DISABLE fails with Envoy's flag (UC); principals and namespaces
 /// authorise. Needs the mesh CA and agent (`control-plane --ca-dir`, `proxy
@@ -40,6 +41,11 @@ struct MutualTLSIntegrationTests {
         #expect(mesh.viaClient("/").status == 200)
         let plaintext = (0..<20).map { _ in mesh.plaintextToServer() }
         #expect(plaintext.allSatisfy { $0 == 0 }, "plaintext answered under STRICT: \(plaintext)")
+        // Plaintext matches no chain of the STRICT listener: Istio's listener access log (NR).
+        let inbound = "\(mesh.harness.address(mesh.serverHost)):19080"
+        try mesh.harness.waitUntil("the server's listener log shows NR", timeout: 10) {
+            mesh.harness.log("reviews-v1").split(separator: "\n").contains { $0.contains(" 0 NR filter_chain_not_found ") && $0.contains(" \(inbound) ") }
+        }
 
         // PERMISSIVE: both.
         try mesh.replaceConfig(Self.peerAuthentication("PERMISSIVE"))

@@ -69,8 +69,8 @@ final class TCPAccessLogBootstrap {
         ports[port] = assigned
         adminPorts[port] = try! DifferentialRun.freePort()
         let logs: [[String: Any]] = [
-            fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
-            fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
+            Self.fileLog(textLog(port), ["text_format_source": ["inline_string": Self.istioText]]),
+            Self.fileLog(jsonLog(port), ["json_format": Self.istioJSON]),
         ]
         func listener(_ scenario: Scenario, cluster: String, extra: [String: Any] = [:], serverNames: [String]? = nil,
                       before: [[String: Any]] = []) -> [String: Any] {
@@ -105,10 +105,10 @@ final class TCPAccessLogBootstrap {
                 listener(.attemptsUsed, cluster: "closed", extra: ["max_connect_attempts": 3]),
                 listener(.clientLeft, cluster: "stalled"),
             ],
-            "clusters": [cluster("backend", ports: [upstreamPort]), cluster("closed", ports: [closedPort]), cluster("empty", ports: []),
-                         cluster("limited", ports: [upstreamPort], thresholds: ["max_connections": 1]),
-                         cluster("blackhole", ports: [blackholePort], thresholds: ["max_pending_requests": 1]),
-                         cluster("pair", ports: [closedPort, upstreamPort]), cluster("stalled", ports: [blackholePort])],
+            "clusters": [Self.cluster("backend", ports: [upstreamPort]), Self.cluster("closed", ports: [closedPort]), Self.cluster("empty", ports: []),
+                         Self.cluster("limited", ports: [upstreamPort], thresholds: ["max_connections": 1]),
+                         Self.cluster("blackhole", ports: [blackholePort], thresholds: ["max_pending_requests": 1]),
+                         Self.cluster("pair", ports: [closedPort, upstreamPort]), Self.cluster("stalled", ports: [blackholePort])],
         ]]
         return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
     }
@@ -124,12 +124,16 @@ final class TCPAccessLogBootstrap {
                                             "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]]]
     }
 
-    private func fileLog(_ path: URL, _ format: [String: Any]) -> [String: Any] {
+    static func fileLog(_ path: URL, _ format: [String: Any]) -> [String: Any] {
         ["name": "envoy.access_loggers.file",
          "typed_config": ["@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog", "path": path.path, "log_format": format]]
     }
 
-    private func cluster(_ name: String, ports: [Int], thresholds: [String: Any]? = nil) -> [String: Any] {
+    static func cluster(_ name: String, port: Int?) -> [String: Any] {
+        cluster(name, ports: port.map { [$0] } ?? [])
+    }
+
+    static func cluster(_ name: String, ports: [Int], thresholds: [String: Any]? = nil) -> [String: Any] {
         let hosts: [[String: Any]] = ports.map { ["endpoint": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": $0]]]] }
         var cluster: [String: Any] = ["name": name, "type": "STATIC", "connect_timeout": "1s",
                                       "load_assignment": ["cluster_name": name, "endpoints": hosts.isEmpty ? [] : [["lb_endpoints": hosts]]]]

@@ -119,76 +119,18 @@ import Testing
     /// The lines of both files once each has one per scenario, the served one
     /// last (lines are flushed within a second; Envoy's flush interval is set so).
     /// The readiness probe's connection (DifferentialRun) logs an earlier
-    /// "served" line: the last line per scenario is kept.
+    /// "served" line: the last line per scenario is kept (AccessLogLines).
     static func readLogs(_ bootstrap: TCPAccessLogBootstrap, port: Int, ports: [Scenario: Int]) -> (text: [String: [String]], json: [String: [String: String]]) {
+        let names = Dictionary(uniqueKeysWithValues: ports.map { ($0.key.rawValue, $0.value) })
         var result: (text: [String: [String]], json: [String: [String: String]]) = ([:], [:])
         for _ in 0..<100 {
-            result.text = text(lines(bootstrap.textLog(port)), ports)
-            let objects = lines(bootstrap.jsonLog(port)).compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            result.json = json(objects, ports)
+            result.text = AccessLogLines.text(AccessLogLines.lines(bootstrap.textLog(port)), names)
+            result.json = AccessLogLines.json(AccessLogLines.objects(bootstrap.jsonLog(port)), names)
             if result.text.count == Scenario.allCases.count, result.json.count == Scenario.allCases.count, result.text["served"]?[9] == "5",
                result.json["served"]?["bytes_received"] == "number 5" {
                 break
             }
             usleep(100_000)
-        }
-        return result
-    }
-
-    static func lines(_ url: URL) -> [String] {
-        ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-    }
-
-    static func durationClass(_ milliseconds: Int) -> String {
-        if milliseconds < 500 { return "short" }
-        return (800...1_900).contains(milliseconds) ? "~1s" : "\(milliseconds) ms"
-    }
-
-    static func scenario(ofLocal address: String, _ ports: [Scenario: Int]) -> String {
-        let port = Int(address.split(separator: ":").last ?? "") ?? 0
-        return ports.first { $0.value == port }?.key.rawValue ?? "unknown \(address)"
-    }
-
-    /// Text lines by scenario, split on spaces (no value here has one), normalised.
-    static func text(_ lines: [String], _ ports: [Scenario: Int]) -> [String: [String]] {
-        var result: [String: [String]] = [:]
-        for line in lines {
-            var fields = line.split(separator: " ").map(String.init)
-            guard fields.count == 24 else {
-                result["malformed \(result.count)"] = fields
-                continue
-            }
-            fields[0] = fields[0].hasPrefix("[20") && fields[0].hasSuffix("Z]") ? "[START_TIME]" : fields[0]
-            fields[11] = durationClass(Int(fields[11]) ?? -1)
-            if fields[19] != "-" { fields[19] = fields[19].hasPrefix("127.0.0.1:") ? "127.0.0.1:*" : fields[19] }
-            fields[21] = fields[21].hasPrefix("127.0.0.1:") ? "127.0.0.1:*" : fields[21]
-            let key = scenario(ofLocal: fields[20], ports)
-            fields[20] = key
-            result[key] = fields
-        }
-        return result
-    }
-
-    /// JSON lines by scenario: every value as text (`null` for JSON null), normalised.
-    static func json(_ objects: [[String: Any]], _ ports: [Scenario: Int]) -> [String: [String: String]] {
-        var result: [String: [String: String]] = [:]
-        for object in objects {
-            var fields: [String: String] = [:]
-            for (key, value) in object {
-                switch value {
-                case is NSNull: fields[key] = "null"
-                case let number as NSNumber: fields[key] = "number \(number)"
-                default: fields[key] = "string \(value)"
-                }
-            }
-            let start = fields["start_time"] ?? ""
-            fields["start_time"] = start.hasPrefix("string 20") && start.hasSuffix("Z") ? "string START_TIME" : start
-            fields["duration"] = durationClass((object["duration"] as? NSNumber)?.intValue ?? -1)
-            if let remote = object["downstream_remote_address"] as? String, remote.hasPrefix("127.0.0.1:") { fields["downstream_remote_address"] = "127.0.0.1:*" }
-            if let local = object["upstream_local_address"] as? String, local.hasPrefix("127.0.0.1:") { fields["upstream_local_address"] = "127.0.0.1:*" }
-            let key = scenario(ofLocal: object["downstream_local_address"] as? String ?? "", ports)
-            fields["downstream_local_address"] = key
-            result[key] = fields
         }
         return result
     }

@@ -48,7 +48,8 @@ public enum CELEvaluator {
         // A TCP connection has no response (Envoy: the attribute is absent).
         case .responseCode: return record.isTCP ? .error : .int(Int64(record.responseCode))
         case .responseCodeDetails:
-            if record.isTCP { return .error }
+            // A connection has details only when the listener set some (NR's).
+            if record.isTCP && record.dynamicResponseCodeDetails.isEmpty { return .error }
             if !record.dynamicResponseCodeDetails.isEmpty { return .string(record.dynamicResponseCodeDetails) }
             let details = record.responseCodeDetails
             return .string(Array(UnsafeBufferPointer(start: details.utf8Start, count: details.utf8CodeUnitCount)))
