@@ -113,6 +113,7 @@ extension DownstreamHTTP1Handler {
         // Flush now: the upstream's read-complete will not reach a released lease.
         flushPending()
         releaseUpstream()
+        leavePool()
         upstreamInbound = nil
         pendingUpstream = nil
         selection = nil

@@ -2,21 +2,38 @@ import NIOCore
 import ProxyCore
 
 extension DownstreamHTTP1Handler {
-    /// Leases an idle pooled connection to the chosen endpoint, or opens one.
+    /// Leases an idle pooled connection to the chosen endpoint, or opens one, within
+    /// the cluster's circuit breakers (DownstreamHTTP1Handler+Pool).
     func acquireUpstream(fresh: Bool = false) {
         guard let endpoint else { return }
         responsePhase = .head
-        // A replay on a fresh connection is the pool's business, not a new request.
-        if !fresh, let cluster = currentCluster { cluster.counters.stats.upstreamRequestTotal += 1 }
         if !fresh, upstreamStartNanos == 0, trace != nil { upstreamStartNanos = NIODeadline.now().uptimeNanoseconds }
-        if !fresh, let pooled = endpoint.takeIdle() {
-            attach(pooled)
+        if fresh {
+            // The replay keeps its place: counted past the limits, as it was admitted once.
+            endpoint.connectionOpened()
+            startConnect(to: endpoint, stream: false)
             return
         }
+        if endpoint.http2 != nil {
+            // A stream on the endpoint's HTTP/2 connection: only `max_requests` applies.
+            guard admitRequest(on: endpoint) else { return poolOverflow(pending: false) }
+            endpoint.connectionOpened(stream: true)
+            startConnect(to: endpoint, stream: true)
+            return
+        }
+        if let pooled = endpoint.takeIdle() {
+            guard admitRequest(on: endpoint) else {
+                endpoint.putIdle(pooled)
+                return poolOverflow(pending: false)
+            }
+            attach(pooled, countsRequest: true)
+            return
+        }
+        requestConnectionFromGate(endpoint)
+    }
+
+    func startConnect(to endpoint: EndpointRuntime, stream: Bool) {
         waitingForConnection = true
-        // On HTTP/2 this opens a stream: the connection under it counts itself.
-        let stream = endpoint.http2 != nil
-        endpoint.connectionOpened(stream: stream)
         currentCluster?.counters.stats.upstreamConnectionTotal += 1
         let id = exchangeID
         let generation = endpoint.tlsGeneration
@@ -27,9 +44,13 @@ extension DownstreamHTTP1Handler {
 
     private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime, tlsGeneration: Int,
                            stream: Bool) {
+        // Whether this exchange still holds the pending slot the gate gave its connect.
+        let gated = id == exchangeID && poolWait == .connecting
+        if gated { poolWait = .none }
         switch result {
         case .success(let channel):
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
+                if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(succeeded: false, breaker: &$0) } }
                 endpoint.connectionClosed(stream: stream)
                 channel.close(promise: nil)
                 return
@@ -39,13 +60,26 @@ extension DownstreamHTTP1Handler {
             if id == exchangeID, waitingForConnection, !downstreamClosed {
                 currentCluster?.outlierResult(.localOriginConnectSuccess, endpoint: endpoint, worker: worker)
                 waitingForConnection = false
-                attach(handler)
+                if gated {
+                    guard endpoint.resources.withBreaker({ endpoint.gate.connectFinished(succeeded: true, breaker: &$0) }) else {
+                        endpoint.putIdle(handler)
+                        return poolOverflow(pending: false)
+                    }
+                    requestSlot = endpoint.resources
+                } else if !stream {
+                    // A replay: its request slot went with the connection it lost.
+                    endpoint.resources.withBreaker { $0.forceAdmit(.requests, priority: endpoint.gate.priority) }
+                    requestSlot = endpoint.resources
+                }
+                // A replay (neither gated nor a stream) was counted on its first connection.
+                attach(handler, countsRequest: gated || stream)
                 flushPending()
             } else {
                 // The exchange is gone: the connection is still useful to the pool.
                 endpoint.putIdle(handler)
             }
         case .failure(let error):
+            if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(succeeded: false, breaker: &$0) } }
             endpoint.connectionClosed(stream: stream)
             guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
             waitingForConnection = false
@@ -60,8 +94,11 @@ extension DownstreamHTTP1Handler {
         }
     }
 
-    /// Makes `connection` this exchange's upstream and sends what is ready.
-    private func attach(_ connection: UpstreamHTTP1Handler) {
+    /// Makes `connection` this exchange's upstream and sends what is ready. Envoy counts
+    /// `upstream_rq_total` here, when a request gets its connection (`countsRequest`;
+    /// a replay on a fresh connection is the pool's business, not a new request).
+    func attach(_ connection: UpstreamHTTP1Handler, countsRequest: Bool) {
+        if countsRequest, let cluster = currentCluster { cluster.counters.stats.upstreamRequestTotal += 1 }
         upstream = connection
         connection.owner = self
         if accessRecord != nil { accessRecord!.upstreamLocal = connection.localAddressBytes }
@@ -85,6 +122,7 @@ extension DownstreamHTTP1Handler {
 
     /// Ends the lease: back to the pool when the exchange left it clean.
     func releaseUpstream() {
+        releaseRequestSlot()
         guard let connection = upstream else { return }
         upstream = nil
         connection.owner = nil
@@ -121,6 +159,7 @@ extension DownstreamHTTP1Handler {
     func upstreamClosed(_ connection: UpstreamHTTP1Handler) {
         guard connection === upstream else { return }
         upstream = nil
+        releaseRequestSlot()
         upstreamReusable = false
         switch responsePhase {
         case .body(let tracker) where tracker.endsAtClose:

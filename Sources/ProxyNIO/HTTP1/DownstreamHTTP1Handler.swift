@@ -60,6 +60,10 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var routeTimeoutNanos: Int64 = 0
     var upstream: UpstreamHTTP1Handler?
     var waitingForConnection = false
+    /// Where the exchange stands in its endpoint's pool gate (DownstreamHTTP1Handler+Pool).
+    var poolWait = PoolWait.none
+    /// The cluster whose `max_requests` slot the exchange holds.
+    var requestSlot: ClusterResources?
     /// Request bytes produced before the upstream connection is ready.
     var pendingUpstream: ByteBuffer?
     var upstreamReusable = true
@@ -186,6 +190,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
             upstream.owner = nil
             upstream.close()
         }
+        releaseRequestSlot()
+        leavePool()
         if let endpoint {
             endpoint.activeRequests -= 1
             self.endpoint = nil

@@ -39,6 +39,10 @@ struct LocalReply {
     static let upstreamReset = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
         flags: .upstreamConnectionTermination)
+    /// A circuit breaker refused the request (Envoy's pool `Overflow` failure).
+    static let overflow = LocalReply(
+        status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: overflow",
+        flags: .upstreamOverflow)
     static let upstreamProtocolError = LocalReply(
         status: 502, text: "upstream connect error or disconnect/reset before headers. reset reason: protocol error",
         flags: .upstreamProtocolError)

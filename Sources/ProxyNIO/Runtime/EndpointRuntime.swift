@@ -1,4 +1,5 @@
 import NIOCore
+import ProxyCore
 
 /// One upstream endpoint on one worker: its address and idle keep-alive
 /// connections. Event-loop confined.
@@ -17,6 +18,9 @@ final class EndpointRuntime {
     /// The circuit breaker of the endpoint's cluster, whose max_connections
     /// counts these connections together with the cluster's tcp_proxy connections.
     let resources: ClusterResources
+    /// The cluster's circuit breakers as they apply to this endpoint's HTTP/1.1 pool
+    /// here: its connections and the requests waiting for one (EndpointRuntime+Gate).
+    var gate = HTTPUpstreamGate<DownstreamHTTP1Handler>()
     /// Exchanges in flight, for the least-request balancer.
     var activeRequests: UInt64 = 0
     /// Position in its cluster's endpoint list (`LBEndpoint.index`, the outlier detector's
@@ -40,18 +44,25 @@ final class EndpointRuntime {
         idle.reserveCapacity(16)
     }
 
-    /// An HTTP/1.1 connection (or a mirror's) to this endpoint is being opened, or
-    /// an HTTP/2 `stream` (the HTTP/2 connection under it counts itself).
+    /// A connection the gate did not admit (a mirror's, a replay's) is being opened,
+    /// counted past the limit if need be; or an HTTP/2 `stream` (the HTTP/2 connection
+    /// under it counts itself).
     func connectionOpened(stream: Bool = false) {
         openConnections += 1
-        if !stream { resources.withBreaker { $0.forceAdmit(.connections) } }
+        if !stream { resources.withBreaker { gate.connectionForced(breaker: &$0) } }
     }
 
-    /// One opened by `connectionOpened` is gone (its connect failed, or it closed).
+    /// A connection the gate admitted (`.connect`) is being opened.
+    func gatedConnectionOpened() {
+        openConnections += 1
+    }
+
+    /// One opened by `connectionOpened` / `gatedConnectionOpened` is gone (its connect
+    /// failed, or it closed): a request waiting for a connection may open one instead.
     func connectionClosed(stream: Bool = false) {
         openConnections -= 1
-        // Never below zero: a slip in pairing must not stop the proxy.
-        if !stream { resources.withBreaker { if $0.count(.connections) > 0 { $0.release(.connections) } } }
+        guard !stream else { return }
+        if let handoff = resources.withBreaker({ gate.connectionGone(breaker: &$0) }) { hand(handoff) }
     }
 
     /// Most recently used first: its socket is the warmest and least likely to
@@ -69,6 +80,7 @@ final class EndpointRuntime {
             return
         }
         idle.append(connection)
+        if gate.waitingCount > 0 { serveWaiters() }
     }
 
     func forget(_ connection: UpstreamHTTP1Handler) {
