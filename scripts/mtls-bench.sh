@@ -23,7 +23,7 @@ client_port=${CLIENT_PORT:-19181}
 server_port=${SERVER_PORT:-19182}
 for tool in nginx wrk openssl taskset; do command -v "$tool" >/dev/null || { echo "mtls-bench: $tool is missing" >&2; exit 1; }; done
 [ -x "$envoy" ] || { echo "mtls-bench: no Envoy (ENVOY_BIN or .venv)" >&2; exit 1; }
-[ -x "$swiftmesh" ] || { echo "mtls-bench: no $swiftmesh (swift build -c release --product swiftmesh)" >&2; exit 1; }
+[ -x "$swiftmesh" ] || { echo "mtls-bench: no $swiftmesh (scripts/build-release.sh)" >&2; exit 1; }
 work=$(mktemp -d /tmp/mtls-bench.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }

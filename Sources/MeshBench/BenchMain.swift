@@ -4,10 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// `swiftmesh-bench`: benchmark commands that print numbers (never timed tests).
-///   swift run -c release swiftmesh-bench validate [--objects N] [--rounds R]
-///   swift run -c release swiftmesh-bench xds [--services 1000] [--clients 2000]
-///   swift run -c release swiftmesh-bench proxy [--quick] [--harness PATH] [--targets LIST]
+/// `swiftmesh-bench`: benchmark commands that print numbers (never timed tests);
+/// build with scripts/build-release.sh first.
+///   .build/release/swiftmesh-bench validate [--objects N] [--rounds R]
+///   .build/release/swiftmesh-bench xds [--services 1000] [--clients 2000]
+///   .build/release/swiftmesh-bench proxy [--quick] [--harness PATH] [--targets LIST]
 @main
 enum BenchMain {
     static func main() async {

@@ -20,7 +20,7 @@ final class ControlPlaneProcess {
     init(config: String, log: URL) throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("swiftmesh")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw BenchError("\(binary.path) not found: build it in the same configuration first (swift build -c release --product swiftmesh)")
+            throw BenchError("\(binary.path) not found: build it in the same configuration first (scripts/build-release.sh)")
         }
         FileManager.default.createFile(atPath: log.path, contents: nil)
         // MeshLocal's spawn: a clean signal mask (the control plane stops on TERM), output to the log.

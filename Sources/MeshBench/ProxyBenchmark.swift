@@ -18,7 +18,7 @@ struct ProxyBenchmark {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let binary = here.appendingPathComponent("swiftmesh").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw BenchError("\(binary) not found: build it first (swift build -c release --product swiftmesh)")
+            throw BenchError("\(binary) not found: build it first (scripts/build-release.sh)")
         }
         guard FileManager.default.fileExists(atPath: harness) else {
             throw BenchError("\(harness) not found: pass --harness PATH to proxy-bench.sh")

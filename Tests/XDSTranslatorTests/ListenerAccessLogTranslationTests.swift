@@ -79,21 +79,7 @@ import XDSAPI
     }
 
     @Test func boundInboundListenerLogs() throws {
-        let resources = F.resources("""
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: reviews, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: reviews}}
-          ingress:
-          - port: {number: 19080, protocol: HTTP, name: http}
-            defaultEndpoint: 127.0.0.1:8080
-            captureMode: NONE
-          egress:
-          - port: {number: 9080, protocol: HTTP, name: http}
-            captureMode: NONE
-            hosts: [./ratings.default.svc.cluster.local]
-        """, proxy: try ProxyNode(nodeID: "sidecar~10.0.0.11~reviews-v1.default~default.svc.cluster.local", labels: ["app": "reviews"]))
+        let resources = F.resources(F.captureNoneSidecar(), proxy: F.reviews)
         #expect(try resources.listener("10.0.0.11_19080").accessLog.count == 1)
         #expect(try resources.listener("10.0.0.11_9080").accessLog.isEmpty, "an outbound listener bound to a port carries none")
     }

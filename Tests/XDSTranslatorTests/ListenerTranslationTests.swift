@@ -15,22 +15,8 @@ import XDSAPI
     }
 
     @Test func captureModeNoneBindsEgressAndIngressOnTheWorkloadAddress() throws {
-        let resources = TranslatorFixture.resources("""
-        apiVersion: networking.istio.io/v1
-        kind: Sidecar
-        metadata: {name: reviews, namespace: default}
-        spec:
-          workloadSelector: {labels: {app: reviews}}
-          ingress:
-          - port: {number: 19080, protocol: HTTP, name: http}
-            defaultEndpoint: 127.0.0.1:8080
-            captureMode: NONE
-          egress:
-          - port: {number: 9080, protocol: HTTP, name: http}
-            captureMode: NONE
-            hosts: [./ratings.default.svc.cluster.local]
-          outboundTrafficPolicy: {mode: REGISTRY_ONLY}
-        """, proxy: try ProxyNode(nodeID: "sidecar~10.0.0.11~reviews-v1.default~default.svc.cluster.local", labels: ["app": "reviews"]))
+        let resources = TranslatorFixture.resources(TranslatorFixture.captureNoneSidecar("\n  outboundTrafficPolicy: {mode: REGISTRY_ONLY}"),
+                                                    proxy: TranslatorFixture.reviews)
         #expect(resources.listeners.map(\.name) == ["10.0.0.11_19080", "10.0.0.11_9080"])
         #expect(resources.clusters.map(\.name).contains("outbound|9080||ratings.default.svc.cluster.local"))
         #expect(!resources.clusters.map(\.name).contains("outbound|9080||reviews.default.svc.cluster.local"))

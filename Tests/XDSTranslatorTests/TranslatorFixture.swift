@@ -52,6 +52,27 @@ enum TranslatorFixture {
     static let productpage = try! ProxyNode(nodeID: "sidecar~10.0.0.5~productpage-v1.default~default.svc.cluster.local",
                                             metadata: ["NAMESPACE": "default"], labels: ["app": "productpage"])
 
+    /// reviews-v1 on 10.0.0.11 with a Sidecar that binds its ingress (19080) and
+    /// egress (9080) listeners to the workload address (captureMode NONE).
+    static let reviews = try! ProxyNode(nodeID: "sidecar~10.0.0.11~reviews-v1.default~default.svc.cluster.local", labels: ["app": "reviews"])
+    static func captureNoneSidecar(_ extraEgress: String = "") -> String {
+        """
+        apiVersion: networking.istio.io/v1
+        kind: Sidecar
+        metadata: {name: reviews, namespace: default}
+        spec:
+          workloadSelector: {labels: {app: reviews}}
+          ingress:
+          - port: {number: 19080, protocol: HTTP, name: http}
+            defaultEndpoint: 127.0.0.1:8080
+            captureMode: NONE
+          egress:
+          - port: {number: 9080, protocol: HTTP, name: http}
+            captureMode: NONE
+            hosts: [./ratings.default.svc.cluster.local]
+        """ + extraEgress
+    }
+
     static func snapshot(_ yaml: String) -> MeshSnapshot {
         let (reports, failure) = ConfigValidator().validate(source: "fixture.yaml", bytes: Array((meshServices + "\n---\n" + yaml).utf8))
         precondition(failure == nil, "\(failure!)")
