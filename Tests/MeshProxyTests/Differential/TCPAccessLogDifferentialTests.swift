@@ -105,15 +105,7 @@ import Testing
     ]
 
     static func counters(adminPort: Int) throws -> [String: String] {
-        let fd = try connect(adminPort)
-        defer { close(fd) }
-        TCPSessionDifferentialTests.send(fd, "GET /stats HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n")
-        var result: [String: String] = [:]
-        for line in TCPSessionDifferentialTests.readToEOF(fd).split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            if parts.count == 2, counterNames.contains(parts[0]) { result[parts[0]] = parts[1] }
-        }
-        return result
+        try AdminCounters.read(adminPort: adminPort, names: Set(counterNames))
     }
 
     /// The lines of both files once each has one per scenario, the served one
