@@ -49,7 +49,8 @@ http {
 }
 NGINX
 nginx -c "$work/nginx.conf" -p "$work/nginx" -e "$work/nginx/error.log"
-pids+=("$(cat "$work/nginx.pid" 2>/dev/null || sleep 0.3; cat "$work/nginx.pid")")
+for _ in $(seq 1 50); do [ -s "$work/nginx.pid" ] && break; sleep 0.1; done
+pids+=("$(cat "$work/nginx.pid")")
 
 # The benchmark's candidate script writes the bootstrap and execs "$bin proxy ...".
 printf '#!/bin/sh\nshift\nexec "%s" "$@"\n' "$proxy" >"$work/proxy"

@@ -37,10 +37,6 @@ final class EchoUpstreamHandler: ChannelInboundHandler {
 
 enum EchoUpstream {
     static func start(group: any EventLoopGroup) async throws -> any Channel {
-        try await ServerBootstrap(group: group)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoUpstreamHandler()) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        try await LoopbackServer.start(group: group) { EchoUpstreamHandler() }
     }
 }

@@ -28,12 +28,7 @@ final class HalfCloseUpstreamHandler: ChannelInboundHandler {
 
 enum HalfCloseUpstream {
     static func start(group: any EventLoopGroup) async throws -> any Channel {
-        try await ServerBootstrap(group: group)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(HalfCloseUpstreamHandler()) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        try await LoopbackServer.start(group: group, allowHalfClosure: true) { HalfCloseUpstreamHandler() }
     }
 
     /// One listener whose tcp_proxy has a 1 s idle timeout (or the given

@@ -31,10 +31,6 @@ final class SlowUpstreamHandler: ChannelInboundHandler {
 
 enum SlowUpstream {
     static func start(group: any EventLoopGroup, delay: TimeAmount) async throws -> any Channel {
-        try await ServerBootstrap(group: group)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SlowUpstreamHandler(delay: delay)) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        try await LoopbackServer.start(group: group) { SlowUpstreamHandler(delay: delay) }
     }
 }

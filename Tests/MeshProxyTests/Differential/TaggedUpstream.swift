@@ -25,11 +25,7 @@ final class TaggedUpstreamHandler: ChannelInboundHandler {
 
 enum TaggedUpstream {
     static func start(group: any EventLoopGroup, tag: String) async throws -> any Channel {
-        try await ServerBootstrap(group: group)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(TaggedUpstreamHandler(tag: tag)) }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
+        try await LoopbackServer.start(group: group) { TaggedUpstreamHandler(tag: tag) }
     }
 
     /// Sends `bytes` on a fresh connection and names what came back: the tag when
