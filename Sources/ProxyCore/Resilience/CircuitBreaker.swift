@@ -85,6 +85,13 @@ public struct CircuitBreaker: Sendable {
         adjust(resource, priority: priority, by: -1)
     }
 
+    /// Returns one unit when one is held: for counts whose pairing the caller cannot prove
+    /// (a slot given back on a path that may not have taken it), where a slip must not stop
+    /// the proxy.
+    public mutating func releaseIfHeld(_ resource: Resource, priority: RoutingPriority = .default) {
+        if count(resource, priority: priority) > 0 { adjust(resource, priority: priority, by: -1) }
+    }
+
     private mutating func adjust(_ resource: Resource, priority: RoutingPriority, by delta: Int) {
         switch resource {
         case .connections: counts[priority.rawValue].connections += delta

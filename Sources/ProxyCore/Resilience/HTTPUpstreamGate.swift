@@ -98,8 +98,7 @@ public struct HTTPUpstreamGate<Waiter: AnyObject> {
     public mutating func connectionGone(breaker: inout CircuitBreaker) -> Handoff? {
         guard connections > 0 else { return nil }
         connections -= 1
-        // Never below zero: a slip in pairing must not stop the proxy.
-        if breaker.count(.connections, priority: priority) > 0 { breaker.release(.connections, priority: priority) }
+        breaker.releaseIfHeld(.connections, priority: priority)
         guard waitingCount > 0, openConnection(breaker: &breaker) else { return nil }
         return popWaiter().map { .connect($0) }
     }

@@ -22,7 +22,7 @@ extension DownstreamHTTP1Handler {
     func releaseRequestSlot() {
         guard let resources = requestSlot else { return }
         requestSlot = nil
-        resources.withBreaker { if $0.count(.requests) > 0 { $0.release(.requests) } }
+        resources.withBreaker { $0.releaseIfHeld(.requests) }
     }
 
     /// No idle connection: pending, then a connection of its own or a place in the queue.

@@ -33,6 +33,18 @@ import Testing
         #expect(breaker.limit(.retries) == 20)
     }
 
+    @Test func releaseIfHeldNeverGoesBelowZero() {
+        var breaker = CircuitBreaker()
+        breaker.releaseIfHeld(.requests)
+        #expect(breaker.count(.requests) == 0)
+        _ = breaker.admit(.requests)
+        _ = breaker.admit(.requests, priority: .high)
+        breaker.releaseIfHeld(.requests)
+        breaker.releaseIfHeld(.requests)
+        #expect(breaker.count(.requests) == 0)
+        #expect(breaker.count(.requests, priority: .high) == 1)
+    }
+
     @Test func forceAdmitGoesPastTheLimit() {
         var breaker = CircuitBreaker(defaultPriority: .init(maxConnections: 0))
         #expect(!breaker.canAdmit(.connections))
