@@ -5,7 +5,9 @@
 /// - any other request is pending (within `max_pending_requests`, else overflow) until a
 ///   connection serves it: it opens one within `max_connections` (a pool with none always
 ///   may, so its requests are never stranded) or waits, FIFO, for one to free up;
-/// - a pending request that leaves gives its slot back.
+/// - a pending request that leaves gives its slot back;
+/// - a connect that fails fails every pending request of the pool, connecting or queued
+///   (Envoy's `purgePendingStreams`: each gets the failure, and its retry policy decides).
 /// Overflows are 503 with flag `UO`; Envoy 1.40 counts a full `max_pending_requests` in
 /// `upstream_rq_pending_overflow` and a full `max_requests` in `upstream_rq_active_overflow`.
 ///
@@ -37,6 +39,8 @@ public struct HTTPUpstreamGate<Waiter: AnyObject> {
     public private(set) var connections = 0
     private var waiters: [Waiter] = []
     private var head = 0
+    /// Requests whose own connect is under way (each holds a pending slot).
+    private var connecting: [Waiter] = []
 
     public init(priority: RoutingPriority = .default) { self.priority = priority }
 
@@ -50,22 +54,39 @@ public struct HTTPUpstreamGate<Waiter: AnyObject> {
     /// A request found no idle connection.
     public mutating func requestArrived(_ waiter: Waiter, breaker: inout CircuitBreaker) -> Decision {
         guard breaker.admit(.pendingRequests, priority: priority) else { return .overflow }
-        if openConnection(breaker: &breaker) { return .connect }
+        if openConnection(breaker: &breaker) {
+            connecting.append(waiter)
+            return .connect
+        }
         waiters.append(waiter)
         return .wait
     }
 
     /// The connect of a `.connect` request ended (either way): its pending slot is free.
     /// On success it then takes a request slot for its new connection: false is overflow.
-    public func connectFinished(succeeded: Bool, breaker: inout CircuitBreaker) -> Bool {
+    public mutating func connectFinished(_ waiter: Waiter, succeeded: Bool, breaker: inout CircuitBreaker) -> Bool {
+        removeConnecting(waiter)
         breaker.release(.pendingRequests, priority: priority)
         guard succeeded else { return false }
         return breaker.admit(.requests, priority: priority)
     }
 
     /// A `.connect` request left before its connect ended (the connection, once up, goes idle).
-    public func connectAbandoned(breaker: inout CircuitBreaker) {
+    public mutating func connectAbandoned(_ waiter: Waiter, breaker: inout CircuitBreaker) {
+        removeConnecting(waiter)
         breaker.release(.pendingRequests, priority: priority)
+    }
+
+    /// One of this pool's connects failed: every request still pending (connecting on
+    /// its own connection, or queued) leaves with its slot given back, to be failed by
+    /// the caller, oldest queued last. Their connects go on; a connection that comes up
+    /// serves the pool.
+    public mutating func connectFailed(breaker: inout CircuitBreaker) -> [Waiter] {
+        var failed = connecting
+        connecting.removeAll(keepingCapacity: true)
+        while let waiter = popWaiter() { failed.append(waiter) }
+        for _ in failed { breaker.release(.pendingRequests, priority: priority) }
+        return failed
     }
 
     /// A queued request left: out of the queue, its pending slot back. False when it was not queued.
@@ -99,8 +120,9 @@ public struct HTTPUpstreamGate<Waiter: AnyObject> {
         guard connections > 0 else { return nil }
         connections -= 1
         breaker.releaseIfHeld(.connections, priority: priority)
-        guard waitingCount > 0, openConnection(breaker: &breaker) else { return nil }
-        return popWaiter().map { .connect($0) }
+        guard waitingCount > 0, openConnection(breaker: &breaker), let waiter = popWaiter() else { return nil }
+        connecting.append(waiter)
+        return .connect(waiter)
     }
 
     /// Takes a connection slot: within `max_connections`, or past it when this pool has none.
@@ -113,6 +135,10 @@ public struct HTTPUpstreamGate<Waiter: AnyObject> {
         breaker.forceAdmit(.connections, priority: priority)
         connections += 1
         return true
+    }
+
+    private mutating func removeConnecting(_ waiter: Waiter) {
+        if let index = connecting.firstIndex(where: { $0 === waiter }) { connecting.remove(at: index) }
     }
 
     private mutating func popWaiter() -> Waiter? {

@@ -13,6 +13,9 @@ public struct ClusterStats: Sendable, Equatable {
     public var upstreamPendingOverflow: UInt64 = 0
     /// `upstream_rq_active_overflow`: max_requests was reached (an HTTP request refused, UO).
     public var upstreamActiveOverflow: UInt64 = 0
+    /// `upstream_rq_pending_failure_eject`: a pending request failed because a connect of
+    /// its pool failed.
+    public var upstreamPendingFailureEject: UInt64 = 0
     /// `upstream_cx_connect_attempts_exceeded`: a tcp_proxy used up max_connect_attempts (URX).
     public var upstreamConnectAttemptsExceeded: UInt64 = 0
     /// `upstream_cx_none_healthy`: no endpoint to connect a tcp_proxy connection to (UH).
@@ -43,6 +46,7 @@ public struct ClusterStats: Sendable, Equatable {
         counters[prefix + "upstream_cx_overflow", default: 0] += upstreamConnectionOverflow
         counters[prefix + "upstream_rq_pending_overflow", default: 0] += upstreamPendingOverflow
         counters[prefix + "upstream_rq_active_overflow", default: 0] += upstreamActiveOverflow
+        counters[prefix + "upstream_rq_pending_failure_eject", default: 0] += upstreamPendingFailureEject
         counters[prefix + "upstream_cx_connect_attempts_exceeded", default: 0] += upstreamConnectAttemptsExceeded
         counters[prefix + "upstream_cx_none_healthy", default: 0] += upstreamConnectionNoneHealthy
         counters[prefix + "outlier_detection.ejections_enforced_total", default: 0] += ejectionsEnforcedTotal

@@ -53,7 +53,7 @@ extension DownstreamHTTP1Handler {
             if wait == .queued {
                 endpoint.gate.cancel(self, breaker: &breaker)
             } else {
-                endpoint.gate.connectAbandoned(breaker: &breaker)
+                endpoint.gate.connectAbandoned(self, breaker: &breaker)
             }
         }
     }
@@ -76,6 +76,20 @@ extension DownstreamHTTP1Handler {
         poolWait = .connecting
         endpoint.gatedConnectionOpened()
         startConnect(to: endpoint, stream: false)
+    }
+
+    /// Another connect of the pool failed while this exchange was pending on it (queued,
+    /// or connecting on its own): it fails too, as Envoy's pool purges its pending
+    /// requests (`upstream_rq_pending_failure_eject`). Its own connect, if any, goes on
+    /// and serves the pool.
+    func poolConnectFailed(reason: [UInt8]) {
+        poolWait = .none
+        guard waitingForConnection, !downstreamClosed else { return }
+        if let cluster = currentCluster {
+            cluster.counters.stats.upstreamPendingFailureEject += 1
+            cluster.counters.stats.recordStatus(503)
+        }
+        failConnect(reason: reason)
     }
 
     /// Out of the queue without a connection: refused (`overflow`), or to ask again.

@@ -50,7 +50,7 @@ extension DownstreamHTTP1Handler {
         switch result {
         case .success(let channel):
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
-                if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(succeeded: false, breaker: &$0) } }
+                if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(self, succeeded: false, breaker: &$0) } }
                 endpoint.connectionClosed(stream: stream)
                 channel.close(promise: nil)
                 return
@@ -61,7 +61,7 @@ extension DownstreamHTTP1Handler {
                 currentCluster?.outlierResult(.localOriginConnectSuccess, endpoint: endpoint, worker: worker)
                 waitingForConnection = false
                 if gated {
-                    guard endpoint.resources.withBreaker({ endpoint.gate.connectFinished(succeeded: true, breaker: &$0) }) else {
+                    guard endpoint.resources.withBreaker({ endpoint.gate.connectFinished(self, succeeded: true, breaker: &$0) }) else {
                         endpoint.putIdle(handler)
                         return poolOverflow(pending: false)
                     }
@@ -79,19 +79,32 @@ extension DownstreamHTTP1Handler {
                 endpoint.putIdle(handler)
             }
         case .failure(let error):
-            if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(succeeded: false, breaker: &$0) } }
+            if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(self, succeeded: false, breaker: &$0) } }
             endpoint.connectionClosed(stream: stream)
-            guard id == exchangeID, waitingForConnection, !downstreamClosed else { return }
-            waitingForConnection = false
-            upstreamFailed(.localOriginConnectFailed, status: 503)
-            if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
-            pendingUpstream = nil
-            // Nothing of the request reached the upstream; an unread body makes the
-            // connection unusable for a next request.
-            if case .body = requestPhase { closeAfterResponse = true }
-            if accessRecord != nil { noteConnectFailure(ConnectFailureReason.bytes(error)) }
-            sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
+            // Envoy fails every request pending on the pool with it; taken before this
+            // exchange's retry can queue a new one.
+            let purged = stream ? [] : endpoint.resources.withBreaker { endpoint.gate.connectFailed(breaker: &$0) }
+            let reason = ConnectFailureReason.bytes(error)
+            if id == exchangeID, waitingForConnection, !downstreamClosed {
+                if let cluster = currentCluster, gated { cluster.counters.stats.upstreamPendingFailureEject += 1 }
+                upstreamFailed(.localOriginConnectFailed, status: 503)
+                failConnect(reason: reason)
+            }
+            for exchange in purged { exchange.poolConnectFailed(reason: reason) }
         }
+    }
+
+    /// This exchange's connect failed, or another of its pool's (`poolConnectFailed`):
+    /// retried when the policy says so, else 503 UF.
+    func failConnect(reason: [UInt8]) {
+        waitingForConnection = false
+        if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
+        pendingUpstream = nil
+        // Nothing of the request reached the upstream; an unread body makes the
+        // connection unusable for a next request.
+        if case .body = requestPhase { closeAfterResponse = true }
+        if accessRecord != nil { noteConnectFailure(reason) }
+        sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
     }
 
     /// Makes `connection` this exchange's upstream and sends what is ready. Envoy counts

@@ -13,9 +13,10 @@ import Testing
     @Test func firstRequestConnectsHoldingAPendingSlotUntilConnected() {
         var gate = Gate()
         var breaker = Self.istioBreaker()
-        #expect(gate.requestArrived(Request(), breaker: &breaker) == .connect)
+        let first = Request()
+        #expect(gate.requestArrived(first, breaker: &breaker) == .connect)
         #expect(breaker.count(.pendingRequests) == 1 && breaker.count(.connections) == 1)
-        #expect(gate.connectFinished(succeeded: true, breaker: &breaker))
+        #expect(gate.connectFinished(first, succeeded: true, breaker: &breaker))
         #expect(breaker.count(.pendingRequests) == 0 && breaker.count(.requests) == 1)
     }
 
@@ -30,8 +31,9 @@ import Testing
     @Test func atMaxConnectionsARequestWaitsAndGetsTheFreedConnection() {
         var gate = Gate()
         var breaker = Self.istioBreaker()
-        _ = gate.requestArrived(Request(), breaker: &breaker)
-        _ = gate.connectFinished(succeeded: true, breaker: &breaker)
+        let first = Request()
+        _ = gate.requestArrived(first, breaker: &breaker)
+        _ = gate.connectFinished(first, succeeded: true, breaker: &breaker)
         let second = Request(), third = Request()
         #expect(gate.requestArrived(second, breaker: &breaker) == .wait)
         #expect(gate.waitingCount == 1 && breaker.count(.connections) == 1)
@@ -48,8 +50,9 @@ import Testing
     @Test func waitersAreServedFirstInFirstOut() {
         var gate = Gate()
         var breaker = CircuitBreaker(defaultPriority: .init(maxConnections: 1, maxPendingRequests: 3))
-        _ = gate.requestArrived(Request(), breaker: &breaker)
-        _ = gate.connectFinished(succeeded: true, breaker: &breaker)
+        let first = Request()
+        _ = gate.requestArrived(first, breaker: &breaker)
+        _ = gate.connectFinished(first, succeeded: true, breaker: &breaker)
         breaker.release(.requests)   // its response completed, the connection is not idle yet
         let a = Request(), b = Request(), c = Request()
         for r in [a, b, c] { #expect(gate.requestArrived(r, breaker: &breaker) == .wait) }
@@ -64,10 +67,11 @@ import Testing
     @Test func aWaiterThatLeavesGivesItsSlotBack() {
         var gate = Gate()
         var breaker = Self.istioBreaker()
-        _ = gate.requestArrived(Request(), breaker: &breaker)
+        let first = Request()
+        _ = gate.requestArrived(first, breaker: &breaker)
         let waiter = Request()
         #expect(gate.requestArrived(waiter, breaker: &breaker) == .overflow)   // the connecting one is pending
-        _ = gate.connectFinished(succeeded: true, breaker: &breaker)
+        _ = gate.connectFinished(first, succeeded: true, breaker: &breaker)
         #expect(gate.requestArrived(waiter, breaker: &breaker) == .wait)
         #expect(gate.cancel(waiter, breaker: &breaker))
         #expect(!gate.cancel(waiter, breaker: &breaker))
@@ -78,8 +82,9 @@ import Testing
     @Test func aClosedConnectionLetsTheOldestWaiterConnect() {
         var gate = Gate()
         var breaker = Self.istioBreaker()
-        _ = gate.requestArrived(Request(), breaker: &breaker)
-        _ = gate.connectFinished(succeeded: true, breaker: &breaker)
+        let first = Request()
+        _ = gate.requestArrived(first, breaker: &breaker)
+        _ = gate.connectFinished(first, succeeded: true, breaker: &breaker)
         let waiter = Request()
         #expect(gate.requestArrived(waiter, breaker: &breaker) == .wait)
         guard case .connect(let next)? = gate.connectionGone(breaker: &breaker) else {
@@ -122,10 +127,59 @@ import Testing
     @Test func aFailedConnectFreesBothSlots() {
         var gate = Gate()
         var breaker = Self.istioBreaker()
-        _ = gate.requestArrived(Request(), breaker: &breaker)
-        #expect(!gate.connectFinished(succeeded: false, breaker: &breaker))
+        let first = Request()
+        _ = gate.requestArrived(first, breaker: &breaker)
+        #expect(!gate.connectFinished(first, succeeded: false, breaker: &breaker))
+        #expect(gate.connectFailed(breaker: &breaker).isEmpty)
         #expect(gate.connectionGone(breaker: &breaker) == nil)
         #expect(breaker.count(.pendingRequests) == 0 && breaker.count(.connections) == 0 && gate.connections == 0)
+    }
+
+    @Test func aFailedConnectFailsEveryPendingRequest() {
+        // Envoy's purgePendingStreams: the requests connecting on their own connections
+        // and those queued for one all fail with it, their slots back.
+        var gate = Gate()
+        var breaker = CircuitBreaker(defaultPriority: .init(maxConnections: 2, maxPendingRequests: 5))
+        let a = Request(), b = Request(), c = Request(), d = Request()
+        #expect(gate.requestArrived(a, breaker: &breaker) == .connect)
+        #expect(gate.requestArrived(b, breaker: &breaker) == .connect)
+        #expect(gate.requestArrived(c, breaker: &breaker) == .wait)
+        #expect(gate.requestArrived(d, breaker: &breaker) == .wait)
+        #expect(breaker.count(.pendingRequests) == 4)
+        // a's connect fails.
+        #expect(!gate.connectFinished(a, succeeded: false, breaker: &breaker))
+        let failed = gate.connectFailed(breaker: &breaker)
+        #expect(failed.count == 3 && failed[0] === b && failed[1] === c && failed[2] === d)
+        #expect(breaker.count(.pendingRequests) == 0 && gate.waitingCount == 0)
+        // a's connection is gone; b's connect goes on and still counts.
+        #expect(gate.connectionGone(breaker: &breaker) == nil)
+        #expect(gate.connections == 1 && breaker.count(.connections) == 1)
+        // A request arriving later is pending again, not failed by the old connect.
+        let e = Request()
+        #expect(gate.requestArrived(e, breaker: &breaker) == .connect)
+        #expect(gate.connectFailed(breaker: &breaker).first === e)
+    }
+
+    @Test func anAbandonedConnectIsNoLongerPending() {
+        var gate = Gate()
+        var breaker = Self.istioBreaker()
+        let a = Request()
+        _ = gate.requestArrived(a, breaker: &breaker)
+        gate.connectAbandoned(a, breaker: &breaker)
+        #expect(breaker.count(.pendingRequests) == 0)
+        #expect(gate.connectFailed(breaker: &breaker).isEmpty)
+    }
+
+    @Test func aWaiterToldToConnectIsPendingOnItsConnect() {
+        var gate = Gate()
+        var breaker = Self.istioBreaker()
+        let first = Request(), waiter = Request()
+        _ = gate.requestArrived(first, breaker: &breaker)
+        _ = gate.connectFinished(first, succeeded: true, breaker: &breaker)
+        _ = gate.requestArrived(waiter, breaker: &breaker)
+        _ = gate.connectionGone(breaker: &breaker)
+        #expect(gate.connectFailed(breaker: &breaker).first === waiter)
+        #expect(breaker.count(.pendingRequests) == 0)
     }
 }
 

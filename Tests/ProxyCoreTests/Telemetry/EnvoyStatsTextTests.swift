@@ -18,6 +18,7 @@ import Testing
         cluster.outbound|9080|v1|reviews.upstream_rq_503: 2
         cluster.outbound|9080|v1|reviews.upstream_rq_5xx: 2
         cluster.outbound|9080|v1|reviews.upstream_rq_active_overflow: 0
+        cluster.outbound|9080|v1|reviews.upstream_rq_pending_failure_eject: 0
         cluster.outbound|9080|v1|reviews.upstream_rq_pending_overflow: 0
         cluster.outbound|9080|v1|reviews.upstream_rq_retry: 0
         cluster.outbound|9080|v1|reviews.upstream_rq_total: 6
