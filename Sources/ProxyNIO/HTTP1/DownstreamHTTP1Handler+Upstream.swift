@@ -80,17 +80,23 @@ extension DownstreamHTTP1Handler {
             }
         case .failure(let error):
             if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(self, succeeded: false, breaker: &$0) } }
-            endpoint.connectionClosed(stream: stream)
-            // Envoy fails every request pending on the pool with it; taken before this
+            // Envoy fails every request pending on the pool with it; taken before the
+            // freed connection slot would let a waiter connect, and before this
             // exchange's retry can queue a new one.
             let purged = stream ? [] : endpoint.resources.withBreaker { endpoint.gate.connectFailed(breaker: &$0) }
+            endpoint.connectionClosed(stream: stream)
             let reason = ConnectFailureReason.bytes(error)
-            if id == exchangeID, waitingForConnection, !downstreamClosed {
-                if let cluster = currentCluster, gated { cluster.counters.stats.upstreamPendingFailureEject += 1 }
+            // This exchange still waits for a connection (its own connect's, or, after a
+            // purge and a retry, another's): it fails once, here.
+            let ownsFailure = id == exchangeID && waitingForConnection && !downstreamClosed
+            if ownsFailure {
+                let alsoPurged = purged.contains { $0 === self }
+                if alsoPurged { poolWait = .none }
+                if let cluster = currentCluster, gated || alsoPurged { cluster.counters.stats.upstreamPendingFailureEject += 1 }
                 upstreamFailed(.localOriginConnectFailed, status: 503)
                 failConnect(reason: reason)
             }
-            for exchange in purged { exchange.poolConnectFailed(reason: reason) }
+            for exchange in purged where !(ownsFailure && exchange === self) { exchange.poolConnectFailed(reason: reason) }
         }
     }
 
