@@ -28,19 +28,10 @@ final class CircuitBreakerBootstrap: @unchecked Sendable {
         adminPorts[port] = try! DifferentialRun.freePort()
         let logs: [[String: Any]] = [TCPAccessLogBootstrap.fileLog(log(port), ["text_format_source": ["inline_string": Self.format]])]
         func listener(_ name: Listener, cluster: String) -> [String: Any] {
-            ["name": name.rawValue, "address": ["socket_address": ["address": "127.0.0.1", "port_value": assigned[name]!]],
-             "filter_chains": [["filters": [[
-                 "name": "envoy.filters.network.http_connection_manager",
-                 "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                                  "stat_prefix": name.rawValue, "generate_request_id": false, "access_log": logs,
-                                  "route_config": ["name": "local", "virtual_hosts": [["name": "all", "domains": ["*"],
-                                                   "routes": [["match": ["prefix": "/"], "route": ["cluster": cluster]]]]]],
-                                  "http_filters": [["name": "envoy.filters.http.router",
-                                                    "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]],
-             ]]]]]
+            Self.httpListener(name.rawValue, port: assigned[name]!, cluster: cluster, accessLogs: logs)
         }
         let root: [String: Any] = [
-            "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": adminPorts[port]!]]],
+            "admin": Self.admin(port: adminPorts[port]!),
             "static_resources": [
                 "listeners": [listener(.pending, cluster: "pending"), listener(.requests, cluster: "requests")],
                 "clusters": [
@@ -50,5 +41,23 @@ final class CircuitBreakerBootstrap: @unchecked Sendable {
             ],
         ]
         return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A listener whose HTTP connection manager routes everything to `cluster` and logs with `accessLogs`.
+    static func httpListener(_ name: String, port: Int, cluster: String, accessLogs: [[String: Any]]) -> [String: Any] {
+        ["name": name, "address": ["socket_address": ["address": "127.0.0.1", "port_value": port]],
+         "filter_chains": [["filters": [[
+             "name": "envoy.filters.network.http_connection_manager",
+             "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                              "stat_prefix": name, "generate_request_id": false, "access_log": accessLogs,
+                              "route_config": ["name": "local", "virtual_hosts": [["name": "all", "domains": ["*"],
+                                               "routes": [["match": ["prefix": "/"], "route": ["cluster": cluster]]]]]],
+                              "http_filters": [["name": "envoy.filters.http.router",
+                                                "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]],
+         ]]]]]
+    }
+
+    static func admin(port: Int) -> [String: Any] {
+        ["address": ["socket_address": ["address": "127.0.0.1", "port_value": port]]]
     }
 }

@@ -20,21 +20,11 @@ import Testing
                                                     thresholds: ["max_connections": 1, "max_pending_requests": 10])
         cluster["connect_timeout"] = "0.5s"
         let root: [String: Any] = [
-            "admin": ["address": ["socket_address": ["address": "127.0.0.1", "port_value": adminPort]]],
+            "admin": CircuitBreakerBootstrap.admin(port: adminPort),
             "static_resources": [
-                "listeners": [[
-                    "name": "in", "address": ["socket_address": ["address": "127.0.0.1", "port_value": listenPort]],
-                    "filter_chains": [["filters": [[
-                        "name": "envoy.filters.network.http_connection_manager",
-                        "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-                                         "stat_prefix": "in", "generate_request_id": false,
-                                         "access_log": [TCPAccessLogBootstrap.fileLog(log, ["text_format_source": ["inline_string": format]])],
-                                         "route_config": ["name": "local", "virtual_hosts": [["name": "all", "domains": ["*"],
-                                                          "routes": [["match": ["prefix": "/"], "route": ["cluster": "blackhole", "timeout": "5s"]]]]]],
-                                         "http_filters": [["name": "envoy.filters.http.router",
-                                                           "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]]],
-                    ]]]],
-                ]],
+                "listeners": [CircuitBreakerBootstrap.httpListener("in", port: listenPort, cluster: "blackhole", accessLogs: [
+                    TCPAccessLogBootstrap.fileLog(log, ["text_format_source": ["inline_string": format]]),
+                ])],
                 "clusters": [cluster],
             ],
         ]

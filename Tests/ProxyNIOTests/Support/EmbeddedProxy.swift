@@ -51,19 +51,24 @@ final class EmbeddedProxy {
 
     /// Everything the proxy wrote to the client so far.
     func received() throws -> String {
-        var text = ""
-        while let buffer = try downstream.readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
-        return text
+        try downstream.outboundText()
     }
 
     /// Everything the proxy wrote to upstream `index` so far.
     func upstreamReceived(_ index: Int = 0) throws -> String {
-        var text = ""
-        while let buffer = try upstreams[index].readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
-        return text
+        try upstreams[index].outboundText()
     }
 
     func respond(_ text: String, upstream index: Int = 0) throws {
         try upstreams[index].writeInbound(ByteBuffer(string: text))
+    }
+}
+
+extension EmbeddedChannel {
+    /// Everything written to this channel so far, as text.
+    func outboundText() throws -> String {
+        var text = ""
+        while let buffer = try readOutbound(as: ByteBuffer.self) { text += String(buffer: buffer) }
+        return text
     }
 }
