@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// `swiftmesh up`: the control plane, a demo app and a sidecar per workload and the
 /// gateway, each on the workload's own loopback address, started in dependency
@@ -242,8 +243,20 @@ public final class LocalMesh: @unchecked Sendable {
         String(((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").suffix(1500))
     }
 
-    /// A port the kernel considers free on 127.0.0.1 right now.
+    /// A port the kernel considers free on 127.0.0.1 right now, never one this
+    /// process handed out before: bind(0) picks at random, and a mesh of a dozen
+    /// proxies would otherwise now and then get one port twice.
     public static func freePort() throws -> Int {
+        for _ in 0..<64 {
+            let port = try kernelFreePort()
+            if handedOutPorts.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw StartError(description: "no free port on 127.0.0.1 that was not handed out already")
+    }
+
+    private static let handedOutPorts = Mutex<Set<Int>>([])
+
+    private static func kernelFreePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

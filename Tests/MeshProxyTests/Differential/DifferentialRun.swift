@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import MeshProxy
 
 /// Runs one bootstrap through stock Envoy 1.40 (a process, from ENVOY_BIN or the
@@ -17,24 +18,45 @@ enum DifferentialRun {
         return nil
     }
 
+    /// A port free on 127.0.0.1 that this test process has not handed out before.
+    /// bind(0) picks at random, so a bootstrap of twenty listeners drew the same
+    /// port twice about once in a hundred runs (one proxy then failed to bind).
     static func freePort() throws -> Int {
+        for _ in 0..<64 {
+            let port = try kernelFreePort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    private static func kernelFreePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func waitForListener(_ port: Int) async throws {
+    struct EnvoyExited: Error, CustomStringConvertible {
+        let status: Int32
+        var description: String { "Envoy exited with status \(status) before it listened (a port of the bootstrap taken?)" }
+    }
+
+    /// Until `port` accepts; stops early when `envoy` exits (it does when a listener cannot bind).
+    static func waitForListener(_ port: Int, envoy: Process? = nil) async throws {
         for _ in 0..<200 {
             if let fd = LoopbackSocket.connect(port: port) {
                 close(fd)
                 return
             }
+            if let envoy, !envoy.isRunning { throw EnvoyExited(status: envoy.terminationStatus) }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw POSIXError(.ETIMEDOUT)
@@ -65,7 +87,7 @@ enum DifferentialRun {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        try await waitForListener(envoyPort)
+        try await waitForListener(envoyPort, envoy: process)
         let fromEnvoy = try exchange(envoyPort)
 
         return (fromEnvoy, try await ours(directory, bootstrap: bootstrap, exchange: exchange))
