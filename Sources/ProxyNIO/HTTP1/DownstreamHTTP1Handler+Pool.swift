@@ -10,6 +10,9 @@ extension DownstreamHTTP1Handler {
         case connecting
         /// Queued for a connection to free up, holding a pending slot.
         case queued
+        /// A stream waiting for its endpoint's HTTP/2 connection to come up, holding a
+        /// pending slot (outside the HTTP/1.1 gate: every such stream shares one connect).
+        case streamConnecting
     }
 
     /// Takes a `max_requests` slot for a request about to use a connection.
@@ -50,10 +53,11 @@ extension DownstreamHTTP1Handler {
         let wait = poolWait
         poolWait = .none
         endpoint.resources.withBreaker { breaker in
-            if wait == .queued {
-                endpoint.gate.cancel(self, breaker: &breaker)
-            } else {
-                endpoint.gate.connectAbandoned(self, breaker: &breaker)
+            switch wait {
+            case .queued: endpoint.gate.cancel(self, breaker: &breaker)
+            case .connecting: endpoint.gate.connectAbandoned(self, breaker: &breaker)
+            case .streamConnecting: breaker.release(.pendingRequests, priority: endpoint.gate.priority)
+            case .none: break
             }
         }
     }
@@ -82,14 +86,14 @@ extension DownstreamHTTP1Handler {
     /// or connecting on its own): it fails too, as Envoy's pool purges its pending
     /// requests (`upstream_rq_pending_failure_eject`). Its own connect, if any, goes on
     /// and serves the pool.
-    func poolConnectFailed(reason: [UInt8]) {
+    func poolConnectFailed(reason: [UInt8], timedOut: Bool) {
         poolWait = .none
         guard waitingForConnection, !downstreamClosed else { return }
         if let cluster = currentCluster {
             cluster.counters.stats.upstreamPendingFailureEject += 1
             cluster.counters.stats.recordStatus(503)
         }
-        failConnect(reason: reason)
+        failConnect(reason: reason, timedOut: timedOut)
     }
 
     /// Out of the queue without a connection: refused (`overflow`), or to ask again.

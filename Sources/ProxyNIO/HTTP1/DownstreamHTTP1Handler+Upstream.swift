@@ -14,9 +14,17 @@ extension DownstreamHTTP1Handler {
             startConnect(to: endpoint, stream: false)
             return
         }
-        if endpoint.http2 != nil {
-            // A stream on the endpoint's HTTP/2 connection: only `max_requests` applies.
-            guard admitRequest(on: endpoint) else { return poolOverflow(pending: false) }
+        if let http2 = endpoint.http2 {
+            // A stream on the endpoint's HTTP/2 connection: `max_requests` once it is up;
+            // until then the request is pending (`max_pending_requests`), as in Envoy's pool.
+            if http2.isReady {
+                guard admitRequest(on: endpoint) else { return poolOverflow(pending: false) }
+            } else {
+                guard endpoint.resources.withBreaker({ $0.admit(.pendingRequests, priority: endpoint.gate.priority) }) else {
+                    return poolOverflow(pending: true)
+                }
+                poolWait = .streamConnecting
+            }
             endpoint.connectionOpened(stream: true)
             startConnect(to: endpoint, stream: true)
             return
@@ -44,9 +52,12 @@ extension DownstreamHTTP1Handler {
 
     private func connected(_ result: Result<any Channel, any Error>, exchange id: UInt64, endpoint: EndpointRuntime, tlsGeneration: Int,
                            stream: Bool) {
-        // Whether this exchange still holds the pending slot the gate gave its connect.
+        // Whether this exchange still holds the pending slot the gate gave its connect
+        // (or, for an HTTP/2 stream, the one it took while the connection came up).
         let gated = id == exchangeID && poolWait == .connecting
-        if gated { poolWait = .none }
+        let streamPending = id == exchangeID && poolWait == .streamConnecting
+        if gated || streamPending { poolWait = .none }
+        if streamPending { endpoint.resources.withBreaker { $0.release(.pendingRequests, priority: endpoint.gate.priority) } }
         switch result {
         case .success(let channel):
             guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHTTP1Handler.self) else {
@@ -66,6 +77,11 @@ extension DownstreamHTTP1Handler {
                         return poolOverflow(pending: false)
                     }
                     requestSlot = endpoint.resources
+                } else if streamPending {
+                    guard admitRequest(on: endpoint) else {
+                        handler.close()
+                        return poolOverflow(pending: false)
+                    }
                 } else if !stream {
                     // A replay: its request slot went with the connection it lost.
                     endpoint.resources.withBreaker { $0.forceAdmit(.requests, priority: endpoint.gate.priority) }
@@ -75,8 +91,9 @@ extension DownstreamHTTP1Handler {
                 attach(handler, countsRequest: gated || stream)
                 flushPending()
             } else {
-                // The exchange is gone: the connection is still useful to the pool.
-                endpoint.putIdle(handler)
+                // The exchange is gone: the connection is still useful to the pool (a
+                // stream is not).
+                if stream { handler.close() } else { endpoint.putIdle(handler) }
             }
         case .failure(let error):
             if gated { _ = endpoint.resources.withBreaker { endpoint.gate.connectFinished(self, succeeded: false, breaker: &$0) } }
@@ -86,30 +103,31 @@ extension DownstreamHTTP1Handler {
             let purged = stream ? [] : endpoint.resources.withBreaker { endpoint.gate.connectFailed(breaker: &$0) }
             endpoint.connectionClosed(stream: stream)
             let reason = ConnectFailureReason.bytes(error)
+            let timedOut = ConnectFailureReason.isTimeout(error)
             // This exchange still waits for a connection (its own connect's, or, after a
             // purge and a retry, another's): it fails once, here.
             let ownsFailure = id == exchangeID && waitingForConnection && !downstreamClosed
             if ownsFailure {
                 let alsoPurged = purged.contains { $0 === self }
                 if alsoPurged { poolWait = .none }
-                if let cluster = currentCluster, gated || alsoPurged { cluster.counters.stats.upstreamPendingFailureEject += 1 }
+                if let cluster = currentCluster, gated || alsoPurged || streamPending { cluster.counters.stats.upstreamPendingFailureEject += 1 }
                 upstreamFailed(.localOriginConnectFailed, status: 503)
-                failConnect(reason: reason)
+                failConnect(reason: reason, timedOut: timedOut)
             }
-            for exchange in purged where !(ownsFailure && exchange === self) { exchange.poolConnectFailed(reason: reason) }
+            for exchange in purged where !(ownsFailure && exchange === self) { exchange.poolConnectFailed(reason: reason, timedOut: timedOut) }
         }
     }
 
     /// This exchange's connect failed, or another of its pool's (`poolConnectFailed`):
     /// retried when the policy says so, else 503 UF.
-    func failConnect(reason: [UInt8]) {
+    func failConnect(reason: [UInt8], timedOut: Bool) {
         waitingForConnection = false
         if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
         pendingUpstream = nil
         // Nothing of the request reached the upstream; an unread body makes the
         // connection unusable for a next request.
         if case .body = requestPhase { closeAfterResponse = true }
-        if accessRecord != nil { noteConnectFailure(reason) }
+        if accessRecord != nil { noteConnectFailure(reason, timedOut: timedOut) }
         sendLocalReply((retryState?.attempts ?? 0) > 1 ? LocalReply.retriedConnectFailure : LocalReply.connectFailure)
     }
 
@@ -218,14 +236,17 @@ extension DownstreamHTTP1Handler {
 
     /// A transport failure reason as Envoy's access log prints it: spaces become `_`.
     /// Envoy's router: the reason in `%UPSTREAM_TRANSPORT_FAILURE_REASON%` and in
-    /// the details, `upstream_reset_before_response_started{remote_connection_failure|REASON}`.
-    private func noteConnectFailure(_ reason: [UInt8]) {
+    /// the details, `upstream_reset_before_response_started{remote_connection_failure|REASON}`;
+    /// a connect timeout has no reason and its own details.
+    private func noteConnectFailure(_ reason: [UInt8], timedOut: Bool) {
+        if timedOut { accessRecord!.dynamicResponseCodeDetails = Self.connectTimeoutDetails }
         guard !reason.isEmpty else { return }
         accessRecord!.upstreamTransportFailureReason = reason
         accessRecord!.dynamicResponseCodeDetails = Self.connectFailureDetails + reason + [UInt8(ascii: "}")]
     }
 
     static let connectFailureDetails = Array("upstream_reset_before_response_started{remote_connection_failure|".utf8)
+    static let connectTimeoutDetails = Array("upstream_reset_before_response_started{connection_timeout}".utf8)
 
     static func logged(_ reason: String) -> [UInt8] {
         reason.utf8.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : $0 }

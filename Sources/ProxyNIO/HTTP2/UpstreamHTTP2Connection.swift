@@ -30,6 +30,10 @@ final class UpstreamHTTP2Connection {
         self.resources = resources
     }
 
+    /// Whether a stream opened now goes straight onto an open connection (Envoy's
+    /// ready client); otherwise it waits for the connect, pending.
+    var isReady: Bool { channel?.isActive ?? false }
+
     /// A new stream channel, ready for the request.
     func openStream(timeoutNanos: Int64) -> EventLoopFuture<any Channel> {
         let connection: EventLoopFuture<any Channel>

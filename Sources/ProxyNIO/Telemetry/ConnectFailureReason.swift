@@ -20,4 +20,12 @@ enum ConnectFailureReason {
         guard let io else { return [] }
         return TCPAccessLogFacts.connectFailureReason(String(cString: strerror(io.errnoCode)))
     }
+
+    /// The connect ran out of `connect_timeout` (Envoy's pool failure reason `Timeout`:
+    /// details `upstream_reset_before_response_started{connection_timeout}`).
+    static func isTimeout(_ error: any Error) -> Bool {
+        if case ChannelError.connectTimeout? = error as? ChannelError { return true }
+        guard let connection = error as? NIOConnectionError else { return false }
+        return connection.connectionErrors.contains { if case ChannelError.connectTimeout? = $0.error as? ChannelError { true } else { false } }
+    }
 }

@@ -49,17 +49,23 @@ enum DifferentialRun {
         var description: String { "Envoy exited with status \(status) before it listened (a port of the bootstrap taken?)" }
     }
 
-    /// Until `port` accepts; stops early when `envoy` exits (it does when a listener cannot bind).
-    static func waitForListener(_ port: Int, envoy: Process? = nil) async throws {
+    struct NotListening: Error, CustomStringConvertible {
+        let port: Int
+        var description: String { "nothing listened on 127.0.0.1:\(port) within 10 s" }
+    }
+
+    /// Until `port` accepts; stops early with the error `stopped` returns (Envoy exited,
+    /// our proxy's start failed: each does when a listener cannot bind).
+    static func waitForListener(_ port: Int, stopped: () -> (any Error)? = { nil }) async throws {
         for _ in 0..<200 {
             if let fd = LoopbackSocket.connect(port: port) {
                 close(fd)
                 return
             }
-            if let envoy, !envoy.isRunning { throw EnvoyExited(status: envoy.terminationStatus) }
+            if let error = stopped() { throw error }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw POSIXError(.ETIMEDOUT)
+        throw NotListening(port: port)
     }
 
     /// `bootstrap` makes the JSON for a listen port; `exchange` runs against a
@@ -87,7 +93,7 @@ enum DifferentialRun {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        try await waitForListener(envoyPort, envoy: process)
+        try await waitForListener(envoyPort) { process.isRunning ? nil : EnvoyExited(status: process.terminationStatus) }
         let fromEnvoy = try exchange(envoyPort)
 
         return (fromEnvoy, try await ours(directory, bootstrap: bootstrap, exchange: exchange))
@@ -105,8 +111,16 @@ enum DifferentialRun {
         let ourPort = try freePort()
         let ourConfig = directory.appendingPathComponent("swiftmesh.json")
         try bootstrap(ourPort).write(to: ourConfig, atomically: true, encoding: .utf8)
-        let proxy = Task { try await ProxyProcess.run(ProxyOptions(bootstrapPath: ourConfig.path)) { _ in } }
-        try await waitForListener(ourPort)
+        let failure = Mutex<(any Error)?>(nil)
+        let proxy = Task {
+            do {
+                try await ProxyProcess.run(ProxyOptions(bootstrapPath: ourConfig.path)) { _ in }
+            } catch {
+                failure.withLock { $0 = error }
+                throw error
+            }
+        }
+        try await waitForListener(ourPort) { failure.withLock { $0 } }
         let fromUs = try exchange(ourPort)
         proxy.cancel()
         _ = await proxy.result
