@@ -119,6 +119,27 @@ public struct AccessLogRecord: Sendable {
         }
     }
 
+    /// A route rewrote the request's path: `%REQ(:PATH)%` shows the new one, as Envoy's
+    /// router changes the header; `x-envoy-original-path` the old one when the router adds
+    /// Envoy's headers (`original`), else it is absent and its `:path` fallback is the new one.
+    public mutating func rewritePath(_ rewritten: UnsafeRawBufferPointer, original: UnsafeRawBufferPointer?, format: AccessLogFormat) {
+        for (index, ref) in format.requestHeaders.enumerated() {
+            let value: UnsafeRawBufferPointer
+            if ref.name == Self.path {
+                value = rewritten
+            } else if ref.name == Self.originalPath, let original {
+                value = original
+            } else if ref.name == Self.originalPath, ref.alternative == Self.path {
+                value = rewritten
+            } else {
+                continue
+            }
+            let start = store.count
+            store.append(contentsOf: value)
+            requestValues[index] = start..<store.count
+        }
+    }
+
     /// The value captured for a response header slot, if any.
     public func responseValue(_ slot: Int) -> ArraySlice<UInt8>? {
         responseValues[slot].map { store[$0] }
@@ -131,5 +152,6 @@ public struct AccessLogRecord: Sendable {
 
     static let method = Array(":method".utf8)
     static let path = Array(":path".utf8)
+    static let originalPath = Array("x-envoy-original-path".utf8)
     static let authority = Array(":authority".utf8)
 }

@@ -143,7 +143,7 @@ public struct HTTP1RequestParser: Sendable {
             if sawTransferEncoding { throw .badRequest("transfer-encoding in HTTP/1.0") }
             if !keepAlive { head.wantsClose = true }
         } else if !head.hasAuthority {
-            throw .badRequest("missing host header")
+            throw .missingHost
         }
         if chunked {
             // Both framings at once is the classic smuggling shape (RFC 9112 §6.3).

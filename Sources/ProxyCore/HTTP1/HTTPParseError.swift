@@ -12,12 +12,17 @@ public enum HTTPParseError: Error, Sendable, Equatable {
         }
     }
 
-    /// Envoy's response-code detail for the access log.
+    public static let missingHost = HTTPParseError.badRequest("missing host header")
+
+    /// Envoy 1.40's `%RESPONSE_CODE_DETAILS%` for the codec's refusal (checked in
+    /// DataPlaneDifferentialTests; what it does not single out is `http1.codec_error`).
     public var detail: String {
         switch self {
-        case .badRequest(let what): return "http1.codec_error{\(what)}"
+        case .badRequest("invalid target"): return "http1.invalid_url"
+        case .badRequest("content-length with transfer-encoding"): return "http1.content_length_and_chunked_not_allowed"
+        case .badRequest: return "http1.codec_error"
         case .headersTooLarge: return "http1.headers_too_large"
-        case .notImplemented(let what): return "http1.invalid_transfer_encoding{\(what)}"
+        case .notImplemented: return "http1.invalid_transfer_encoding"
         }
     }
 }

@@ -8,6 +8,7 @@ extension DownstreamHTTP1Handler {
     func sendLocalReply(_ reply: LocalReply) {
         responseFlags.formUnion(reply.flags)
         if !reply.details.isEmpty, accessRecord != nil { accessRecord!.dynamicResponseCodeDetails = reply.details }
+        if let path = reply.rewrittenPath, accessRecord != nil { noteRedirectPath(path.new, original: path.old) }
         // Envoy closes an HTTP/1 connection after any 400 it answers itself.
         if reply.status == 400 && !servesHTTP2Stream { closeAfterResponse = true }
         upstreamReusable = false

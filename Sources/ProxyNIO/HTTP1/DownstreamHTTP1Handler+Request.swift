@@ -56,7 +56,8 @@ extension DownstreamHTTP1Handler {
         }
         switch outcome {
         case .failure(let error):
-            beginTelemetry(nil)
+            // Without a Host the head is whole: Envoy logs its path.
+            if error == .missingHost { buffer.withUnsafeReadableBytes { beginTelemetry($0) } } else { beginTelemetry(nil) }
             inExchange = true
             closeAfterResponse = true
             requestWasHead = false
@@ -160,7 +161,9 @@ extension DownstreamHTTP1Handler {
         }
         switch selection.route.action {
         case .directResponse(let direct):
-            return LocalReply(status: direct.status, body: direct.body, flags: [])
+            var reply = LocalReply(status: direct.status, body: direct.body, flags: [])
+            reply.details = LocalReply.directResponseDetails
+            return reply
         case .redirect(let redirect):
             return LocalReply.redirect(redirect, request: request, matchedPrefix: selection.route.match.path.prefixLength)
         case .forward(let action):
@@ -201,7 +204,10 @@ extension DownstreamHTTP1Handler {
                 if listener.tracesEgress { writer.decoratorOperation = selection.route.operation }
             }
             let generatedID = writer.write(into: &requestScratch, random: &worker.random)
-            if accessRecord != nil { noteForwardedHeaders(generatedRequestID: generatedID) }
+            if accessRecord != nil {
+                noteForwardedHeaders(generatedRequestID: generatedID)
+                if let rewritten = writer.rewrittenPath { notePathRewrite(bytes, scratchRange: rewritten) }
+            }
             if trace?.sampled == true { noteTracedRequestID(generatedID) }
             if !action.mirrors.isEmpty { startMirrors(action) }
             return nil

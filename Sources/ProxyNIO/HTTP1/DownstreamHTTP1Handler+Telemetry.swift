@@ -95,6 +95,25 @@ extension DownstreamHTTP1Handler {
         if let endpoint { accessRecord!.upstreamHost = endpoint.labelBytes }
     }
 
+    /// A rewrite changed the path (`scratchRange`: where it went in `requestScratch`),
+    /// for the access log (AccessLogRecord.rewritePath).
+    func notePathRewrite(_ bytes: UnsafeRawBufferPointer, scratchRange: Range<Int>) {
+        guard let format = listener.accessLogs.first?.format else { return }
+        let original = listener.http.suppressEnvoyHeaders ? nil : requestHead.path.bytes(in: bytes)
+        requestScratch.withUnsafeReadableBytes { scratch in
+            accessRecord!.rewritePath(UnsafeRawBufferPointer(rebasing: scratch[scratchRange]), original: original, format: format)
+        }
+    }
+
+    /// A redirect's rewritten path (and the request's), logged as a forwarded one's.
+    func noteRedirectPath(_ path: [UInt8], original: [UInt8]) {
+        guard let format = listener.accessLogs.first?.format else { return }
+        let suppressed = listener.http.suppressEnvoyHeaders
+        path.withUnsafeBytes { rewritten in
+            original.withUnsafeBytes { accessRecord!.rewritePath(rewritten, original: suppressed ? nil : $0, format: format) }
+        }
+    }
+
     static let requestIDName = Array("x-request-id".utf8)
     static let forwardedForName = Array("x-forwarded-for".utf8)
 

@@ -12,6 +12,11 @@ struct LocalReply {
     var extraLines: [UInt8] = []
     /// `%RESPONSE_CODE_DETAILS%` when it is not the flags' (RBAC's policy name).
     var details: [UInt8] = []
+    /// A redirect that rewrites the path: the request's `:path` as Envoy then logs it, and before.
+    var rewrittenPath: (new: [UInt8], old: [UInt8])?
+
+    /// Envoy's details for a route's direct response or redirect.
+    static let directResponseDetails = Array("direct_response".utf8)
 
     init(status: Int, body: [UInt8], flags: ResponseFlags, location: [UInt8]? = nil) {
         self.status = status
@@ -50,11 +55,15 @@ struct LocalReply {
     static let upstreamTimeout = LocalReply(status: 504, text: "upstream request timeout", flags: .upstreamRequestTimeout)
 
     static func protocolError(_ error: HTTPParseError) -> LocalReply {
-        // Envoy's connection manager rejects a missing Host with an empty 400; codec
-        // errors carry the reason phrase.
-        if error == .badRequest("missing host header") { return LocalReply(status: 400, body: [], flags: .downstreamProtocolError) }
+        // Envoy's connection manager rejects a missing Host with an empty 400 and no
+        // flag (the codec had no complaint); codec errors carry the reason phrase.
+        if error == .missingHost {
+            var reply = LocalReply(status: 400, body: [], flags: [])
+            reply.details = Array("missing_host_header".utf8)
+            return reply
+        }
         var reply = LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
-        if error == .badRequest("invalid target") { reply.details = Array("http1.invalid_url".utf8) }
+        reply.details = Array(error.detail.utf8)
         return reply
     }
 
@@ -102,6 +111,11 @@ struct LocalReply {
         case .prefix(let prefix):
             location += Array(prefix.utf8) + Array(path[min(matchedPrefix, queryStart)..<queryStart]) + query
         }
-        return LocalReply(status: redirect.status, body: [], flags: [], location: location)
+        var reply = LocalReply(status: redirect.status, body: [], flags: [], location: location)
+        reply.details = directResponseDetails
+        // Envoy rewrites the request's path by the redirect's prefix before answering
+        // (its access log's `%REQ(:PATH)%` shows it; the query stays).
+        if case .prefix(let prefix) = redirect.path { reply.rewrittenPath = (Array(prefix.utf8) + Array(path[min(matchedPrefix, queryStart)...]), path) }
+        return reply
     }
 }

@@ -33,13 +33,18 @@ struct UpstreamRequestWriter {
     /// `connection: upgrade` sent, as Envoy forwards them.
     var upgrade = false
 
+    /// Where in the written buffer (from its reader index) a rewritten path went; nil
+    /// when the path went out as it came.
+    private(set) var rewrittenPath: Range<Int>?
+
     /// Returns where a generated `x-request-id` value starts in `buffer`, if one was.
     @discardableResult
-    func write(into buffer: inout ByteBuffer, random: inout FastRandom) -> Int? {
+    mutating func write(into buffer: inout ByteBuffer, random: inout FastRandom) -> Int? {
         var generatedID: Int?
         buffer.writeBytes(head.method.bytes(in: bytes))
         buffer.writeInteger(UInt8(ascii: " "))
-        writePath(into: &buffer)
+        let pathStart = buffer.writerIndex - buffer.readerIndex
+        if writePath(into: &buffer) { rewrittenPath = pathStart..<(buffer.writerIndex - buffer.readerIndex) }
         buffer.writeStaticString(head.version == .http10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n")
         let hostRewrite = weighted?.hostRewrite ?? action.hostRewrite
         let dropsHost = hostRewrite != nil || head.absoluteForm
@@ -94,6 +99,12 @@ struct UpstreamRequestWriter {
             buffer.writeStaticString("\r\n")
         }
         if upgrade { buffer.writeStaticString("connection: upgrade\r\n") }
+        if rewrittenPath != nil && !http.suppressEnvoyHeaders {
+            // Envoy's router keeps the path it rewrote (unless suppress_envoy_headers).
+            buffer.writeStaticString("x-envoy-original-path: ")
+            buffer.writeBytes(head.path.isEmpty ? UnsafeRawBufferPointer(start: UnsafeRawPointer(StaticString("/").utf8Start), count: 1) : head.path.bytes(in: bytes))
+            buffer.writeStaticString("\r\n")
+        }
         if !head.hasForwardedProto || http.useRemoteAddress {
             buffer.writeStaticString(overTLS ? "x-forwarded-proto: https\r\n" : "x-forwarded-proto: http\r\n")
         }
@@ -155,7 +166,8 @@ struct UpstreamRequestWriter {
         buffer.writeStaticString("\r\n")
     }
 
-    private func writePath(into buffer: inout ByteBuffer) {
+    /// True when a rewrite changed the path.
+    private func writePath(into buffer: inout ByteBuffer) -> Bool {
         let path = head.path.isEmpty ? UnsafeRawBufferPointer(start: UnsafeRawPointer(StaticString("/").utf8Start), count: 1)
             : head.path.bytes(in: bytes)
         if let rewrite = action.prefixRewrite {
@@ -167,7 +179,7 @@ struct UpstreamRequestWriter {
             }
             buffer.writeBytes(rewrite)
             buffer.writeBytes(UnsafeRawBufferPointer(rebasing: path[matched...]))
-            return
+            return true
         }
         if let rewrite = action.regexRewrite {
             // Whole-path patterns with a literal substitution (what the control plane
@@ -176,10 +188,11 @@ struct UpstreamRequestWriter {
             if rewrite.pattern.fullMatch(String(decoding: UnsafeRawBufferPointer(rebasing: path[..<bare]), as: UTF8.self)) {
                 buffer.writeString(rewrite.substitution)
                 buffer.writeBytes(UnsafeRawBufferPointer(rebasing: path[bare...]))
-                return
+                return true
             }
         }
         buffer.writeBytes(path)
+        return false
     }
 
     private func writeForwardedFor(into buffer: inout ByteBuffer) {

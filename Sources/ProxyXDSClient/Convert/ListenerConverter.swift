@@ -160,6 +160,7 @@ public enum ListenerConverter {
         config.tracing = try TracingConverter.convert(manager, scope, warnings: &warnings)
         var sawRouter = false
         var sawRouteFilter = false
+        var suppressEnvoyHeaders = false
         for (index, filter) in manager.httpFilters.enumerated() {
             let filterScope = scope.index("http_filters", index)
             switch filter.name {
@@ -167,8 +168,9 @@ public enum ListenerConverter {
                 let config: Envoy_Extensions_Filters_Http_Router_V3_Router = filter.configType != nil
                     ? try unpack(filter.typedConfig, filterScope.child("typed_config")) : .init()
                 sawRouter = true
-                // The proxy adds no x-envoy-* headers either way.
-                _ = config.suppressEnvoyHeaders
+                // Of the x-envoy-* headers Envoy's router adds, the proxy adds
+                // x-envoy-original-path (on a path rewrite) unless they are suppressed.
+                suppressEnvoyHeaders = config.suppressEnvoyHeaders
             case RouteConfigurationConverter.faultFilter, RouteConfigurationConverter.corsFilter:
                 sawRouteFilter = true
                 // Acts through per-route config only (faults are served, CORS is refused there).
@@ -194,7 +196,7 @@ public enum ListenerConverter {
             }
         }
         guard sawRouter else { throw scope.child("http_filters").error("no router filter") }
-        config.suppressEnvoyHeaders = true
+        config.suppressEnvoyHeaders = suppressEnvoyHeaders
         return config
     }
 

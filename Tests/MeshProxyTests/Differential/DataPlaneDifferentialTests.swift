@@ -44,14 +44,44 @@ import Testing
         try Self.scenarios.map { try RawExchange.send($0.request, port: port) }
     }
 
+    /// The access log's lines once they stop growing: both proxies write a file log
+    /// within a second of a line (Envoy every 100 ms here), so 1.5 s without growth is the end.
+    static func logLines(_ url: URL) -> [String] {
+        var lines: [String] = []
+        var quiet = 0
+        for _ in 0..<40 {
+            usleep(150_000)
+            let now = AccessLogLines.lines(url)
+            if now.count >= scenarios.count { return now }
+            quiet = now.count == lines.count ? quiet + 1 : 0
+            if quiet >= 10 { return now }
+            lines = now
+        }
+        return lines
+    }
+
     @Test func envoyAndSwiftMeshAgree() async throws {
         guard DifferentialRun.envoyBinary() != nil else { return }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let upstream = try await EchoUpstream.start(group: group)
         let upstreamPort = upstream.localAddress!.port!
-        guard let (fromEnvoy, fromUs) = try await DifferentialRun.throughBoth("differential", bootstrap: {
-            DifferentialBootstrap.json(listenPort: $0, upstreamPort: upstreamPort)
-        }, exchange: run) else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftmesh-differential-logs-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func log(_ port: Int) -> URL { directory.appendingPathComponent("access-\(port).log") }
+        guard let (envoyRun, ourRun) = try await DifferentialRun.throughBoth("differential", envoyArguments: ["--file-flush-interval-msec", "100"],
+                                                                           bootstrap: {
+            DifferentialBootstrap.json(listenPort: $0, upstreamPort: upstreamPort, accessLog: log($0).path)
+        }, exchange: { port in (try run(port), Self.logLines(log(port))) }) else { return }
+        let (fromEnvoy, fromUs) = (envoyRun.0, ourRun.0)
+        print("differential access log (Envoy):\n" + envoyRun.1.joined(separator: "\n"))
+        print("differential access log (ours):\n" + ourRun.1.joined(separator: "\n"))
+        // Path, status, flags and details (Istio's default format logs all four), line by line.
+        #expect(envoyRun.1.count >= Self.scenarios.count - 4)
+        #expect(ourRun.1.count == envoyRun.1.count)
+        for (index, line) in envoyRun.1.enumerated() where index < ourRun.1.count {
+            #expect(ourRun.1[index] == line, "access log line \(index): \(ourRun.1[index]) vs Envoy's \(line)")
+        }
 
         for (index, scenario) in Self.scenarios.enumerated() {
             let envoy = fromEnvoy[index], ours = fromUs[index]

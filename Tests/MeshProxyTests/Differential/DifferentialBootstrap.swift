@@ -1,8 +1,11 @@
 /// One Envoy bootstrap (JSON) that both data planes run: routes covering the
 /// behaviours a client can see (local replies, redirects, rewrites, header
-/// changes, missing clusters and endpoints).
+/// changes, missing clusters and endpoints), each logged to `accessLog` with
+/// `format` (path, status, flags, details).
 enum DifferentialBootstrap {
-    static func json(listenPort: Int, upstreamPort: Int) -> String {
+    static let format = "%REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS%\\n"
+
+    static func json(listenPort: Int, upstreamPort: Int, accessLog: String) -> String {
         """
         {
           "static_resources": {
@@ -15,6 +18,9 @@ enum DifferentialBootstrap {
                   "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
                   "stat_prefix": "differential",
                   "generate_request_id": false,
+                  "access_log": [{"name": "envoy.access_loggers.file", "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog",
+                    "path": "\(accessLog)", "log_format": {"text_format_source": {"inline_string": "\(format)"}}}}],
                   "route_config": {"name": "local", "validate_clusters": false, "virtual_hosts": [{
                     "name": "svc", "domains": ["svc", "svc:8080", "*.wild.example"],
                     "routes": [

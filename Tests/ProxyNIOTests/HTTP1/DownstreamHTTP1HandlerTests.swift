@@ -193,9 +193,15 @@ import Testing
             responseHeaders: HeaderMutation(additions: [.init(name: "x-resp", value: "1", action: .overwriteIfExistsOrAdd)], removals: ["server"]))
         let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route]))
         try proxy.send("GET /api/users HTTP/1.1\r\nHost: svc\r\nX-Secret: s\r\nX-If-Absent: here\r\n\r\n")
-        #expect(try proxy.upstreamReceived() == "GET /v2/users HTTP/1.1\r\nX-If-Absent: here\r\nhost: internal\r\nx-forwarded-proto: http\r\nx-added: yes\r\n\r\n")
+        // Envoy's router keeps the path it rewrote in x-envoy-original-path (headers not suppressed).
+        #expect(try proxy.upstreamReceived()
+            == "GET /v2/users HTTP/1.1\r\nX-If-Absent: here\r\nhost: internal\r\nx-envoy-original-path: /api/users\r\nx-forwarded-proto: http\r\nx-added: yes\r\n\r\n")
         try proxy.respond("HTTP/1.1 200 OK\r\nServer: up\r\nX-Resp: old\r\nContent-Length: 0\r\n\r\n")
         #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nx-resp: 1\r\n\r\n")
+
+        let suppressed = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route], suppressEnvoyHeaders: true))
+        try suppressed.send("GET /api/users HTTP/1.1\r\nHost: svc\r\n\r\n")
+        #expect(try suppressed.upstreamReceived() == "GET /v2/users HTTP/1.1\r\nhost: internal\r\nx-forwarded-proto: http\r\nx-added: yes\r\nx-if-absent: no\r\n\r\n")
     }
 
     @Test func garbageFromUpstreamIs502() throws {

@@ -33,12 +33,13 @@ final class EmbeddedProxy {
     /// One listener `http` routing everything to cluster `backend` (127.0.0.1:8080),
     /// plus the given routes before the catch-all.
     static func config(routes: [RouteEntry] = [], domains: [String] = ["*"], generateRequestID: Bool = false, timeoutNanos: Int64 = 0,
-                       acceptHTTP10: Bool = false,
+                       acceptHTTP10: Bool = false, suppressEnvoyHeaders: Bool = false,
                        endpoints: [EndpointSet.Endpoint] = [EndpointSet.Endpoint(host: "127.0.0.1", port: 8080)]) -> ProxyConfig {
         let catchAll = RouteEntry(name: "default", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
                                   action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: timeoutNanos)))
         let table = try! RouteTable(name: "r", virtualHosts: [VirtualHostConfig(name: "vh", domains: domains, routes: routes + [catchAll])])
-        let http = HTTPConnectionConfig(statPrefix: "http", routes: .inline(table), generateRequestID: generateRequestID, acceptHTTP10: acceptHTTP10)
+        let http = HTTPConnectionConfig(statPrefix: "http", routes: .inline(table), generateRequestID: generateRequestID,
+                                        suppressEnvoyHeaders: suppressEnvoyHeaders, acceptHTTP10: acceptHTTP10)
         return ProxyConfig(
             listeners: [ListenerConfig(name: "http", host: "127.0.0.1", port: 0, chain: .http(http))],
             clusters: ["backend": ClusterConfig(name: "backend", discovery: .staticEndpoints)],
