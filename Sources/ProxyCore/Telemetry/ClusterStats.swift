@@ -7,6 +7,8 @@ public struct ClusterStats: Sendable, Equatable {
     public var upstreamRequestTotal: UInt64 = 0
     public var upstreamConnectionTotal: UInt64 = 0
     public var upstreamRequestRetry: UInt64 = 0
+    /// `upstream_rq_per_try_timeout`: an attempt ran out of the retry policy's per_try_timeout.
+    public var upstreamPerTryTimeout: UInt64 = 0
     /// `upstream_cx_overflow`: max_connections was reached (a tcp_proxy connection refused, UO).
     public var upstreamConnectionOverflow: UInt64 = 0
     /// `upstream_rq_pending_overflow`: max_pending_requests was reached.
@@ -43,6 +45,7 @@ public struct ClusterStats: Sendable, Equatable {
         counters[prefix + "upstream_rq_total", default: 0] += upstreamRequestTotal
         counters[prefix + "upstream_cx_total", default: 0] += upstreamConnectionTotal
         counters[prefix + "upstream_rq_retry", default: 0] += upstreamRequestRetry
+        counters[prefix + "upstream_rq_per_try_timeout", default: 0] += upstreamPerTryTimeout
         counters[prefix + "upstream_cx_overflow", default: 0] += upstreamConnectionOverflow
         counters[prefix + "upstream_rq_pending_overflow", default: 0] += upstreamPendingOverflow
         counters[prefix + "upstream_rq_active_overflow", default: 0] += upstreamActiveOverflow

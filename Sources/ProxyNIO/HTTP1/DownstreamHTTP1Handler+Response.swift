@@ -114,6 +114,7 @@ extension DownstreamHTTP1Handler {
         flushPending()
         releaseUpstream()
         leavePool()
+        cancelPerTryTimeout()
         upstreamInbound = nil
         pendingUpstream = nil
         selection = nil

@@ -95,6 +95,9 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var corsLines: [UInt8] = []
     /// When the current exchange's route timeout expires (nil: none).
     var exchangeDeadline: NIODeadline?
+    /// The current attempt's `per_try_timeout` (DownstreamHTTP1Handler+PerTryTimeout).
+    var perTryTimer: Scheduled<Void>?
+    var attemptSerial: UInt32 = 0
     var timeoutTimerArmed = false
 
     var needsDownstreamFlush = false
@@ -192,6 +195,7 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
         }
         releaseRequestSlot()
         leavePool()
+        cancelPerTryTimeout()
         if let endpoint {
             endpoint.activeRequests -= 1
             self.endpoint = nil

@@ -59,4 +59,50 @@ import Testing
         #expect(try proxy.received() == "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
         #expect(proxy.upstreams.count == 1)
     }
+
+    func perTryProxy(retryOn: RetryPolicyConfig.Conditions) throws -> EmbeddedProxy {
+        let policy = RetryPolicyConfig(retryOn: retryOn, numRetries: 1, perTryTimeoutNanos: 200_000_000)
+        let route = RouteEntry(name: "per-try", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
+                               action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0, retryPolicy: policy)))
+        let list = (0..<2).map { EndpointSet.Endpoint(host: "127.0.0.1", port: 9001 + $0) }
+        return try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route], endpoints: list))
+    }
+
+    @Test func aPerTryTimeoutResetsTheAttemptRetriesAndThenAnswers504() throws {
+        let proxy = try perTryProxy(retryOn: [.serverError])
+        try proxy.send("GET /slow HTTP/1.1\r\nHost: svc\r\n\r\n")
+        #expect(proxy.upstreams.count == 1)
+        proxy.loop.advanceTime(by: .milliseconds(199))
+        #expect(try proxy.received() == "")
+        proxy.loop.advanceTime(by: .milliseconds(1))
+        // The timed-out attempt's connection is closed, not pooled; the retry goes on.
+        #expect(!proxy.upstreams[0].isActive)
+        proxy.loop.advanceTime(by: .milliseconds(100))
+        #expect(proxy.upstreams.count == 2)
+        #expect(try proxy.upstreamReceived(1).hasPrefix("GET /slow HTTP/1.1\r\n"))
+        proxy.loop.advanceTime(by: .milliseconds(200))
+        let response = try proxy.received()
+        #expect(response.hasPrefix("HTTP/1.1 504 Gateway Timeout\r\n"))
+        #expect(response.hasSuffix("upstream request timeout"))
+        #expect(proxy.upstreams.count == 2)
+    }
+
+    @Test func aPerTryTimeoutIsNotRetriedUnlessThePolicyRetriesResets() throws {
+        let proxy = try perTryProxy(retryOn: [.connectFailure])
+        try proxy.send("GET /slow HTTP/1.1\r\nHost: svc\r\n\r\n")
+        proxy.loop.advanceTime(by: .milliseconds(200))
+        #expect(try proxy.received().hasPrefix("HTTP/1.1 504 Gateway Timeout\r\n"))
+        proxy.loop.advanceTime(by: .milliseconds(500))
+        #expect(proxy.upstreams.count == 1)
+    }
+
+    @Test func aResponseThatStartedOutlivesThePerTryTimeout() throws {
+        let proxy = try perTryProxy(retryOn: [.serverError])
+        try proxy.send("GET /slow HTTP/1.1\r\nHost: svc\r\n\r\n")
+        try proxy.respond("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nab")
+        proxy.loop.advanceTime(by: .milliseconds(500))
+        try proxy.respond("cd")
+        #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd")
+        #expect(proxy.upstreams.count == 1)
+    }
 }
