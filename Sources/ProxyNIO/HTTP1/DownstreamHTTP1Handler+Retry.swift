@@ -17,11 +17,15 @@ extension DownstreamHTTP1Handler {
 
     /// After a failed attempt: starts another one (after the policy's backoff) and
     /// returns true, or returns false to let the failure reach the client (with
-    /// URX / UO when retries ran out or overflowed). Only body-less requests are
-    /// retried: the proxy does not keep request bodies.
-    func retryAfterFailure(_ outcome: RetryStateMachine.Outcome) -> Bool {
-        guard let policy = retryPolicy, requestHead.framing == .none, case .done = requestPhase,
-              let cluster = currentCluster, let endpoint, !downstreamClosed else { return false }
+    /// URX / UO when retries ran out or overflowed). A request with a body is retried
+    /// only when none of it went upstream (`unsent`: its connect failed, so it all
+    /// waits in `pendingUpstream` and the rest of the body joins it); once sent, the
+    /// proxy has not kept it.
+    func retryAfterFailure(_ outcome: RetryStateMachine.Outcome, unsent: Bool = false) -> Bool {
+        guard let policy = retryPolicy, let cluster = currentCluster, let endpoint, !downstreamClosed else { return false }
+        if !unsent {
+            guard requestHead.framing == .none, case .done = requestPhase else { return false }
+        }
         if retryState == nil {
             var state = RetryStateMachine(policy: Self.retryPolicy(policy))
             state.attemptStarted(endpoint: cluster.index(of: endpoint), priority: 0)

@@ -122,7 +122,7 @@ extension DownstreamHTTP1Handler {
     /// retried when the policy says so, else 503 UF.
     func failConnect(reason: [UInt8], timedOut: Bool) {
         waitingForConnection = false
-        if retryAfterFailure(.reset(.connectFailure, requestStarted: false)) { return }
+        if retryAfterFailure(.reset(.connectFailure, requestStarted: false), unsent: true) { return }
         pendingUpstream = nil
         // Nothing of the request reached the upstream; an unread body makes the
         // connection unusable for a next request.

@@ -15,6 +15,7 @@ enum RetryPolicyConverter {
         var config = RetryPolicyConfig(retryOn: conditions)
         if policy.hasNumRetries { config.numRetries = Int(policy.numRetries.value) }
         if policy.hasPerTryTimeout { config.perTryTimeoutNanos = ProtoValues.nanos(policy.perTryTimeout) }
+        if policy.hasPerTryIdleTimeout { throw scope.child("per_try_idle_timeout").unsupported("a per-try idle timeout") }
         config.retriableStatusCodes = policy.retriableStatusCodes.map(Int.init)
         if policy.hostSelectionRetryMaxAttempts > 0 { config.hostSelectionRetryMaxAttempts = Int(policy.hostSelectionRetryMaxAttempts) }
         for (index, predicate) in policy.retryHostPredicate.enumerated() {

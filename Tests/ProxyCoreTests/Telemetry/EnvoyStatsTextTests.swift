@@ -20,6 +20,7 @@ import Testing
         cluster.outbound|9080|v1|reviews.upstream_rq_active_overflow: 0
         cluster.outbound|9080|v1|reviews.upstream_rq_pending_failure_eject: 0
         cluster.outbound|9080|v1|reviews.upstream_rq_pending_overflow: 0
+        cluster.outbound|9080|v1|reviews.upstream_rq_per_try_timeout: 0
         cluster.outbound|9080|v1|reviews.upstream_rq_retry: 0
         cluster.outbound|9080|v1|reviews.upstream_rq_total: 6
 

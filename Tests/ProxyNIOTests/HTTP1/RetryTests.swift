@@ -52,6 +52,21 @@ import Testing
         #expect(response.hasSuffix("remote connection failure"))
     }
 
+    @Test func aRequestWithABodyIsRetriedAfterAFailedConnect() throws {
+        let proxy = try proxy()
+        proxy.upstreamReachable = false
+        try proxy.send("POST /p HTTP/1.1\r\nHost: svc\r\nContent-Length: 5\r\n\r\nhel")
+        proxy.upstreamReachable = true
+        try proxy.send("lo")
+        proxy.loop.advanceTime(by: .milliseconds(300))
+        #expect(proxy.upstreams.count == 1)
+        let received = try proxy.upstreamReceived(0)
+        #expect(received.hasPrefix("POST /p HTTP/1.1\r\n"))
+        #expect(received.hasSuffix("\r\n\r\nhello"))
+        try proxy.respond("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    }
+
     @Test func requestsWithBodiesAreNotRetried() throws {
         let proxy = try proxy()
         try proxy.send("POST / HTTP/1.1\r\nHost: svc\r\nContent-Length: 2\r\n\r\nhi")

@@ -142,6 +142,10 @@ import XDSAPI
                                            reason: "unknown retry condition \"sometimes\"")) {
             try convert([retry])
         }
+        var idle = F.route(cluster: "c")
+        idle.route.retryPolicy.retryOn = "5xx"
+        idle.route.retryPolicy.perTryIdleTimeout = Google_Protobuf_Duration(seconds: 1)
+        #expect(throws: XDSConversionError.self) { try convert([idle]) }
         #expect(throws: XDSConversionError.self) { try convert([F.route(cluster: "c")], domains: ["a", "A"]) }
     }
 
