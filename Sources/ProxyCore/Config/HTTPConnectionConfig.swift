@@ -21,6 +21,16 @@ public struct HTTPConnectionConfig: Sendable {
     public var useRemoteAddress: Bool
     /// The router's `suppress_envoy_headers`: no `x-envoy-*` headers added.
     public var suppressEnvoyHeaders: Bool
+    /// `server_header_transformation` of responses' `server` header.
+    public enum ServerHeaderTransformation: Sendable {
+        case overwrite, appendIfAbsent, passThrough
+    }
+    public var serverHeaderTransformation = ServerHeaderTransformation.overwrite
+    /// `server_name` (Envoy's default "envoy"), kept as the whole header line.
+    public var serverName = "envoy" {
+        didSet { serverLine = Array("server: \(serverName)\r\n".utf8) }
+    }
+    public private(set) var serverLine = Array("server: envoy\r\n".utf8)
     public var maxRequestHeadersBytes: Int
     /// 0: none.
     public var streamIdleTimeoutNanos: Int64

@@ -33,6 +33,15 @@ public enum KnownHeader: UInt8, Sendable {
     case xClientTraceID
     /// The caller's route decorator, naming the callee's span (Envoy).
     case xEnvoyDecoratorOperation
+    /// Set by the proxy on responses and on requests it forwards (Envoy's router):
+    /// a copy that arrives is replaced.
+    case date
+    case xEnvoyUpstreamServiceTime
+    case xEnvoyExpectedRqTimeoutMs
+    /// Envoy's internal-only request headers (retry, timeout and tracing controls):
+    /// the connection manager removes them from requests it does not deem internal,
+    /// which without `use_remote_address` and an internal address config is all.
+    case envoyInternalOnly
 
     /// Headers that carry a trace context: replaced by the proxy's own when it traces.
     public var isTraceContext: Bool {
@@ -79,13 +88,29 @@ public enum KnownHeader: UInt8, Sendable {
         (Array("x-envoy-force-trace".utf8), .xEnvoyForceTrace),
         (Array("x-client-trace-id".utf8), .xClientTraceID),
         (Array("x-envoy-decorator-operation".utf8), .xEnvoyDecoratorOperation),
+        (Array("date".utf8), .date),
+        (Array("x-envoy-upstream-service-time".utf8), .xEnvoyUpstreamServiceTime),
+        (Array("x-envoy-expected-rq-timeout-ms".utf8), .xEnvoyExpectedRqTimeoutMs),
+        (Array("x-envoy-internal".utf8), .envoyInternalOnly),
+        (Array("x-envoy-retriable-status-codes".utf8), .envoyInternalOnly),
+        (Array("x-envoy-retriable-header-names".utf8), .envoyInternalOnly),
+        (Array("x-envoy-retry-on".utf8), .envoyInternalOnly),
+        (Array("x-envoy-retry-grpc-on".utf8), .envoyInternalOnly),
+        (Array("x-envoy-max-retries".utf8), .envoyInternalOnly),
+        (Array("x-envoy-upstream-alt-stat-name".utf8), .envoyInternalOnly),
+        (Array("x-envoy-upstream-rq-timeout-ms".utf8), .envoyInternalOnly),
+        (Array("x-envoy-upstream-rq-per-try-timeout-ms".utf8), .envoyInternalOnly),
+        (Array("x-envoy-upstream-rq-timeout-alt-response".utf8), .envoyInternalOnly),
+        (Array("x-envoy-ip-tags".utf8), .envoyInternalOnly),
+        (Array("x-envoy-original-url".utf8), .envoyInternalOnly),
+        (Array("x-envoy-hedge-on-per-try-timeout".utf8), .envoyInternalOnly),
     ]
 
     /// Classifies a header name (any case).
     @inline(__always) static func classify(_ name: UnsafeRawBufferPointer) -> KnownHeader {
         // Most names are long custom ones; the length check rejects them cheaply.
         switch name.count {
-        case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 21, 24, 27: break
+        case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 24, 27, 29, 30, 32, 38, 40: break
         default: return .other
         }
         // Plain loop and nested ifs: `where` with `&&` costs a closure context per

@@ -1,8 +1,9 @@
 /// Envoy's per-cluster counters that `/stats` reports (`cluster.<name>.*`), for one
 /// worker. Plain integers, no locks: each worker owns its copy and `/stats` sums them.
-/// Names and meanings are Envoy's: every upstream attempt counts in `upstream_rq_total`
-/// and, once it has a status (a response, or the 503 / 504 the router makes of a reset,
-/// connect failure or timeout), in `upstream_rq_<code>` and `upstream_rq_<N>xx`.
+/// Names and meanings are Envoy's: every upstream attempt counts in `upstream_rq_total`;
+/// the status the client gets (a response, or the 503 / 504 the router makes of a
+/// reset, connect failure or timeout) in `upstream_rq_<code>` and `upstream_rq_<N>xx`,
+/// a response retried instead in `retry.upstream_rq_<code>`.
 public struct ClusterStats: Sendable, Equatable {
     public var upstreamRequestTotal: UInt64 = 0
     public var upstreamConnectionTotal: UInt64 = 0
@@ -27,6 +28,9 @@ public struct ClusterStats: Sendable, Equatable {
     public var ejectionsActive: UInt64 = 0
     /// Attempts by status; a dictionary grows once per status seen, not per request.
     public var responseCodes: [Int: UInt64] = [:]
+    /// Responses dropped for a retry: Envoy charges them as `retry.upstream_rq_<code>`
+    /// (a retried reset or connect failure is charged nowhere).
+    public var retriedResponseCodes: [Int: UInt64] = [:]
 
     public init() {}
 
@@ -36,6 +40,19 @@ public struct ClusterStats: Sendable, Equatable {
             responseCodes[status] = count &+ 1
         } else {
             responseCodes[status] = 1
+        }
+    }
+
+    /// Takes back a status recorded for an attempt that is retried instead.
+    public mutating func retractStatus(_ status: Int) {
+        if let count = responseCodes[status], count > 0 { responseCodes[status] = count - 1 }
+    }
+
+    public mutating func recordRetriedStatus(_ status: Int) {
+        if let count = retriedResponseCodes[status] {
+            retriedResponseCodes[status] = count &+ 1
+        } else {
+            retriedResponseCodes[status] = 1
         }
     }
 
@@ -57,6 +74,10 @@ public struct ClusterStats: Sendable, Equatable {
         for (code, count) in responseCodes {
             counters[prefix + "upstream_rq_\(code)", default: 0] += count
             counters[prefix + "upstream_rq_\(code / 100)xx", default: 0] += count
+        }
+        for (code, count) in retriedResponseCodes {
+            counters[prefix + "retry.upstream_rq_\(code)", default: 0] += count
+            counters[prefix + "retry.upstream_rq_\(code / 100)xx", default: 0] += count
         }
     }
 }

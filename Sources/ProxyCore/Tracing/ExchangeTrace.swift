@@ -53,7 +53,9 @@ public struct ExchangeTrace: Sendable {
         var b3TraceID = ByteSpan.empty, b3SpanID = ByteSpan.empty
         var b3Sampled: ByteSpan?, b3Flags: ByteSpan?
         var requestID = ByteSpan.empty, decorator = ByteSpan.empty
-        var clientTraceID = false, forceTrace = false
+        // `x-envoy-force-trace` never counts: Envoy's connection manager removes it
+        // (an internal-only header) before its tracing decision.
+        var clientTraceID = false
         for field in head.fields {
             switch field.kind {
             case .traceparent: traceparent = field.value
@@ -65,7 +67,6 @@ public struct ExchangeTrace: Sendable {
             case .xB3Flags: b3Flags = field.value
             case .xRequestID: requestID = field.value
             case .xClientTraceID: clientTraceID = true
-            case .xEnvoyForceTrace: forceTrace = true
             case .xEnvoyDecoratorOperation: decorator = field.value
             default: break
             }
@@ -86,7 +87,7 @@ public struct ExchangeTrace: Sendable {
         let roll = nextRandom()
         let sampling = TraceSampler.Request(parentSampled: parent?.sampled,
                                             requestIDReason: requestID.isEmpty ? nil : TraceSampler.reason(requestID: requestID.bytes(in: bytes)),
-                                            hasClientTraceID: clientTraceID, forceTrace: forceTrace, random: roll)
+                                            hasClientTraceID: clientTraceID, random: roll)
         let reason = TraceSampler.reason(sampling, config: config)
         let sampled = sampling.parentSampled ?? reason.traced
         var trace = ExchangeTrace(traceIDHigh: parent?.traceIDHigh ?? nextRandom(), traceIDLow: parent?.traceIDLow ?? nextRandom(),

@@ -17,6 +17,7 @@ extension DownstreamHTTP1Handler {
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("content-length: 0\r\n")
+        writeLocalReplyStamp(into: &buffer)
         if closeAfterResponse { buffer.writeStaticString("connection: close\r\n") }
         buffer.writeStaticString("\r\n")
         responseCode = reply.status

@@ -29,6 +29,7 @@ extension DownstreamHTTP1Handler {
         if !reply.extraLines.isEmpty { buffer.writeBytes(reply.extraLines) }
         buffer.writeString("content-length: \(reply.body.count)\r\n")
         if !reply.body.isEmpty { buffer.writeString("content-type: text/plain\r\n") }
+        writeLocalReplyStamp(into: &buffer)
         if closeAfterResponse { buffer.writeString("connection: close\r\n") }
         buffer.writeString("\r\n")
         responseCode = reply.status
@@ -41,5 +42,11 @@ extension DownstreamHTTP1Handler {
         responseScratch = buffer
         responsePhase = .done
         finishExchange()
+    }
+
+    /// The `date` and `server` lines Envoy's connection manager puts on its own replies.
+    func writeLocalReplyStamp(into buffer: inout ByteBuffer) {
+        buffer.writeBytes(worker.dateLine(now: NIODeadline.now().uptimeNanoseconds))
+        if listener.http.serverHeaderTransformation != .passThrough { buffer.writeBytes(listener.http.serverLine) }
     }
 }

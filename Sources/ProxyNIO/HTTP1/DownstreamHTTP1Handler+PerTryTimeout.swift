@@ -8,11 +8,13 @@ import ProxyCore
 /// retried if the policy retries resets (`5xx`, `gateway-error`, `reset`), else the
 /// client gets 504 `upstream request timeout`, flag `UT`, details
 /// `upstream_per_try_timeout`. Once the response started it is ignored; the route
-/// timeout still bounds the whole exchange. Routes without one schedule nothing.
+/// timeout still bounds the whole exchange. Routes without one schedule nothing;
+/// one not under the route timeout is dropped (ExchangeTimeouts).
 extension DownstreamHTTP1Handler {
     /// Starts the attempt's timer (called when an attempt gets its connection).
     func armPerTryTimeout() {
-        guard let nanos = retryPolicy?.perTryTimeoutNanos, nanos > 0, let context else { return }
+        let nanos = perTryTimeoutNanos
+        guard nanos > 0, let context else { return }
         perTryTimer?.cancel()
         attemptSerial &+= 1
         let id = exchangeID, serial = attemptSerial

@@ -31,6 +31,8 @@ extension DownstreamHTTP1Handler {
                 requestBodyBytes += count
                 let slice = buffer.readSlice(length: count)!
                 requestPhase = tracker.isDone ? .done : .body(tracker)
+                if tracker.isDone { requestDoneNanos = NIODeadline.now().uptimeNanoseconds }
+                if retryBodyKept { keepForRetry(slice) }
                 sendUpstream(slice)
                 mirrorBody(slice)
                 endMirrorsIfRequestDone()
@@ -98,6 +100,8 @@ extension DownstreamHTTP1Handler {
         // The upgraded request's "body" is the client's side of the tunnel.
         let tracker = BodyTracker(upgrading ? .untilClose : requestHead.framing)
         requestPhase = tracker.isDone ? .done : .body(tracker)
+        // Envoy's upstream service time counts from the end of the downstream request.
+        requestDoneNanos = tracker.isDone ? exchangeStartNanos : 0
         endMirrorsIfRequestDone()
         if let reply {
             // The body (if any) is not read: the connection cannot be reused.
@@ -187,8 +191,13 @@ extension DownstreamHTTP1Handler {
             currentCluster = cluster
             // Not `??`: its autoclosure costs an allocation in unoptimised builds.
             if let policy = action.retryPolicy { retryPolicy = policy } else { retryPolicy = selection.virtualHost.retryPolicy }
+            beginRetryBody()
             connectTimeoutNanos = cluster.config.connectTimeoutNanos
-            routeTimeoutNanos = action.timeoutNanos
+            var perTry: Int64 = 0
+            if let policy = retryPolicy { perTry = policy.perTryTimeoutNanos }
+            let timeouts = ExchangeTimeouts(routeNanos: action.timeoutNanos, perTryNanos: perTry)
+            routeTimeoutNanos = timeouts.globalNanos
+            perTryTimeoutNanos = timeouts.perTryNanos
             requestScratch.clear()
             var writer = UpstreamRequestWriter(
                 bytes: bytes, head: requestHead, http: listener.http, action: action, selection: selection,
@@ -196,6 +205,7 @@ extension DownstreamHTTP1Handler {
                 exchangeLines: listener.reporter == .source && cluster.exchangesMetadata ? worker.identity.exchangeHeaderLines : Self.noLines,
                 overTLS: connection.tlsTerminated,
                 authnLines: authnLines, authnDrops: authnDrops, upgrade: upgrading)
+            if !listener.http.suppressEnvoyHeaders { writer.expectedTimeoutMillis = timeouts.expectedMillis }
             if let trace {
                 writer.trace = trace.upstreamHeaders
                 writer.traceState = trace.traceState

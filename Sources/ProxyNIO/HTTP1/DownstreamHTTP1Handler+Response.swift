@@ -79,12 +79,23 @@ extension DownstreamHTTP1Handler {
         noteResponseHead(bytes)
         responseScratch.clear()
         let reportsDestination = listener.reporter == .destination
-        DownstreamResponseWriter(
+        var writer = DownstreamResponseWriter(
             bytes: bytes, head: responseHead, selection: selection, weighted: weightedEntry,
             close: closeAfterResponse, upgrade: upgrading && responseHead.status == 101, downstreamVersion: requestHead.version,
             stripPeerMetadata: !reportsDestination,
-            exchangeLines: withCORS(reportsDestination && requestCarriedPeerMetadata ? worker.identity.exchangeHeaderLines : Self.noLines)
-        ).write(into: &responseScratch)
+            exchangeLines: withCORS(reportsDestination && requestCarriedPeerMetadata ? worker.identity.exchangeHeaderLines : Self.noLines))
+        if !responseHead.isInformational || responseHead.status == 101 {
+            // What Envoy's connection manager and router add to a final response head.
+            let http = listener.http
+            let now = NIODeadline.now().uptimeNanoseconds
+            writer.serverTransformation = http.serverHeaderTransformation
+            writer.serverLine = http.serverLine
+            writer.dateLine = worker.dateLine(now: now)
+            if !http.suppressEnvoyHeaders {
+                writer.upstreamServiceMillis = requestDoneNanos == 0 || requestDoneNanos > now ? 0 : Int((now &- requestDoneNanos) / 1_000_000)
+            }
+        }
+        writer.write(into: &responseScratch)
         responseHeadBytes = responseScratch.readableBytes
         writeDownstream(responseScratch)
     }
@@ -115,6 +126,7 @@ extension DownstreamHTTP1Handler {
         releaseUpstream()
         leavePool()
         cancelPerTryTimeout()
+        endRetryBody()
         upstreamInbound = nil
         pendingUpstream = nil
         selection = nil
@@ -129,6 +141,7 @@ extension DownstreamHTTP1Handler {
         }
         currentCluster = nil
         retryPolicy = nil
+        perTryTimeoutNanos = 0
         waitingForConnection = false
         exchangeDeadline = nil
         faultDelaying = false

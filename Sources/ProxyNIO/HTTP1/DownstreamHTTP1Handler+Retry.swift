@@ -18,12 +18,12 @@ extension DownstreamHTTP1Handler {
     /// After a failed attempt: starts another one (after the policy's backoff) and
     /// returns true, or returns false to let the failure reach the client (with
     /// URX / UO when retries ran out or overflowed). A request with a body is retried
-    /// only when none of it went upstream (`unsent`: its connect failed, so it all
-    /// waits in `pendingUpstream` and the rest of the body joins it); once sent, the
-    /// proxy has not kept it.
+    /// when none of it went upstream (`unsent`: its connect failed, so it all waits
+    /// in `pendingUpstream` and the rest of the body joins it), or when the body so
+    /// far was kept for retries (under the buffer limit; the rest streams on).
     func retryAfterFailure(_ outcome: RetryStateMachine.Outcome, unsent: Bool = false) -> Bool {
         guard let policy = retryPolicy, let cluster = currentCluster, let endpoint, !downstreamClosed else { return false }
-        if !unsent {
+        if !unsent && !retryBodyKept {
             guard requestHead.framing == .none, case .done = requestPhase else { return false }
         }
         if retryState == nil {
@@ -43,12 +43,23 @@ extension DownstreamHTTP1Handler {
             return false
         case .retry(let delayMs):
             cluster.counters.stats.upstreamRequestRetry += 1
+            // Envoy charges only what the client gets: a retried response under
+            // `retry.`, a retried reset or connect failure (recorded as 503) nowhere.
+            switch outcome {
+            case .response(let status, _, _, _):
+                cluster.counters.stats.retractStatus(status)
+                cluster.counters.stats.recordRetriedStatus(status)
+            case .reset: cluster.counters.stats.retractStatus(503)
+            case .perTryTimeout: break
+            }
             upstreamReusable = false
             releaseUpstream()
             upstreamInbound = nil
             endpoint.activeRequests -= 1
             self.endpoint = nil
             waitingForConnection = true
+            // The next attempt sends the head again, then the body received so far.
+            if !unsent, let body = keptRetryBody { pendingUpstream = body }
             let id = exchangeID
             context?.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delayMs)) {
                 self.startRetry(exchange: id, cluster: cluster, policy: policy)
@@ -71,6 +82,8 @@ extension DownstreamHTTP1Handler {
         next.activeRequests += 1
         retryState?.attemptStarted(endpoint: cluster.index(of: next), priority: 0)
         responseStarted = false
+        // The failed attempt's connection was dropped; the new one may go back to the pool.
+        upstreamReusable = true
         acquireUpstream()
         flushPending()
     }

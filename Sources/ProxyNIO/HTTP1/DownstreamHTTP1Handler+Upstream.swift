@@ -138,7 +138,7 @@ extension DownstreamHTTP1Handler {
         if countsRequest, let cluster = currentCluster { cluster.counters.stats.upstreamRequestTotal += 1 }
         upstream = connection
         connection.owner = self
-        if retryPolicy != nil { armPerTryTimeout() }
+        if perTryTimeoutNanos > 0 { armPerTryTimeout() }
         if accessRecord != nil { accessRecord!.upstreamLocal = connection.localAddressBytes }
         if listener.reporter == .source {
             // Istio's source-side principals come from the upstream TLS session.

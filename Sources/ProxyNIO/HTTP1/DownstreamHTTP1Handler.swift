@@ -55,6 +55,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var currentCluster: ClusterRuntime?
     /// The route's (or virtual host's) retry policy; the state exists only after a failure.
     var retryPolicy: RetryPolicyConfig?
+    /// This exchange's per-try timeout (the policy's or the caller's header); 0: none.
+    var perTryTimeoutNanos: Int64 = 0
     var retryState: RetryStateMachine?
     var connectTimeoutNanos: Int64 = 0
     var routeTimeoutNanos: Int64 = 0
@@ -66,6 +68,9 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var requestSlot: ClusterResources?
     /// Request bytes produced before the upstream connection is ready.
     var pendingUpstream: ByteBuffer?
+    /// The request body kept for a retry (DownstreamHTTP1Handler+RetryBody).
+    var retryBody: ByteBuffer?
+    var retryBodyKept = false
     var upstreamReusable = true
     var responseStarted = false
     var replayedOnFreshConnection = false
@@ -111,6 +116,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
 
     // Telemetry of the current exchange (DownstreamHTTP1Handler+Telemetry).
     var exchangeStartNanos: UInt64 = 0
+    /// When the downstream request ended (0: not yet), for x-envoy-upstream-service-time.
+    var requestDoneNanos: UInt64 = 0
     var responseCode = 0
     var requestHeadBytes = 0
     var requestBodyBytes = 0

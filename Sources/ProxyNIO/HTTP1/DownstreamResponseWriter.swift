@@ -17,6 +17,13 @@ struct DownstreamResponseWriter {
     var stripPeerMetadata = false
     /// This proxy's metadata-exchange lines, answered to a peer that sent its own.
     var exchangeLines: [UInt8] = []
+    /// The connection manager's `server` header (overwrite, add if absent, or keep).
+    var serverTransformation = HTTPConnectionConfig.ServerHeaderTransformation.passThrough
+    var serverLine: [UInt8] = []
+    /// `date: ...\r\n`, added when the upstream sent no `date` (empty: never).
+    var dateLine: [UInt8] = []
+    /// The router's `x-envoy-upstream-service-time` in ms; negative: not added.
+    var upstreamServiceMillis = -1
 
     func write(into buffer: inout ByteBuffer) {
         // The proxy speaks HTTP/1.1 whatever the upstream spoke.
@@ -27,9 +34,19 @@ struct DownstreamResponseWriter {
             || !(weighted?.responseHeaders.isEmpty ?? true)
         var runStart = -1
         var runEnd = -1
+        var sawServer = false
+        var sawDate = false
         for field in head.fields {
             var keep = !field.kind.isHopByHop || (upgrade && field.kind == .upgrade)
-            if stripPeerMetadata && (field.kind == .peerMetadata || field.kind == .peerMetadataID) { keep = false }
+            switch field.kind {
+            case .peerMetadata, .peerMetadataID: if stripPeerMetadata { keep = false }
+            case .server:
+                sawServer = true
+                if serverTransformation == .overwrite { keep = false }
+            case .date: sawDate = true
+            case .xEnvoyUpstreamServiceTime: if upstreamServiceMillis >= 0 { keep = false }
+            default: break
+            }
             if keep && mutations && dropped(field.name.bytes(in: bytes)) { keep = false }
             let start = Int(field.line.start), end = Int(field.line.end)
             if keep && end - start >= 2 && bytes[end - 2] == UInt8(ascii: "\r") {
@@ -59,6 +76,15 @@ struct DownstreamResponseWriter {
             add(selection.virtualHost.responseHeaders, into: &buffer)
         }
         if !exchangeLines.isEmpty { buffer.writeBytes(exchangeLines) }
+        if serverTransformation == .overwrite || (serverTransformation == .appendIfAbsent && !sawServer) {
+            buffer.writeBytes(serverLine)
+        }
+        if !sawDate { buffer.writeBytes(dateLine) }
+        if upstreamServiceMillis >= 0 {
+            buffer.writeStaticString("x-envoy-upstream-service-time: ")
+            buffer.writeDecimal(upstreamServiceMillis)
+            buffer.writeStaticString("\r\n")
+        }
         if upgrade {
             buffer.writeStaticString("connection: upgrade\r\n")
         } else if close {

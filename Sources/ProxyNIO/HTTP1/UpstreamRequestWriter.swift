@@ -32,6 +32,9 @@ struct UpstreamRequestWriter {
     /// A protocol upgrade (WebSocket) goes through: `upgrade` is kept and
     /// `connection: upgrade` sent, as Envoy forwards them.
     var upgrade = false
+    /// The router's `x-envoy-expected-rq-timeout-ms` (per-try timeout, else the
+    /// route's); 0: not sent.
+    var expectedTimeoutMillis = 0
 
     /// Where in the written buffer (from its reader index) a rewritten path went; nil
     /// when the path went out as it came.
@@ -62,6 +65,9 @@ struct UpstreamRequestWriter {
             case .xForwardedProto, .xForwardedFor: keep = !http.useRemoteAddress
             // The exchange is between proxies: the app never sees a peer's metadata.
             case .peerMetadata, .peerMetadataID: keep = false
+            // Envoy's connection manager removes its internal-only headers from requests
+            // it does not deem internal (all, here); the router sets its own timeout.
+            case .envoyInternalOnly, .xEnvoyForceTrace, .xEnvoyExpectedRqTimeoutMs: keep = false
             case .xRequestID:
                 // Envoy writes its trace decision into the request id it forwards.
                 if replacesTraceContext, Self.reasonDiffers(field.value.bytes(in: bytes), requestIDReason) {
@@ -121,6 +127,11 @@ struct UpstreamRequestWriter {
             let start = buffer.writerIndex
             buffer.writeBytes(retaggedRequestID.bytes(in: bytes))
             buffer.setInteger(requestIDReason, at: start + 14)
+            buffer.writeStaticString("\r\n")
+        }
+        if expectedTimeoutMillis > 0 {
+            buffer.writeStaticString("x-envoy-expected-rq-timeout-ms: ")
+            buffer.writeDecimal(expectedTimeoutMillis)
             buffer.writeStaticString("\r\n")
         }
         if let trace {

@@ -22,6 +22,8 @@ final class WorkerRuntime {
     /// Telemetry scope slot of each TCP listener.
     private(set) var tcpScopes: [String: Int32] = [:]
     var random = FastRandom()
+    /// The `date` line of this worker's responses (see WorkerRuntime+Date).
+    var dateCache = DateLineCache()
     /// Who this proxy is, for Istio's labels and the metadata exchange.
     let identity: TelemetryIdentity
     /// This worker's metrics; read by `/stats/prometheus` on this loop.

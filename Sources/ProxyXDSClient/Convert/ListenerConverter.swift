@@ -123,6 +123,18 @@ public enum ListenerConverter {
         if manager.hasRequestTimeout { config.requestTimeoutNanos = ProtoValues.nanos(manager.requestTimeout) }
         if manager.proxy100Continue { throw scope.child("proxy_100_continue").unsupported("proxying 100-continue") }
         if manager.xffNumTrustedHops > 0 { throw scope.child("xff_num_trusted_hops").unsupported("trusted XFF hops") }
+        if !manager.serverName.isEmpty {
+            guard !manager.serverName.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) else {
+                throw scope.child("server_name").error("not a valid header value")
+            }
+            config.serverName = manager.serverName
+        }
+        switch manager.serverHeaderTransformation {
+        case .overwrite: config.serverHeaderTransformation = .overwrite
+        case .appendIfAbsent: config.serverHeaderTransformation = .appendIfAbsent
+        case .passThrough: config.serverHeaderTransformation = .passThrough
+        case .UNRECOGNIZED(let value): throw scope.child("server_header_transformation").error("unknown value \(value)")
+        }
         config.acceptHTTP10 = manager.httpProtocolOptions.acceptHTTP10
         config.defaultHostForHTTP10 = manager.httpProtocolOptions.defaultHostForHTTP10
         if !config.defaultHostForHTTP10.isEmpty {
@@ -168,8 +180,8 @@ public enum ListenerConverter {
                 let config: Envoy_Extensions_Filters_Http_Router_V3_Router = filter.configType != nil
                     ? try unpack(filter.typedConfig, filterScope.child("typed_config")) : .init()
                 sawRouter = true
-                // Of the x-envoy-* headers Envoy's router adds, the proxy adds
-                // x-envoy-original-path (on a path rewrite) unless they are suppressed.
+                // The x-envoy-* headers Envoy's router adds (original path, expected
+                // timeout, upstream service time) are added unless suppressed.
                 suppressEnvoyHeaders = config.suppressEnvoyHeaders
             case RouteConfigurationConverter.faultFilter, RouteConfigurationConverter.corsFilter:
                 sawRouteFilter = true

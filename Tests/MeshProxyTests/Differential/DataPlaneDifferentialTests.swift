@@ -15,6 +15,9 @@ import Testing
     static let scenarios: [(name: String, request: String, headers: [String])] = [
         ("upstream", "GET /plain?x=1 HTTP/1.1\r\nHost: svc\r\n\r\n", ["x-upstream", "x-drop-me"]),
         ("host with port", "GET / HTTP/1.1\r\nHost: svc:8080\r\n\r\n", []),
+        // Envoy's internal-only headers from a caller: removed and ignored.
+        ("caller's timeouts", "GET /plain HTTP/1.1\r\nHost: svc\r\nx-envoy-upstream-rq-timeout-ms: 1234\r\nx-envoy-retry-on: 5xx\r\n\r\n", []),
+        ("caller's per-try timeout", "GET /plain HTTP/1.1\r\nHost: svc\r\nx-envoy-upstream-rq-per-try-timeout-ms: 700\r\nx-envoy-expected-rq-timeout-ms: 5\r\n\r\n", []),
         ("wildcard host", "GET / HTTP/1.1\r\nHost: a.wild.example\r\n\r\n", []),
         ("no route", "GET / HTTP/1.1\r\nHost: other\r\n\r\n", []),
         ("direct response", "GET /direct HTTP/1.1\r\nHost: svc\r\n\r\n", ["content-type"]),
@@ -88,6 +91,13 @@ import Testing
             #expect(ours.status == envoy.status, "\(scenario.name): status \(ours.status) vs Envoy's \(envoy.status)")
             // Bodies: the upstream's echo (what it received) and local replies' text.
             #expect(ours.body == envoy.body, "\(scenario.name): body \(ours.body) vs Envoy's \(envoy.body)")
+            // What the connection manager and router stamp on every response: the
+            // same server, a date, and the upstream service time on forwarded ones.
+            #expect(ours.headers["server"] == envoy.headers["server"], "\(scenario.name): server \(ours.headers["server"] ?? "-") vs Envoy's \(envoy.headers["server"] ?? "-")")
+            for stamped in ["date", "x-envoy-upstream-service-time"] {
+                #expect((ours.headers[stamped] == nil) == (envoy.headers[stamped] == nil), "\(scenario.name): \(stamped) \(ours.headers[stamped] ?? "-") vs Envoy's \(envoy.headers[stamped] ?? "-")")
+            }
+            if let date = ours.headers["date"] { #expect(date.count == 29 && date.hasSuffix(" GMT"), "\(scenario.name): date \(date)") }
             for header in scenario.headers {
                 #expect(ours.headers[header] == envoy.headers[header], "\(scenario.name): \(header) \(ours.headers[header] ?? "-") vs Envoy's \(envoy.headers[header] ?? "-")")
             }

@@ -1,7 +1,8 @@
 /// One Envoy bootstrap (JSON) that both data planes run: routes covering the
 /// behaviours a client can see (local replies, redirects, rewrites, header
-/// changes, missing clusters and endpoints), each logged to `accessLog` with
-/// `format` (path, status, flags, details).
+/// changes, missing clusters and endpoints, the x-envoy-* headers the router adds
+/// with and without a per-try timeout), each logged to `accessLog` with `format`
+/// (path, status, flags, details).
 enum DifferentialBootstrap {
     static let format = "%REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS%\\n"
 
@@ -26,7 +27,7 @@ enum DifferentialBootstrap {
                     "routes": [
                       {"match": {"path": "/direct"}, "direct_response": {"status": 418, "body": {"inline_string": "teapot"}}},
                       {"match": {"prefix": "/redirect"}, "redirect": {"https_redirect": true, "prefix_rewrite": "/new", "response_code": "PERMANENT_REDIRECT"}},
-                      {"match": {"prefix": "/rewrite/"}, "route": {"cluster": "upstream", "prefix_rewrite": "/rewritten/"},
+                      {"match": {"prefix": "/rewrite/"}, "route": {"cluster": "upstream", "prefix_rewrite": "/rewritten/", "timeout": "3s"},
                        "request_headers_to_add": [{"header": {"key": "x-added", "value": "yes"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}],
                        "request_headers_to_remove": ["x-removed"],
                        "response_headers_to_add": [{"header": {"key": "x-resp", "value": "1"}}],
@@ -40,11 +41,11 @@ enum DifferentialBootstrap {
                       {"match": {"prefix": "/CaseLess", "case_sensitive": false}, "direct_response": {"status": 200, "body": {"inline_string": "caseless"}}},
                       {"match": {"prefix": "/nocluster"}, "route": {"cluster": "does-not-exist"}},
                       {"match": {"prefix": "/empty"}, "route": {"cluster": "empty"}},
-                      {"match": {"prefix": "/"}, "route": {"cluster": "upstream"}}
+                      {"match": {"prefix": "/"}, "route": {"cluster": "upstream", "retry_policy": {"retry_on": "connect-failure", "per_try_timeout": "2s"}}}
                     ]
                   }]},
                   "http_filters": [{"name": "envoy.filters.http.router",
-                    "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", "suppress_envoy_headers": true}}]
+                    "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]
                 }
               }]}]
             }],

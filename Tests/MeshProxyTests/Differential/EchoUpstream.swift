@@ -10,7 +10,7 @@ final class EchoUpstreamHandler: ChannelInboundHandler {
 
     private var buffer: ByteBuffer?
     private var head = HTTP1RequestHead()
-    static let reported = ["host", "x-added", "x-forwarded-proto", "x-removed"]
+    static let reported = ["host", "x-added", "x-forwarded-proto", "x-removed", "x-envoy-expected-rq-timeout-ms", "x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms", "x-envoy-retry-on"]
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
@@ -28,7 +28,7 @@ final class EchoUpstreamHandler: ChannelInboundHandler {
             guard let body else { return }
             current.moveReaderIndex(forwardBy: head.length)
             buffer = current.readableBytes > 0 ? current : nil
-            let response = "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\nX-Upstream: echo\r\nX-Drop-Me: 1\r\n\r\n\(body)"
+            let response = "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\nX-Upstream: echo\r\nX-Drop-Me: 1\r\nServer: echo-upstream\r\n\r\n\(body)"
             context.write(wrapOutboundOut(ByteBuffer(string: response)), promise: nil)
         }
         context.flush()

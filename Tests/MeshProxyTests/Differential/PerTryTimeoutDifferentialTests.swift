@@ -23,26 +23,10 @@ import Testing
     }
 
     static func bootstrap(listenPort: Int, adminPort: Int, upstreamPort: Int, log: URL) -> String {
-        let manager: [String: Any] = [
-            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-            "stat_prefix": "in", "generate_request_id": false,
-            "access_log": [TCPAccessLogBootstrap.fileLog(log, ["text_format_source": ["inline_string": format]])],
-            "route_config": ["name": "local", "virtual_hosts": [["name": "all", "domains": ["*"], "routes": [
-                route("/retried", retryOn: "5xx", perTry: "0.2s"), route("/once", retryOn: "connect-failure", perTry: "0.2s"),
-                route("/fits", retryOn: "5xx", perTry: "1s"),
-            ]]]],
-            "http_filters": [["name": "envoy.filters.http.router",
-                              "typed_config": ["@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"]]],
-        ]
-        let root: [String: Any] = [
-            "admin": CircuitBreakerBootstrap.admin(port: adminPort),
-            "static_resources": [
-                "listeners": [["name": "in", "address": ["socket_address": ["address": "127.0.0.1", "port_value": listenPort]],
-                               "filter_chains": [["filters": [["name": "envoy.filters.network.http_connection_manager", "typed_config": manager]]]]]],
-                "clusters": [TCPAccessLogBootstrap.cluster("slow", ports: [upstreamPort])],
-            ],
-        ]
-        return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
+        let routes = [route("/retried", retryOn: "5xx", perTry: "0.2s"), route("/once", retryOn: "connect-failure", perTry: "0.2s"),
+                      route("/fits", retryOn: "5xx", perTry: "1s")]
+        return RouterBootstrap.json(listenPort: listenPort, adminPort: adminPort, log: log, format: format, routes: routes,
+                                    clusters: [TCPAccessLogBootstrap.cluster("slow", ports: [upstreamPort])])
     }
 
     typealias Outcome = (statuses: [String: String], lines: [String], counters: [String: String])

@@ -31,6 +31,12 @@ struct ExchangeTraceTests {
         #expect(trace.traceIDHigh != 0 && trace.spanID != 0)
     }
 
+    /// Envoy 1.40 removes `x-envoy-force-trace` (internal-only) before deciding.
+    @Test func aCallersForceTraceDoesNotForceATrace() throws {
+        let trace = try begin("x-envoy-force-trace: true\r\n", config: TracingConfig(operation: .egress, randomSampling: 0, exporter: Self.exporter))
+        #expect(!trace.sampled && trace.reason == .notTraceable)
+    }
+
     @Test func spansAsEnvoyNamesThem() throws {
         let config = TracingConfig(operation: .ingress, randomSampling: 100, spawnUpstreamSpan: true, exporter: Self.exporter)
         let trace = try begin("user-agent: curl\r\nx-request-id: abc\r\n", config: config)

@@ -11,7 +11,8 @@ import Testing
         #expect(proxy.upstreams.count == 1)
         #expect(try proxy.upstreamReceived() == "GET /a?b=1 HTTP/1.1\r\nHost: svc\r\nX-Custom: 1\r\nx-forwarded-proto: http\r\n\r\n")
         try proxy.respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\nServer: up\r\n\r\nhi")
-        #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: up\r\n\r\nhi")
+        // The upstream's server header gives way to the proxy's (`server: envoy`, stripped by received()).
+        #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
         // The upstream connection went back to the pool and serves the next request.
         try proxy.send("GET /second HTTP/1.1\r\nHost: svc\r\n\r\n")
         #expect(proxy.upstreams.count == 1)
@@ -193,9 +194,10 @@ import Testing
             responseHeaders: HeaderMutation(additions: [.init(name: "x-resp", value: "1", action: .overwriteIfExistsOrAdd)], removals: ["server"]))
         let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route]))
         try proxy.send("GET /api/users HTTP/1.1\r\nHost: svc\r\nX-Secret: s\r\nX-If-Absent: here\r\n\r\n")
-        // Envoy's router keeps the path it rewrote in x-envoy-original-path (headers not suppressed).
+        // Envoy's router keeps the path it rewrote in x-envoy-original-path and tells the
+        // upstream its timeout (the route's default 15 s), unless its headers are suppressed.
         #expect(try proxy.upstreamReceived()
-            == "GET /v2/users HTTP/1.1\r\nX-If-Absent: here\r\nhost: internal\r\nx-envoy-original-path: /api/users\r\nx-forwarded-proto: http\r\nx-added: yes\r\n\r\n")
+            == "GET /v2/users HTTP/1.1\r\nX-If-Absent: here\r\nhost: internal\r\nx-envoy-original-path: /api/users\r\nx-forwarded-proto: http\r\nx-envoy-expected-rq-timeout-ms: 15000\r\nx-added: yes\r\n\r\n")
         try proxy.respond("HTTP/1.1 200 OK\r\nServer: up\r\nX-Resp: old\r\nContent-Length: 0\r\n\r\n")
         #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nx-resp: 1\r\n\r\n")
 

@@ -67,11 +67,45 @@ import Testing
         #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
     }
 
-    @Test func requestsWithBodiesAreNotRetried() throws {
+    @Test func aKeptBodyIsSentAgainWithTheRetry() throws {
+        let proxy = try proxy(endpoints: 1)
+        try proxy.send("POST /p HTTP/1.1\r\nHost: svc\r\nContent-Length: 5\r\n\r\nhello")
+        #expect(try proxy.upstreamReceived(0).hasSuffix("\r\n\r\nhello"))
+        try proxy.respond("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+        #expect(try proxy.received() == "")
+        proxy.loop.advanceTime(by: .milliseconds(300))
+        #expect(proxy.upstreams.count == 2)
+        let again = try proxy.upstreamReceived(1)
+        #expect(again.hasPrefix("POST /p HTTP/1.1\r\n"))
+        #expect(again.hasSuffix("\r\n\r\nhello"))
+        try proxy.respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", upstream: 1)
+        #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        // The retried attempt's connection went back to the pool and serves the next request.
+        try proxy.send("GET /next HTTP/1.1\r\nHost: svc\r\n\r\n")
+        #expect(proxy.upstreams.count == 2)
+        #expect(try proxy.upstreamReceived(1).hasPrefix("GET /next HTTP/1.1\r\n"))
+    }
+
+    @Test func aBodyStillArrivingContinuesOnTheRetriedAttempt() throws {
         let proxy = try proxy()
-        try proxy.send("POST / HTTP/1.1\r\nHost: svc\r\nContent-Length: 2\r\n\r\nhi")
+        try proxy.send("POST /p HTTP/1.1\r\nHost: svc\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n")
+        try proxy.respond("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+        proxy.loop.advanceTime(by: .milliseconds(300))
+        #expect(proxy.upstreams.count == 2)
+        try proxy.send("2\r\nde\r\n0\r\n\r\n")
+        let again = try proxy.upstreamReceived(1)
+        #expect(again.hasSuffix("\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"))
+        try proxy.respond("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", upstream: 1)
+        #expect(try proxy.received() == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    }
+
+    @Test func aBodyOverTheBufferLimitIsNotRetried() throws {
+        let proxy = try proxy()
+        let size = DownstreamHTTP1Handler.retryBodyLimit + 1
+        try proxy.send("POST / HTTP/1.1\r\nHost: svc\r\nContent-Length: \(size)\r\n\r\n" + String(repeating: "a", count: size))
         try proxy.respond("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
         #expect(try proxy.received() == "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+        proxy.loop.advanceTime(by: .milliseconds(300))
         #expect(proxy.upstreams.count == 1)
     }
 

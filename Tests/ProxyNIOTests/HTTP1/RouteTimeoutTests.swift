@@ -31,4 +31,18 @@ import Testing
         proxy.loop.advanceTime(by: .milliseconds(400))
         #expect(try proxy.received().hasPrefix("HTTP/1.1 504 "))
     }
+
+    /// Callers' timeout and retry headers are Envoy's internal-only headers: removed
+    /// and ignored (Envoy 1.40 deems no caller internal without an address config).
+    @Test func callersTimeoutAndRetryHeadersAreRemovedAndIgnored() throws {
+        let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(timeoutNanos: 1_000_000_000))
+        try proxy.send("GET / HTTP/1.1\r\nHost: svc\r\nx-envoy-upstream-rq-timeout-ms: 100\r\nx-envoy-upstream-rq-per-try-timeout-ms: 50\r\n"
+                       + "X-Envoy-Retry-On: 5xx\r\nx-envoy-max-retries: 3\r\nx-envoy-internal: true\r\nx-envoy-force-trace: true\r\nx-envoy-expected-rq-timeout-ms: 9\r\n\r\n")
+        #expect(try proxy.upstreamReceived() == "GET / HTTP/1.1\r\nHost: svc\r\nx-forwarded-proto: http\r\nx-envoy-expected-rq-timeout-ms: 1000\r\n\r\n")
+        proxy.loop.advanceTime(by: .milliseconds(500))
+        #expect(try proxy.received() == "")
+        proxy.loop.advanceTime(by: .milliseconds(600))
+        #expect(try proxy.received().hasPrefix("HTTP/1.1 504 Gateway Timeout\r\n"))
+        #expect(proxy.worker.cluster(named: "backend")?.counters.stats.upstreamPerTryTimeout == 0)
+    }
 }

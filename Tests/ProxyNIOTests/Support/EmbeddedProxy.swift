@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOEmbedded
 import ProxyCore
@@ -34,12 +35,14 @@ final class EmbeddedProxy {
     /// plus the given routes before the catch-all.
     static func config(routes: [RouteEntry] = [], domains: [String] = ["*"], generateRequestID: Bool = false, timeoutNanos: Int64 = 0,
                        acceptHTTP10: Bool = false, suppressEnvoyHeaders: Bool = false,
+                       server: HTTPConnectionConfig.ServerHeaderTransformation = .overwrite, useRemoteAddress: Bool = false,
                        endpoints: [EndpointSet.Endpoint] = [EndpointSet.Endpoint(host: "127.0.0.1", port: 8080)]) -> ProxyConfig {
         let catchAll = RouteEntry(name: "default", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
                                   action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: timeoutNanos)))
         let table = try! RouteTable(name: "r", virtualHosts: [VirtualHostConfig(name: "vh", domains: domains, routes: routes + [catchAll])])
-        let http = HTTPConnectionConfig(statPrefix: "http", routes: .inline(table), generateRequestID: generateRequestID,
-                                        suppressEnvoyHeaders: suppressEnvoyHeaders, acceptHTTP10: acceptHTTP10)
+        var http = HTTPConnectionConfig(statPrefix: "http", routes: .inline(table), generateRequestID: generateRequestID,
+                                        useRemoteAddress: useRemoteAddress, suppressEnvoyHeaders: suppressEnvoyHeaders, acceptHTTP10: acceptHTTP10)
+        http.serverHeaderTransformation = server
         return ProxyConfig(
             listeners: [ListenerConfig(name: "http", host: "127.0.0.1", port: 0, chain: .http(http))],
             clusters: ["backend": ClusterConfig(name: "backend", discovery: .staticEndpoints)],
@@ -50,9 +53,28 @@ final class EmbeddedProxy {
         try downstream.writeInbound(ByteBuffer(string: text))
     }
 
-    /// Everything the proxy wrote to the client so far.
+    /// Everything the proxy wrote to the client so far, without the lines Envoy's
+    /// connection manager and router put on every response (`date`, `server:
+    /// envoy`, `x-envoy-upstream-service-time`; ResponseStampTests checks them):
+    /// a stripped date must still be a well-formed one.
     func received() throws -> String {
+        Self.unstamped(try downstream.outboundText())
+    }
+
+    /// Everything the proxy wrote to the client so far, as written.
+    func receivedWithStamps() throws -> String {
         try downstream.outboundText()
+    }
+
+    static func unstamped(_ text: String) -> String {
+        let lines = text.components(separatedBy: "\r\n").filter { line in
+            if line.hasPrefix("date: ") {
+                precondition(line.utf8.count == 6 + HTTPDate.length && line.hasSuffix(" GMT"), "malformed \(line)")
+                return false
+            }
+            return line != "server: envoy" && !line.hasPrefix("x-envoy-upstream-service-time: ")
+        }
+        return lines.joined(separator: "\r\n")
     }
 
     /// Everything the proxy wrote to upstream `index` so far.

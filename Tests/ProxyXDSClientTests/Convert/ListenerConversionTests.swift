@@ -26,6 +26,26 @@ import XDSAPI
         #expect(throws: XDSConversionError.self) { try ListenerConverter.convert(two, warnings: &warnings) }
     }
 
+    @Test func serverHeaderSettingsAsEnvoyReadsThem() throws {
+        let scope = ConversionScope(resource: "Listener l", path: "hcm")
+        var warnings = ConversionWarnings()
+        let defaults = try ListenerConverter.connectionManager(F.connectionManager(), scope, warnings: &warnings)
+        #expect(defaults.serverHeaderTransformation == .overwrite)
+        #expect(defaults.serverLine == Array("server: envoy\r\n".utf8))
+        var manager = F.connectionManager()
+        manager.serverName = "istio-envoy"
+        manager.serverHeaderTransformation = .appendIfAbsent
+        let named = try ListenerConverter.connectionManager(manager, scope, warnings: &warnings)
+        #expect(named.serverHeaderTransformation == .appendIfAbsent)
+        #expect(named.serverLine == Array("server: istio-envoy\r\n".utf8))
+        manager.serverHeaderTransformation = .passThrough
+        #expect(try ListenerConverter.connectionManager(manager, scope, warnings: &warnings).serverHeaderTransformation == .passThrough)
+        manager.serverName = "a\r\nx-injected: 1"
+        #expect(throws: XDSConversionError(resource: "Listener l", field: "hcm.server_name", reason: "not a valid header value")) {
+            try ListenerConverter.connectionManager(manager, scope, warnings: &warnings)
+        }
+    }
+
     @Test func tcpProxyListenersConvert() throws {
         var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
         proxy.statPrefix = "PassthroughCluster"
