@@ -47,6 +47,8 @@ extension DownstreamHTTP1Handler {
 extension LocalReply {
     /// Envoy's fault-filter abort: the configured status, `fault filter abort`, flag FI.
     static func faultAbort(_ status: Int) -> LocalReply {
-        LocalReply(status: status, text: "fault filter abort", flags: .faultInjected)
+        var reply = LocalReply(status: status, text: "fault filter abort", flags: .faultInjected)
+        reply.routeHeaders = false
+        return reply
     }
 }

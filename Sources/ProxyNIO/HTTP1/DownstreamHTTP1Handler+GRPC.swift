@@ -16,6 +16,7 @@ extension DownstreamHTTP1Handler {
             Self.writePercentEncoded(reply.body, into: &buffer)
             buffer.writeStaticString("\r\n")
         }
+        if reply.routeHeaders, let selection { writeRouteResponseHeaders(selection, into: &buffer) }
         buffer.writeStaticString("content-length: 0\r\n")
         writeLocalReplyStamp(into: &buffer)
         if closeAfterResponse { buffer.writeStaticString("connection: close\r\n") }

@@ -27,6 +27,7 @@ extension DownstreamHTTP1Handler {
             buffer.writeString("\r\n")
         }
         if !reply.extraLines.isEmpty { buffer.writeBytes(reply.extraLines) }
+        if reply.routeHeaders, let selection { writeRouteResponseHeaders(selection, into: &buffer) }
         buffer.writeString("content-length: \(reply.body.count)\r\n")
         if !reply.body.isEmpty { buffer.writeString("content-type: text/plain\r\n") }
         writeLocalReplyStamp(into: &buffer)
@@ -48,5 +49,23 @@ extension DownstreamHTTP1Handler {
     func writeLocalReplyStamp(into buffer: inout ByteBuffer) {
         buffer.writeBytes(worker.dateLine(now: NIODeadline.now().uptimeNanoseconds))
         if listener.http.serverHeaderTransformation != .passThrough { buffer.writeBytes(listener.http.serverLine) }
+    }
+
+    /// The selected route's (weighted cluster's, virtual host's) response header
+    /// additions, as Envoy's router finalizes the headers of a reply it makes itself.
+    /// Nothing exists to overwrite or keep in a local reply.
+    func writeRouteResponseHeaders(_ selection: RouteTable.Selection, into buffer: inout ByteBuffer) {
+        if let weighted = weightedEntry { Self.writeAdditions(weighted.responseHeaders, into: &buffer) }
+        Self.writeAdditions(selection.route.responseHeaders, into: &buffer)
+        Self.writeAdditions(selection.virtualHost.responseHeaders, into: &buffer)
+    }
+
+    private static func writeAdditions(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) {
+        for addition in mutation.additions where addition.action != .overwriteIfExists {
+            buffer.writeBytes(addition.name)
+            buffer.writeStaticString(": ")
+            buffer.writeBytes(addition.value)
+            buffer.writeStaticString("\r\n")
+        }
     }
 }

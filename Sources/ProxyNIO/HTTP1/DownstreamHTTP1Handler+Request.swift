@@ -143,10 +143,14 @@ extension DownstreamHTTP1Handler {
             switch request.cors(cors) {
             case .none: break
             case .respond(let lines): corsLines = lines
-            case .rejectPreflight: return LocalReply(status: 200, body: [], flags: [])
+            case .rejectPreflight:
+                var reply = LocalReply(status: 200, body: [], flags: [])
+                reply.routeHeaders = false
+                return reply
             case .preflight(let lines):
                 var reply = LocalReply(status: 200, body: [], flags: [])
                 reply.extraLines = lines
+                reply.routeHeaders = false
                 return reply
             }
         }

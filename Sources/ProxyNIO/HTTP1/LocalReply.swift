@@ -14,6 +14,10 @@ struct LocalReply {
     var details: [UInt8] = []
     /// A redirect that rewrites the path: the request's `:path` as Envoy then logs it, and before.
     var rewrittenPath: (new: [UInt8], old: [UInt8])?
+    /// The router's own replies (direct responses, redirects, upstream failures) get
+    /// the selected route's response header additions; filters' replies (fault
+    /// aborts, CORS) do not.
+    var routeHeaders = true
 
     /// Envoy's details for a route's direct response or redirect.
     static let directResponseDetails = Array("direct_response".utf8)

@@ -25,8 +25,10 @@ enum DifferentialBootstrap {
                   "route_config": {"name": "local", "validate_clusters": false, "virtual_hosts": [{
                     "name": "svc", "domains": ["svc", "svc:8080", "*.wild.example"],
                     "routes": [
-                      {"match": {"path": "/direct"}, "direct_response": {"status": 418, "body": {"inline_string": "teapot"}}},
-                      {"match": {"prefix": "/redirect"}, "redirect": {"https_redirect": true, "prefix_rewrite": "/new", "response_code": "PERMANENT_REDIRECT"}},
+                      {"match": {"path": "/direct"}, "direct_response": {"status": 418, "body": {"inline_string": "teapot"}},
+                       "response_headers_to_add": [{"header": {"key": "x-resp", "value": "direct"}}]},
+                      {"match": {"prefix": "/redirect"}, "redirect": {"https_redirect": true, "prefix_rewrite": "/new", "response_code": "PERMANENT_REDIRECT"},
+                       "response_headers_to_add": [{"header": {"key": "x-resp", "value": "redirect"}}]},
                       {"match": {"prefix": "/rewrite/"}, "route": {"cluster": "upstream", "prefix_rewrite": "/rewritten/", "timeout": "3s"},
                        "request_headers_to_add": [{"header": {"key": "x-added", "value": "yes"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}],
                        "request_headers_to_remove": ["x-removed"],
@@ -39,8 +41,10 @@ enum DifferentialBootstrap {
                        "direct_response": {"status": 200, "body": {"inline_string": "v2"}}},
                       {"match": {"safe_regex": {"regex": "/users/[0-9]+"}}, "direct_response": {"status": 200, "body": {"inline_string": "user"}}},
                       {"match": {"prefix": "/CaseLess", "case_sensitive": false}, "direct_response": {"status": 200, "body": {"inline_string": "caseless"}}},
-                      {"match": {"prefix": "/nocluster"}, "route": {"cluster": "does-not-exist"}},
-                      {"match": {"prefix": "/empty"}, "route": {"cluster": "empty"}},
+                      {"match": {"prefix": "/nocluster"}, "route": {"cluster": "does-not-exist"},
+                       "response_headers_to_add": [{"header": {"key": "x-resp", "value": "nocluster"}}]},
+                      {"match": {"prefix": "/empty"}, "route": {"cluster": "empty"},
+                       "response_headers_to_add": [{"header": {"key": "x-resp", "value": "empty"}}]},
                       {"match": {"prefix": "/"}, "route": {"cluster": "upstream", "retry_policy": {"retry_on": "connect-failure", "per_try_timeout": "2s"}}}
                     ]
                   }]},

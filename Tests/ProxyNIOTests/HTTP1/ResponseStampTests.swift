@@ -98,4 +98,29 @@ import Testing
         #expect(try expected(timeout: 0, perTry: nil) == [])
         #expect(try expected(timeout: 3_000_000_000, perTry: nil, suppress: true) == [])
     }
+
+    /// Envoy's router finalizes the headers of the replies it makes itself (direct
+    /// responses, redirects, upstream failures) with the route's response headers.
+    @Test func routedLocalRepliesCarryTheRoutesResponseHeaders() throws {
+        let stamp = HeaderMutation(additions: [.init(name: "x-resp", value: "1", action: .appendIfExistsOrAdd),
+                                               .init(name: "x-only-if-there", value: "2", action: .overwriteIfExists)], removals: [])
+        let direct = RouteEntry(name: "d", match: RouteMatchRule(path: PathMatch(.prefix(Array("/direct".utf8)))),
+                                action: .directResponse(DirectResponse(status: 418, body: Array("teapot".utf8))), responseHeaders: stamp)
+        let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [direct], endpoints: []))
+        try proxy.send("GET /direct HTTP/1.1\r\nHost: svc\r\n\r\n")
+        let text = try proxy.receivedWithStamps()
+        #expect(text.hasPrefix("HTTP/1.1 418 "))
+        #expect(Self.value("x-resp", text) == "1")
+        #expect(Self.value("x-only-if-there", text) == nil)
+        // No endpoints: the router's 503 gets them too; no route: nothing to take them from.
+        let failing = RouteEntry(name: "f", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
+                                 action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0)), responseHeaders: stamp)
+        let empty = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [failing], domains: ["svc"], endpoints: []))
+        try empty.send("GET / HTTP/1.1\r\nHost: svc\r\n\r\n")
+        let unavailable = try empty.receivedWithStamps()
+        #expect(unavailable.hasPrefix("HTTP/1.1 503 ") && Self.value("x-resp", unavailable) == "1")
+        try empty.send("GET / HTTP/1.1\r\nHost: other\r\n\r\n")
+        let noRoute = try empty.receivedWithStamps()
+        #expect(noRoute.hasPrefix("HTTP/1.1 404 ") && Self.value("x-resp", noRoute) == nil)
+    }
 }
