@@ -31,6 +31,13 @@ public struct HTTPConnectionConfig: Sendable {
         didSet { serverLine = Array("server: \(serverName)\r\n".utf8) }
     }
     public private(set) var serverLine = Array("server: envoy\r\n".utf8)
+    /// `forward_client_cert_details`: whether a request's `x-forwarded-client-cert`
+    /// goes upstream (SANITIZE, the default, removes it; FORWARD_ONLY keeps it from
+    /// mTLS peers; ALWAYS_FORWARD_ONLY always).
+    public enum ForwardClientCert: Sendable {
+        case sanitize, forwardOnly, alwaysForwardOnly
+    }
+    public var forwardClientCert = ForwardClientCert.sanitize
     public var maxRequestHeadersBytes: Int
     /// 0: none.
     public var streamIdleTimeoutNanos: Int64

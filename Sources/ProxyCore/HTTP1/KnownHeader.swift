@@ -42,6 +42,8 @@ public enum KnownHeader: UInt8, Sendable {
     /// the connection manager removes them from requests it does not deem internal,
     /// which without `use_remote_address` and an internal address config is all.
     case envoyInternalOnly
+    /// Forwarded or removed per the connection manager's forward_client_cert_details.
+    case xForwardedClientCert
 
     /// Headers that carry a trace context: replaced by the proxy's own when it traces.
     public var isTraceContext: Bool {
@@ -91,6 +93,7 @@ public enum KnownHeader: UInt8, Sendable {
         (Array("date".utf8), .date),
         (Array("x-envoy-upstream-service-time".utf8), .xEnvoyUpstreamServiceTime),
         (Array("x-envoy-expected-rq-timeout-ms".utf8), .xEnvoyExpectedRqTimeoutMs),
+        (Array("x-forwarded-client-cert".utf8), .xForwardedClientCert),
         (Array("x-envoy-internal".utf8), .envoyInternalOnly),
         (Array("x-envoy-retriable-status-codes".utf8), .envoyInternalOnly),
         (Array("x-envoy-retriable-header-names".utf8), .envoyInternalOnly),
@@ -110,7 +113,7 @@ public enum KnownHeader: UInt8, Sendable {
     @inline(__always) static func classify(_ name: UnsafeRawBufferPointer) -> KnownHeader {
         // Most names are long custom ones; the length check rejects them cheaply.
         switch name.count {
-        case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 24, 27, 29, 30, 32, 38, 40: break
+        case 2, 4, 6, 7, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 23, 24, 27, 29, 30, 32, 38, 40: break
         default: return .other
         }
         // Plain loop and nested ifs: `where` with `&&` costs a closure context per

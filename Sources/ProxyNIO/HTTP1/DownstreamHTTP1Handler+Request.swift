@@ -210,6 +210,11 @@ extension DownstreamHTTP1Handler {
                 overTLS: connection.tlsTerminated,
                 authnLines: authnLines, authnDrops: authnDrops, upgrade: upgrading)
             if !listener.http.suppressEnvoyHeaders { writer.expectedTimeoutMillis = timeouts.expectedMillis }
+            switch listener.http.forwardClientCert {
+            case .sanitize: break
+            case .forwardOnly: writer.forwardsClientCert = connection.mutualTLS
+            case .alwaysForwardOnly: writer.forwardsClientCert = true
+            }
             if let trace {
                 writer.trace = trace.upstreamHeaders
                 writer.traceState = trace.traceState

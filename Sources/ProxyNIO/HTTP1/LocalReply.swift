@@ -68,6 +68,8 @@ struct LocalReply {
         }
         var reply = LocalReply(status: error.status, text: HTTPStatus.reason(error.status), flags: .downstreamProtocolError)
         reply.details = Array(error.detail.utf8)
+        // The codec's reply, not the router's: no route headers even mid-exchange.
+        reply.routeHeaders = false
         return reply
     }
 

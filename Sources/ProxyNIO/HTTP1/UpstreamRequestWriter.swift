@@ -35,6 +35,8 @@ struct UpstreamRequestWriter {
     /// The router's `x-envoy-expected-rq-timeout-ms` (per-try timeout, else the
     /// route's); 0: not sent.
     var expectedTimeoutMillis = 0
+    /// The request's `x-forwarded-client-cert` goes on (forward_client_cert_details).
+    var forwardsClientCert = false
 
     /// Where in the written buffer (from its reader index) a rewritten path went; nil
     /// when the path went out as it came.
@@ -68,6 +70,7 @@ struct UpstreamRequestWriter {
             // Envoy's connection manager removes its internal-only headers from requests
             // it does not deem internal (all, here); the router sets its own timeout.
             case .envoyInternalOnly, .xEnvoyForceTrace, .xEnvoyExpectedRqTimeoutMs: keep = false
+            case .xForwardedClientCert: keep = forwardsClientCert
             case .xRequestID:
                 // Envoy writes its trace decision into the request id it forwards.
                 if replacesTraceContext, Self.reasonDiffers(field.value.bytes(in: bytes), requestIDReason) {

@@ -135,6 +135,14 @@ public enum ListenerConverter {
         case .passThrough: config.serverHeaderTransformation = .passThrough
         case .UNRECOGNIZED(let value): throw scope.child("server_header_transformation").error("unknown value \(value)")
         }
+        switch manager.forwardClientCertDetails {
+        case .sanitize: config.forwardClientCert = .sanitize
+        case .forwardOnly: config.forwardClientCert = .forwardOnly
+        case .alwaysForwardOnly: config.forwardClientCert = .alwaysForwardOnly
+        case .appendForward, .sanitizeSet:
+            throw scope.child("forward_client_cert_details").unsupported("writing x-forwarded-client-cert (APPEND_FORWARD, SANITIZE_SET)")
+        case .UNRECOGNIZED(let value): throw scope.child("forward_client_cert_details").error("unknown value \(value)")
+        }
         config.acceptHTTP10 = manager.httpProtocolOptions.acceptHTTP10
         config.defaultHostForHTTP10 = manager.httpProtocolOptions.defaultHostForHTTP10
         if !config.defaultHostForHTTP10.isEmpty {

@@ -16,7 +16,7 @@ import Testing
         ("upstream", "GET /plain?x=1 HTTP/1.1\r\nHost: svc\r\n\r\n", ["x-upstream", "x-drop-me"]),
         ("host with port", "GET / HTTP/1.1\r\nHost: svc:8080\r\n\r\n", []),
         // Envoy's internal-only headers from a caller: removed and ignored.
-        ("caller's timeouts", "GET /plain HTTP/1.1\r\nHost: svc\r\nx-envoy-upstream-rq-timeout-ms: 1234\r\nx-envoy-retry-on: 5xx\r\n\r\n", []),
+        ("caller's timeouts", "GET /plain HTTP/1.1\r\nHost: svc\r\nx-envoy-upstream-rq-timeout-ms: 1234\r\nx-envoy-retry-on: 5xx\r\nX-Forwarded-Client-Cert: By=x\r\n\r\n", []),
         ("caller's per-try timeout", "GET /plain HTTP/1.1\r\nHost: svc\r\nx-envoy-upstream-rq-per-try-timeout-ms: 700\r\nx-envoy-expected-rq-timeout-ms: 5\r\n\r\n", []),
         ("wildcard host", "GET / HTTP/1.1\r\nHost: a.wild.example\r\n\r\n", []),
         ("no route", "GET / HTTP/1.1\r\nHost: other\r\n\r\n", []),

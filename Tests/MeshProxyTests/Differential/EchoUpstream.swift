@@ -10,7 +10,7 @@ final class EchoUpstreamHandler: ChannelInboundHandler {
 
     private var buffer: ByteBuffer?
     private var head = HTTP1RequestHead()
-    static let reported = ["host", "x-added", "x-forwarded-proto", "x-removed", "x-envoy-expected-rq-timeout-ms", "x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms", "x-envoy-retry-on"]
+    static let reported = ["host", "x-added", "x-forwarded-proto", "x-removed", "x-envoy-expected-rq-timeout-ms", "x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms", "x-envoy-retry-on", "x-forwarded-client-cert"]
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)

@@ -123,4 +123,17 @@ import Testing
         let noRoute = try empty.receivedWithStamps()
         #expect(noRoute.hasPrefix("HTTP/1.1 404 ") && Self.value("x-resp", noRoute) == nil)
     }
+
+    /// A body the codec refuses after routing gets the codec's 400, without the
+    /// route's headers (the router did not make it).
+    @Test func aCodecReplyMidExchangeCarriesNoRouteHeaders() throws {
+        let stamp = HeaderMutation(additions: [.init(name: "x-resp", value: "1", action: .appendIfExistsOrAdd)], removals: [])
+        let route = RouteEntry(name: "f", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
+                               action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0)), responseHeaders: stamp)
+        let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [route]))
+        try proxy.send("POST / HTTP/1.1\r\nHost: svc\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+        let text = try proxy.receivedWithStamps()
+        #expect(text.hasPrefix("HTTP/1.1 400 "))
+        #expect(Self.value("x-resp", text) == nil)
+    }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import ProxyCore
 import NIOEmbedded
 import Testing
 @testable import ProxyNIO
@@ -44,5 +45,19 @@ import Testing
         proxy.loop.advanceTime(by: .milliseconds(600))
         #expect(try proxy.received().hasPrefix("HTTP/1.1 504 Gateway Timeout\r\n"))
         #expect(proxy.worker.cluster(named: "backend")?.counters.stats.upstreamPerTryTimeout == 0)
+    }
+
+    /// forward_client_cert_details: SANITIZE (the default) removes a caller's
+    /// x-forwarded-client-cert; FORWARD_ONLY keeps it from mTLS peers only (this
+    /// connection is plaintext); ALWAYS_FORWARD_ONLY keeps it.
+    @Test func theClientCertHeaderGoesOnOnlyWhenTheListenerSaysSo() throws {
+        func forwarded(_ mode: HTTPConnectionConfig.ForwardClientCert) throws -> Bool {
+            let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(forwardClientCert: mode))
+            try proxy.send("GET / HTTP/1.1\r\nHost: svc\r\nX-Forwarded-Client-Cert: By=spiffe://evil\r\n\r\n")
+            return try proxy.upstreamReceived().contains("X-Forwarded-Client-Cert: By=spiffe://evil\r\n")
+        }
+        #expect(try forwarded(.sanitize) == false)
+        #expect(try forwarded(.forwardOnly) == false)
+        #expect(try forwarded(.alwaysForwardOnly) == true)
     }
 }

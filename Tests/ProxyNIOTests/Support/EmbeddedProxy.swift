@@ -36,6 +36,7 @@ final class EmbeddedProxy {
     static func config(routes: [RouteEntry] = [], domains: [String] = ["*"], generateRequestID: Bool = false, timeoutNanos: Int64 = 0,
                        acceptHTTP10: Bool = false, suppressEnvoyHeaders: Bool = false,
                        server: HTTPConnectionConfig.ServerHeaderTransformation = .overwrite, useRemoteAddress: Bool = false,
+                       forwardClientCert: HTTPConnectionConfig.ForwardClientCert = .sanitize,
                        endpoints: [EndpointSet.Endpoint] = [EndpointSet.Endpoint(host: "127.0.0.1", port: 8080)]) -> ProxyConfig {
         let catchAll = RouteEntry(name: "default", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
                                   action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: timeoutNanos)))
@@ -43,6 +44,7 @@ final class EmbeddedProxy {
         var http = HTTPConnectionConfig(statPrefix: "http", routes: .inline(table), generateRequestID: generateRequestID,
                                         useRemoteAddress: useRemoteAddress, suppressEnvoyHeaders: suppressEnvoyHeaders, acceptHTTP10: acceptHTTP10)
         http.serverHeaderTransformation = server
+        http.forwardClientCert = forwardClientCert
         return ProxyConfig(
             listeners: [ListenerConfig(name: "http", host: "127.0.0.1", port: 0, chain: .http(http))],
             clusters: ["backend": ClusterConfig(name: "backend", discovery: .staticEndpoints)],

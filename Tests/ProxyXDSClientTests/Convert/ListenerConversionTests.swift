@@ -46,6 +46,22 @@ import XDSAPI
         }
     }
 
+    @Test func forwardClientCertDetailsAsEnvoyReadsThem() throws {
+        let scope = ConversionScope(resource: "Listener l", path: "hcm")
+        var warnings = ConversionWarnings()
+        var manager = F.connectionManager()
+        #expect(try ListenerConverter.connectionManager(manager, scope, warnings: &warnings).forwardClientCert == .sanitize)
+        manager.forwardClientCertDetails = .forwardOnly
+        #expect(try ListenerConverter.connectionManager(manager, scope, warnings: &warnings).forwardClientCert == .forwardOnly)
+        manager.forwardClientCertDetails = .alwaysForwardOnly
+        #expect(try ListenerConverter.connectionManager(manager, scope, warnings: &warnings).forwardClientCert == .alwaysForwardOnly)
+        // Writing the header (Istio's inbound APPEND_FORWARD) is not done: refused, not ignored.
+        for mode in [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.ForwardClientCertDetails.appendForward, .sanitizeSet] {
+            manager.forwardClientCertDetails = mode
+            #expect(throws: XDSConversionError.self) { try ListenerConverter.connectionManager(manager, scope, warnings: &warnings) }
+        }
+    }
+
     @Test func tcpProxyListenersConvert() throws {
         var proxy = Envoy_Extensions_Filters_Network_TcpProxy_V3_TcpProxy()
         proxy.statPrefix = "PassthroughCluster"
