@@ -55,17 +55,10 @@ extension DownstreamHTTP1Handler {
     /// additions, as Envoy's router finalizes the headers of a reply it makes itself.
     /// Nothing exists to overwrite or keep in a local reply.
     func writeRouteResponseHeaders(_ selection: RouteTable.Selection, into buffer: inout ByteBuffer) {
-        if let weighted = weightedEntry { Self.writeAdditions(weighted.responseHeaders, into: &buffer) }
-        Self.writeAdditions(selection.route.responseHeaders, into: &buffer)
-        Self.writeAdditions(selection.virtualHost.responseHeaders, into: &buffer)
+        if let weighted = weightedEntry { weighted.responseHeaders.writeAdditions(into: &buffer, present: Self.absent) }
+        selection.route.responseHeaders.writeAdditions(into: &buffer, present: Self.absent)
+        selection.virtualHost.responseHeaders.writeAdditions(into: &buffer, present: Self.absent)
     }
 
-    private static func writeAdditions(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) {
-        for addition in mutation.additions where addition.action != .overwriteIfExists {
-            buffer.writeBytes(addition.name)
-            buffer.writeStaticString(": ")
-            buffer.writeBytes(addition.value)
-            buffer.writeStaticString("\r\n")
-        }
-    }
+    private static func absent(_ name: [UInt8]) -> Bool { false }
 }

@@ -107,15 +107,6 @@ struct DownstreamResponseWriter {
     }
 
     private func add(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) {
-        for addition in mutation.additions {
-            if addition.action == .addIfAbsent || addition.action == .overwriteIfExists {
-                let present = head.fields.contains { ASCII.equalsLowercased($0.name.bytes(in: bytes), addition.name) }
-                if present == (addition.action == .addIfAbsent) { continue }
-            }
-            buffer.writeBytes(addition.name)
-            buffer.writeStaticString(": ")
-            buffer.writeBytes(addition.value)
-            buffer.writeStaticString("\r\n")
-        }
+        mutation.writeAdditions(into: &buffer) { name in head.fields.contains { ASCII.equalsLowercased($0.name.bytes(in: bytes), name) } }
     }
 }

@@ -228,17 +228,7 @@ struct UpstreamRequestWriter {
     }
 
     private func add(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) {
-        for addition in mutation.additions {
-            switch addition.action {
-            case .addIfAbsent where present(addition.name): continue
-            case .overwriteIfExists where !present(addition.name): continue
-            default: break
-            }
-            buffer.writeBytes(addition.name)
-            buffer.writeStaticString(": ")
-            buffer.writeBytes(addition.value)
-            buffer.writeStaticString("\r\n")
-        }
+        mutation.writeAdditions(into: &buffer, present: present)
     }
 
     private func present(_ name: [UInt8]) -> Bool {
