@@ -10,7 +10,8 @@ enum ConnectionManagerBuilder {
     static func filter(statPrefix: String, routeName: String? = nil, inlineRoute: Envoy_Config_Route_V3_RouteConfiguration? = nil,
                        accessLog: [Envoy_Config_Accesslog_V3_AccessLog], inbound: Bool,
                        security: [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpFilter] = [],
-                       pathNormalization: MeshSecurityOptions.PathNormalization? = nil) -> Envoy_Config_Listener_V3_Filter {
+                       pathNormalization: MeshSecurityOptions.PathNormalization? = nil,
+                       clientCert: ClientCertForwarding = .sanitize) -> Envoy_Config_Listener_V3_Filter {
         var manager = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager()
         manager.statPrefix = statPrefix
         manager.codecType = .auto
@@ -35,6 +36,7 @@ enum ConnectionManagerBuilder {
             manager.normalizePath = Proto.bool(true)
             manager.mergeSlashes = true
         }
+        clientCert.apply(to: &manager)
         var websocket = Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.UpgradeConfig()
         websocket.upgradeType = "websocket"
         manager.upgradeConfigs = [websocket]

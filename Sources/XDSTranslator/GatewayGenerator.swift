@@ -63,7 +63,8 @@ struct GatewayGenerator {
                     chain.filterChainMatch = sniMatch(server.hosts ?? [])
                     chain.transportSocket = DownstreamTLS.transportSocket(server.tls!)
                     chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(key)", routeName: routeName, accessLog: accessLog, inbound: false,
-                                                                 security: security.http, pathNormalization: options.security.pathNormalization)]
+                                                                 security: security.http, pathNormalization: options.security.pathNormalization,
+                                                                 clientCert: .gateway)]
                     listener.filterChains.append(chain)
                     listener.listenerFilters = [TLSInspector.filter()]
                 case "HTTPS", "TLS":
@@ -78,7 +79,8 @@ struct GatewayGenerator {
                 routeConfigs.append(routes.gatewayRoute(name: routeName, port: port, servers: plainHTTP))
                 var chain = Envoy_Config_Listener_V3_FilterChain()
                 chain.filters = [ConnectionManagerBuilder.filter(statPrefix: "outbound_\(key)", routeName: routeName, accessLog: accessLog, inbound: false,
-                                                                 security: security.http, pathNormalization: options.security.pathNormalization)]
+                                                                 security: security.http, pathNormalization: options.security.pathNormalization,
+                                                                 clientCert: .gateway)]
                 listener.filterChains.append(chain)
             }
             if !listener.filterChains.isEmpty { listeners.append(listener) }

@@ -127,7 +127,7 @@ struct ListenerGenerator {
         if ingress.proto.isHTTP {
             chain.filters = [ConnectionManagerBuilder.filter(statPrefix: statPrefix, inlineRoute: inboundRoute(cluster: cluster, port: ingress.port),
                                                              accessLog: accessLog.server, inbound: true, security: inboundSecurity.http,
-                                                             pathNormalization: options.security.pathNormalization)]
+                                                             pathNormalization: options.security.pathNormalization, clientCert: .sidecarInbound)]
         } else {
             chain.filters = inboundSecurity.tcp + [ConnectionManagerBuilder.tcpProxy(statPrefix: cluster, cluster: cluster, accessLog: accessLog.server)]
         }

@@ -31,13 +31,20 @@ public struct HTTPConnectionConfig: Sendable {
         didSet { serverLine = Array("server: \(serverName)\r\n".utf8) }
     }
     public private(set) var serverLine = Array("server: envoy\r\n".utf8)
-    /// `forward_client_cert_details`: whether a request's `x-forwarded-client-cert`
-    /// goes upstream (SANITIZE, the default, removes it; FORWARD_ONLY keeps it from
-    /// mTLS peers; ALWAYS_FORWARD_ONLY always).
+    /// `forward_client_cert_details`: what becomes of a request's
+    /// `x-forwarded-client-cert` (SANITIZE, the default, removes it; FORWARD_ONLY
+    /// keeps it from mTLS peers; ALWAYS_FORWARD_ONLY always; APPEND_FORWARD adds
+    /// this hop's element to it and SANITIZE_SET replaces it by that element, for
+    /// mTLS peers - from other callers it is removed).
     public enum ForwardClientCert: Sendable {
-        case sanitize, forwardOnly, alwaysForwardOnly
+        case sanitize, forwardOnly, alwaysForwardOnly, appendForward, sanitizeSet
+
+        /// Whether the connection's peer certificate must be read for this hop's element.
+        public var writesElement: Bool { self == .appendForward || self == .sanitizeSet }
     }
     public var forwardClientCert = ForwardClientCert.sanitize
+    /// `set_current_client_cert_details`: the element's optional fields.
+    public var clientCertDetails: ClientCertDetails = []
     public var maxRequestHeadersBytes: Int
     /// 0: none.
     public var streamIdleTimeoutNanos: Int64

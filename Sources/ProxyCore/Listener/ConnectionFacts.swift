@@ -22,6 +22,9 @@ public struct ConnectionFacts: Sendable {
     public var peerURISAN = ""
     /// The proxy's own certificate's first URI SAN on this connection; empty: none.
     public var localURISAN = ""
+    /// This hop's `x-forwarded-client-cert` element for the peer's certificate
+    /// (APPEND_FORWARD / SANITIZE_SET chains), made once at the handshake; empty otherwise.
+    public var clientCertElement: [UInt8] = []
     /// ALPN protocol negotiated in the proxy's handshake; empty: none.
     public var negotiatedProtocol = ""
     /// The destination was restored from a transparent-capture redirect

@@ -214,6 +214,11 @@ extension DownstreamHTTP1Handler {
             case .sanitize: break
             case .forwardOnly: writer.forwardsClientCert = connection.mutualTLS
             case .alwaysForwardOnly: writer.forwardsClientCert = true
+            case .appendForward, .sanitizeSet:
+                if connection.mutualTLS {
+                    writer.clientCertElement = connection.clientCertElement
+                    writer.appendsClientCert = listener.http.forwardClientCert == .appendForward
+                }
             }
             if let trace {
                 writer.trace = trace.upstreamHeaders

@@ -37,6 +37,11 @@ struct UpstreamRequestWriter {
     var expectedTimeoutMillis = 0
     /// The request's `x-forwarded-client-cert` goes on (forward_client_cert_details).
     var forwardsClientCert = false
+    /// This hop's `x-forwarded-client-cert` element (APPEND_FORWARD / SANITIZE_SET
+    /// from an mTLS peer): sent after the request's values when `appendsClientCert`,
+    /// instead of them otherwise. Empty: none.
+    var clientCertElement: [UInt8] = []
+    var appendsClientCert = false
 
     /// Where in the written buffer (from its reader index) a rewritten path went; nil
     /// when the path went out as it came.
@@ -150,6 +155,7 @@ struct UpstreamRequestWriter {
             }
         }
         if http.useRemoteAddress { writeForwardedFor(into: &buffer) }
+        if !clientCertElement.isEmpty { writeClientCert(into: &buffer) }
         if mutations {
             if let weighted { add(weighted.requestHeaders, into: &buffer) }
             add(selection.route.requestHeaders, into: &buffer)
@@ -219,6 +225,20 @@ struct UpstreamRequestWriter {
         }
         if !first { buffer.writeStaticString(",") }
         buffer.writeBytes(remoteAddress)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// One line, as Envoy's header map holds it: the request's values joined by
+    /// `,` (APPEND_FORWARD), then this hop's element.
+    private func writeClientCert(into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("x-forwarded-client-cert: ")
+        if appendsClientCert {
+            for field in head.fields where field.kind == .xForwardedClientCert && !field.value.isEmpty {
+                buffer.writeBytes(field.value.bytes(in: bytes))
+                buffer.writeStaticString(",")
+            }
+        }
+        buffer.writeBytes(clientCertElement)
         buffer.writeStaticString("\r\n")
     }
 

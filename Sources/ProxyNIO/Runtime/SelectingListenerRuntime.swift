@@ -47,7 +47,9 @@ final class SelectingListenerRuntime {
         let server = NIOSSLServerHandler(context: context)
         let chain = chains[index]
         let scope = telemetryScope
-        let handshake = DownstreamTLSHandshakeHandler(tls: server, runtime: tls, facts: facts) { pipeline, channel, facts in
+        var clientCertDetails: ClientCertDetails?
+        if case .http(let runtime) = chain, runtime.http.forwardClientCert.writesElement { clientCertDetails = runtime.http.clientCertDetails }
+        let handshake = DownstreamTLSHandshakeHandler(tls: server, runtime: tls, facts: facts, clientCertDetails: clientCertDetails) { pipeline, channel, facts in
             switch chain {
             case .http(let runtime): try runtime.installAfterHandshake(pipeline, channel: channel, worker: worker, connection: facts)
             case .tcp(let tcp): try pipeline.addHandler(tcp.makeHandler(worker: worker, telemetryScope: scope, connection: facts))

@@ -6,7 +6,8 @@ import ProxyCore
 /// Sits behind the NIOSSLServerHandler of a TLS filter chain until the handshake
 /// is done: checks the client certificate's SANs against the chain's matchers
 /// (Envoy refuses the connection when none matches), records the peer's and the
-/// proxy's identity and the ALPN result in the connection's facts, installs the
+/// proxy's identity, this hop's `x-forwarded-client-cert` element (chains that
+/// write one) and the ALPN result in the connection's facts, installs the
 /// chain's handler (HTTP/2 for "h2", HTTP/1.1 for "http/1.1", sniffing
 /// otherwise; or the TCP proxy), hands it the held channelActive and leaves.
 final class DownstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -19,10 +20,14 @@ final class DownstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChann
     private let subjectAltNames: [SubjectAltNameMatcher]
     private var facts: ConnectionFacts
     private let install: Install
+    /// The chain writes `x-forwarded-client-cert` elements with these fields (nil: it does not).
+    private let clientCertDetails: ClientCertDetails?
     private var done = false
 
-    init(tls: NIOSSLServerHandler, runtime: DownstreamTLSRuntime, facts: ConnectionFacts, install: @escaping Install) {
+    init(tls: NIOSSLServerHandler, runtime: DownstreamTLSRuntime, facts: ConnectionFacts, clientCertDetails: ClientCertDetails? = nil,
+         install: @escaping Install) {
         self.tls = tls
+        self.clientCertDetails = clientCertDetails
         self.subjectAltNames = runtime.subjectAltNames
         var facts = facts
         facts.tlsTerminated = true
@@ -49,6 +54,10 @@ final class DownstreamTLSHandshakeHandler: ChannelInboundHandler, RemovableChann
             }
             facts.mutualTLS = true
             facts.peerURISAN = names.first { $0.kind == .uri }?.value ?? ""
+            if let clientCertDetails, let peerFacts = PeerCertificateReader.facts(peer) {
+                facts.clientCertElement = ClientCertElement.make(localURISANs: facts.localURISAN.isEmpty ? [] : [facts.localURISAN],
+                                                                 peer: peerFacts, details: clientCertDetails)
+            }
         }
         facts.negotiatedProtocol = negotiated ?? ""
         do {

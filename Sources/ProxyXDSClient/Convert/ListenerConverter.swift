@@ -139,10 +139,16 @@ public enum ListenerConverter {
         case .sanitize: config.forwardClientCert = .sanitize
         case .forwardOnly: config.forwardClientCert = .forwardOnly
         case .alwaysForwardOnly: config.forwardClientCert = .alwaysForwardOnly
-        case .appendForward, .sanitizeSet:
-            throw scope.child("forward_client_cert_details").unsupported("writing x-forwarded-client-cert (APPEND_FORWARD, SANITIZE_SET)")
+        case .appendForward: config.forwardClientCert = .appendForward
+        case .sanitizeSet: config.forwardClientCert = .sanitizeSet
         case .UNRECOGNIZED(let value): throw scope.child("forward_client_cert_details").error("unknown value \(value)")
         }
+        let details = manager.setCurrentClientCertDetails
+        if details.chain { throw scope.child("set_current_client_cert_details.chain").unsupported("the peer's certificate chain in x-forwarded-client-cert") }
+        if details.hasSubject && details.subject.value { config.clientCertDetails.insert(.subject) }
+        if details.cert { config.clientCertDetails.insert(.cert) }
+        if details.uri { config.clientCertDetails.insert(.uri) }
+        if details.dns { config.clientCertDetails.insert(.dns) }
         config.acceptHTTP10 = manager.httpProtocolOptions.acceptHTTP10
         config.defaultHostForHTTP10 = manager.httpProtocolOptions.defaultHostForHTTP10
         if !config.defaultHostForHTTP10.isEmpty {

@@ -38,7 +38,13 @@ struct MutualTLSIntegrationTests {
         let mesh = try MutualTLSMesh(plane: plane, config: Self.peerAuthentication("STRICT"))
         defer { mesh.stop() }
         // STRICT: sidecar traffic (auto-mTLS) is served, plaintext never.
-        #expect(mesh.viaClient("/").status == 200)
+        let served = mesh.viaClient("/")
+        #expect(served.status == 200)
+        // The app learns its caller as under Istio: the inbound sidecar appends its hop
+        // to x-forwarded-client-cert (APPEND_FORWARD; the demo app echoes headers as JSON).
+        let forwarded = served.body.components(separatedBy: "\"x-forwarded-client-cert\":\"").dropFirst().first?.prefix { $0 != "," } ?? ""
+        #expect(forwarded.hasPrefix("By=spiffe://cluster.local/ns/default/sa/reviews;Hash="), "\(served.body)")
+        #expect(forwarded.hasSuffix(";URI=spiffe://cluster.local/ns/default/sa/client\""), "\(served.body)")
         let plaintext = (0..<20).map { _ in mesh.plaintextToServer() }
         #expect(plaintext.allSatisfy { $0 == 0 }, "plaintext answered under STRICT: \(plaintext)")
         // Plaintext matches no chain of the STRICT listener: Istio's listener access log (NR).

@@ -55,10 +55,26 @@ import XDSAPI
         #expect(try ListenerConverter.connectionManager(manager, scope, warnings: &warnings).forwardClientCert == .forwardOnly)
         manager.forwardClientCertDetails = .alwaysForwardOnly
         #expect(try ListenerConverter.connectionManager(manager, scope, warnings: &warnings).forwardClientCert == .alwaysForwardOnly)
-        // Writing the header (Istio's inbound APPEND_FORWARD) is not done: refused, not ignored.
-        for mode in [Envoy_Extensions_Filters_Network_HttpConnectionManager_V3_HttpConnectionManager.ForwardClientCertDetails.appendForward, .sanitizeSet] {
-            manager.forwardClientCertDetails = mode
-            #expect(throws: XDSConversionError.self) { try ListenerConverter.connectionManager(manager, scope, warnings: &warnings) }
+        // Istio's sidecar inbound: APPEND_FORWARD with subject, URI and DNS.
+        manager.forwardClientCertDetails = .appendForward
+        manager.setCurrentClientCertDetails.subject = Google_Protobuf_BoolValue(true)
+        manager.setCurrentClientCertDetails.uri = true
+        manager.setCurrentClientCertDetails.dns = true
+        var converted = try ListenerConverter.connectionManager(manager, scope, warnings: &warnings)
+        #expect(converted.forwardClientCert == .appendForward)
+        #expect(converted.clientCertDetails == [.subject, .uri, .dns])
+        // Istio's gateways: SANITIZE_SET, also with the certificate; subject false is off.
+        manager.forwardClientCertDetails = .sanitizeSet
+        manager.setCurrentClientCertDetails.cert = true
+        manager.setCurrentClientCertDetails.subject = Google_Protobuf_BoolValue(false)
+        converted = try ListenerConverter.connectionManager(manager, scope, warnings: &warnings)
+        #expect(converted.forwardClientCert == .sanitizeSet)
+        #expect(converted.clientCertDetails == [.cert, .uri, .dns])
+        // The peer's chain is not kept: refused, not ignored.
+        manager.setCurrentClientCertDetails.chain = true
+        #expect(throws: XDSConversionError(resource: "Listener l", field: "hcm.set_current_client_cert_details.chain",
+                                           reason: "the peer's certificate chain in x-forwarded-client-cert is not supported by this proxy")) {
+            try ListenerConverter.connectionManager(manager, scope, warnings: &warnings)
         }
     }
 
