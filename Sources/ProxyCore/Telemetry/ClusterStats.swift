@@ -43,11 +43,6 @@ public struct ClusterStats: Sendable, Equatable {
         }
     }
 
-    /// Takes back a status recorded for an attempt that is retried instead.
-    public mutating func retractStatus(_ status: Int) {
-        if let count = responseCodes[status], count > 0 { responseCodes[status] = count - 1 }
-    }
-
     public mutating func recordRetriedStatus(_ status: Int) {
         if let count = retriedResponseCodes[status] {
             retriedResponseCodes[status] = count &+ 1

@@ -7,6 +7,8 @@ extension DownstreamHTTP1Handler {
     /// Answers the current request from the proxy and ends the exchange.
     func sendLocalReply(_ reply: LocalReply) {
         responseFlags.formUnion(reply.flags)
+        // Charged for the upstream request in flight; none during a retry's backoff (Envoy then has none to abort).
+        if reply.chargesCluster, endpoint != nil { currentCluster?.counters.stats.recordStatus(reply.status) }
         if !reply.details.isEmpty, accessRecord != nil { accessRecord!.dynamicResponseCodeDetails = reply.details }
         if let path = reply.rewrittenPath, accessRecord != nil { noteRedirectPath(path.new, original: path.old) }
         // Envoy closes an HTTP/1 connection after any 400 it answers itself.

@@ -41,8 +41,6 @@ extension DownstreamHTTP1Handler {
         cluster.outlierResult(.localOriginTimeout, endpoint: endpoint, worker: worker)
         upstreamReusable = false
         if retryAfterFailure(.perTryTimeout) { return }
-        // Only the attempt whose 504 reaches the client counts in upstream_rq_504 (as Envoy).
-        cluster.counters.stats.recordStatus(504)
         responseFlags.insert(.upstreamRequestTimeout)
         releaseUpstream()
         upstreamInbound = nil

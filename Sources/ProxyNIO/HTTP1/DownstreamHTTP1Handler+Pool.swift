@@ -89,10 +89,7 @@ extension DownstreamHTTP1Handler {
     func poolConnectFailed(reason: [UInt8], timedOut: Bool) {
         poolWait = .none
         guard waitingForConnection, !downstreamClosed else { return }
-        if let cluster = currentCluster {
-            cluster.counters.stats.upstreamPendingFailureEject += 1
-            cluster.counters.stats.recordStatus(503)
-        }
+        currentCluster?.counters.stats.upstreamPendingFailureEject += 1
         failConnect(reason: reason, timedOut: timedOut)
     }
 
@@ -114,7 +111,6 @@ extension DownstreamHTTP1Handler {
             } else {
                 cluster.counters.stats.upstreamActiveOverflow += 1
             }
-            cluster.counters.stats.recordStatus(503)
         }
         waitingForConnection = false
         pendingUpstream = nil

@@ -21,6 +21,7 @@ extension DownstreamHTTP1Handler {
                     upstreamAnswered(status: responseHead.status)
                     // A retriable status is dropped (with its connection) for another attempt.
                     if policyMayRetry(status: responseHead.status), retryAfterFailure(.response(status: responseHead.status)) { return }
+                    chargeForwarded(status: responseHead.status)
                     buffer.withUnsafeReadableBytes { writeResponseHead($0) }
                 }
                 switch outcome {

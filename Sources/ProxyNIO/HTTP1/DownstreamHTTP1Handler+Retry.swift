@@ -43,15 +43,9 @@ extension DownstreamHTTP1Handler {
             return false
         case .retry(let delayMs):
             cluster.counters.stats.upstreamRequestRetry += 1
-            // Envoy charges only what the client gets: a retried response under
-            // `retry.`, a retried reset or connect failure (recorded as 503) nowhere.
-            switch outcome {
-            case .response(let status, _, _, _):
-                cluster.counters.stats.retractStatus(status)
-                cluster.counters.stats.recordRetriedStatus(status)
-            case .reset: cluster.counters.stats.retractStatus(503)
-            case .perTryTimeout: break
-            }
+            // Envoy charges a retried response under `retry.`, a retried reset,
+            // connect failure or per-try timeout nowhere.
+            if case .response(let status, _, _, _) = outcome { cluster.counters.stats.recordRetriedStatus(status) }
             upstreamReusable = false
             releaseUpstream()
             upstreamInbound = nil

@@ -42,7 +42,7 @@ extension DownstreamHTTP1Handler {
         upstreamInbound = nil
         switch responsePhase {
         case .head, .idle:
-            upstreamFailed(.localOriginTimeout, status: 504)
+            upstreamFailed(.localOriginTimeout)
             if case .done = requestPhase {} else { closeAfterResponse = true }
             sendLocalReply(LocalReply.upstreamTimeout)
         default:

@@ -111,7 +111,7 @@ extension DownstreamHTTP1Handler {
                 let alsoPurged = purged.contains { $0 === self }
                 if alsoPurged { poolWait = .none }
                 if let cluster = currentCluster, gated || alsoPurged || streamPending { cluster.counters.stats.upstreamPendingFailureEject += 1 }
-                upstreamFailed(.localOriginConnectFailed, status: 503)
+                upstreamFailed(.localOriginConnectFailed)
                 failConnect(reason: reason, timedOut: timedOut)
             }
             for exchange in purged where !(ownsFailure && exchange === self) { exchange.poolConnectFailed(reason: reason, timedOut: timedOut) }
@@ -211,7 +211,7 @@ extension DownstreamHTTP1Handler {
                 acquireUpstream(fresh: true)
                 return
             }
-            upstreamFailed(.localOriginConnectFailed, status: 503)
+            upstreamFailed(.localOriginConnectFailed)
             if let refusal = connection.tlsRefusal, connection.exchanges == 0 {
                 // The server refused the TLS peer right after the handshake (TLS 1.3
                 // verifies client certificates then): Envoy counts a connect failure.

@@ -18,6 +18,10 @@ struct LocalReply {
     /// the selected route's response header additions; filters' replies (fault
     /// aborts, CORS) do not.
     var routeHeaders = true
+    /// The router's reply for a failed upstream request (connect failure, reset,
+    /// overflow, protocol error, timeout): its status counts in the cluster's
+    /// `upstream_rq_<code>`, as Envoy's router charges an aborted upstream request.
+    var chargesCluster = false
 
     /// Envoy's details for a route's direct response or redirect.
     static let directResponseDetails = Array("direct_response".utf8)
@@ -29,8 +33,9 @@ struct LocalReply {
         self.location = location
     }
 
-    init(status: Int, text: String, flags: ResponseFlags) {
+    init(status: Int, text: String, flags: ResponseFlags, chargesCluster: Bool = false) {
         self.init(status: status, body: Array(text.utf8), flags: flags)
+        self.chargesCluster = chargesCluster
     }
 
     static let noRoute = LocalReply(status: 404, body: [], flags: .noRouteFound)
@@ -38,25 +43,25 @@ struct LocalReply {
     static let noHealthyUpstream = LocalReply(status: 503, text: "no healthy upstream", flags: .noHealthyUpstream)
     static let connectFailure = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure",
-        flags: .upstreamConnectionFailure)
+        flags: .upstreamConnectionFailure, chargesCluster: true)
     /// Envoy's connect-failure reply after retries ("retried and the latest").
     /// A TLS handshake failure is one too: Envoy 1.40 keeps the transport failure
     /// reason out of the body (`%UPSTREAM_TRANSPORT_FAILURE_REASON%` has it).
     static let retriedConnectFailure = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure",
-        flags: .upstreamConnectionFailure)
+        flags: .upstreamConnectionFailure, chargesCluster: true)
     static let upstreamReset = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
-        flags: .upstreamConnectionTermination)
+        flags: .upstreamConnectionTermination, chargesCluster: true)
     /// A circuit breaker refused the request (Envoy's pool `Overflow` failure).
     static let overflow = LocalReply(
         status: 503, text: "upstream connect error or disconnect/reset before headers. reset reason: overflow",
-        flags: .upstreamOverflow)
+        flags: .upstreamOverflow, chargesCluster: true)
     static let upstreamProtocolError = LocalReply(
         status: 502, text: "upstream connect error or disconnect/reset before headers. reset reason: protocol error",
-        flags: .upstreamProtocolError)
+        flags: .upstreamProtocolError, chargesCluster: true)
 
-    static let upstreamTimeout = LocalReply(status: 504, text: "upstream request timeout", flags: .upstreamRequestTimeout)
+    static let upstreamTimeout = LocalReply(status: 504, text: "upstream request timeout", flags: .upstreamRequestTimeout, chargesCluster: true)
 
     static func protocolError(_ error: HTTPParseError) -> LocalReply {
         // Envoy's connection manager rejects a missing Host with an empty 400 and no
