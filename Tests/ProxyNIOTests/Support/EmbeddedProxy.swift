@@ -35,14 +35,14 @@ final class EmbeddedProxy {
     /// plus the given routes before the catch-all.
     static func config(routes: [RouteEntry] = [], domains: [String] = ["*"], generateRequestID: Bool = false, timeoutNanos: Int64 = 0,
                        acceptHTTP10: Bool = false, suppressEnvoyHeaders: Bool = false,
-                       server: HTTPConnectionConfig.ServerHeaderTransformation = .overwrite, useRemoteAddress: Bool = false,
+                       server: HTTPConnectionConfig.ServerHeaderTransformation = .overwrite,
                        forwardClientCert: HTTPConnectionConfig.ForwardClientCert = .sanitize,
                        endpoints: [EndpointSet.Endpoint] = [EndpointSet.Endpoint(host: "127.0.0.1", port: 8080)]) -> ProxyConfig {
         let catchAll = RouteEntry(name: "default", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
                                   action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: timeoutNanos)))
         let table = try! RouteTable(name: "r", virtualHosts: [VirtualHostConfig(name: "vh", domains: domains, routes: routes + [catchAll])])
         var http = HTTPConnectionConfig(statPrefix: "http", routes: .inline(table), generateRequestID: generateRequestID,
-                                        useRemoteAddress: useRemoteAddress, suppressEnvoyHeaders: suppressEnvoyHeaders, acceptHTTP10: acceptHTTP10)
+                                        suppressEnvoyHeaders: suppressEnvoyHeaders, acceptHTTP10: acceptHTTP10)
         http.serverHeaderTransformation = server
         http.forwardClientCert = forwardClientCert
         return ProxyConfig(
