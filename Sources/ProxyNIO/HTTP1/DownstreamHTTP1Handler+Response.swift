@@ -151,7 +151,7 @@ extension DownstreamHTTP1Handler {
         requestPhase = .head
         responsePhase = .idle
         if closeAfterResponse {
-            closeDownstreamAfterFlush()
+            closeDownstreamGracefully()
             return
         }
         resumeDownstreamReads()

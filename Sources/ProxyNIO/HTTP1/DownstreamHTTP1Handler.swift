@@ -109,6 +109,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     var needsUpstreamFlush = false
     var processing = false
     var downstreamClosed = false
+    /// Closing gracefully (`closeDownstreamGracefully`): the client's bytes are dropped.
+    var draining = false
     var readPaused = false
     var readPending = false
     /// The peer's address as text, for `x-forwarded-for` in edge mode.
@@ -172,6 +174,8 @@ final class DownstreamHTTP1Handler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Closing gracefully: what the client still sends is read and dropped.
+        if draining { return }
         var buffer = unwrapInboundIn(data)
         if inbound == nil {
             inbound = buffer
