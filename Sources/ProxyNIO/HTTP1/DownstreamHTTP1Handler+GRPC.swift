@@ -16,9 +16,10 @@ extension DownstreamHTTP1Handler {
             Self.writePercentEncoded(reply.body, into: &buffer)
             buffer.writeStaticString("\r\n")
         }
-        if reply.routeHeaders, let selection { writeRouteResponseHeaders(selection, into: &buffer) }
+        var routeServer = false
+        if reply.routeHeaders, let selection { routeServer = writeRouteResponseHeaders(selection, into: &buffer) }
         buffer.writeStaticString("content-length: 0\r\n")
-        writeLocalReplyStamp(into: &buffer)
+        writeLocalReplyStamp(into: &buffer, routeServer: routeServer)
         if closeAfterResponse { buffer.writeStaticString("connection: close\r\n") }
         buffer.writeStaticString("\r\n")
         responseCode = reply.status

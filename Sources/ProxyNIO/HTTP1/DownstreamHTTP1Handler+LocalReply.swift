@@ -29,10 +29,11 @@ extension DownstreamHTTP1Handler {
             buffer.writeString("\r\n")
         }
         if !reply.extraLines.isEmpty { buffer.writeBytes(reply.extraLines) }
-        if reply.routeHeaders, let selection { writeRouteResponseHeaders(selection, into: &buffer) }
+        var routeServer = false
+        if reply.routeHeaders, let selection { routeServer = writeRouteResponseHeaders(selection, into: &buffer) }
         buffer.writeString("content-length: \(reply.body.count)\r\n")
         if !reply.body.isEmpty { buffer.writeString("content-type: text/plain\r\n") }
-        writeLocalReplyStamp(into: &buffer)
+        writeLocalReplyStamp(into: &buffer, routeServer: routeServer)
         if closeAfterResponse { buffer.writeString("connection: close\r\n") }
         buffer.writeString("\r\n")
         responseCode = reply.status
@@ -48,18 +49,29 @@ extension DownstreamHTTP1Handler {
     }
 
     /// The `date` and `server` lines Envoy's connection manager puts on its own replies.
-    func writeLocalReplyStamp(into buffer: inout ByteBuffer) {
+    /// `routeServer`: the route's response headers wrote a `server` (kept under APPEND_IF_ABSENT).
+    func writeLocalReplyStamp(into buffer: inout ByteBuffer, routeServer: Bool) {
         buffer.writeBytes(worker.dateLine(now: NIODeadline.now().uptimeNanoseconds))
-        if listener.http.serverHeaderTransformation != .passThrough { buffer.writeBytes(listener.http.serverLine) }
+        switch listener.http.serverHeaderTransformation {
+        case .overwrite: buffer.writeBytes(listener.http.serverLine)
+        case .appendIfAbsent: if !routeServer { buffer.writeBytes(listener.http.serverLine) }
+        case .passThrough: break
+        }
     }
 
     /// The selected route's (weighted cluster's, virtual host's) response header
     /// additions, as Envoy's router finalizes the headers of a reply it makes itself.
     /// Nothing exists to overwrite or keep in a local reply.
-    func writeRouteResponseHeaders(_ selection: RouteTable.Selection, into buffer: inout ByteBuffer) {
-        if let weighted = weightedEntry { weighted.responseHeaders.writeAdditions(into: &buffer, present: Self.absent) }
-        selection.route.responseHeaders.writeAdditions(into: &buffer, present: Self.absent)
-        selection.virtualHost.responseHeaders.writeAdditions(into: &buffer, present: Self.absent)
+    /// Returns whether they wrote a `server` (none under OVERWRITE, which replaces it).
+    func writeRouteResponseHeaders(_ selection: RouteTable.Selection, into buffer: inout ByteBuffer) -> Bool {
+        let overwritten = listener.http.serverHeaderTransformation == .overwrite
+        var wroteServer = false
+        if let weighted = weightedEntry, weighted.responseHeaders.writeAdditions(into: &buffer, present: Self.absent, serverOverwritten: overwritten) {
+            wroteServer = true
+        }
+        if selection.route.responseHeaders.writeAdditions(into: &buffer, present: Self.absent, serverOverwritten: overwritten) { wroteServer = true }
+        if selection.virtualHost.responseHeaders.writeAdditions(into: &buffer, present: Self.absent, serverOverwritten: overwritten) { wroteServer = true }
+        return wroteServer
     }
 
     private static func absent(_ name: [UInt8]) -> Bool { false }

@@ -71,9 +71,10 @@ struct DownstreamResponseWriter {
         }
         copy(runStart, runEnd, into: &buffer)
         if mutations, let selection {
-            if let weighted { add(weighted.responseHeaders, into: &buffer) }
-            add(selection.route.responseHeaders, into: &buffer)
-            add(selection.virtualHost.responseHeaders, into: &buffer)
+            // A route's `server` is what APPEND_IF_ABSENT keeps and OVERWRITE replaces.
+            if let weighted, add(weighted.responseHeaders, into: &buffer) { sawServer = true }
+            if add(selection.route.responseHeaders, into: &buffer) { sawServer = true }
+            if add(selection.virtualHost.responseHeaders, into: &buffer) { sawServer = true }
         }
         if !exchangeLines.isEmpty { buffer.writeBytes(exchangeLines) }
         if serverTransformation == .overwrite || (serverTransformation == .appendIfAbsent && !sawServer) {
@@ -106,7 +107,8 @@ struct DownstreamResponseWriter {
             || selection.virtualHost.responseHeaders.drops(name)
     }
 
-    private func add(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) {
-        mutation.writeAdditions(into: &buffer) { name in head.fields.contains { ASCII.equalsLowercased($0.name.bytes(in: bytes), name) } }
+    private func add(_ mutation: HeaderMutation, into buffer: inout ByteBuffer) -> Bool {
+        mutation.writeAdditions(into: &buffer, present: { name in head.fields.contains { ASCII.equalsLowercased($0.name.bytes(in: bytes), name) } },
+                                serverOverwritten: serverTransformation == .overwrite)
     }
 }

@@ -33,6 +33,9 @@ import Testing
         ("case-insensitive prefix", "GET /caseless/x HTTP/1.1\r\nHost: svc\r\n\r\n", []),
         ("unknown cluster", "GET /nocluster HTTP/1.1\r\nHost: svc\r\n\r\n", ["x-resp"]),
         ("no endpoints", "GET /empty HTTP/1.1\r\nHost: svc\r\n\r\n", ["x-resp"]),
+        // A route's `server` header: the connection manager's OVERWRITE (the default) replaces it.
+        ("route's server, direct response", "GET /server-direct HTTP/1.1\r\nHost: svc\r\n\r\n", []),
+        ("route's server, upstream", "GET /server-upstream HTTP/1.1\r\nHost: svc\r\n\r\n", []),
         ("HTTP/1.0 with host", "GET /ten HTTP/1.0\r\nHost: svc\r\n\r\n", []),
         ("chunked request body", "POST /body HTTP/1.1\r\nHost: svc\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", []),
         ("content-length and chunked", "POST / HTTP/1.1\r\nHost: svc\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", []),
@@ -94,6 +97,7 @@ import Testing
             // What the connection manager and router stamp on every response: the
             // same server, a date, and the upstream service time on forwarded ones.
             #expect(ours.headers["server"] == envoy.headers["server"], "\(scenario.name): server \(ours.headers["server"] ?? "-") vs Envoy's \(envoy.headers["server"] ?? "-")")
+            #expect(ours.serverLines == envoy.serverLines, "\(scenario.name): \(ours.serverLines) server lines vs Envoy's \(envoy.serverLines)")
             for stamped in ["date", "x-envoy-upstream-service-time"] {
                 #expect((ours.headers[stamped] == nil) == (envoy.headers[stamped] == nil), "\(scenario.name): \(stamped) \(ours.headers[stamped] ?? "-") vs Envoy's \(envoy.headers[stamped] ?? "-")")
             }

@@ -43,6 +43,10 @@ enum DifferentialBootstrap {
                       {"match": {"prefix": "/CaseLess", "case_sensitive": false}, "direct_response": {"status": 200, "body": {"inline_string": "caseless"}}},
                       {"match": {"prefix": "/nocluster"}, "route": {"cluster": "does-not-exist"},
                        "response_headers_to_add": [{"header": {"key": "x-resp", "value": "nocluster"}}]},
+                      {"match": {"path": "/server-direct"}, "direct_response": {"status": 200, "body": {"inline_string": "s"}},
+                       "response_headers_to_add": [{"header": {"key": "server", "value": "route"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}]},
+                      {"match": {"prefix": "/server-upstream"}, "route": {"cluster": "upstream"},
+                       "response_headers_to_add": [{"header": {"key": "server", "value": "route"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}]},
                       {"match": {"prefix": "/empty"}, "route": {"cluster": "empty"},
                        "response_headers_to_add": [{"header": {"key": "x-resp", "value": "empty"}}]},
                       {"match": {"prefix": "/"}, "route": {"cluster": "upstream", "retry_policy": {"retry_on": "connect-failure", "per_try_timeout": "2s"}}}

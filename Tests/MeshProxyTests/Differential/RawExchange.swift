@@ -6,6 +6,8 @@ struct RawExchange: Equatable, CustomStringConvertible {
     var status: Int
     var headers: [String: String]
     var body: String
+    /// How many `server` lines the response had (the dictionary keeps one).
+    var serverLines = 0
 
     var description: String { "\(status) \(headers.sorted { $0.key < $1.key }) \(body)" }
 
@@ -31,8 +33,10 @@ struct RawExchange: Equatable, CustomStringConvertible {
         let lines = text[..<end.lowerBound].components(separatedBy: "\r\n")
         guard let statusLine = lines.first, statusLine.count >= 12, let status = Int(statusLine.dropFirst(9).prefix(3)) else { return nil }
         var headers: [String: String] = [:]
+        var serverLines = 0
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
+            if line[..<colon].lowercased() == "server" { serverLines += 1 }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         let body = String(text[end.upperBound...])
@@ -41,6 +45,6 @@ struct RawExchange: Equatable, CustomStringConvertible {
         } else if !atEOF && status != 204 && status != 304 {
             return nil
         }
-        return RawExchange(status: status, headers: headers, body: body)
+        return RawExchange(status: status, headers: headers, body: body, serverLines: serverLines)
     }
 }

@@ -136,4 +136,26 @@ import Testing
         #expect(text.hasPrefix("HTTP/1.1 400 "))
         #expect(Self.value("x-resp", text) == nil)
     }
+
+    /// A route's own `server` header: OVERWRITE (the connection manager's default)
+    /// replaces it, APPEND_IF_ABSENT keeps it instead of adding its own, PASS_THROUGH
+    /// leaves it - on upstream responses and the router's own replies alike.
+    @Test func aRoutesServerHeaderMeetsTheTransformation() throws {
+        let stamp = HeaderMutation(additions: [.init(name: "server", value: "route", action: .overwriteIfExistsOrAdd)], removals: [])
+        let direct = RouteEntry(name: "d", match: RouteMatchRule(path: PathMatch(.prefix(Array("/direct".utf8)))),
+                                action: .directResponse(DirectResponse(status: 200, body: [])), responseHeaders: stamp)
+        let upstream = RouteEntry(name: "u", match: RouteMatchRule(path: PathMatch(.prefix(Array("/".utf8)))),
+                                  action: .forward(ForwardAction(target: .cluster("backend"), timeoutNanos: 0)), responseHeaders: stamp)
+        func servers(_ transformation: HTTPConnectionConfig.ServerHeaderTransformation, path: String) throws -> [String] {
+            let proxy = try EmbeddedProxy(config: EmbeddedProxy.config(routes: [direct, upstream], server: transformation))
+            try proxy.send("GET \(path) HTTP/1.1\r\nHost: svc\r\n\r\n")
+            if path == "/" { try proxy.respond("HTTP/1.1 200 OK\r\nServer: up\r\nContent-Length: 0\r\n\r\n") }
+            return Self.lines(try proxy.receivedWithStamps()).filter { $0.lowercased().hasPrefix("server:") }
+        }
+        for path in ["/", "/direct"] {
+            #expect(try servers(.overwrite, path: path) == ["server: envoy"], "\(path)")
+            #expect(try servers(.appendIfAbsent, path: path) == ["server: route"], "\(path)")
+            #expect(try servers(.passThrough, path: path) == ["server: route"], "\(path)")
+        }
+    }
 }
