@@ -46,6 +46,32 @@ struct DownstreamTLSTests {
         try await group.shutdownGracefully()
     }
 
+    /// `connection: close` over TLS: the delayed close shuts the write side with
+    /// close_notify after the response; the client reads all of it, and the
+    /// connection ends.
+    @Test func aClosingResponseEndsTheTLSConnectionAfterTheReply() async throws {
+        let mesh = try TLSTestMesh()
+        defer { withExtendedLifetime(mesh) {} }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let upstream = try await TestUpstream.start(group: group)
+        let tls = DownstreamTLSConfig(common: TLSContextConfig(
+            certificates: [TLSCertificatePair(chain: .file(mesh.server.certificate), privateKey: .file(mesh.server.key))]))
+        let config = try TLSTestMesh.config(upstreamPort: upstream.localAddress!.port!, tls: tls)
+        let server = try await ProxyServer(group: group, config: config)
+        let port = try await server.start(config: config)[0].address.port!
+
+        let client = try await TLSTestClient(group: group, port: port, trusting: mesh.root)
+        let response = try await client.exchange("GET /bye HTTP/1.1\r\nHost: svc\r\nConnection: close\r\n\r\n")
+        #expect(response.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(response.contains("echo /bye HTTP/1.1\r\n"))
+        #expect(response.lowercased().contains("connection: close\r\n"))
+        #expect(await client.closedByPeer())
+
+        try await server.shutdown()
+        try await upstream.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func mutualTLSFromTheAgentChecksRootsAndSANs() async throws {
         let mesh = try TLSTestMesh()
         // Its certificate files live as long as the mesh value: keep it to the end.
