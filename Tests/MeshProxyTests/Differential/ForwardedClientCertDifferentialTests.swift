@@ -15,24 +15,11 @@ import Testing
 struct ForwardedClientCertDifferentialTests {
     static let callerHeader = "By=spiffe://a;URI=spiffe://b"
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return output
-    }
-
     /// A root, the server's leaf and a client leaf with a subject of several RDNs
     /// (one with a comma) and URI and DNS SANs.
     static func certificates(in directory: URL) throws {
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-        func openssl(_ arguments: [String]) throws { _ = try run("/usr/bin/openssl", arguments) }
+        func openssl(_ arguments: [String]) throws { _ = try ToolOutput.text("/usr/bin/openssl", arguments, quiet: true) }
         try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/O=root",
                      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
                      "-keyout", path("root.key"), "-out", path("root.pem")])
@@ -81,7 +68,7 @@ struct ForwardedClientCertDifferentialTests {
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
         let common = ["-sk", "--max-time", "10", "-H", "x-forwarded-client-cert: \(callerHeader)", "https://127.0.0.1:\(port)/xfcc"]
         return try [["--cert", path("client.pem"), "--key", path("client.key")], []].map { identity in
-            let body = try run("/usr/bin/curl", identity + common)
+            let body = try ToolOutput.text("/usr/bin/curl", identity + common, quiet: true)
             // The echo reports the header last (its value has `;` of its own).
             guard let start = body.range(of: ";x-forwarded-client-cert=") else { return "no echo: \(body)" }
             return String(body[body.index(after: start.lowerBound)...])

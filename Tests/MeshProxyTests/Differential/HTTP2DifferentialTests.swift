@@ -18,15 +18,7 @@ import Testing
 
     /// `curl` output: `-w` fields, then the dumped headers and trailers of interest.
     static func curl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "--http2-prior-knowledge", "--max-time", "10"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ToolOutput.text("/usr/bin/curl", ["-s", "--http2-prior-knowledge", "--max-time", "10"] + arguments)
     }
 
     static func grpcCall(_ port: Int, _ path: String) throws -> String {
@@ -37,14 +29,7 @@ import Testing
     }
 
     static func h2load(_ port: Int) throws -> (all2xx: Bool, rate: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/h2load")
-        process.arguments = ["-n", "2000", "-c", "4", "-m", "10", "http://127.0.0.1:\(port)/load"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try ToolOutput.text("/usr/bin/h2load", ["-n", "2000", "-c", "4", "-m", "10", "http://127.0.0.1:\(port)/load"])
         let rate = output.split(separator: "\n").first { $0.hasPrefix("finished in") }.map(String.init) ?? output
         return (output.contains("status codes: 2000 2xx"), rate)
     }

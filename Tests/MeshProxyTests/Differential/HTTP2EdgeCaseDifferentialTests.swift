@@ -20,14 +20,7 @@ import Testing
     static let script = packageRoot + "/Tests/MeshProxyTests/Differential/Scripts/h2_edge_cases.py"
 
     static func run(_ port: Int) throws -> [String: String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "\(port)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try ToolOutput.data(python, [script, "\(port)"])
         return (try JSONSerialization.jsonObject(with: data) as? [String: String]) ?? ["error": String(decoding: data, as: UTF8.self)]
     }
 

@@ -16,15 +16,8 @@ import Testing
 
     /// curl with a protocol flag: "code version", "000 0" when curl gave up.
     static func curl(_ flag: String, port: Int) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", flag, "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code} %{http_version}", "http://127.0.0.1:\(port)/curl"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ToolOutput.text("/usr/bin/curl", ["-s", flag, "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code} %{http_version}",
+                                              "http://127.0.0.1:\(port)/curl"])
     }
 
     /// The Istio-like inbound listener: (scenario, what Envoy 1.40 does).
