@@ -1,3 +1,5 @@
+import MeshCore
+
 /// What a connection manager writes about the current hop's client certificate
 /// into `x-forwarded-client-cert` under APPEND_FORWARD / SANITIZE_SET
 /// (`set_current_client_cert_details`). `By` (the proxy's own URI SAN) and
@@ -63,13 +65,13 @@ public enum ClientCertElement {
             index = end
         }
         pem += Array("-----END CERTIFICATE-----\n".utf8)
-        let hex = Array("0123456789ABCDEF".utf8)
         var encoded: [UInt8] = []
         encoded.reserveCapacity(pem.count + pem.count / 8)
         for byte in pem {
             switch byte {
             case UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
-                encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                encoded.append(UInt8(ascii: "%"))
+                HexText.appendUppercase(byte, to: &encoded)
             default:
                 encoded.append(byte)
             }

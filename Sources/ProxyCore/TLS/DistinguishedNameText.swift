@@ -1,3 +1,5 @@
+import MeshCore
+
 /// A certificate name printed as Envoy prints a peer's subject (BoringSSL's
 /// `X509_NAME_print_ex` with `XN_FLAG_RFC2253`): the last RDN first, `,` between
 /// RDNs and `+` inside one, OpenSSL's short attribute names (the dotted OID for
@@ -35,7 +37,7 @@ public enum DistinguishedNameText {
             case .text(let bytes): escape(bytes, into: &out)
             case .der(let bytes):
                 out.append(UInt8(ascii: "#"))
-                for byte in bytes { hex(byte, into: &out) }
+                for byte in bytes { HexText.appendUppercase(byte, to: &out) }
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -46,7 +48,7 @@ public enum DistinguishedNameText {
             switch byte {
             case 0..<0x20, 0x7F...:
                 out.append(UInt8(ascii: "\\"))
-                hex(byte, into: &out)
+                HexText.appendUppercase(byte, to: &out)
             case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"),
                  UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ";"):
                 out += [UInt8(ascii: "\\"), byte]
@@ -56,11 +58,6 @@ public enum DistinguishedNameText {
                 out.append(byte)
             }
         }
-    }
-
-    private static func hex(_ byte: UInt8, into out: inout [UInt8]) {
-        let digits = Array("0123456789ABCDEF".utf8)
-        out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
     }
 
     /// OpenSSL's short names of the attribute types certificates carry.

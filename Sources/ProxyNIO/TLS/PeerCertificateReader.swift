@@ -1,4 +1,5 @@
 import Crypto
+import MeshCore
 import NIOSSL
 import ProxyCore
 import SwiftASN1
@@ -11,12 +12,8 @@ enum PeerCertificateReader {
     static func facts(_ certificate: NIOSSLCertificate) -> PeerCertificateFacts? {
         guard let der = try? certificate.toDERBytes() else { return nil }
         let names = SubjectAltNames.of(certificate)
-        let digest = SHA256.hash(data: der)
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        for byte in digest { hex += [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]] }
         let subject = (try? Certificate(derEncoded: der)).map { subjectText($0.subject) } ?? ""
-        return PeerCertificateFacts(sha256Hex: String(decoding: hex, as: UTF8.self), subject: subject,
+        return PeerCertificateFacts(sha256Hex: HexText.lowercase(Array(SHA256.hash(data: der))), subject: subject,
                                     uriSANs: names.filter { $0.kind == .uri }.map(\.value),
                                     dnsSANs: names.filter { $0.kind == .dns }.map(\.value), der: der)
     }
